@@ -1,0 +1,109 @@
+//! Command-line interface definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "labcheck",
+    version,
+    about = "Grades the state of an AWS account against a hands-on cloud lab",
+    after_help = "Exit codes: 0 all checks passed · 1 a check failed · 2 bad invocation or lab file (nothing checked) · 3 a check could not be evaluated"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// How verbose the logs on stderr are.
+    pub fn log_level(&self) -> u8 {
+        match &self.command {
+            Command::Run(args) => args.verbose,
+            _ => 0,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Grade the account the AWS credential chain reaches against a lab file.
+    Run(RunArgs),
+    /// List a lab's steps and checks with points and validators.
+    List {
+        /// Lab file, e.g. checks/apigw-items.toml
+        lab: PathBuf,
+    },
+    /// List every validator a lab file can use.
+    Validators {
+        /// Print each validator's full documentation with an example lab entry.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Lab file, e.g. checks/apigw-items.toml
+    pub lab: PathBuf,
+
+    /// Grade only this step (repeatable). Checks these need from other steps are graded too.
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of stdout; the checklist still goes to stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// AWS profile (SSO and credential_process profiles work). Default: AWS_PROFILE or `default`.
+    #[arg(long)]
+    pub profile: Option<String>,
+
+    /// AWS region. Default: AWS_REGION or the profile's region.
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// Re-read and re-check what did not pass until it passes or SECONDS have passed.
+    #[arg(long, value_name = "SECONDS")]
+    pub wait: Option<u64>,
+
+    /// Time one check may take to read the account.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    /// Invoke URL of a stage for probes, with {api_id}, {stage} and optionally {region}.
+    #[arg(
+        long,
+        env = "LABCHECK_INVOKE_URL_TEMPLATE",
+        value_name = "URL",
+        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
+    )]
+    pub invoke_url_template: String,
+
+    /// Print how many AWS API calls and probes the grading made.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// When to colour the checklist.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}

@@ -1,0 +1,384 @@
+//! Facts: the plain-data picture of an account that validators judge.
+//!
+//! The inventory fills a [`Facts`] from AWS (or, later, from a snapshot); validators only ever read it. Every
+//! collection is a [`Fact`]: either the data or the [`FactError`] that kept it from being read, so a validator that
+//! touches an unreadable collection can only report `error`, never `pass`.
+//!
+//! Nothing here holds a secret: API key values are not part of any fact type.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A collection as read from the account, or why it could not be read.
+pub type Fact<T> = Result<T, FactError>;
+
+/// Why a fact could not be read. Always turns the checks that need it into `error`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactError {
+    pub kind: FactErrorKind,
+    /// The AWS operation or probe that failed, e.g. `apigateway:GetUsagePlans`.
+    pub operation: String,
+    /// One line, safe to show (no secrets).
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactErrorKind {
+    /// The credentials lack a permission (AccessDenied, Unauthorized, 403 from the control plane).
+    AccessDenied,
+    /// AWS throttled the reads and retries did not get through.
+    Throttled,
+    /// The request did not complete in time.
+    Timeout,
+    /// The endpoint could not be reached (connection refused/reset, DNS).
+    Network,
+    /// The service answered something that is not a valid response.
+    Malformed,
+    /// Any other service error.
+    Service,
+    /// The engine did not collect a fact a validator asked for (a bug in the validator's `needs`).
+    NotCollected,
+}
+
+impl FactError {
+    pub fn new(
+        kind: FactErrorKind,
+        operation: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            operation: operation.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_collected(what: impl Into<String>) -> Self {
+        let what = what.into();
+        Self::new(
+            FactErrorKind::NotCollected,
+            what.clone(),
+            format!("{what} was not collected (validator did not declare it in needs)"),
+        )
+    }
+}
+
+impl fmt::Display for FactError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = match self.kind {
+            FactErrorKind::AccessDenied => "access denied",
+            FactErrorKind::Throttled => "throttled by AWS",
+            FactErrorKind::Timeout => "timed out",
+            FactErrorKind::Network => "could not connect",
+            FactErrorKind::Malformed => "malformed response",
+            FactErrorKind::Service => "service error",
+            FactErrorKind::NotCollected => "internal error",
+        };
+        write!(
+            f,
+            "could not read {} ({reason}): {}",
+            self.operation, self.message
+        )
+    }
+}
+
+impl std::error::Error for FactError {}
+
+/// A REST API (`GetRestApis`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestApi {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A resource of a REST API with its methods embedded (`GetResources?embed=methods`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub id: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Keyed by HTTP verb (`GET`, `OPTIONS`, ...).
+    #[serde(default)]
+    pub methods: BTreeMap<String, Method>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Method {
+    pub http_method: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_type: Option<String>,
+    pub api_key_required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<Integration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Integration {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub integration_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_method: Option<String>,
+}
+
+/// A deployed stage of a REST API (`GetStages`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    #[serde(default)]
+    pub cache_cluster_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_cluster_size: Option<String>,
+}
+
+/// A usage plan (`GetUsagePlans`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsagePlan {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub api_stages: Vec<ApiStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<Throttle>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiStage {
+    pub api_id: String,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Throttle {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quota {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+
+/// A key attached to a usage plan (`GetUsagePlanKeys`). The key's value is deliberately absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagePlanKey {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+}
+
+/// An API key (`GetApiKeys`). The key's value is deliberately absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+}
+
+/// An HTTP request labcheck sends to a deployed stage to see how API Gateway answers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ProbeSpec {
+    /// Name of the REST API; the inventory probes every API of that name.
+    pub api: String,
+    pub stage: String,
+    /// HTTP verb, upper case.
+    pub method: String,
+    /// Concrete path (path parameters already filled in), starting with `/`.
+    pub path: String,
+    /// Name of the API key whose value goes into `x-api-key`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+}
+
+/// What a probe found, per API id it was sent to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeRecord {
+    pub spec: ProbeSpec,
+    pub api_id: String,
+    /// The URL that was requested (never contains a secret).
+    pub url: String,
+    pub outcome: Fact<ProbeOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProbeOutcome {
+    /// API Gateway answered.
+    Response(ProbeResponse),
+    /// The probe needed an API key and none by that name exists, so nothing was sent.
+    NoSuchApiKey { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeResponse {
+    pub status: u16,
+    /// Body, cut at 4 KiB.
+    pub body: String,
+    /// Response headers that matter for grading, lower-case names.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+impl ProbeResponse {
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+}
+
+/// A fact a validator needs. The inventory resolves names to ids itself.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need {
+    RestApis,
+    /// Resources (with methods) of every REST API with this name.
+    Resources {
+        api: String,
+    },
+    /// Stages of every REST API with this name.
+    Stages {
+        api: String,
+    },
+    UsagePlans,
+    /// Keys of every usage plan with this name.
+    UsagePlanKeys {
+        plan: String,
+    },
+    ApiKeys,
+    Probe(ProbeSpec),
+}
+
+/// Everything the inventory read for a set of needs. `None`/absent means "not asked for".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_apis: Option<Fact<Vec<RestApi>>>,
+    /// By REST API id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, Fact<Vec<Resource>>>,
+    /// By REST API id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stages: BTreeMap<String, Fact<Vec<Stage>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_plans: Option<Fact<Vec<UsagePlan>>>,
+    /// By usage plan id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usage_plan_keys: BTreeMap<String, Fact<Vec<UsagePlanKey>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys: Option<Fact<Vec<ApiKey>>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<ProbeRecord>,
+}
+
+fn collected<'a, T>(fact: Option<&'a Fact<T>>, what: &str) -> Result<&'a T, FactError> {
+    match fact {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(err)) => Err(err.clone()),
+        None => Err(FactError::not_collected(what)),
+    }
+}
+
+impl Facts {
+    pub fn rest_apis(&self) -> Result<&[RestApi], FactError> {
+        collected(self.rest_apis.as_ref(), "rest APIs").map(Vec::as_slice)
+    }
+
+    /// Every REST API with this exact name (students sometimes create one twice).
+    pub fn apis_named(&self, name: &str) -> Result<Vec<&RestApi>, FactError> {
+        Ok(self
+            .rest_apis()?
+            .iter()
+            .filter(|api| api.name == name)
+            .collect())
+    }
+
+    pub fn api_name(&self, api_id: &str) -> Option<&str> {
+        let apis = self.rest_apis.as_ref()?.as_ref().ok()?;
+        apis.iter()
+            .find(|api| api.id == api_id)
+            .map(|api| api.name.as_str())
+    }
+
+    pub fn resources(&self, api_id: &str) -> Result<&[Resource], FactError> {
+        collected(
+            self.resources.get(api_id),
+            &format!("resources of API {api_id}"),
+        )
+        .map(Vec::as_slice)
+    }
+
+    pub fn stages(&self, api_id: &str) -> Result<&[Stage], FactError> {
+        collected(self.stages.get(api_id), &format!("stages of API {api_id}")).map(Vec::as_slice)
+    }
+
+    pub fn usage_plans(&self) -> Result<&[UsagePlan], FactError> {
+        collected(self.usage_plans.as_ref(), "usage plans").map(Vec::as_slice)
+    }
+
+    pub fn usage_plan_keys(&self, plan_id: &str) -> Result<&[UsagePlanKey], FactError> {
+        collected(
+            self.usage_plan_keys.get(plan_id),
+            &format!("keys of usage plan {plan_id}"),
+        )
+        .map(Vec::as_slice)
+    }
+
+    pub fn api_keys(&self) -> Result<&[ApiKey], FactError> {
+        collected(self.api_keys.as_ref(), "API keys").map(Vec::as_slice)
+    }
+
+    /// The probe sent for `spec` to API `api_id`.
+    pub fn probe(&self, spec: &ProbeSpec, api_id: &str) -> Result<&Fact<ProbeOutcome>, FactError> {
+        self.probes
+            .iter()
+            .find(|record| &record.spec == spec && record.api_id == api_id)
+            .map(|record| &record.outcome)
+            .ok_or_else(|| {
+                FactError::not_collected(format!(
+                    "probe {} {} on {api_id}/{}",
+                    spec.method, spec.path, spec.stage
+                ))
+            })
+    }
+
+    /// Merges facts read by another part of the same run (later reads of the same key win).
+    pub fn merge(&mut self, other: Facts) {
+        if other.rest_apis.is_some() {
+            self.rest_apis = other.rest_apis;
+        }
+        self.resources.extend(other.resources);
+        self.stages.extend(other.stages);
+        if other.usage_plans.is_some() {
+            self.usage_plans = other.usage_plans;
+        }
+        self.usage_plan_keys.extend(other.usage_plan_keys);
+        if other.api_keys.is_some() {
+            self.api_keys = other.api_keys;
+        }
+        for record in other.probes {
+            self.probes
+                .retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));
+            self.probes.push(record);
+        }
+    }
+}

@@ -1,0 +1,674 @@
+//! The live fact source: AWS SDK clients and per-round caches.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_apigateway::Client as ApiGatewayClient;
+use aws_sdk_sts::Client as StsClient;
+use futures::FutureExt;
+use futures::future::{BoxFuture, join_all};
+use tokio::sync::OnceCell;
+
+use super::FactSource;
+use super::errors::classify_sdk_error;
+use super::probe;
+use super::stats::{CallCounter, StatsRecorder};
+use crate::facts::{
+    ApiKey, ApiStage, Fact, FactError, Facts, Integration, Method, Need, ProbeRecord, ProbeSpec,
+    Quota, Resource, RestApi, Stage, Throttle, UsagePlan, UsagePlanKey,
+};
+
+/// Default invoke URL of a stage on AWS.
+pub const DEFAULT_INVOKE_URL_TEMPLATE: &str =
+    "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}";
+
+/// Where probes are sent: a URL with `{api_id}`, `{stage}` and optionally `{region}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvokeUrlTemplate(String);
+
+impl InvokeUrlTemplate {
+    pub fn parse(template: &str) -> Result<Self, String> {
+        for placeholder in ["{api_id}", "{stage}"] {
+            if !template.contains(placeholder) {
+                return Err(format!(
+                    "invoke URL template `{template}` has no {placeholder}"
+                ));
+            }
+        }
+        let sample = Self(template.to_owned()).url("abc123", "dev", "us-east-1");
+        match reqwest::Url::parse(&sample) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {
+                Ok(Self(template.trim_end_matches('/').to_owned()))
+            }
+            _ => Err(format!(
+                "invoke URL template `{template}` is not an http(s) URL"
+            )),
+        }
+    }
+
+    pub fn url(&self, api_id: &str, stage: &str, region: &str) -> String {
+        self.0
+            .replace("{api_id}", api_id)
+            .replace("{stage}", stage)
+            .replace("{region}", region)
+    }
+}
+
+impl Default for InvokeUrlTemplate {
+    fn default() -> Self {
+        Self(DEFAULT_INVOKE_URL_TEMPLATE.to_owned())
+    }
+}
+
+/// How to reach the account.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub invoke_url_template: InvokeUrlTemplate,
+    /// Timeout of one HTTP probe.
+    pub probe_timeout: Option<Duration>,
+}
+
+/// Why no session could be set up: nothing was checked.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no AWS region: pass --region, set AWS_REGION, or set `region` in the profile")]
+    NoRegion,
+    #[error(
+        "no usable AWS credentials: {0} (set AWS_PROFILE or --profile, run `aws sso login` for SSO profiles, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)"
+    )]
+    NoCredentials(String),
+    #[error("cannot set up the HTTP client for probes: {0}")]
+    Http(String),
+}
+
+/// Clients and counters shared by every round of a run.
+pub struct AwsSession {
+    pub(crate) apigw: ApiGatewayClient,
+    sts: Option<StsClient>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) invoke: InvokeUrlTemplate,
+    pub(crate) region: String,
+    pub(crate) stats: Arc<StatsRecorder>,
+}
+
+impl fmt::Debug for AwsSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwsSession")
+            .field("region", &self.region)
+            .field("invoke", &self.invoke)
+            .finish()
+    }
+}
+
+impl AwsSession {
+    /// Loads the standard AWS config chain (env, profiles, SSO, `credential_process`, roles, `AWS_ENDPOINT_URL*`)
+    /// and checks that a region and credentials are there before anything is graded.
+    pub async fn connect(options: SessionOptions) -> Result<Self, SessionError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(15))
+                .operation_timeout(Duration::from_secs(40))
+                .build(),
+        );
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        let config = loader.load().await;
+        let region = config
+            .region()
+            .map(ToString::to_string)
+            .ok_or(SessionError::NoRegion)?;
+        let provider = config
+            .credentials_provider()
+            .ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
+        use aws_credential_types::provider::ProvideCredentials;
+        provider.provide_credentials().await.map_err(|e| {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg = format!("{msg}: {s}");
+                source = s.source();
+            }
+            SessionError::NoCredentials(msg.replace('\n', " "))
+        })?;
+        Self::from_config(&config, region, options)
+    }
+
+    fn from_config(
+        config: &SdkConfig,
+        region: String,
+        options: SessionOptions,
+    ) -> Result<Self, SessionError> {
+        let stats = Arc::new(StatsRecorder::default());
+        let counter = CallCounter(stats.clone());
+        let apigw = ApiGatewayClient::from_conf(
+            aws_sdk_apigateway::config::Builder::from(config)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        let sts = StsClient::from_conf(
+            aws_sdk_sts::config::Builder::from(config)
+                .interceptor(counter)
+                .build(),
+        );
+        let http = probe::client(options.probe_timeout.unwrap_or(probe::DEFAULT_TIMEOUT))
+            .map_err(|e| SessionError::Http(e.to_string()))?;
+        Ok(Self {
+            apigw,
+            sts: Some(sts),
+            http,
+            invoke: options.invoke_url_template,
+            region,
+            stats,
+        })
+    }
+
+    /// A session over a ready-made API Gateway client (tests, e.g. with `aws-smithy-mocks`).
+    pub fn with_client(apigw: ApiGatewayClient, region: &str, invoke: InvokeUrlTemplate) -> Self {
+        let stats = Arc::new(StatsRecorder::default());
+        let conf = apigw
+            .config()
+            .to_builder()
+            .interceptor(CallCounter(stats.clone()))
+            .build();
+        Self {
+            apigw: ApiGatewayClient::from_conf(conf),
+            sts: None,
+            http: probe::client(probe::DEFAULT_TIMEOUT).expect("default HTTP client"),
+            invoke,
+            region: region.to_owned(),
+            stats,
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn stats(&self) -> &Arc<StatsRecorder> {
+        &self.stats
+    }
+
+    /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read).
+    pub async fn account_id(&self) -> Option<String> {
+        let sts = self.sts.as_ref()?;
+        match sts.get_caller_identity().send().await {
+            Ok(out) => out.account().map(str::to_owned),
+            Err(err) => {
+                let err = classify_sdk_error(
+                    "sts:GetCallerIdentity",
+                    "nothing (GetCallerIdentity needs no permission)",
+                    err,
+                );
+                tracing::warn!("could not read the account id: {err}");
+                None
+            }
+        }
+    }
+}
+
+/// A secret string: never printed, never serialized.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// API key values by key id, kept apart from the facts.
+type KeyValues = HashMap<String, Secret>;
+
+/// Lazily-filled cells keyed by id: each key is fetched at most once, concurrent askers wait for the same read.
+struct Keyed<T> {
+    cells: Mutex<HashMap<String, Arc<OnceCell<T>>>>,
+}
+
+impl<T: Clone> Keyed<T> {
+    fn new() -> Self {
+        Self {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn get_or_fetch<F: Future<Output = T>>(&self, key: &str, fetch: impl FnOnce() -> F) -> T {
+        let cell = self
+            .cells
+            .lock()
+            .expect("cells lock")
+            .entry(key.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(fetch).await.clone()
+    }
+}
+
+/// One round of reads against AWS. Build a new one to re-read (`--wait`).
+pub struct AwsInventory {
+    session: Arc<AwsSession>,
+    /// Read API key values too (only when a probe needs one).
+    want_key_values: bool,
+    rest_apis: OnceCell<Fact<Vec<RestApi>>>,
+    resources: Keyed<Fact<Vec<Resource>>>,
+    stages: Keyed<Fact<Vec<Stage>>>,
+    usage_plans: OnceCell<Fact<Vec<UsagePlan>>>,
+    usage_plan_keys: Keyed<Fact<Vec<UsagePlanKey>>>,
+    api_keys: OnceCell<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
+    probes: Keyed<ProbeRecord>,
+}
+
+fn s(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
+}
+
+impl AwsInventory {
+    /// `plan` is every need of the round, so that each collection can be read in one call shape (e.g. API keys
+    /// with their values only when a probe needs one).
+    pub fn new(session: Arc<AwsSession>, plan: &[Need]) -> Self {
+        let want_key_values = plan.iter().any(|n| {
+            matches!(
+                n,
+                Need::Probe(ProbeSpec {
+                    api_key: Some(_),
+                    ..
+                })
+            )
+        });
+        Self {
+            session,
+            want_key_values,
+            rest_apis: OnceCell::new(),
+            resources: Keyed::new(),
+            stages: Keyed::new(),
+            usage_plans: OnceCell::new(),
+            usage_plan_keys: Keyed::new(),
+            api_keys: OnceCell::new(),
+            probes: Keyed::new(),
+        }
+    }
+
+    async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
+        self.rest_apis
+            .get_or_init(|| async {
+                let pages = self
+                    .session
+                    .apigw
+                    .get_rest_apis()
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send();
+                let items = pages.try_collect().await.map_err(|e| {
+                    classify_sdk_error(
+                        "apigateway:GetRestApis",
+                        "apigateway:GET on arn:aws:apigateway:*::/restapis",
+                        e,
+                    )
+                })?;
+                Ok(items
+                    .into_iter()
+                    .map(|a| RestApi {
+                        id: s(a.id()),
+                        name: s(a.name()),
+                        description: a.description().map(str::to_owned),
+                    })
+                    .collect())
+            })
+            .await
+            .clone()
+    }
+
+    async fn resources(&self, api_id: &str) -> Fact<Vec<Resource>> {
+        self.resources
+            .get_or_fetch(api_id, || async {
+                let pages = self
+                    .session
+                    .apigw
+                    .get_resources()
+                    .rest_api_id(api_id)
+                    .embed("methods")
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send();
+                let items = pages.try_collect().await.map_err(|e| {
+                    classify_sdk_error(
+                        "apigateway:GetResources",
+                        "apigateway:GET on arn:aws:apigateway:*::/restapis/*/resources",
+                        e,
+                    )
+                })?;
+                Ok(items.into_iter().map(convert_resource).collect())
+            })
+            .await
+    }
+
+    async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
+        self.stages
+            .get_or_fetch(api_id, || async {
+                let out = self
+                    .session
+                    .apigw
+                    .get_stages()
+                    .rest_api_id(api_id)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        classify_sdk_error(
+                            "apigateway:GetStages",
+                            "apigateway:GET on arn:aws:apigateway:*::/restapis/*/stages",
+                            e,
+                        )
+                    })?;
+                Ok(out.item().iter().map(convert_stage).collect())
+            })
+            .await
+    }
+
+    async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
+        self.usage_plans
+            .get_or_init(|| async {
+                let pages = self
+                    .session
+                    .apigw
+                    .get_usage_plans()
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send();
+                let items = pages.try_collect().await.map_err(|e| {
+                    classify_sdk_error(
+                        "apigateway:GetUsagePlans",
+                        "apigateway:GET on arn:aws:apigateway:*::/usageplans",
+                        e,
+                    )
+                })?;
+                Ok(items.iter().map(convert_usage_plan).collect())
+            })
+            .await
+            .clone()
+    }
+
+    async fn usage_plan_keys(&self, plan_id: &str) -> Fact<Vec<UsagePlanKey>> {
+        self.usage_plan_keys
+            .get_or_fetch(plan_id, || async {
+                let pages = self
+                    .session
+                    .apigw
+                    .get_usage_plan_keys()
+                    .usage_plan_id(plan_id)
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send();
+                let items = pages.try_collect().await.map_err(|e| {
+                    classify_sdk_error(
+                        "apigateway:GetUsagePlanKeys",
+                        "apigateway:GET on arn:aws:apigateway:*::/usageplans/*/keys",
+                        e,
+                    )
+                })?;
+                // The response carries each key's value: it is dropped here and never leaves this function.
+                Ok(items
+                    .into_iter()
+                    .map(|k| UsagePlanKey {
+                        id: s(k.id()),
+                        name: s(k.name()),
+                        key_type: k.r#type().map(str::to_owned),
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    async fn api_keys_with_values(&self) -> (Fact<Vec<ApiKey>>, Arc<KeyValues>) {
+        self.api_keys
+            .get_or_init(|| async {
+                let pages = self
+                    .session
+                    .apigw
+                    .get_api_keys()
+                    .include_values(self.want_key_values)
+                    .limit(500)
+                    .into_paginator()
+                    .items()
+                    .send();
+                match pages.try_collect().await {
+                    Err(e) => (
+                        Err(classify_sdk_error(
+                            "apigateway:GetApiKeys",
+                            "apigateway:GET on arn:aws:apigateway:*::/apikeys",
+                            e,
+                        )),
+                        Arc::new(KeyValues::new()),
+                    ),
+                    Ok(items) => {
+                        let mut values = KeyValues::new();
+                        let mut keys = Vec::with_capacity(items.len());
+                        for k in items {
+                            if let (Some(id), Some(value)) = (k.id(), k.value()) {
+                                values.insert(id.to_owned(), Secret(value.to_owned()));
+                            }
+                            keys.push(ApiKey {
+                                id: s(k.id()),
+                                name: s(k.name()),
+                                enabled: k.enabled(),
+                            });
+                        }
+                        (Ok(keys), Arc::new(values))
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// The value of the API key named `name`: an enabled one first, then by id, so the choice is stable.
+    async fn api_key_value(&self, name: &str) -> Result<Option<Secret>, FactError> {
+        if !self.want_key_values {
+            return Err(FactError::not_collected(format!("value of API key {name}")));
+        }
+        let (keys, values) = self.api_keys_with_values().await;
+        let mut candidates: Vec<ApiKey> = keys?.into_iter().filter(|k| k.name == name).collect();
+        candidates.sort_by(|a, b| b.enabled.cmp(&a.enabled).then_with(|| a.id.cmp(&b.id)));
+        Ok(candidates.first().and_then(|k| values.get(&k.id).cloned()))
+    }
+
+    async fn probe(&self, spec: &ProbeSpec, api_id: &str) -> ProbeRecord {
+        let key = format!("{api_id}\u{0}{spec:?}");
+        self.probes
+            .get_or_fetch(&key, || async {
+                let url = format!(
+                    "{}{}",
+                    self.session
+                        .invoke
+                        .url(api_id, &spec.stage, &self.session.region),
+                    spec.path
+                );
+                let key_value = match &spec.api_key {
+                    None => Ok(None),
+                    Some(name) => match self.api_key_value(name).await {
+                        Ok(Some(value)) => Ok(Some(value)),
+                        Ok(None) => {
+                            let outcome =
+                                Ok(crate::facts::ProbeOutcome::NoSuchApiKey { name: name.clone() });
+                            return ProbeRecord {
+                                spec: spec.clone(),
+                                api_id: api_id.to_owned(),
+                                url,
+                                outcome,
+                            };
+                        }
+                        Err(e) => Err(e),
+                    },
+                };
+                let outcome = match key_value {
+                    Err(e) => Err(e),
+                    Ok(value) => {
+                        self.session.stats.record_probe();
+                        probe::send(&self.session.http, &spec.method, &url, value.as_ref()).await
+                    }
+                };
+                ProbeRecord {
+                    spec: spec.clone(),
+                    api_id: api_id.to_owned(),
+                    url,
+                    outcome,
+                }
+            })
+            .await
+    }
+
+    async fn ids_of_apis_named(&self, name: &str) -> (Fact<Vec<RestApi>>, Vec<String>) {
+        let apis = self.rest_apis().await;
+        let ids = match &apis {
+            Ok(list) => list
+                .iter()
+                .filter(|a| a.name == name)
+                .map(|a| a.id.clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        (apis, ids)
+    }
+
+    async fn collect_one(&self, need: &Need) -> Facts {
+        let mut facts = Facts::default();
+        match need {
+            Need::RestApis => facts.rest_apis = Some(self.rest_apis().await),
+            Need::Resources { api } => {
+                let (apis, ids) = self.ids_of_apis_named(api).await;
+                facts.rest_apis = Some(apis);
+                let fetched = join_all(ids.iter().map(|id| self.resources(id))).await;
+                facts.resources = ids.into_iter().zip(fetched).collect();
+            }
+            Need::Stages { api } => {
+                let (apis, ids) = self.ids_of_apis_named(api).await;
+                facts.rest_apis = Some(apis);
+                let fetched = join_all(ids.iter().map(|id| self.stages(id))).await;
+                facts.stages = ids.into_iter().zip(fetched).collect();
+            }
+            Need::UsagePlans => facts.usage_plans = Some(self.usage_plans().await),
+            Need::UsagePlanKeys { plan } => {
+                let plans = self.usage_plans().await;
+                let ids: Vec<String> = match &plans {
+                    Ok(list) => list
+                        .iter()
+                        .filter(|p| &p.name == plan)
+                        .map(|p| p.id.clone())
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                facts.usage_plans = Some(plans);
+                let fetched = join_all(ids.iter().map(|id| self.usage_plan_keys(id))).await;
+                facts.usage_plan_keys = ids.into_iter().zip(fetched).collect();
+            }
+            Need::ApiKeys => facts.api_keys = Some(self.api_keys_with_values().await.0),
+            Need::Probe(spec) => {
+                let (apis, ids) = self.ids_of_apis_named(&spec.api).await;
+                facts.rest_apis = Some(apis);
+                facts.probes = join_all(ids.iter().map(|id| self.probe(spec, id))).await;
+            }
+        }
+        facts
+    }
+}
+
+impl FactSource for AwsInventory {
+    fn collect<'a>(&'a self, needs: &'a [Need]) -> BoxFuture<'a, Facts> {
+        async move {
+            let parts = join_all(needs.iter().map(|need| self.collect_one(need))).await;
+            let mut facts = Facts::default();
+            for part in parts {
+                facts.merge(part);
+            }
+            facts
+        }
+        .boxed()
+    }
+}
+
+fn convert_resource(r: aws_sdk_apigateway::types::Resource) -> Resource {
+    let methods = r
+        .resource_methods()
+        .map(|methods| {
+            methods
+                .iter()
+                .map(|(verb, m)| {
+                    let method = Method {
+                        http_method: m.http_method().unwrap_or(verb).to_owned(),
+                        authorization_type: m.authorization_type().map(str::to_owned),
+                        api_key_required: m.api_key_required().unwrap_or(false),
+                        integration: m.method_integration().map(|i| Integration {
+                            integration_type: i.r#type().map(|t| t.as_str().to_owned()),
+                            uri: i.uri().map(str::to_owned),
+                            http_method: i.http_method().map(str::to_owned),
+                        }),
+                    };
+                    (verb.clone(), method)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Resource {
+        id: s(r.id()),
+        path: s(r.path()),
+        parent_id: r.parent_id().map(str::to_owned),
+        methods,
+    }
+}
+
+fn convert_stage(st: &aws_sdk_apigateway::types::Stage) -> Stage {
+    Stage {
+        name: s(st.stage_name()),
+        deployment_id: st.deployment_id().map(str::to_owned),
+        variables: st
+            .variables()
+            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        cache_cluster_enabled: st.cache_cluster_enabled(),
+        cache_cluster_size: st.cache_cluster_size().map(|c| c.as_str().to_owned()),
+    }
+}
+
+fn convert_usage_plan(p: &aws_sdk_apigateway::types::UsagePlan) -> UsagePlan {
+    UsagePlan {
+        id: s(p.id()),
+        name: s(p.name()),
+        description: p.description().map(str::to_owned),
+        api_stages: p
+            .api_stages()
+            .iter()
+            .map(|a| ApiStage {
+                api_id: s(a.api_id()),
+                stage: s(a.stage()),
+            })
+            .collect(),
+        throttle: p.throttle().map(|t| Throttle {
+            burst_limit: Some(t.burst_limit()),
+            rate_limit: Some(t.rate_limit()),
+        }),
+        quota: p.quota().map(|q| Quota {
+            limit: Some(q.limit()),
+            period: q.period().map(|p| p.as_str().to_owned()),
+        }),
+    }
+}

@@ -1,0 +1,99 @@
+//! Turning SDK errors into [`FactError`]s with one readable line.
+
+use std::error::Error as StdError;
+
+use aws_sdk_apigateway::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
+use crate::facts::{FactError, FactErrorKind};
+
+const ACCESS_DENIED_CODES: &[&str] = &[
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedException",
+    "UnrecognizedClientException",
+    "ForbiddenException",
+];
+const THROTTLING_CODES: &[&str] = &[
+    "TooManyRequestsException",
+    "ThrottlingException",
+    "Throttling",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+];
+
+/// The innermost message of an error chain, on one line.
+fn root_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut current = err;
+    let mut messages = vec![current.to_string()];
+    while let Some(source) = current.source() {
+        messages.push(source.to_string());
+        current = source;
+    }
+    messages.dedup();
+    messages.join(": ").replace('\n', " ")
+}
+
+/// Classifies an SDK error of `operation` (e.g. `apigateway:GetUsagePlans`). `iam_action` names the permission
+/// that a denial means is missing (e.g. `apigateway:GET on arn:aws:apigateway:*::/usageplans`).
+pub fn classify_sdk_error<E>(
+    operation: &str,
+    iam_action: &str,
+    err: SdkError<E, HttpResponse>,
+) -> FactError
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    match &err {
+        SdkError::ServiceError(ctx) => {
+            let code = ctx.err().code().unwrap_or("");
+            let message = ctx.err().message().unwrap_or("");
+            let status = ctx.raw().status().as_u16();
+            if ACCESS_DENIED_CODES.contains(&code) || (code.is_empty() && status == 403) {
+                FactError::new(
+                    FactErrorKind::AccessDenied,
+                    operation,
+                    format!("the credentials lack {iam_action} ({code} {message})")
+                        .replace(" )", ")"),
+                )
+            } else if THROTTLING_CODES.contains(&code) || status == 429 {
+                FactError::new(
+                    FactErrorKind::Throttled,
+                    operation,
+                    format!("AWS throttled the reads after retries ({code})"),
+                )
+            } else {
+                let what = if code.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    code.to_owned()
+                };
+                FactError::new(
+                    FactErrorKind::Service,
+                    operation,
+                    format!("{what}: {message}")
+                        .trim_end_matches(": ")
+                        .to_owned(),
+                )
+            }
+        }
+        SdkError::TimeoutError(_) => {
+            FactError::new(FactErrorKind::Timeout, operation, "no answer in time")
+        }
+        SdkError::DispatchFailure(failure) => {
+            let kind = if failure.is_timeout() {
+                FactErrorKind::Timeout
+            } else {
+                FactErrorKind::Network
+            };
+            let cause = failure
+                .as_connector_error()
+                .map_or_else(|| root_cause(&err), |e| root_cause(e));
+            FactError::new(kind, operation, cause)
+        }
+        SdkError::ResponseError(_) => {
+            FactError::new(FactErrorKind::Malformed, operation, root_cause(&err))
+        }
+        _ => FactError::new(FactErrorKind::Service, operation, root_cause(&err)),
+    }
+}

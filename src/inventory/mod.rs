@@ -1,0 +1,27 @@
+//! The inventory: reads the facts the selected checks need, each AWS collection at most once per round,
+//! independent reads concurrently, every collection fully paginated.
+//!
+//! [`FactSource`] is what the engine sees; [`AwsInventory`] is the live source over the AWS SDK.
+
+mod aws;
+mod errors;
+mod probe;
+mod stats;
+
+use futures::future::BoxFuture;
+
+pub use aws::{
+    AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, SessionError,
+    SessionOptions,
+};
+pub use errors::classify_sdk_error;
+pub use stats::{CallCounter, StatsRecorder};
+
+use crate::facts::{Facts, Need};
+
+/// Where facts come from. One value serves one round of grading: facts it read are cached in it, so asking
+/// twice for the same collection reads it once.
+pub trait FactSource: Send + Sync {
+    /// The facts covering `needs` (and what resolving them required, e.g. the REST API list for resources).
+    fn collect<'a>(&'a self, needs: &'a [Need]) -> BoxFuture<'a, Facts>;
+}

@@ -1,0 +1,457 @@
+//! Lab files: loading, validating and selecting checks.
+//!
+//! A lab file (TOML, under `checks/`) is data: steps in order, each with checks that name a validator from the
+//! registry and give its params. Everything wrong with a file is reported as one line with file and line, before
+//! anything is checked.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::validators::{self, Validator};
+
+/// A lab file problem: `file:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct LabError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for LabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Lab {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub file: PathBuf,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    /// Id of the step the check belongs to.
+    pub step: String,
+    /// Registry name of the validator.
+    pub validator_name: String,
+    pub validator: Arc<dyn Validator>,
+    pub points: u32,
+    /// Student-facing hint, shown when the check does not pass.
+    pub hint: String,
+    /// What the check verifies, for `list` and authors.
+    pub description: Option<String>,
+    /// Ids of checks that must pass before this one is evaluated.
+    pub needs: Vec<String>,
+    /// The line of the check in its lab file.
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLab {
+    lab: RawMeta,
+    #[serde(default)]
+    vars: BTreeMap<String, String>,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    id: Spanned<String>,
+    title: String,
+    validator: Spanned<String>,
+    #[serde(default = "one")]
+    points: u32,
+    hint: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    needs: Vec<Spanned<String>>,
+    #[serde(default)]
+    params: Option<Spanned<toml::Table>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Lab files larger than this are refused (a lab is a few KiB; this guards against a wrong path).
+pub const MAX_LAB_FILE_BYTES: u64 = 1024 * 1024;
+
+struct Source<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line_of(&self, span: Range<usize>) -> usize {
+        let end = span.start.min(self.text.len());
+        self.text[..end].matches('\n').count() + 1
+    }
+
+    fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LabError {
+        LabError {
+            file: self.file.to_owned(),
+            line: span.map(|s| self.line_of(s)),
+            message: message.into(),
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// Replaces `{name}` by the value of var `name`. Braces that do not name a var (`/items/{ID}`) stay as they are.
+fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in vars {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+fn substitute_value(value: &mut toml::Value, vars: &BTreeMap<String, String>) {
+    match value {
+        toml::Value::String(s) => *s = substitute(s, vars),
+        toml::Value::Array(items) => items.iter_mut().for_each(|v| substitute_value(v, vars)),
+        toml::Value::Table(table) => table
+            .iter_mut()
+            .for_each(|(_, v)| substitute_value(v, vars)),
+        _ => {}
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// "did you mean `x`?" for the closest of `candidates`, if close enough.
+pub fn suggestion<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(wanted, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+impl Lab {
+    /// Reads and validates a lab file.
+    pub fn load(path: &Path) -> Result<Lab, LabError> {
+        let plain = |message: String| LabError {
+            file: path.to_owned(),
+            line: None,
+            message,
+        };
+        let meta =
+            std::fs::metadata(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
+        if !meta.is_file() {
+            return Err(plain("not a file".to_owned()));
+        }
+        if meta.len() > MAX_LAB_FILE_BYTES {
+            return Err(plain(format!(
+                "lab file is {} bytes; the limit is {MAX_LAB_FILE_BYTES} (is this the right file?)",
+                meta.len()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| plain("lab file is not valid UTF-8".to_owned()))?;
+        Self::parse(path, &text)
+    }
+
+    /// Validates lab file text; `file` is only used in messages.
+    pub fn parse(file: &Path, text: &str) -> Result<Lab, LabError> {
+        let src = Source { file, text };
+        let raw: RawLab = toml::from_str(text)
+            .map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
+
+        let lab_id = raw.lab.id.get_ref().clone();
+        if !valid_id(&lab_id) {
+            return Err(src.error(
+                Some(raw.lab.id.span()),
+                format!("lab id `{lab_id}` must be letters, digits, `-`, `_` or `.`"),
+            ));
+        }
+        if raw.steps.is_empty() {
+            return Err(src.error(None, "the lab has no steps (add a [[steps]] table)"));
+        }
+        for name in raw.vars.keys() {
+            if !valid_id(name) {
+                return Err(src.error(
+                    None,
+                    format!("var name `{name}` must be letters, digits, `-`, `_` or `.`"),
+                ));
+            }
+        }
+        let vars = &raw.vars;
+
+        let mut step_lines: HashMap<String, usize> = HashMap::new();
+        let mut check_lines: HashMap<String, usize> = HashMap::new();
+        let mut steps = Vec::new();
+        let mut need_spans: Vec<(String, Spanned<String>)> = Vec::new();
+        for raw_step in raw.steps {
+            let step_id = raw_step.id.get_ref().clone();
+            let line = src.line_of(raw_step.id.span());
+            if !valid_id(&step_id) {
+                return Err(src.error(
+                    Some(raw_step.id.span()),
+                    format!("step id `{step_id}` must be letters, digits, `-`, `_` or `.`"),
+                ));
+            }
+            if let Some(first) = step_lines.insert(step_id.clone(), line) {
+                return Err(src.error(
+                    Some(raw_step.id.span()),
+                    format!("duplicate step id `{step_id}` (first at line {first})"),
+                ));
+            }
+            let mut checks = Vec::new();
+            for raw_check in raw_step.checks {
+                let id = raw_check.id.get_ref().clone();
+                let line = src.line_of(raw_check.id.span());
+                if !valid_id(&id) {
+                    return Err(src.error(
+                        Some(raw_check.id.span()),
+                        format!("check id `{id}` must be letters, digits, `-`, `_` or `.`"),
+                    ));
+                }
+                if let Some(first) = check_lines.insert(id.clone(), line) {
+                    return Err(src.error(
+                        Some(raw_check.id.span()),
+                        format!("duplicate check id `{id}` (first at line {first})"),
+                    ));
+                }
+                let name = raw_check.validator.get_ref();
+                let Some(spec) = validators::lookup(name) else {
+                    let hint = suggestion(name, validators::REGISTRY.iter().map(|s| s.name));
+                    return Err(src.error(
+                        Some(raw_check.validator.span()),
+                        format!("check `{id}`: unknown validator `{name}`{hint} (`labcheck validators` lists them)"),
+                    ));
+                };
+                let (params, params_span) = match raw_check.params {
+                    Some(p) => {
+                        let span = p.span();
+                        (p.into_inner(), span)
+                    }
+                    None => (toml::Table::new(), raw_check.validator.span()),
+                };
+                let mut params = toml::Value::Table(params);
+                substitute_value(&mut params, vars);
+                let validator = spec.build(params).map_err(|e| {
+                    src.error(
+                        Some(params_span),
+                        format!("check `{id}`: params of {name}: {e}"),
+                    )
+                })?;
+                for need in &raw_check.needs {
+                    need_spans.push((id.clone(), need.clone()));
+                }
+                checks.push(Check {
+                    id,
+                    title: substitute(&raw_check.title, vars),
+                    step: step_id.clone(),
+                    validator_name: spec.name.to_owned(),
+                    validator: Arc::from(validator),
+                    points: raw_check.points,
+                    hint: substitute(&raw_check.hint, vars),
+                    description: raw_check.description.map(|d| substitute(&d, vars)),
+                    needs: raw_check
+                        .needs
+                        .iter()
+                        .map(|n| n.get_ref().clone())
+                        .collect(),
+                    line,
+                });
+            }
+            steps.push(Step {
+                id: step_id,
+                title: substitute(&raw_step.title, vars),
+                checks,
+            });
+        }
+
+        for (check, need) in &need_spans {
+            let target = need.get_ref();
+            if !check_lines.contains_key(target) {
+                let hint = suggestion(target, check_lines.keys().map(String::as_str));
+                return Err(src.error(
+                    Some(need.span()),
+                    format!("check `{check}` needs unknown check `{target}`{hint}"),
+                ));
+            }
+            if target == check {
+                return Err(src.error(Some(need.span()), format!("check `{check}` needs itself")));
+            }
+        }
+
+        let lab = Lab {
+            id: lab_id,
+            title: substitute(&raw.lab.title, vars),
+            description: raw.lab.description,
+            file: file.to_owned(),
+            steps,
+        };
+        if let Some(cycle) = lab.find_cycle() {
+            let line = check_lines.get(&cycle[0]).copied();
+            return Err(LabError {
+                file: file.to_owned(),
+                line,
+                message: format!("`needs` cycle: {}", cycle.join(" -> ")),
+            });
+        }
+        Ok(lab)
+    }
+
+    pub fn checks(&self) -> impl Iterator<Item = &Check> {
+        self.steps.iter().flat_map(|s| s.checks.iter())
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks().find(|c| c.id == id)
+    }
+
+    pub fn max_score(&self) -> u32 {
+        self.checks().map(|c| c.points).sum()
+    }
+
+    /// A cycle in `needs`, as the ids along it (first repeated at the end).
+    fn find_cycle(&self) -> Option<Vec<String>> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            Visiting,
+            Done,
+        }
+        fn visit<'a>(
+            lab: &'a Lab,
+            id: &'a str,
+            marks: &mut HashMap<&'a str, Mark>,
+            path: &mut Vec<&'a str>,
+        ) -> Option<Vec<String>> {
+            match marks.get(id) {
+                Some(Mark::Done) => return None,
+                Some(Mark::Visiting) => {
+                    let start = path.iter().position(|p| *p == id).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        path[start..].iter().map(|s| (*s).to_owned()).collect();
+                    cycle.push(id.to_owned());
+                    return Some(cycle);
+                }
+                None => {}
+            }
+            marks.insert(id, Mark::Visiting);
+            path.push(id);
+            if let Some(check) = lab.check(id) {
+                for need in &check.needs {
+                    if let Some(cycle) = visit(lab, need, marks, path) {
+                        return Some(cycle);
+                    }
+                }
+            }
+            path.pop();
+            marks.insert(id, Mark::Done);
+            None
+        }
+        let mut marks = HashMap::new();
+        for check in self.checks() {
+            if let Some(cycle) = visit(self, &check.id, &mut marks, &mut Vec::new()) {
+                return Some(cycle);
+            }
+        }
+        None
+    }
+
+    /// The checks of the given steps (all steps if empty) plus, transitively, the checks they need, in lab
+    /// order. An unknown step id is an error naming the known ones.
+    pub fn select(&self, step_ids: &[String]) -> Result<Vec<&Check>, LabError> {
+        for wanted in step_ids {
+            if !self.steps.iter().any(|s| &s.id == wanted) {
+                let ids: Vec<&str> = self.steps.iter().map(|s| s.id.as_str()).collect();
+                let hint = suggestion(wanted, ids.iter().copied());
+                return Err(LabError {
+                    file: self.file.clone(),
+                    line: None,
+                    message: format!("unknown step `{wanted}`{hint} (steps: {})", ids.join(", ")),
+                });
+            }
+        }
+        let mut wanted: HashSet<&str> = self
+            .checks()
+            .filter(|c| step_ids.is_empty() || step_ids.contains(&c.step))
+            .map(|c| c.id.as_str())
+            .collect();
+        let mut frontier: Vec<&str> = wanted.iter().copied().collect();
+        while let Some(id) = frontier.pop() {
+            for need in &self.check(id).expect("selected ids exist").needs {
+                if wanted.insert(need) {
+                    frontier.push(need);
+                }
+            }
+        }
+        Ok(self
+            .checks()
+            .filter(|c| wanted.contains(c.id.as_str()))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,16 @@
+//! labcheck: grades the state of an AWS account against a hands-on cloud lab.
+//!
+//! Flow of one run: a lab file ([`lab`]) names checks; each check is a validator ([`validators`]) with params;
+//! the [`engine`] asks an inventory ([`inventory`]) for the facts ([`facts`]) the checks need, reading each AWS
+//! collection at most once, evaluates the validators on them, and builds a [`model::Report`] that a reporter
+//! ([`report`]) formats.
+
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod facts;
+pub mod inventory;
+pub mod lab;
+pub mod model;
+pub mod report;
+pub mod validators;

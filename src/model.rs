@@ -1,0 +1,206 @@
+//! The result model shared by the engine and every reporter (see the README's "JSON report" section).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON report document. Bump on any incompatible change.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The state was read and meets the check.
+    Pass,
+    /// The state was read and does not meet the check.
+    Fail,
+    /// The state could not be read or the probe could not be made: the grade is incomplete.
+    Error,
+    /// A check this one `needs` did not pass.
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// Ids, ARNs and values a validator looked at. Never a secret.
+pub type Evidence = BTreeMap<String, serde_json::Value>;
+
+/// What a validator concluded from facts it could read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub passed: bool,
+    pub message: String,
+    pub evidence: Evidence,
+}
+
+impl Verdict {
+    pub fn pass(message: impl Into<String>) -> Self {
+        Self {
+            passed: true,
+            message: message.into(),
+            evidence: Evidence::new(),
+        }
+    }
+
+    pub fn fail(message: impl Into<String>) -> Self {
+        Self {
+            passed: false,
+            message: message.into(),
+            evidence: Evidence::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.evidence.insert(key.to_owned(), value);
+        self
+    }
+}
+
+/// One graded check, as every output format sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub step: String,
+    pub title: String,
+    pub validator: String,
+    pub status: Status,
+    pub points: u32,
+    pub max_points: u32,
+    pub message: String,
+    /// Student-facing hint; only on a check that did not pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub evidence: Evidence,
+    #[serde(with = "duration_ms", rename = "duration_ms")]
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInfo {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabInfo {
+    pub id: String,
+    pub title: String,
+    /// The lab file it was loaded from.
+    pub file: String,
+}
+
+/// Which account was graded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// From STS GetCallerIdentity; `null` when it could not be read.
+    pub account_id: Option<String>,
+    pub region: String,
+}
+
+/// Counters of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// AWS API operations called, `service:Operation` -> calls (each page counts once; retries do not).
+    pub api_calls: BTreeMap<String, u64>,
+    /// Sum of `api_calls`.
+    pub api_calls_total: u64,
+    /// HTTP requests the SDK sent, retries included.
+    pub api_requests: u64,
+    /// HTTP probes sent to deployed stages.
+    pub probes: u64,
+    /// How many times the account was read (more than 1 only with `--wait`).
+    pub rounds: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Error,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub skipped: usize,
+}
+
+/// A whole grading: the one document behind every output format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub labcheck_version: String,
+    pub lab: LabInfo,
+    pub target: Target,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    #[serde(with = "duration_ms", rename = "duration_ms")]
+    pub duration: Duration,
+    pub outcome: Outcome,
+    pub score: u32,
+    pub max_score: u32,
+    pub summary: Summary,
+    /// The steps that were graded, in lab order.
+    pub steps: Vec<StepInfo>,
+    /// Checks in lab order.
+    pub checks: Vec<CheckResult>,
+    pub stats: Stats,
+}
+
+impl Report {
+    /// Fills score, summary and outcome from `checks`.
+    pub fn tally(&mut self) {
+        let mut summary = Summary::default();
+        for check in &self.checks {
+            match check.status {
+                Status::Pass => summary.passed += 1,
+                Status::Fail => summary.failed += 1,
+                Status::Error => summary.errors += 1,
+                Status::Skip => summary.skipped += 1,
+            }
+        }
+        self.score = self.checks.iter().map(|c| c.points).sum();
+        self.max_score = self.checks.iter().map(|c| c.max_points).sum();
+        self.outcome = if summary.errors > 0 {
+            Outcome::Error
+        } else if summary.failed > 0 || summary.skipped > 0 {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
+        self.summary = summary;
+    }
+
+    pub fn checks_of<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a CheckResult> + 'a {
+        self.checks.iter().filter(move |c| c.step == step)
+    }
+}
+
+mod duration_ms {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis().try_into().unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_millis(u64::deserialize(d)?))
+    }
+}

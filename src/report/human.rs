@@ -1,0 +1,150 @@
+//! The checklist for people: a section per step, a mark and title per check, message and hint under each one
+//! that did not pass, a score line. Colour only when asked (the CLI asks on a TTY without `NO_COLOR`).
+
+use std::fmt::Write;
+
+use crate::model::{Report, Status};
+
+#[derive(Debug, Clone, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Print the API call and probe counts.
+    pub stats: bool,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.wrap("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.wrap("2", t)
+    }
+    fn status(&self, status: Status, t: &str) -> String {
+        let code = match status {
+            Status::Pass => "32",
+            Status::Fail => "31",
+            Status::Error => "33",
+            Status::Skip => "2",
+        };
+        self.wrap(code, t)
+    }
+}
+
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✔",
+        Status::Fail => "✘",
+        Status::Error => "!",
+        Status::Skip => "-",
+    }
+}
+
+fn seconds(d: std::time::Duration) -> String {
+    format!("{:.2}s", d.as_secs_f64())
+}
+
+pub fn render(report: &Report, options: &HumanOptions) -> String {
+    let p = Paint { on: options.color };
+    let mut out = String::new();
+    let account = report
+        .target
+        .account_id
+        .as_deref()
+        .unwrap_or("unknown account");
+    let _ = writeln!(
+        out,
+        "{} {}",
+        p.bold(&report.lab.title),
+        p.dim(&format!(
+            "({}) · account {account} · {}",
+            report.lab.id, report.target.region
+        ))
+    );
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.title.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(56);
+    for step in &report.steps {
+        let _ = writeln!(out, "\n{}", p.bold(&step.title));
+        for check in report.checks_of(&step.id) {
+            let label = match check.status {
+                Status::Pass | Status::Fail => String::new(),
+                other => format!("{} ", other.as_str()),
+            };
+            let title_pad = width.saturating_sub(check.title.chars().count());
+            let _ = writeln!(
+                out,
+                "  {} {}{}  {}{}",
+                p.status(check.status, mark(check.status)),
+                check.title,
+                " ".repeat(title_pad),
+                p.status(check.status, &label),
+                p.dim(&format!("{}/{}", check.points, check.max_points)),
+            );
+            if check.status != Status::Pass {
+                let _ = writeln!(out, "      {}", check.message);
+                if let Some(hint) = &check.hint {
+                    let _ = writeln!(out, "      {} {hint}", p.dim("hint:"));
+                }
+            }
+        }
+    }
+    let s = &report.summary;
+    let mut counts = vec![format!("{} passed", s.passed)];
+    if s.failed > 0 {
+        counts.push(format!("{} failed", s.failed));
+    }
+    if s.errors > 0 {
+        counts.push(format!("{} could not be checked", s.errors));
+    }
+    if s.skipped > 0 {
+        counts.push(format!("{} skipped", s.skipped));
+    }
+    let score = format!("Score {}/{}", report.score, report.max_score);
+    let _ = writeln!(
+        out,
+        "\n{} · {} · {}",
+        p.bold(&score),
+        counts.join(", "),
+        seconds(report.duration)
+    );
+    if options.stats {
+        let st = &report.stats;
+        let calls: Vec<String> = st
+            .api_calls
+            .iter()
+            .map(|(op, n)| format!("{op} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            p.dim(&format!(
+                "AWS API calls: {} ({}) · HTTP requests sent: {} · probes: {} · rounds: {}",
+                st.api_calls_total,
+                if calls.is_empty() {
+                    "none".to_owned()
+                } else {
+                    calls.join(", ")
+                },
+                st.api_requests,
+                st.probes,
+                st.rounds
+            ))
+        );
+    }
+    out
+}

@@ -1,0 +1,58 @@
+//! JUnit XML: a testsuite per step, a testcase per check. fail -> `<failure>`, error -> `<error>`,
+//! skip -> `<skipped>` with its reason; the message (and hint) in the element's text.
+
+use junit_report::{Duration, OffsetDateTime, ReportBuilder, TestCase, TestCaseBuilder, TestSuite};
+use time::format_description::well_known::Rfc3339;
+
+use crate::model::{CheckResult, Report, Status};
+
+fn duration(d: std::time::Duration) -> Duration {
+    Duration::try_from(d).unwrap_or(Duration::MAX)
+}
+
+fn testcase(report: &Report, check: &CheckResult) -> TestCase {
+    let name = format!("{} ({})", check.title, check.id);
+    let time = duration(check.duration);
+    let text = match &check.hint {
+        Some(hint) => format!("{}\nhint: {hint}", check.message),
+        None => check.message.clone(),
+    };
+    let mut builder = match check.status {
+        Status::Pass => TestCaseBuilder::success(&name, time),
+        Status::Fail => TestCaseBuilder::failure(&name, time, "fail", &check.message),
+        Status::Error => TestCaseBuilder::error(&name, time, "error", &check.message),
+        Status::Skip => TestCaseBuilder::skipped_with_cause(&name, "skip", &check.message),
+    };
+    if check.status != Status::Pass {
+        builder.set_trace(&text);
+    }
+    builder.set_classname(&format!("{}.{}", report.lab.id, check.step));
+    builder.set_filepath(&report.lab.file);
+    builder.build()
+}
+
+pub fn render(report: &Report) -> String {
+    let timestamp =
+        OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let mut builder = ReportBuilder::new();
+    for step in &report.steps {
+        let mut suite = TestSuite::new(&format!("{}: {}", step.id, step.title));
+        suite.package = format!("{}.{}", report.lab.id, step.id);
+        suite.hostname = report
+            .target
+            .account_id
+            .clone()
+            .unwrap_or_else(|| "unknown-account".to_owned());
+        suite.timestamp = timestamp;
+        suite.add_testcases(report.checks_of(&step.id).map(|c| testcase(report, c)));
+        builder.add_testsuite(suite);
+    }
+    let mut out = Vec::new();
+    builder
+        .build()
+        .write_xml(&mut out)
+        .expect("writing XML to memory cannot fail");
+    let mut text = String::from_utf8(out).expect("junit-report writes UTF-8");
+    text.push('\n');
+    text
+}

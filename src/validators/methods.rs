@@ -1,0 +1,260 @@
+//! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
+
+use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need, Resource};
+use crate::model::Verdict;
+
+validator! {
+    /// Each listed method of the named REST API has "API Key Required" set (`apiKeyRequired = true`).
+    ///
+    /// Why: a usage plan alone does not protect anything; API Gateway only demands `x-api-key` on methods that
+    /// require a key. This reads the API's configuration, not the deployed stage: pair it with
+    /// `unauthenticated_request_forbidden` to prove the change was deployed. The message lists each method that
+    /// does not require a key, or does not exist.
+    ///
+    /// ```toml
+    /// validator = "methods_require_api_key"
+    /// params = { api = "ItemsAPI", methods = ["GET /items", "GET /items/{ID}"] }
+    /// ```
+    pub struct MethodsRequireApiKey {
+        /// REST API name.
+        pub api: String,
+        /// Methods as `"VERB /resource/path"`, path parameters in braces as in the console.
+        pub methods: Vec<MethodRef>,
+    }
+}
+
+/// How one method of one API looks.
+enum MethodState {
+    RequiresKey,
+    Open,
+    NoMethod,
+    NoResource,
+}
+
+fn method_state(resources: &[Resource], wanted: &MethodRef) -> MethodState {
+    let Some(resource) = resources.iter().find(|r| r.path == wanted.path) else {
+        return MethodState::NoResource;
+    };
+    match resource.methods.get(&wanted.method) {
+        None => MethodState::NoMethod,
+        Some(m) if m.api_key_required => MethodState::RequiresKey,
+        Some(_) => MethodState::Open,
+    }
+}
+
+impl Validator for MethodsRequireApiKey {
+    fn needs(&self) -> Vec<Need> {
+        vec![
+            Need::RestApis,
+            Need::Resources {
+                api: self.api.clone(),
+            },
+        ]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let resources = facts.resources(&api.id)?;
+            let mut open = Vec::new();
+            let mut problems = Vec::new();
+            for wanted in &self.methods {
+                match method_state(resources, wanted) {
+                    MethodState::RequiresKey => {}
+                    MethodState::Open => open.push(wanted.to_string()),
+                    MethodState::NoMethod => problems.push(format!(
+                        "{wanted} does not exist (no {} method)",
+                        wanted.method
+                    )),
+                    MethodState::NoResource => problems.push(format!(
+                        "{wanted} does not exist (no resource {})",
+                        wanted.path
+                    )),
+                }
+            }
+            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
+            if open.is_empty() && problems.is_empty() {
+                return Ok(Verdict::pass(format!(
+                    "{} on {} require an API key",
+                    join_and(&methods),
+                    self.api
+                ))
+                .with("api_id", &api.id));
+            }
+            if !open.is_empty() {
+                let verb = if open.len() == 1 { "does" } else { "do" };
+                problems.insert(
+                    0,
+                    format!("{} {verb} not require an API key", join_and(&open)),
+                );
+            }
+            Ok(
+                Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+                    .with("api_id", &api.id)
+                    .with("methods_without_api_key", &open),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::facts::{FactErrorKind, Method, RestApi};
+
+    fn resource(path: &str, methods: &[(&str, bool)]) -> Resource {
+        let methods: BTreeMap<String, Method> = methods
+            .iter()
+            .map(|(verb, key)| {
+                let m = Method {
+                    http_method: (*verb).into(),
+                    authorization_type: Some("NONE".into()),
+                    api_key_required: *key,
+                    integration: None,
+                };
+                ((*verb).to_owned(), m)
+            })
+            .collect();
+        Resource {
+            id: path.into(),
+            path: path.into(),
+            parent_id: None,
+            methods,
+        }
+    }
+
+    fn facts(resources: Vec<Resource>) -> Facts {
+        let mut f = Facts {
+            rest_apis: Some(Ok(vec![RestApi {
+                id: "a1".into(),
+                name: "ItemsAPI".into(),
+                description: None,
+            }])),
+            ..Facts::default()
+        };
+        f.resources.insert("a1".into(), Ok(resources));
+        f
+    }
+
+    fn check() -> MethodsRequireApiKey {
+        MethodsRequireApiKey {
+            api: "ItemsAPI".into(),
+            methods: vec![
+                "GET /items".parse().unwrap(),
+                "GET /items/{ID}".parse().unwrap(),
+            ],
+        }
+    }
+
+    #[test]
+    fn both_methods_requiring_a_key_pass() {
+        let f = facts(vec![
+            resource("/", &[]),
+            resource("/items", &[("GET", true)]),
+            resource("/items/{ID}", &[("GET", true)]),
+        ]);
+        let v = check().evaluate(&f).unwrap();
+        assert!(v.passed, "{}", v.message);
+        assert_eq!(
+            v.message,
+            "GET /items and GET /items/{ID} on ItemsAPI require an API key"
+        );
+    }
+
+    #[test]
+    fn open_method_is_named() {
+        let f = facts(vec![
+            resource("/items", &[("GET", true)]),
+            resource("/items/{ID}", &[("GET", false)]),
+        ]);
+        let v = check().evaluate(&f).unwrap();
+        assert!(!v.passed);
+        assert_eq!(
+            v.message,
+            "on ItemsAPI: GET /items/{ID} does not require an API key"
+        );
+        assert_eq!(
+            v.evidence["methods_without_api_key"],
+            serde_json::json!(["GET /items/{ID}"])
+        );
+    }
+
+    #[test]
+    fn missing_resource_and_method_are_named() {
+        let f = facts(vec![resource("/items", &[("POST", true)])]);
+        let v = check().evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "on ItemsAPI: GET /items does not exist (no GET method); GET /items/{ID} does not exist (no resource /items/{ID})"
+        );
+    }
+
+    #[test]
+    fn missing_api_fails() {
+        let f = Facts {
+            rest_apis: Some(Ok(vec![])),
+            ..Facts::default()
+        };
+        assert_eq!(
+            check().evaluate(&f).unwrap().message,
+            "there is no REST API named ItemsAPI"
+        );
+    }
+
+    #[test]
+    fn duplicate_apis_pass_if_one_is_right_and_say_so_if_none() {
+        let mut f = facts(vec![
+            resource("/items", &[("GET", false)]),
+            resource("/items/{ID}", &[("GET", false)]),
+        ]);
+        let apis = vec![
+            RestApi {
+                id: "a1".into(),
+                name: "ItemsAPI".into(),
+                description: None,
+            },
+            RestApi {
+                id: "a2".into(),
+                name: "ItemsAPI".into(),
+                description: None,
+            },
+        ];
+        f.rest_apis = Some(Ok(apis));
+        f.resources
+            .insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
+        let v = check().evaluate(&f).unwrap();
+        assert!(
+            v.message
+                .starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "),
+            "{}",
+            v.message
+        );
+        f.resources.insert(
+            "a2".into(),
+            Ok(vec![
+                resource("/items", &[("GET", true)]),
+                resource("/items/{ID}", &[("GET", true)]),
+            ]),
+        );
+        assert!(check().evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn unreadable_resources_are_an_error() {
+        let mut f = facts(vec![]);
+        f.resources.insert(
+            "a1".into(),
+            Err(FactError::new(
+                FactErrorKind::Timeout,
+                "apigateway:GetResources",
+                "slow",
+            )),
+        );
+        assert_eq!(
+            check().evaluate(&f).unwrap_err().kind,
+            FactErrorKind::Timeout
+        );
+    }
+}

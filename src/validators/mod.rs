@@ -1,0 +1,248 @@
+//! Validators: pure functions from [`Facts`] and params to a verdict.
+//!
+//! One file per family; [`REGISTRY`] is the one table that maps a lab file's `validator = "..."` to a type.
+//! A validator never calls AWS: it declares the facts it needs ([`Validator::needs`]) and the inventory reads them
+//! once per run for all checks together.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::facts::{FactError, Facts, Need, RestApi};
+use crate::model::Verdict;
+
+pub mod methods;
+pub mod probes;
+pub mod usage_plans;
+
+/// A configured check (a validator with its params).
+pub trait Validator: fmt::Debug + Send + Sync {
+    /// The facts this check reads. Everything `evaluate` touches must be covered.
+    fn needs(&self) -> Vec<Need>;
+
+    /// Judges the facts. `Err` means a needed fact could not be read: the check is `error`, never `pass`.
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError>;
+}
+
+/// One row of the registry.
+pub struct ValidatorSpec {
+    pub name: &'static str,
+    /// The family file it lives in.
+    pub family: &'static str,
+    /// The validator's doc comment: what it checks, why it matters, an example lab entry.
+    pub doc: &'static str,
+    build: fn(toml::Value) -> Result<Box<dyn Validator>, String>,
+}
+
+impl ValidatorSpec {
+    /// The first paragraph of the doc comment, on one line.
+    pub fn summary(&self) -> String {
+        let lines = self.doc.lines().map(str::trim).skip_while(|l| l.is_empty());
+        lines
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The doc comment with the one leading space of each `///` line removed.
+    pub fn doc_text(&self) -> String {
+        let lines: Vec<&str> = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        lines.join("\n").trim().to_owned()
+    }
+
+    /// Builds the validator from the check's `params` table.
+    pub fn build(&self, params: toml::Value) -> Result<Box<dyn Validator>, String> {
+        (self.build)(params)
+    }
+}
+
+impl fmt::Debug for ValidatorSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidatorSpec")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+fn build<V: Validator + DeserializeOwned + 'static>(
+    params: toml::Value,
+) -> Result<Box<dyn Validator>, String> {
+    V::deserialize(params)
+        .map(|v| Box::new(v) as Box<dyn Validator>)
+        .map_err(|e| e.message().trim().to_owned())
+}
+
+macro_rules! spec {
+    ($family:ident :: $ty:ident, $name:literal) => {
+        ValidatorSpec {
+            name: $name,
+            family: stringify!($family),
+            doc: $family::$ty::DOC,
+            build: build::<$family::$ty>,
+        }
+    };
+}
+
+/// Every validator a lab file can name, in the order `labcheck validators` lists them.
+pub static REGISTRY: &[ValidatorSpec] = &[
+    spec!(usage_plans::UsagePlanExists, "usage_plan_exists"),
+    spec!(usage_plans::UsagePlanKeyExists, "usage_plan_key_exists"),
+    spec!(methods::MethodsRequireApiKey, "methods_require_api_key"),
+    spec!(
+        probes::UnauthenticatedRequestForbidden,
+        "unauthenticated_request_forbidden"
+    ),
+    spec!(
+        probes::AuthenticatedRequestAccepted,
+        "authenticated_request_accepted"
+    ),
+];
+
+pub fn lookup(name: &str) -> Option<&'static ValidatorSpec> {
+    REGISTRY.iter().find(|spec| spec.name == name)
+}
+
+/// Declares a validator's params struct (serde, unknown fields denied) and keeps its doc comment as `DOC`, so the
+/// text `labcheck validators` prints is the doc comment itself.
+macro_rules! validator {
+    ($(#[doc = $doc:literal])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name { $($body)* }
+
+        impl $name {
+            pub const DOC: &'static str = concat!($($doc, "\n"),*);
+        }
+    };
+}
+pub(crate) use validator;
+
+/// Judges each REST API named `name` with `judge`; passes if any passes. Students sometimes create an API twice:
+/// the message then says how many there are.
+pub(crate) fn judge_apis_named(
+    facts: &Facts,
+    name: &str,
+    mut judge: impl FnMut(&RestApi) -> Result<Verdict, FactError>,
+) -> Result<Verdict, FactError> {
+    let apis = facts.apis_named(name)?;
+    let Some(first) = apis.first() else {
+        return Ok(Verdict::fail(format!("there is no REST API named {name}")));
+    };
+    if apis.len() == 1 {
+        return judge(first);
+    }
+    let mut first_failure = None;
+    for api in &apis {
+        let verdict = judge(api)?;
+        if verdict.passed {
+            return Ok(verdict);
+        }
+        first_failure.get_or_insert((api.id.clone(), verdict));
+    }
+    let (id, mut verdict) = first_failure.expect("at least one API was judged");
+    verdict.message = format!(
+        "{} REST APIs are named {name} and none passes; {id}: {}",
+        apis.len(),
+        verdict.message
+    );
+    Ok(verdict)
+}
+
+/// "a, b and c"
+pub(crate) fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+/// `"GET /items/{ID}"` in a lab file: an HTTP verb and a resource path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MethodRef {
+    pub method: String,
+    pub path: String,
+}
+
+impl fmt::Display for MethodRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+impl std::str::FromStr for MethodRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not of the form \"GET /path\"");
+        let (method, path) = s.trim().split_once(' ').ok_or_else(bad)?;
+        let path = path.trim();
+        if method.is_empty()
+            || !method.chars().all(|c| c.is_ascii_alphabetic())
+            || !path.starts_with('/')
+        {
+            return Err(bad());
+        }
+        Ok(Self {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MethodRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_are_unique_and_documented() {
+        let mut names: Vec<_> = REGISTRY.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), REGISTRY.len());
+        for spec in REGISTRY {
+            assert!(!spec.summary().is_empty(), "{} has no doc", spec.name);
+            assert!(
+                spec.doc_text().contains("```toml"),
+                "{} doc has no example lab entry",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
+    fn method_ref_parses_and_rejects() {
+        let m: MethodRef = "get /items/{ID}".parse().unwrap();
+        assert_eq!(
+            m,
+            MethodRef {
+                method: "GET".into(),
+                path: "/items/{ID}".into()
+            }
+        );
+        assert!("GET items".parse::<MethodRef>().is_err());
+        assert!("/items".parse::<MethodRef>().is_err());
+    }
+
+    #[test]
+    fn join_and_reads_naturally() {
+        assert_eq!(join_and::<&str>(&[]), "");
+        assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
+    }
+}

@@ -1,0 +1,531 @@
+//! HTTP probes of deployed stages: what API Gateway really answers, which proves a change was deployed.
+
+use std::collections::BTreeMap;
+
+use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need, ProbeOutcome, ProbeResponse, ProbeSpec, RestApi};
+use crate::model::Verdict;
+
+/// Value put in a path parameter (`{ID}`) when the lab file gives none.
+pub const DEFAULT_PATH_VALUE: &str = "1";
+
+/// `/items/{ID}` -> `/items/1`, taking values from `values` (default [`DEFAULT_PATH_VALUE`]).
+pub fn fill_path(template: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = rest[open + 1..open + close].trim_end_matches('+');
+        out.push_str(values.get(name).map_or(DEFAULT_PATH_VALUE, String::as_str));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn probe_specs(
+    api: &str,
+    stages: &[String],
+    requests: &[MethodRef],
+    path_values: &BTreeMap<String, String>,
+    api_key: Option<&str>,
+) -> Vec<(String, MethodRef, ProbeSpec)> {
+    let mut specs = Vec::new();
+    for stage in stages {
+        for request in requests {
+            let spec = ProbeSpec {
+                api: api.to_owned(),
+                stage: stage.clone(),
+                method: request.method.clone(),
+                path: fill_path(&request.path, path_values),
+                api_key: api_key.map(str::to_owned),
+            };
+            specs.push((stage.clone(), request.clone(), spec));
+        }
+    }
+    specs
+}
+
+/// Whether API Gateway itself rejected the request for lack of a key: 403 with body `{"message":"Forbidden"}`,
+/// compared as JSON (LocalStack puts a space after the colon). AWS answers a missing stage or resource with 403
+/// `Missing Authentication Token`, which is not this.
+fn is_api_gateway_forbidden(response: &ProbeResponse) -> bool {
+    response.status == 403 && response.json() == Some(serde_json::json!({ "message": "Forbidden" }))
+}
+
+fn describe(response: &ProbeResponse) -> String {
+    let body = response.body.trim();
+    if body.is_empty() {
+        format!("{}", response.status)
+    } else {
+        let short: String = body.chars().take(80).collect();
+        let ellipsis = if body.chars().count() > 80 { "…" } else { "" };
+        format!("{} {short}{ellipsis}", response.status)
+    }
+}
+
+/// The probes of one API, judged by `judge` (None: as expected; Some(problem)).
+fn judge_probes(
+    facts: &Facts,
+    api: &RestApi,
+    specs: &[(String, MethodRef, ProbeSpec)],
+    mut judge: impl FnMut(&str, &MethodRef, &ProbeOutcome) -> Option<String>,
+) -> Result<(Vec<String>, Vec<String>, Option<FactError>), FactError> {
+    let deployed: Vec<&str> = facts
+        .stages(&api.id)?
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    let mut fine = Vec::new();
+    let mut undeployed = Vec::new();
+    let mut unreadable = None;
+    for (stage, request, spec) in specs {
+        if !deployed.contains(&stage.as_str()) {
+            if !undeployed.contains(stage) {
+                undeployed.push(stage.clone());
+            }
+            continue;
+        }
+        match facts.probe(spec, &api.id)? {
+            Err(err) => {
+                unreadable.get_or_insert_with(|| err.clone());
+            }
+            Ok(outcome) => match judge(stage, request, outcome) {
+                Some(problem) => problems.push(problem),
+                None => fine.push(format!("{request} on {stage}")),
+            },
+        }
+    }
+    if !undeployed.is_empty() {
+        let verb = if undeployed.len() == 1 { "is" } else { "are" };
+        problems.insert(
+            0,
+            format!(
+                "stage {} of {} {verb} not deployed",
+                join_and(&undeployed),
+                api.name
+            ),
+        );
+    }
+    Ok((problems, fine, unreadable))
+}
+
+/// Turns judged probes into a verdict: a definite problem fails the check even if another probe could not be
+/// made; otherwise an unsent probe makes it an error; otherwise it passes.
+fn conclude(
+    api: &RestApi,
+    (problems, fine, unreadable): (Vec<String>, Vec<String>, Option<FactError>),
+    pass_message: impl FnOnce(&[String]) -> String,
+) -> Result<Verdict, FactError> {
+    if !problems.is_empty() {
+        return Ok(Verdict::fail(problems.join("; "))
+            .with("api_id", &api.id)
+            .with("as_expected", &fine));
+    }
+    if let Some(err) = unreadable {
+        return Err(err);
+    }
+    Ok(Verdict::pass(pass_message(&fine))
+        .with("api_id", &api.id)
+        .with("as_expected", &fine))
+}
+
+validator! {
+    /// A request without an API key to each listed method on each listed stage is refused by API Gateway:
+    /// 403 with body `{"message":"Forbidden"}`.
+    ///
+    /// Why: "API Key Required" only takes effect once the API is redeployed; this probes the deployed stages, so
+    /// it fails when the student set the flag but forgot to deploy. Path parameters (`{ID}`) are filled from
+    /// `path_values` (default `"1"`). Probes go to the stage's invoke URL (see `--invoke-url-template`).
+    ///
+    /// ```toml
+    /// validator = "unauthenticated_request_forbidden"
+    /// params = { api = "ItemsAPI", stages = ["dev", "prod"], requests = ["GET /items", "GET /items/{ID}"] }
+    /// ```
+    pub struct UnauthenticatedRequestForbidden {
+        /// REST API name.
+        pub api: String,
+        /// Stages to probe.
+        pub stages: Vec<String>,
+        /// Requests as `"VERB /resource/path"`.
+        pub requests: Vec<MethodRef>,
+        /// Values for path parameters, e.g. `{ ID = "42" }`.
+        #[serde(default)]
+        pub path_values: BTreeMap<String, String>,
+    }
+}
+
+impl UnauthenticatedRequestForbidden {
+    fn specs(&self) -> Vec<(String, MethodRef, ProbeSpec)> {
+        probe_specs(
+            &self.api,
+            &self.stages,
+            &self.requests,
+            &self.path_values,
+            None,
+        )
+    }
+}
+
+impl Validator for UnauthenticatedRequestForbidden {
+    fn needs(&self) -> Vec<Need> {
+        let mut needs = vec![
+            Need::RestApis,
+            Need::Stages {
+                api: self.api.clone(),
+            },
+        ];
+        needs.extend(
+            self.specs()
+                .into_iter()
+                .map(|(_, _, spec)| Need::Probe(spec)),
+        );
+        needs
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let specs = self.specs();
+        judge_apis_named(facts, &self.api, |api| {
+            let judged = judge_probes(
+                facts,
+                api,
+                &specs,
+                |stage, request, outcome| match outcome {
+                    ProbeOutcome::Response(r) if is_api_gateway_forbidden(r) => None,
+                    ProbeOutcome::Response(r) => Some(format!(
+                        "{request} on {stage} without an API key answered {}",
+                        describe(r)
+                    )),
+                    ProbeOutcome::NoSuchApiKey { .. } => {
+                        Some(format!("{request} on {stage}: unexpected key lookup"))
+                    }
+                },
+            )?;
+            conclude(api, judged, |fine| {
+                format!(
+                    "without an API key, {} answered 403 Forbidden",
+                    join_and(fine)
+                )
+            })
+        })
+    }
+}
+
+validator! {
+    /// A request with the named API key's value in `x-api-key` to each listed method on each listed stage is
+    /// accepted by API Gateway (any status but 403).
+    ///
+    /// Why: proves the key, the usage plan and the stages fit together end to end. The key's value is read
+    /// through the API for the request and is never printed or stored. What the backend answers (200, or a 5xx
+    /// from a broken integration) is reported but not graded here.
+    ///
+    /// ```toml
+    /// validator = "authenticated_request_accepted"
+    /// params = { api = "ItemsAPI", stages = ["dev", "prod"], requests = ["GET /items"], api_key = "LabKey" }
+    /// ```
+    pub struct AuthenticatedRequestAccepted {
+        /// REST API name.
+        pub api: String,
+        /// Stages to probe.
+        pub stages: Vec<String>,
+        /// Requests as `"VERB /resource/path"`.
+        pub requests: Vec<MethodRef>,
+        /// Name of the API key whose value is sent.
+        pub api_key: String,
+        /// Values for path parameters, e.g. `{ ID = "42" }`.
+        #[serde(default)]
+        pub path_values: BTreeMap<String, String>,
+    }
+}
+
+impl AuthenticatedRequestAccepted {
+    fn specs(&self) -> Vec<(String, MethodRef, ProbeSpec)> {
+        probe_specs(
+            &self.api,
+            &self.stages,
+            &self.requests,
+            &self.path_values,
+            Some(&self.api_key),
+        )
+    }
+}
+
+impl Validator for AuthenticatedRequestAccepted {
+    fn needs(&self) -> Vec<Need> {
+        let mut needs = vec![
+            Need::RestApis,
+            Need::Stages {
+                api: self.api.clone(),
+            },
+        ];
+        needs.extend(
+            self.specs()
+                .into_iter()
+                .map(|(_, _, spec)| Need::Probe(spec)),
+        );
+        needs
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let specs = self.specs();
+        let mut statuses = BTreeMap::new();
+        let mut no_key = false;
+        let verdict = judge_apis_named(facts, &self.api, |api| {
+            let judged = judge_probes(
+                facts,
+                api,
+                &specs,
+                |stage, request, outcome| match outcome {
+                    ProbeOutcome::NoSuchApiKey { .. } => {
+                        no_key = true;
+                        Some(format!("{request} on {stage} was not sent"))
+                    }
+                    ProbeOutcome::Response(r) => {
+                        statuses.insert(format!("{request} on {stage}"), r.status);
+                        (r.status == 403).then(|| {
+                            format!(
+                                "{request} on {stage} with key {} answered {}",
+                                self.api_key,
+                                describe(r)
+                            )
+                        })
+                    }
+                },
+            )?;
+            conclude(api, judged, |fine| {
+                format!(
+                    "with key {}, {} were accepted",
+                    self.api_key,
+                    join_and(fine)
+                )
+            })
+        })?;
+        if no_key {
+            return Ok(Verdict::fail(format!(
+                "there is no API key named {} to send",
+                self.api_key
+            )));
+        }
+        Ok(verdict.with("statuses", statuses))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{FactErrorKind, ProbeRecord, Stage};
+
+    fn stage(name: &str) -> Stage {
+        Stage {
+            name: name.into(),
+            deployment_id: Some("d1".into()),
+            variables: BTreeMap::new(),
+            cache_cluster_enabled: false,
+            cache_cluster_size: None,
+        }
+    }
+
+    fn response(status: u16, body: &str) -> ProbeOutcome {
+        ProbeOutcome::Response(ProbeResponse {
+            status,
+            body: body.into(),
+            headers: BTreeMap::new(),
+        })
+    }
+
+    /// Facts for API a1 with the given stages and one probe outcome per spec, from `answer(spec)`.
+    fn facts(
+        specs: &[(String, MethodRef, ProbeSpec)],
+        stages: &[&str],
+        answer: impl Fn(&ProbeSpec) -> Result<ProbeOutcome, FactError>,
+    ) -> Facts {
+        let mut f = Facts {
+            rest_apis: Some(Ok(vec![RestApi {
+                id: "a1".into(),
+                name: "ItemsAPI".into(),
+                description: None,
+            }])),
+            ..Facts::default()
+        };
+        f.stages
+            .insert("a1".into(), Ok(stages.iter().map(|s| stage(s)).collect()));
+        for (_, _, spec) in specs {
+            f.probes.push(ProbeRecord {
+                spec: spec.clone(),
+                api_id: "a1".into(),
+                url: format!("http://example.test/{}{}", spec.stage, spec.path),
+                outcome: answer(spec),
+            });
+        }
+        f
+    }
+
+    fn unauth() -> UnauthenticatedRequestForbidden {
+        UnauthenticatedRequestForbidden {
+            api: "ItemsAPI".into(),
+            stages: vec!["dev".into(), "prod".into()],
+            requests: vec![
+                "GET /items".parse().unwrap(),
+                "GET /items/{ID}".parse().unwrap(),
+            ],
+            path_values: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn fill_path_uses_values_and_default() {
+        let values = BTreeMap::from([("ID".to_owned(), "42".to_owned())]);
+        assert_eq!(fill_path("/items/{ID}", &values), "/items/42");
+        assert_eq!(
+            fill_path("/items/{ID}/x/{other+}", &BTreeMap::new()),
+            "/items/1/x/1"
+        );
+        assert_eq!(fill_path("/items", &values), "/items");
+    }
+
+    #[test]
+    fn forbidden_everywhere_passes_whatever_the_json_spacing() {
+        let c = unauth();
+        let f = facts(&c.specs(), &["dev", "prod"], |_| {
+            Ok(response(403, "{\"message\": \"Forbidden\"}"))
+        });
+        let v = c.evaluate(&f).unwrap();
+        assert!(v.passed, "{}", v.message);
+        let f = facts(&c.specs(), &["dev", "prod"], |_| {
+            Ok(response(403, "{\"message\":\"Forbidden\"}"))
+        });
+        assert!(c.evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn open_stage_fails_naming_it() {
+        let c = unauth();
+        let f = facts(&c.specs(), &["dev", "prod"], |s| {
+            Ok(if s.stage == "prod" {
+                response(200, "{\"items\": []}")
+            } else {
+                response(403, "{\"message\":\"Forbidden\"}")
+            })
+        });
+        let v = c.evaluate(&f).unwrap();
+        assert!(!v.passed);
+        assert_eq!(
+            v.message,
+            "GET /items on prod without an API key answered 200 {\"items\": []}; GET /items/{ID} on prod without an API key answered 200 {\"items\": []}"
+        );
+    }
+
+    #[test]
+    fn missing_authentication_token_is_not_forbidden() {
+        let c = unauth();
+        let f = facts(&c.specs(), &["dev", "prod"], |_| {
+            Ok(response(
+                403,
+                "{\"message\":\"Missing Authentication Token\"}",
+            ))
+        });
+        assert!(!c.evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn undeployed_stage_fails() {
+        let c = unauth();
+        let f = facts(&c.specs(), &["dev"], |_| {
+            Ok(response(403, "{\"message\":\"Forbidden\"}"))
+        });
+        assert_eq!(
+            c.evaluate(&f).unwrap().message,
+            "stage prod of ItemsAPI is not deployed"
+        );
+    }
+
+    #[test]
+    fn unsent_probe_is_an_error_unless_another_probe_already_fails() {
+        let c = unauth();
+        let net = FactError::new(FactErrorKind::Network, "probe GET", "connection refused");
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Err(net.clone()));
+        assert_eq!(c.evaluate(&f).unwrap_err(), net);
+        let f = facts(&c.specs(), &["dev", "prod"], |s| {
+            if s.stage == "dev" {
+                Err(net.clone())
+            } else {
+                Ok(response(200, "{}"))
+            }
+        });
+        assert!(!c.evaluate(&f).unwrap().passed);
+    }
+
+    fn auth() -> AuthenticatedRequestAccepted {
+        AuthenticatedRequestAccepted {
+            api: "ItemsAPI".into(),
+            stages: vec!["dev".into(), "prod".into()],
+            requests: vec!["GET /items".parse().unwrap()],
+            api_key: "LabKey".into(),
+            path_values: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn accepted_key_passes_even_if_backend_breaks() {
+        let c = auth();
+        let f = facts(&c.specs(), &["dev", "prod"], |s| {
+            Ok(if s.stage == "dev" {
+                response(200, "[]")
+            } else {
+                response(502, "")
+            })
+        });
+        let v = c.evaluate(&f).unwrap();
+        assert!(v.passed, "{}", v.message);
+        assert_eq!(v.evidence["statuses"]["GET /items on prod"], 502);
+    }
+
+    #[test]
+    fn rejected_key_fails() {
+        let c = auth();
+        let f = facts(&c.specs(), &["dev", "prod"], |_| {
+            Ok(response(403, "{\"message\":\"Forbidden\"}"))
+        });
+        let v = c.evaluate(&f).unwrap();
+        assert!(
+            v.message
+                .starts_with("GET /items on dev with key LabKey answered 403"),
+            "{}",
+            v.message
+        );
+    }
+
+    #[test]
+    fn missing_key_fails() {
+        let c = auth();
+        let f = facts(&c.specs(), &["dev", "prod"], |_| {
+            Ok(ProbeOutcome::NoSuchApiKey {
+                name: "LabKey".into(),
+            })
+        });
+        assert_eq!(
+            c.evaluate(&f).unwrap().message,
+            "there is no API key named LabKey to send"
+        );
+    }
+
+    #[test]
+    fn needs_cover_every_probe() {
+        let needs = unauth().needs();
+        assert_eq!(
+            needs.iter().filter(|n| matches!(n, Need::Probe(_))).count(),
+            4
+        );
+        assert!(needs.contains(&Need::Probe(ProbeSpec {
+            api: "ItemsAPI".into(),
+            stage: "prod".into(),
+            method: "GET".into(),
+            path: "/items/1".into(),
+            api_key: None
+        })));
+    }
+}

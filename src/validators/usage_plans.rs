@@ -1,0 +1,457 @@
+//! Usage plans and their keys.
+
+use std::collections::BTreeSet;
+
+use super::{Validator, join_and, validator};
+use crate::facts::{FactError, Facts, Need};
+use crate::model::Verdict;
+
+validator! {
+    /// A usage plan with this name exists and is bound to every listed stage of the named REST API.
+    ///
+    /// Why: API keys only work through a usage plan, and a plan only applies to the API stages bound to it; a
+    /// plan bound to `dev` alone leaves `prod` without key enforcement. The message names what is missing: the
+    /// plan, the API, or the stages not bound.
+    ///
+    /// ```toml
+    /// validator = "usage_plan_exists"
+    /// params = { name = "CloudAcademyPlan", api = "ItemsAPI", stages = ["dev", "prod"] }
+    /// ```
+    pub struct UsagePlanExists {
+        /// Usage plan name.
+        pub name: String,
+        /// REST API name.
+        pub api: String,
+        /// Stages of that API the plan must be bound to.
+        pub stages: Vec<String>,
+    }
+}
+
+impl Validator for UsagePlanExists {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::UsagePlans, Need::RestApis]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let all_plans = facts.usage_plans()?;
+        let plans: Vec<_> = all_plans.iter().filter(|p| p.name == self.name).collect();
+        if plans.is_empty() {
+            let others: Vec<&str> = all_plans.iter().map(|p| p.name.as_str()).collect();
+            let found = if others.is_empty() {
+                "the account has no usage plans".to_owned()
+            } else {
+                format!("found: {}", join_and(&others))
+            };
+            return Ok(Verdict::fail(format!(
+                "no usage plan named {} ({found})",
+                self.name
+            )));
+        }
+        let api_ids: BTreeSet<&str> = facts
+            .apis_named(&self.api)?
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        if api_ids.is_empty() {
+            return Ok(Verdict::fail(format!(
+                "usage plan {} exists, but there is no REST API named {} to bind it to",
+                self.name, self.api
+            ))
+            .with(
+                "usage_plan_ids",
+                plans.iter().map(|p| &p.id).collect::<Vec<_>>(),
+            ));
+        }
+
+        let mut best: Option<(Verdict, usize)> = None;
+        for plan in plans {
+            let bound: BTreeSet<&str> = plan
+                .api_stages
+                .iter()
+                .filter(|s| api_ids.contains(s.api_id.as_str()))
+                .map(|s| s.stage.as_str())
+                .collect();
+            let missing: Vec<&str> = self
+                .stages
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !bound.contains(s))
+                .collect();
+            let bound_list: Vec<&str> = bound.iter().copied().collect();
+            let verdict = if missing.is_empty() {
+                Verdict::pass(format!(
+                    "usage plan {} is bound to {} stages {}",
+                    self.name,
+                    self.api,
+                    join_and(&self.stages)
+                ))
+            } else if bound.is_empty() {
+                let elsewhere: Vec<String> = plan
+                    .api_stages
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}/{}",
+                            facts.api_name(&s.api_id).unwrap_or(&s.api_id),
+                            s.stage
+                        )
+                    })
+                    .collect();
+                let detail = if elsewhere.is_empty() {
+                    "it has no API stages".to_owned()
+                } else {
+                    format!("it is bound to {} only", join_and(&elsewhere))
+                };
+                Verdict::fail(format!(
+                    "usage plan {} is not bound to {} ({detail})",
+                    self.name, self.api
+                ))
+            } else {
+                Verdict::fail(format!(
+                    "usage plan {} is bound to {}/{} only; {} {} missing",
+                    self.name,
+                    self.api,
+                    join_and(&bound_list),
+                    join_and(&missing),
+                    if missing.len() == 1 { "is" } else { "are" }
+                ))
+            };
+            let verdict = verdict
+                .with("usage_plan_id", &plan.id)
+                .with("api_ids", &api_ids)
+                .with("bound_stages", &bound_list);
+            if verdict.passed {
+                return Ok(verdict);
+            }
+            if best.as_ref().is_none_or(|(_, m)| missing.len() < *m) {
+                best = Some((verdict, missing.len()));
+            }
+        }
+        Ok(best.expect("at least one plan").0)
+    }
+}
+
+validator! {
+    /// An API key with this name exists, is enabled, and is a key of the named usage plan.
+    ///
+    /// Why: a key that is not in a usage plan (or is disabled) is rejected by API Gateway with 403, so the
+    /// student's authenticated requests fail even though the key exists.
+    ///
+    /// ```toml
+    /// validator = "usage_plan_key_exists"
+    /// params = { key = "LabKey", plan = "CloudAcademyPlan" }
+    /// ```
+    pub struct UsagePlanKeyExists {
+        /// API key name.
+        pub key: String,
+        /// Usage plan name.
+        pub plan: String,
+    }
+}
+
+impl Validator for UsagePlanKeyExists {
+    fn needs(&self) -> Vec<Need> {
+        vec![
+            Need::ApiKeys,
+            Need::UsagePlans,
+            Need::UsagePlanKeys {
+                plan: self.plan.clone(),
+            },
+        ]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let keys: Vec<_> = facts
+            .api_keys()?
+            .iter()
+            .filter(|k| k.name == self.key)
+            .collect();
+        if keys.is_empty() {
+            return Ok(Verdict::fail(format!("no API key named {}", self.key)));
+        }
+        let key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+        let plans: Vec<_> = facts
+            .usage_plans()?
+            .iter()
+            .filter(|p| p.name == self.plan)
+            .collect();
+        if plans.is_empty() {
+            return Ok(Verdict::fail(format!(
+                "API key {} exists, but there is no usage plan named {} to add it to",
+                self.key, self.plan
+            ))
+            .with("api_key_ids", &key_ids));
+        }
+        let mut disabled_in_plan = None;
+        for plan in &plans {
+            let plan_key_ids: BTreeSet<&str> = facts
+                .usage_plan_keys(&plan.id)?
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect();
+            for key in keys.iter().filter(|k| plan_key_ids.contains(k.id.as_str())) {
+                if key.enabled {
+                    return Ok(Verdict::pass(format!(
+                        "API key {} is enabled and a key of usage plan {}",
+                        self.key, self.plan
+                    ))
+                    .with("api_key_id", &key.id)
+                    .with("usage_plan_id", &plan.id));
+                }
+                disabled_in_plan.get_or_insert((key.id.clone(), plan.id.clone()));
+            }
+        }
+        if let Some((key_id, plan_id)) = disabled_in_plan {
+            return Ok(Verdict::fail(format!(
+                "API key {} is a key of usage plan {} but it is disabled",
+                self.key, self.plan
+            ))
+            .with("api_key_id", key_id)
+            .with("usage_plan_id", plan_id));
+        }
+        Ok(Verdict::fail(format!(
+            "API key {} exists but is not a key of usage plan {}",
+            self.key, self.plan
+        ))
+        .with("api_key_ids", &key_ids)
+        .with(
+            "usage_plan_ids",
+            plans.iter().map(|p| &p.id).collect::<Vec<_>>(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{ApiKey, ApiStage, FactErrorKind, RestApi, UsagePlan, UsagePlanKey};
+
+    fn api(id: &str, name: &str) -> RestApi {
+        RestApi {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+        }
+    }
+
+    fn plan(id: &str, name: &str, stages: &[(&str, &str)]) -> UsagePlan {
+        UsagePlan {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            api_stages: stages
+                .iter()
+                .map(|(a, s)| ApiStage {
+                    api_id: (*a).into(),
+                    stage: (*s).into(),
+                })
+                .collect(),
+            throttle: None,
+            quota: None,
+        }
+    }
+
+    fn facts(apis: Vec<RestApi>, plans: Vec<UsagePlan>) -> Facts {
+        Facts {
+            rest_apis: Some(Ok(apis)),
+            usage_plans: Some(Ok(plans)),
+            ..Facts::default()
+        }
+    }
+
+    fn plan_check() -> UsagePlanExists {
+        UsagePlanExists {
+            name: "CloudAcademyPlan".into(),
+            api: "ItemsAPI".into(),
+            stages: vec!["dev".into(), "prod".into()],
+        }
+    }
+
+    #[test]
+    fn plan_bound_to_both_stages_passes() {
+        let f = facts(
+            vec![api("a1", "ItemsAPI")],
+            vec![plan(
+                "p1",
+                "CloudAcademyPlan",
+                &[("a1", "dev"), ("a1", "prod")],
+            )],
+        );
+        let v = plan_check().evaluate(&f).unwrap();
+        assert!(v.passed, "{}", v.message);
+        assert_eq!(v.evidence["usage_plan_id"], "p1");
+    }
+
+    #[test]
+    fn missing_plan_fails_and_lists_others() {
+        let f = facts(
+            vec![api("a1", "ItemsAPI")],
+            vec![plan("p9", "OtherPlan", &[])],
+        );
+        let v = plan_check().evaluate(&f).unwrap();
+        assert!(!v.passed);
+        assert_eq!(
+            v.message,
+            "no usage plan named CloudAcademyPlan (found: OtherPlan)"
+        );
+        let v = plan_check().evaluate(&facts(vec![], vec![])).unwrap();
+        assert_eq!(
+            v.message,
+            "no usage plan named CloudAcademyPlan (the account has no usage plans)"
+        );
+    }
+
+    #[test]
+    fn plan_bound_to_dev_only_names_prod() {
+        let f = facts(
+            vec![api("a1", "ItemsAPI")],
+            vec![plan("p1", "CloudAcademyPlan", &[("a1", "dev")])],
+        );
+        let v = plan_check().evaluate(&f).unwrap();
+        assert!(!v.passed);
+        assert_eq!(
+            v.message,
+            "usage plan CloudAcademyPlan is bound to ItemsAPI/dev only; prod is missing"
+        );
+    }
+
+    #[test]
+    fn plan_bound_to_another_api_says_so() {
+        let f = facts(
+            vec![api("a1", "ItemsAPI"), api("b2", "PetsAPI")],
+            vec![plan("p1", "CloudAcademyPlan", &[("b2", "dev")])],
+        );
+        let v = plan_check().evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "usage plan CloudAcademyPlan is not bound to ItemsAPI (it is bound to PetsAPI/dev only)"
+        );
+    }
+
+    #[test]
+    fn plan_without_api_fails() {
+        let f = facts(vec![], vec![plan("p1", "CloudAcademyPlan", &[])]);
+        let v = plan_check().evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "usage plan CloudAcademyPlan exists, but there is no REST API named ItemsAPI to bind it to"
+        );
+    }
+
+    #[test]
+    fn duplicate_plans_pass_if_one_is_complete() {
+        let f = facts(
+            vec![api("a1", "ItemsAPI")],
+            vec![
+                plan("p1", "CloudAcademyPlan", &[("a1", "dev")]),
+                plan("p2", "CloudAcademyPlan", &[("a1", "dev"), ("a1", "prod")]),
+            ],
+        );
+        assert!(plan_check().evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn unreadable_plans_are_an_error_not_a_verdict() {
+        let err = FactError::new(
+            FactErrorKind::AccessDenied,
+            "apigateway:GetUsagePlans",
+            "denied",
+        );
+        let f = Facts {
+            usage_plans: Some(Err(err.clone())),
+            rest_apis: Some(Ok(vec![])),
+            ..Facts::default()
+        };
+        assert_eq!(plan_check().evaluate(&f).unwrap_err(), err);
+        // A fact that was never collected is an error too, never a pass.
+        let e = plan_check().evaluate(&Facts::default()).unwrap_err();
+        assert_eq!(e.kind, FactErrorKind::NotCollected);
+    }
+
+    fn key_facts(keys: Vec<ApiKey>, plan_keys: Vec<&str>) -> Facts {
+        let mut f = facts(vec![], vec![plan("p1", "CloudAcademyPlan", &[])]);
+        f.api_keys = Some(Ok(keys));
+        let pk = plan_keys.into_iter().map(|id| UsagePlanKey {
+            id: id.into(),
+            name: "LabKey".into(),
+            key_type: None,
+        });
+        f.usage_plan_keys.insert("p1".into(), Ok(pk.collect()));
+        f
+    }
+
+    fn key(id: &str, enabled: bool) -> ApiKey {
+        ApiKey {
+            id: id.into(),
+            name: "LabKey".into(),
+            enabled,
+        }
+    }
+
+    fn key_check() -> UsagePlanKeyExists {
+        UsagePlanKeyExists {
+            key: "LabKey".into(),
+            plan: "CloudAcademyPlan".into(),
+        }
+    }
+
+    #[test]
+    fn enabled_key_in_plan_passes() {
+        let v = key_check()
+            .evaluate(&key_facts(vec![key("k1", true)], vec!["k1"]))
+            .unwrap();
+        assert!(v.passed, "{}", v.message);
+        assert_eq!(v.evidence["api_key_id"], "k1");
+    }
+
+    #[test]
+    fn key_problems_are_named() {
+        let v = key_check().evaluate(&key_facts(vec![], vec![])).unwrap();
+        assert_eq!(v.message, "no API key named LabKey");
+        let v = key_check()
+            .evaluate(&key_facts(vec![key("k1", true)], vec![]))
+            .unwrap();
+        assert_eq!(
+            v.message,
+            "API key LabKey exists but is not a key of usage plan CloudAcademyPlan"
+        );
+        let v = key_check()
+            .evaluate(&key_facts(vec![key("k1", false)], vec!["k1"]))
+            .unwrap();
+        assert_eq!(
+            v.message,
+            "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled"
+        );
+        let mut f = key_facts(vec![key("k1", true)], vec![]);
+        f.usage_plans = Some(Ok(vec![]));
+        let v = key_check().evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "API key LabKey exists, but there is no usage plan named CloudAcademyPlan to add it to"
+        );
+    }
+
+    #[test]
+    fn second_key_of_same_name_in_plan_passes() {
+        let v = key_check()
+            .evaluate(&key_facts(
+                vec![key("k1", true), key("k2", true)],
+                vec!["k2"],
+            ))
+            .unwrap();
+        assert!(v.passed);
+        assert_eq!(v.evidence["api_key_id"], "k2");
+    }
+
+    #[test]
+    fn unreadable_plan_keys_are_an_error() {
+        let mut f = key_facts(vec![key("k1", true)], vec![]);
+        let err = FactError::new(
+            FactErrorKind::Throttled,
+            "apigateway:GetUsagePlanKeys",
+            "slow down",
+        );
+        f.usage_plan_keys.insert("p1".into(), Err(err.clone()));
+        assert_eq!(key_check().evaluate(&f).unwrap_err(), err);
+    }
+}
