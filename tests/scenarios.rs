@@ -1,0 +1,380 @@
+//! The API-keys step graded end to end: state created through the real SDK on LocalStack, graded by the real
+//! `labcheck` binary (control plane reads and HTTP probes of the deployed stages).
+
+mod common;
+
+use common::{Account, ItemsLab, KeyState};
+
+const STEP: [&str; 2] = ["--step", "api-keys"];
+
+#[tokio::test]
+async fn complete_step_passes_every_check() {
+    let account = Account::localstack();
+    let built = ItemsLab::complete().build(&account).await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "pass"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "pass"),
+        ("authenticated-get-accepted", "pass"),
+    ]);
+    assert_eq!(graded.code, 0, "{}", graded.output.stderr);
+    assert_eq!(graded.report["score"], 5);
+    assert_eq!(graded.report["max_score"], 5);
+    assert_eq!(graded.report["outcome"], "pass");
+    assert_eq!(graded.report["target"]["account_id"], account.id.as_str());
+    let evidence = &graded.check("usage-plan-created")["evidence"];
+    assert_eq!(evidence["usage_plan_id"], built.plan_id.unwrap().as_str());
+    assert!(
+        graded.check("usage-plan-created").get("hint").is_none(),
+        "no hint on a pass"
+    );
+}
+
+#[tokio::test]
+async fn each_collection_is_read_once() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let graded = account.grade(&STEP);
+    let stats = &graded.report["stats"];
+    let calls = stats["api_calls"].as_object().unwrap();
+    for op in [
+        "apigateway:GetRestApis",
+        "apigateway:GetResources",
+        "apigateway:GetStages",
+        "apigateway:GetUsagePlans",
+        "apigateway:GetUsagePlanKeys",
+        "apigateway:GetApiKeys",
+        "sts:GetCallerIdentity",
+    ] {
+        assert_eq!(
+            calls.get(op),
+            Some(&serde_json::json!(1)),
+            "{op} in {stats}"
+        );
+    }
+    assert_eq!(stats["api_calls_total"], 7, "{stats}");
+    // 2 requests x 2 stages, without and with the key.
+    assert_eq!(stats["probes"], 8, "{stats}");
+    assert_eq!(stats["rounds"], 1);
+}
+
+#[tokio::test]
+async fn no_usage_plan() {
+    let account = Account::localstack();
+    let lab = ItemsLab {
+        plan_stages: None,
+        key: Some(KeyState {
+            enabled: true,
+            in_plan: false,
+        }),
+        ..ItemsLab::complete()
+    };
+    lab.build(&account).await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "fail"),
+        ("usage-plan-key-created", "skip"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "pass"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("usage-plan-created"),
+        "no usage plan named CloudAcademyPlan (the account has no usage plans)"
+    );
+    assert!(
+        graded
+            .message("usage-plan-key-created")
+            .contains("\"Created the Usage Plan\" (fail)")
+    );
+    assert!(
+        graded.check("usage-plan-created")["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Usage Plans")
+    );
+    assert_eq!(graded.code, 1);
+    assert_eq!(graded.report["score"], 2);
+}
+
+#[tokio::test]
+async fn plan_bound_to_dev_only() {
+    let account = Account::localstack();
+    ItemsLab {
+        plan_stages: Some(vec!["dev"]),
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "fail"),
+        ("usage-plan-key-created", "skip"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "pass"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("usage-plan-created"),
+        "usage plan CloudAcademyPlan is bound to ItemsAPI/dev only; prod is missing"
+    );
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn key_not_in_plan() {
+    let account = Account::localstack();
+    ItemsLab {
+        key: Some(KeyState {
+            enabled: true,
+            in_plan: false,
+        }),
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "fail"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "pass"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("usage-plan-key-created"),
+        "API key LabKey exists but is not a key of usage plan CloudAcademyPlan"
+    );
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn key_disabled() {
+    let account = Account::localstack();
+    ItemsLab {
+        key: Some(KeyState {
+            enabled: false,
+            in_plan: true,
+        }),
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "fail"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "pass"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("usage-plan-key-created"),
+        "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled"
+    );
+}
+
+#[tokio::test]
+async fn disabled_key_is_refused_by_the_deployed_stage() {
+    // Graded on its own (no `needs` in the way): the probe itself sees the 403.
+    let account = Account::localstack();
+    ItemsLab {
+        key: Some(KeyState {
+            enabled: false,
+            in_plan: true,
+        }),
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let lab = common::repo_path("tests/labs/probes-only.toml");
+    let mut cmd = account.labcheck();
+    cmd.arg("run").arg(&lab).args(["--format", "json"]);
+    let graded = common::Graded::from(common::run(cmd));
+    graded.assert_statuses(&[("unauthenticated", "pass"), ("authenticated", "fail")]);
+    assert!(
+        graded
+            .message("authenticated")
+            .starts_with("GET /items on dev with key LabKey answered 403"),
+        "{}",
+        graded.message("authenticated")
+    );
+}
+
+#[tokio::test]
+async fn one_method_without_api_key_required() {
+    let account = Account::localstack();
+    ItemsLab {
+        open_methods: vec!["/items/{ID}"],
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "pass"),
+        ("methods-require-api-key", "fail"),
+        ("unauthenticated-get-forbidden", "skip"),
+        ("authenticated-get-accepted", "pass"),
+    ]);
+    assert_eq!(
+        graded.message("methods-require-api-key"),
+        "on ItemsAPI: GET /items/{ID} does not require an API key"
+    );
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn api_key_required_but_not_redeployed() {
+    let account = Account::localstack();
+    ItemsLab {
+        not_redeployed: true,
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "pass"),
+        ("methods-require-api-key", "pass"),
+        ("unauthenticated-get-forbidden", "fail"),
+        ("authenticated-get-accepted", "pass"),
+    ]);
+    let message = graded.message("unauthenticated-get-forbidden");
+    assert!(
+        message.starts_with("GET /items on dev without an API key answered 200"),
+        "{message}"
+    );
+    assert!(
+        message.contains("GET /items/{ID} on prod without an API key answered 200"),
+        "{message}"
+    );
+    let hint = graded.check("unauthenticated-get-forbidden")["hint"]
+        .as_str()
+        .unwrap();
+    assert!(
+        hint.contains("Deploy API"),
+        "the hint must say to redeploy: {hint}"
+    );
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn empty_account() {
+    let account = Account::localstack();
+    let graded = account.grade(&STEP);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "fail"),
+        ("usage-plan-key-created", "skip"),
+        ("methods-require-api-key", "fail"),
+        ("unauthenticated-get-forbidden", "skip"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("methods-require-api-key"),
+        "there is no REST API named ItemsAPI"
+    );
+    assert_eq!(graded.report["score"], 0);
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn stopped_emulator_is_an_error_never_a_pass() {
+    // A port nothing listens on: every read fails to connect.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let account = Account::new_on(dead);
+    let graded = account.grade(&[&STEP[..], &["--timeout", "20"]].concat());
+    graded.assert_statuses(&[
+        ("usage-plan-created", "error"),
+        ("usage-plan-key-created", "skip"),
+        ("methods-require-api-key", "error"),
+        ("unauthenticated-get-forbidden", "skip"),
+        ("authenticated-get-accepted", "skip"),
+    ]);
+    let message = graded.message("usage-plan-created");
+    assert!(
+        message.starts_with("could not read apigateway:GetUsagePlans (could not connect)"),
+        "{message}"
+    );
+    assert_eq!(graded.report["outcome"], "error");
+    assert_eq!(
+        graded.report["target"]["account_id"],
+        serde_json::Value::Null
+    );
+    assert_eq!(graded.code, 3);
+}
+
+#[tokio::test]
+async fn wait_regrades_until_the_redeploy_lands() {
+    let account = Account::localstack();
+    let built = ItemsLab {
+        not_redeployed: true,
+        ..ItemsLab::complete()
+    }
+    .build(&account)
+    .await;
+    let api_id = built.api_id.unwrap();
+    let c = account.apigw();
+    let redeploy = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        common::deploy(&c, &api_id, "dev").await;
+        common::deploy(&c, &api_id, "prod").await;
+    });
+    let graded = tokio::task::spawn_blocking(move || {
+        account.grade(&[&STEP[..], &["--wait", "40"]].concat())
+    })
+    .await
+    .unwrap();
+    redeploy.await.unwrap();
+    assert_eq!(
+        graded.status("unauthenticated-get-forbidden"),
+        "pass",
+        "{}",
+        graded.report
+    );
+    assert_eq!(graded.code, 0);
+    let rounds = graded.report["stats"]["rounds"].as_u64().unwrap();
+    assert!(rounds >= 2, "rounds: {rounds}");
+    // Later rounds re-read only what the pending check needs.
+    let calls = &graded.report["stats"]["api_calls"];
+    assert_eq!(calls["apigateway:GetUsagePlans"], 1, "{calls}");
+    assert_eq!(calls["apigateway:GetStages"], rounds, "{calls}");
+}
+
+#[tokio::test]
+async fn outputs_never_contain_the_api_key_value() {
+    let account = Account::localstack();
+    let built = ItemsLab::complete().build(&account).await;
+    let secret = built
+        .key_value
+        .expect("LocalStack returns the generated value");
+    assert_eq!(secret.len(), 40);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["human", "json", "junit"] {
+        let out_file = dir.path().join(format!("report.{format}"));
+        let mut cmd = account.labcheck();
+        cmd.arg("run")
+            .arg(common::lab_file())
+            .args(["--format", format, "--stats", "-vv", "--output"])
+            .arg(&out_file);
+        let out = common::run(cmd);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let written = std::fs::read_to_string(&out_file).unwrap();
+        for (what, text) in [
+            ("stdout", &out.stdout),
+            ("stderr", &out.stderr),
+            ("file", &written),
+        ] {
+            assert!(
+                !text.contains(&secret),
+                "{format} {what} contains the API key value"
+            );
+        }
+    }
+}
