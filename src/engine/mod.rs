@@ -68,7 +68,7 @@ async fn evaluate(check: &Check, source: &dyn FactSource, timeout: Duration) -> 
     let started = Instant::now();
     let needs = check.validator.needs();
     let Ok(facts) = tokio::time::timeout(timeout, source.collect(&needs)).await else {
-        let message = format!("timed out after {}s reading the account", timeout.as_secs());
+        let message = format!("timed out after {timeout:?} reading the account");
         return result(
             check,
             Status::Error,

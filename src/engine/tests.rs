@@ -1,1 +1,189 @@
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
+use super::*;
+use crate::facts::{FactError, FactErrorKind, Facts, UsagePlan};
+use crate::model::Verdict;
+use crate::validators::Validator;
+
+/// Passes when a usage plan with this name exists.
+#[derive(Debug)]
+struct PlanNamed(&'static str);
+
+impl Validator for PlanNamed {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::UsagePlans]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let found = facts.usage_plans()?.iter().any(|p| p.name == self.0);
+        Ok(if found { Verdict::pass("found") } else { Verdict::fail(format!("no plan {}", self.0)) })
+    }
+}
+
+fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check {
+    Check {
+        id: id.into(),
+        title: format!("Title of {id}"),
+        step: "s".into(),
+        validator_name: "test".into(),
+        validator: Arc::new(validator),
+        points: 2,
+        hint: format!("hint for {id}"),
+        description: None,
+        needs: needs.iter().map(|s| (*s).to_owned()).collect(),
+        line: 1,
+    }
+}
+
+fn plans(names: &[&str]) -> Facts {
+    let plans = names
+        .iter()
+        .map(|n| UsagePlan {
+            id: format!("id-{n}"),
+            name: (*n).into(),
+            description: None,
+            api_stages: vec![],
+            throttle: None,
+            quota: None,
+        })
+        .collect();
+    Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
+}
+
+/// Serves fixed facts, optionally slowly, and counts collects.
+struct Fixed {
+    facts: Facts,
+    delay: Duration,
+    collects: Arc<AtomicU32>,
+}
+
+impl FactSource for Fixed {
+    fn collect<'a>(&'a self, _needs: &'a [Need]) -> BoxFuture<'a, Facts> {
+        self.collects.fetch_add(1, Ordering::SeqCst);
+        async move {
+            tokio::time::sleep(self.delay).await;
+            self.facts.clone()
+        }
+        .boxed()
+    }
+}
+
+fn source(facts: Facts) -> impl Fn(&[Need]) -> Box<dyn FactSource> + Sync {
+    move |_: &[Need]| -> Box<dyn FactSource> {
+        Box::new(Fixed { facts: facts.clone(), delay: Duration::ZERO, collects: Arc::default() })
+    }
+}
+
+fn statuses(graded: &Graded) -> Vec<(&str, Status)> {
+    graded.results.iter().map(|r| (r.id.as_str(), r.status)).collect()
+}
+
+#[tokio::test]
+async fn pass_fail_and_skip_with_points_and_hints() {
+    let a = check("a", PlanNamed("A"), &[]);
+    let b = check("b", PlanNamed("B"), &[]);
+    let c = check("c", PlanNamed("A"), &["b"]);
+    let d = check("d", PlanNamed("A"), &["a"]);
+    let graded = grade(&[&a, &b, &c, &d], &source(plans(&["A"])), &EngineOptions::default()).await;
+    assert_eq!(
+        statuses(&graded),
+        [("a", Status::Pass), ("b", Status::Fail), ("c", Status::Skip), ("d", Status::Pass)]
+    );
+    let r = &graded.results;
+    assert_eq!((r[0].points, r[0].max_points, r[0].hint.as_deref()), (2, 2, None));
+    assert_eq!((r[1].points, r[1].hint.as_deref()), (0, Some("hint for b")));
+    assert_eq!(r[2].message, "not checked: needs \"Title of b\" (fail) to pass first");
+    assert_eq!(graded.rounds, 1);
+}
+
+#[tokio::test]
+async fn prerequisite_listed_after_its_dependent_is_still_awaited() {
+    let dependent = check("dependent", PlanNamed("A"), &["first"]);
+    let first = check("first", PlanNamed("missing"), &[]);
+    let graded = grade(&[&dependent, &first], &source(plans(&["A"])), &EngineOptions::default()).await;
+    assert_eq!(statuses(&graded), [("dependent", Status::Skip), ("first", Status::Fail)]);
+}
+
+#[tokio::test]
+async fn unreadable_facts_make_an_error_and_dependents_skip() {
+    let denied = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "the credentials lack apigateway:GET");
+    let facts = Facts { usage_plans: Some(Err(denied)), ..Facts::default() };
+    let a = check("a", PlanNamed("A"), &[]);
+    let b = check("b", PlanNamed("A"), &["a"]);
+    let graded = grade(&[&a, &b], &source(facts), &EngineOptions::default()).await;
+    assert_eq!(statuses(&graded), [("a", Status::Error), ("b", Status::Skip)]);
+    assert_eq!(
+        graded.results[0].message,
+        "could not read apigateway:GetUsagePlans (access denied): the credentials lack apigateway:GET"
+    );
+    assert_eq!(graded.results[0].points, 0);
+}
+
+#[tokio::test]
+async fn a_check_that_reads_too_long_is_an_error() {
+    let slow = |_: &[Need]| -> Box<dyn FactSource> {
+        Box::new(Fixed { facts: plans(&["A"]), delay: Duration::from_secs(5), collects: Arc::default() })
+    };
+    let a = check("a", PlanNamed("A"), &[]);
+    let options = EngineOptions { check_timeout: Duration::from_millis(50), ..EngineOptions::default() };
+    let graded = grade(&[&a], &slow, &options).await;
+    assert_eq!(graded.results[0].status, Status::Error);
+    assert_eq!(graded.results[0].message, "timed out after 50ms reading the account");
+}
+
+#[tokio::test]
+async fn wait_rereads_until_pass_and_keeps_earlier_passes() {
+    let round = Arc::new(AtomicU32::new(0));
+    let plans_asked = Arc::new(Mutex::new(Vec::new()));
+    let (round2, asked2) = (round.clone(), plans_asked.clone());
+    let changing = move |plan: &[Need]| -> Box<dyn FactSource> {
+        asked2.lock().unwrap().push(plan.len());
+        let n = round2.fetch_add(1, Ordering::SeqCst);
+        let names: &[&str] = if n < 2 { &["A"] } else { &["A", "B"] };
+        Box::new(Fixed { facts: plans(names), delay: Duration::ZERO, collects: Arc::default() })
+    };
+    let a = check("a", PlanNamed("A"), &[]);
+    let b = check("b", PlanNamed("B"), &[]);
+    let options = EngineOptions {
+        wait: Some(Duration::from_secs(30)),
+        poll_interval: Duration::from_millis(10),
+        ..EngineOptions::default()
+    };
+    let graded = grade(&[&a, &b], &changing, &options).await;
+    assert_eq!(statuses(&graded), [("a", Status::Pass), ("b", Status::Pass)]);
+    assert_eq!(graded.rounds, 3);
+    // Round 1 plans both checks' needs; later rounds only the pending check's.
+    assert_eq!(*plans_asked.lock().unwrap(), [2, 1, 1]);
+}
+
+#[tokio::test]
+async fn wait_gives_up_when_time_is_up() {
+    let a = check("a", PlanNamed("never"), &[]);
+    let options = EngineOptions {
+        wait: Some(Duration::from_millis(200)),
+        poll_interval: Duration::from_millis(50),
+        ..EngineOptions::default()
+    };
+    let started = Instant::now();
+    let graded = grade(&[&a], &source(plans(&[])), &options).await;
+    assert_eq!(graded.results[0].status, Status::Fail);
+    assert!(graded.rounds >= 2, "rounds {}", graded.rounds);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn checks_share_one_source_per_round() {
+    let collects = Arc::new(AtomicU32::new(0));
+    let made = Arc::new(AtomicU32::new(0));
+    let (c2, m2) = (collects.clone(), made.clone());
+    let counting = move |_: &[Need]| -> Box<dyn FactSource> {
+        m2.fetch_add(1, Ordering::SeqCst);
+        Box::new(Fixed { facts: plans(&["A"]), delay: Duration::ZERO, collects: c2.clone() })
+    };
+    let checks: Vec<Check> = (0..5).map(|i| check(&format!("c{i}"), PlanNamed("A"), &[])).collect();
+    let refs: Vec<&Check> = checks.iter().collect();
+    grade(&refs, &counting, &EngineOptions::default()).await;
+    assert_eq!(made.load(Ordering::SeqCst), 1, "one source per round");
+    assert_eq!(collects.load(Ordering::SeqCst), 5, "each check asks it");
+}

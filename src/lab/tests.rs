@@ -1,1 +1,162 @@
+use std::path::Path;
 
+use super::*;
+
+const GOOD: &str = r#"
+[lab]
+id = "demo"
+title = "Demo on {api}"
+
+[vars]
+api = "ItemsAPI"
+
+[[steps]]
+id = "one"
+title = "Step one"
+
+[[steps.checks]]
+id = "plan"
+title = "Plan exists"
+validator = "usage_plan_exists"
+points = 2
+hint = "Create it on {api}."
+params = { name = "P", api = "{api}", stages = ["dev"] }
+
+[[steps.checks]]
+id = "methods"
+title = "Methods"
+validator = "methods_require_api_key"
+needs = ["plan"]
+hint = "Set the flag."
+params = { api = "{api}", methods = ["GET /items/{ID}"] }
+
+[[steps]]
+id = "two"
+title = "Step two"
+"#;
+
+fn parse(text: &str) -> Result<Lab, LabError> {
+    Lab::parse(Path::new("lab.toml"), text)
+}
+
+fn error(text: &str) -> String {
+    parse(text).expect_err("must be rejected").to_string()
+}
+
+#[test]
+fn good_lab_loads_with_vars_substituted() {
+    let lab = parse(GOOD).unwrap();
+    assert_eq!(lab.title, "Demo on ItemsAPI");
+    assert_eq!(lab.steps.len(), 2);
+    assert_eq!(lab.max_score(), 3);
+    let plan = lab.check("plan").unwrap();
+    assert_eq!(plan.hint, "Create it on ItemsAPI.");
+    assert_eq!(plan.line, 14);
+    let methods = lab.check("methods").unwrap();
+    assert_eq!(methods.needs, vec!["plan"]);
+    assert_eq!(methods.points, 1, "points default to 1");
+    // `{ID}` is not a var: it stays.
+    let needs = format!("{:?}", methods.validator.needs());
+    assert!(needs.contains("ItemsAPI"), "{needs}");
+}
+
+#[test]
+fn shipped_lab_files_load() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("checks")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let lab = Lab::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(lab.checks().count() > 0, "{} has no checks", path.display());
+        }
+    }
+}
+
+/// Every malformed input gives one line naming file and line, and no panic.
+#[test]
+fn malformed_labs_are_one_line_errors_with_file_and_line() {
+    let cases: &[(&str, String, &str)] = &[
+        ("syntax error", GOOD.replace("points = 2", "points = "), "lab.toml:17: "),
+        ("wrong type", GOOD.replace("points = 2", "points = \"two\""), "lab.toml:17: "),
+        ("negative points", GOOD.replace("points = 2", "points = -1"), "lab.toml:17: "),
+        ("unknown key in check", GOOD.replace("points = 2", "points = 2\ncolour = 1"), "lab.toml:18: unknown field `colour`"),
+        ("unknown top-level table", format!("{GOOD}\n[extra]\nx = 1\n"), "unknown field `extra`"),
+        (
+            "unknown validator",
+            GOOD.replace("validator = \"usage_plan_exists\"", "validator = \"usage_plan_exist\""),
+            "lab.toml:16: check `plan`: unknown validator `usage_plan_exist`; did you mean `usage_plan_exists`?",
+        ),
+        (
+            "missing param",
+            GOOD.replace("name = \"P\", ", ""),
+            "lab.toml:19: check `plan`: params of usage_plan_exists: missing field `name`",
+        ),
+        (
+            "unknown param",
+            GOOD.replace("name = \"P\", ", "name = \"P\", nmae = \"Q\", "),
+            "lab.toml:19: check `plan`: params of usage_plan_exists: unknown field `nmae`",
+        ),
+        (
+            "bad param value",
+            GOOD.replace("GET /items/{ID}", "items"),
+            "lab.toml:27: check `methods`: params of methods_require_api_key: `items` is not of the form \"GET /path\"",
+        ),
+        ("missing hint", GOOD.replace("hint = \"Set the flag.\"\n", ""), "lab.toml:21: missing field `hint`"),
+        ("duplicate check id", GOOD.replace("id = \"methods\"", "id = \"plan\""), "lab.toml:22: duplicate check id `plan` (first at line 14)"),
+        ("duplicate step id", GOOD.replace("id = \"two\"", "id = \"one\""), "lab.toml:30: duplicate step id `one` (first at line 10)"),
+        ("unknown need", GOOD.replace("needs = [\"plan\"]", "needs = [\"plam\"]"), "lab.toml:25: check `methods` needs unknown check `plam`; did you mean `plan`?"),
+        ("self need", GOOD.replace("needs = [\"plan\"]", "needs = [\"methods\"]"), "lab.toml:25: check `methods` needs itself"),
+        (
+            "needs cycle",
+            GOOD.replace("points = 2", "points = 2\nneeds = [\"methods\"]"),
+            "lab.toml:14: `needs` cycle: plan -> methods -> plan",
+        ),
+        ("empty lab", "[lab]\nid = \"x\"\ntitle = \"X\"\n".to_owned(), "lab.toml: the lab has no steps"),
+        ("empty file", String::new(), "missing field `lab`"),
+        ("bad id", GOOD.replace("id = \"plan\"", "id = \"has space\""), "lab.toml:14: check id `has space` must be"),
+    ];
+    for (name, text, expected) in cases {
+        let message = error(text);
+        println!("{name}: {message}");
+        assert!(message.contains(expected), "{name}: `{message}` does not contain `{expected}`");
+        assert!(message.starts_with("lab.toml"), "{name}: `{message}` does not name the file");
+        assert!(!message.contains('\n'), "{name}: `{message}` is not one line");
+    }
+}
+
+#[test]
+fn huge_and_missing_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.toml");
+    std::fs::write(&huge, "#".repeat(MAX_LAB_FILE_BYTES as usize + 1)).unwrap();
+    let message = Lab::load(&huge).unwrap_err().to_string();
+    assert!(message.contains("the limit is"), "{message}");
+    let message = Lab::load(&dir.path().join("missing.toml")).unwrap_err().to_string();
+    assert!(message.contains("missing.toml: cannot read lab file"), "{message}");
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    assert!(Lab::load(&binary).unwrap_err().to_string().contains("not valid UTF-8"));
+}
+
+#[test]
+fn select_steps_pulls_in_prerequisites_and_rejects_unknown_steps() {
+    let text = GOOD.replace(
+        "[[steps]]\nid = \"two\"\ntitle = \"Step two\"\n",
+        "[[steps]]\nid = \"two\"\ntitle = \"Step two\"\n\n[[steps.checks]]\nid = \"later\"\ntitle = \"L\"\nvalidator = \"usage_plan_key_exists\"\nneeds = [\"methods\"]\nhint = \"h\"\nparams = { key = \"K\", plan = \"P\" }\n",
+    );
+    let lab = parse(&text).unwrap();
+    let ids = |steps: &[&str]| -> Vec<String> {
+        let steps: Vec<String> = steps.iter().map(|s| (*s).to_owned()).collect();
+        lab.select(&steps).unwrap().iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(&[]), ["plan", "methods", "later"]);
+    assert_eq!(ids(&["one"]), ["plan", "methods"]);
+    assert_eq!(ids(&["two"]), ["plan", "methods", "later"], "prerequisites come along");
+    let message = lab.select(&["tow".to_owned()]).unwrap_err().to_string();
+    assert_eq!(message, "lab.toml: unknown step `tow`; did you mean `two`? (steps: one, two)");
+}
+
+#[test]
+fn suggestion_only_for_close_names() {
+    assert_eq!(suggestion("usage_plan_exist", ["usage_plan_exists", "other"]), "; did you mean `usage_plan_exists`?");
+    assert_eq!(suggestion("zzz", ["usage_plan_exists"]), "");
+}

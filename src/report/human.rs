@@ -97,7 +97,8 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             );
             if check.status != Status::Pass {
                 let _ = writeln!(out, "      {}", check.message);
-                if let Some(hint) = &check.hint {
+                // A skipped check's own hint is noise until its prerequisite passes.
+                if let (Some(hint), false) = (&check.hint, check.status == Status::Skip) {
                     let _ = writeln!(out, "      {} {hint}", p.dim("hint:"));
                 }
             }

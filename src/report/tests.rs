@@ -1,1 +1,93 @@
+//! Snapshot tests of every output format on one report that has every status.
 
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::*;
+use crate::model::{CheckResult, LabInfo, Outcome, StepInfo, Summary, Target};
+use crate::model::{Stats, Status, REPORT_SCHEMA_VERSION};
+
+fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
+    let passed = status == Status::Pass;
+    CheckResult {
+        id: id.into(),
+        step: step.into(),
+        title: format!("Title <{id}> & more"),
+        validator: "usage_plan_exists".into(),
+        status,
+        points: u32::from(passed),
+        max_points: 1,
+        message: message.into(),
+        hint: (!passed).then(|| format!("Hint for {id}.")),
+        evidence: BTreeMap::from([("usage_plan_id".to_owned(), serde_json::json!("p1"))]),
+        duration: Duration::from_millis(12),
+    }
+}
+
+fn sample() -> Report {
+    let mut report = Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        labcheck_version: "0.0.0-test".into(),
+        lab: LabInfo { id: "apigw-items".into(), title: "Items lab".into(), file: "checks/apigw-items.toml".into() },
+        target: Target { account_id: Some("123456789012".into()), region: "us-east-1".into() },
+        started_at: "2026-01-02T03:04:05Z".into(),
+        duration: Duration::from_millis(1234),
+        outcome: Outcome::Pass,
+        score: 0,
+        max_score: 0,
+        summary: Summary::default(),
+        steps: vec![
+            StepInfo { id: "api-keys".into(), title: "Creating API Keys and Usage Plans".into() },
+            StepInfo { id: "cors".into(), title: "Enabling CORS".into() },
+        ],
+        checks: vec![
+            check("usage-plan-created", "api-keys", Status::Pass, "usage plan P is bound to A stages dev and prod"),
+            check("usage-plan-key-created", "api-keys", Status::Fail, "API key K exists but is not a key of usage plan P"),
+            check("methods", "api-keys", Status::Error, "could not read apigateway:GetResources (access denied): no"),
+            check("probe", "cors", Status::Skip, "not checked: needs \"Title\" (fail) to pass first"),
+        ],
+        stats: Stats {
+            api_calls: BTreeMap::from([("apigateway:GetRestApis".to_owned(), 1), ("sts:GetCallerIdentity".to_owned(), 1)]),
+            api_calls_total: 2,
+            api_requests: 3,
+            probes: 4,
+            rounds: 1,
+        },
+    };
+    report.tally();
+    report
+}
+
+#[test]
+fn tally_counts_and_picks_the_outcome() {
+    let report = sample();
+    assert_eq!((report.score, report.max_score), (1, 4));
+    assert_eq!(report.summary, Summary { passed: 1, failed: 1, errors: 1, skipped: 1 });
+    assert_eq!(report.outcome, Outcome::Error);
+}
+
+#[test]
+fn human() {
+    insta::assert_snapshot!(render(&sample(), Format::Human, &HumanOptions { color: false, stats: true }));
+}
+
+#[test]
+fn human_colour_only_when_asked() {
+    let plain = render(&sample(), Format::Human, &HumanOptions::default());
+    assert!(!plain.contains('\x1b'));
+    let coloured = render(&sample(), Format::Human, &HumanOptions { color: true, stats: false });
+    assert!(coloured.contains("\x1b[31m✘\x1b[0m"), "{coloured}");
+}
+
+#[test]
+fn json() {
+    let text = render(&sample(), Format::Json, &HumanOptions::default());
+    insta::assert_snapshot!(text);
+    let back: Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, sample(), "the JSON report round-trips");
+}
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!(render(&sample(), Format::Junit, &HumanOptions::default()));
+}
