@@ -44,16 +44,8 @@ pub enum FactErrorKind {
 }
 
 impl FactError {
-    pub fn new(
-        kind: FactErrorKind,
-        operation: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            kind,
-            operation: operation.into(),
-            message: message.into(),
-        }
+    pub fn new(kind: FactErrorKind, operation: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { kind, operation: operation.into(), message: message.into() }
     }
 
     pub fn not_collected(what: impl Into<String>) -> Self {
@@ -77,11 +69,7 @@ impl fmt::Display for FactError {
             FactErrorKind::Service => "service error",
             FactErrorKind::NotCollected => "internal error",
         };
-        write!(
-            f,
-            "could not read {} ({reason}): {}",
-            self.operation, self.message
-        )
+        write!(f, "could not read {} ({reason}): {}", self.operation, self.message)
     }
 }
 
@@ -305,26 +293,16 @@ impl Facts {
 
     /// Every REST API with this exact name (students sometimes create one twice).
     pub fn apis_named(&self, name: &str) -> Result<Vec<&RestApi>, FactError> {
-        Ok(self
-            .rest_apis()?
-            .iter()
-            .filter(|api| api.name == name)
-            .collect())
+        Ok(self.rest_apis()?.iter().filter(|api| api.name == name).collect())
     }
 
     pub fn api_name(&self, api_id: &str) -> Option<&str> {
         let apis = self.rest_apis.as_ref()?.as_ref().ok()?;
-        apis.iter()
-            .find(|api| api.id == api_id)
-            .map(|api| api.name.as_str())
+        apis.iter().find(|api| api.id == api_id).map(|api| api.name.as_str())
     }
 
     pub fn resources(&self, api_id: &str) -> Result<&[Resource], FactError> {
-        collected(
-            self.resources.get(api_id),
-            &format!("resources of API {api_id}"),
-        )
-        .map(Vec::as_slice)
+        collected(self.resources.get(api_id), &format!("resources of API {api_id}")).map(Vec::as_slice)
     }
 
     pub fn stages(&self, api_id: &str) -> Result<&[Stage], FactError> {
@@ -336,11 +314,7 @@ impl Facts {
     }
 
     pub fn usage_plan_keys(&self, plan_id: &str) -> Result<&[UsagePlanKey], FactError> {
-        collected(
-            self.usage_plan_keys.get(plan_id),
-            &format!("keys of usage plan {plan_id}"),
-        )
-        .map(Vec::as_slice)
+        collected(self.usage_plan_keys.get(plan_id), &format!("keys of usage plan {plan_id}")).map(Vec::as_slice)
     }
 
     pub fn api_keys(&self) -> Result<&[ApiKey], FactError> {
@@ -354,10 +328,7 @@ impl Facts {
             .find(|record| &record.spec == spec && record.api_id == api_id)
             .map(|record| &record.outcome)
             .ok_or_else(|| {
-                FactError::not_collected(format!(
-                    "probe {} {} on {api_id}/{}",
-                    spec.method, spec.path, spec.stage
-                ))
+                FactError::not_collected(format!("probe {} {} on {api_id}/{}", spec.method, spec.path, spec.stage))
             })
     }
 
@@ -376,8 +347,7 @@ impl Facts {
             self.api_keys = other.api_keys;
         }
         for record in other.probes {
-            self.probes
-                .retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));
+            self.probes.retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));
             self.probes.push(record);
         }
     }

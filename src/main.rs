@@ -12,22 +12,14 @@ fn init_logging(verbose: u8) {
         1 => "warn,labcheck=info",
         _ => "info,labcheck=debug",
     };
-    let filter =
-        EnvFilter::try_from_env("LABCHECK_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    let filter = EnvFilter::try_from_env("LABCHECK_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_level());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("labcheck: error: cannot start the async runtime: {e}");
@@ -37,9 +29,7 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(code) => code,
         // A closed pipe (`labcheck ... | head`) is not an error worth a message.
-        Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::from(exit::PASS)
-        }
+        Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::PASS),
         Err(err) => {
             eprintln!("labcheck: error: {err}");
             ExitCode::from(exit::USAGE)

@@ -45,19 +45,11 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn pass(message: impl Into<String>) -> Self {
-        Self {
-            passed: true,
-            message: message.into(),
-            evidence: Evidence::new(),
-        }
+        Self { passed: true, message: message.into(), evidence: Evidence::new() }
     }
 
     pub fn fail(message: impl Into<String>) -> Self {
-        Self {
-            passed: false,
-            message: message.into(),
-            evidence: Evidence::new(),
-        }
+        Self { passed: false, message: message.into(), evidence: Evidence::new() }
     }
 
     pub fn with(mut self, key: &str, value: impl Serialize) -> Self {

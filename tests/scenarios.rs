@@ -26,10 +26,7 @@ async fn complete_step_passes_every_check() {
     assert_eq!(graded.report["target"]["account_id"], account.id.as_str());
     let evidence = &graded.check("usage-plan-created")["evidence"];
     assert_eq!(evidence["usage_plan_id"], built.plan_id.unwrap().as_str());
-    assert!(
-        graded.check("usage-plan-created").get("hint").is_none(),
-        "no hint on a pass"
-    );
+    assert!(graded.check("usage-plan-created").get("hint").is_none(), "no hint on a pass");
 }
 
 #[tokio::test]
@@ -48,11 +45,7 @@ async fn each_collection_is_read_once() {
         "apigateway:GetApiKeys",
         "sts:GetCallerIdentity",
     ] {
-        assert_eq!(
-            calls.get(op),
-            Some(&serde_json::json!(1)),
-            "{op} in {stats}"
-        );
+        assert_eq!(calls.get(op), Some(&serde_json::json!(1)), "{op} in {stats}");
     }
     assert_eq!(stats["api_calls_total"], 7, "{stats}");
     // 2 requests x 2 stages, without and with the key.
@@ -63,14 +56,8 @@ async fn each_collection_is_read_once() {
 #[tokio::test]
 async fn no_usage_plan() {
     let account = Account::localstack();
-    let lab = ItemsLab {
-        plan_stages: None,
-        key: Some(KeyState {
-            enabled: true,
-            in_plan: false,
-        }),
-        ..ItemsLab::complete()
-    };
+    let lab =
+        ItemsLab { plan_stages: None, key: Some(KeyState { enabled: true, in_plan: false }), ..ItemsLab::complete() };
     lab.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
@@ -84,17 +71,8 @@ async fn no_usage_plan() {
         graded.message("usage-plan-created"),
         "no usage plan named CloudAcademyPlan (the account has no usage plans)"
     );
-    assert!(
-        graded
-            .message("usage-plan-key-created")
-            .contains("\"Created the Usage Plan\" (fail)")
-    );
-    assert!(
-        graded.check("usage-plan-created")["hint"]
-            .as_str()
-            .unwrap()
-            .contains("Usage Plans")
-    );
+    assert!(graded.message("usage-plan-key-created").contains("\"Created the Usage Plan\" (fail)"));
+    assert!(graded.check("usage-plan-created")["hint"].as_str().unwrap().contains("Usage Plans"));
     assert_eq!(graded.code, 1);
     assert_eq!(graded.report["score"], 2);
 }
@@ -102,12 +80,7 @@ async fn no_usage_plan() {
 #[tokio::test]
 async fn plan_bound_to_dev_only() {
     let account = Account::localstack();
-    ItemsLab {
-        plan_stages: Some(vec!["dev"]),
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { plan_stages: Some(vec!["dev"]), ..ItemsLab::complete() }.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
         ("usage-plan-created", "fail"),
@@ -126,15 +99,7 @@ async fn plan_bound_to_dev_only() {
 #[tokio::test]
 async fn key_not_in_plan() {
     let account = Account::localstack();
-    ItemsLab {
-        key: Some(KeyState {
-            enabled: true,
-            in_plan: false,
-        }),
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { key: Some(KeyState { enabled: true, in_plan: false }), ..ItemsLab::complete() }.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
         ("usage-plan-created", "pass"),
@@ -153,15 +118,7 @@ async fn key_not_in_plan() {
 #[tokio::test]
 async fn key_disabled() {
     let account = Account::localstack();
-    ItemsLab {
-        key: Some(KeyState {
-            enabled: false,
-            in_plan: true,
-        }),
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { key: Some(KeyState { enabled: false, in_plan: true }), ..ItemsLab::complete() }.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
         ("usage-plan-created", "pass"),
@@ -180,24 +137,14 @@ async fn key_disabled() {
 async fn disabled_key_is_refused_by_the_deployed_stage() {
     // Graded on its own (no `needs` in the way): the probe itself sees the 403.
     let account = Account::localstack();
-    ItemsLab {
-        key: Some(KeyState {
-            enabled: false,
-            in_plan: true,
-        }),
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { key: Some(KeyState { enabled: false, in_plan: true }), ..ItemsLab::complete() }.build(&account).await;
     let lab = common::repo_path("tests/labs/probes-only.toml");
     let mut cmd = account.labcheck();
     cmd.arg("run").arg(&lab).args(["--format", "json"]);
     let graded = common::Graded::from(common::run(cmd));
     graded.assert_statuses(&[("unauthenticated", "pass"), ("authenticated", "fail")]);
     assert!(
-        graded
-            .message("authenticated")
-            .starts_with("GET /items on dev with key LabKey answered 403"),
+        graded.message("authenticated").starts_with("GET /items on dev with key LabKey answered 403"),
         "{}",
         graded.message("authenticated")
     );
@@ -206,12 +153,7 @@ async fn disabled_key_is_refused_by_the_deployed_stage() {
 #[tokio::test]
 async fn one_method_without_api_key_required() {
     let account = Account::localstack();
-    ItemsLab {
-        open_methods: vec!["/items/{ID}"],
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { open_methods: vec!["/items/{ID}"], ..ItemsLab::complete() }.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
         ("usage-plan-created", "pass"),
@@ -220,22 +162,14 @@ async fn one_method_without_api_key_required() {
         ("unauthenticated-get-forbidden", "skip"),
         ("authenticated-get-accepted", "pass"),
     ]);
-    assert_eq!(
-        graded.message("methods-require-api-key"),
-        "on ItemsAPI: GET /items/{ID} does not require an API key"
-    );
+    assert_eq!(graded.message("methods-require-api-key"), "on ItemsAPI: GET /items/{ID} does not require an API key");
     assert_eq!(graded.code, 1);
 }
 
 #[tokio::test]
 async fn api_key_required_but_not_redeployed() {
     let account = Account::localstack();
-    ItemsLab {
-        not_redeployed: true,
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    ItemsLab { not_redeployed: true, ..ItemsLab::complete() }.build(&account).await;
     let graded = account.grade(&STEP);
     graded.assert_statuses(&[
         ("usage-plan-created", "pass"),
@@ -245,21 +179,10 @@ async fn api_key_required_but_not_redeployed() {
         ("authenticated-get-accepted", "pass"),
     ]);
     let message = graded.message("unauthenticated-get-forbidden");
-    assert!(
-        message.starts_with("GET /items on dev without an API key answered 200"),
-        "{message}"
-    );
-    assert!(
-        message.contains("GET /items/{ID} on prod without an API key answered 200"),
-        "{message}"
-    );
-    let hint = graded.check("unauthenticated-get-forbidden")["hint"]
-        .as_str()
-        .unwrap();
-    assert!(
-        hint.contains("Deploy API"),
-        "the hint must say to redeploy: {hint}"
-    );
+    assert!(message.starts_with("GET /items on dev without an API key answered 200"), "{message}");
+    assert!(message.contains("GET /items/{ID} on prod without an API key answered 200"), "{message}");
+    let hint = graded.check("unauthenticated-get-forbidden")["hint"].as_str().unwrap();
+    assert!(hint.contains("Deploy API"), "the hint must say to redeploy: {hint}");
     assert_eq!(graded.code, 1);
 }
 
@@ -274,10 +197,7 @@ async fn empty_account() {
         ("unauthenticated-get-forbidden", "skip"),
         ("authenticated-get-accepted", "skip"),
     ]);
-    assert_eq!(
-        graded.message("methods-require-api-key"),
-        "there is no REST API named ItemsAPI"
-    );
+    assert_eq!(graded.message("methods-require-api-key"), "there is no REST API named ItemsAPI");
     assert_eq!(graded.report["score"], 0);
     assert_eq!(graded.code, 1);
 }
@@ -298,27 +218,16 @@ async fn stopped_emulator_is_an_error_never_a_pass() {
         ("authenticated-get-accepted", "skip"),
     ]);
     let message = graded.message("usage-plan-created");
-    assert!(
-        message.starts_with("could not read apigateway:GetUsagePlans (could not connect)"),
-        "{message}"
-    );
+    assert!(message.starts_with("could not read apigateway:GetUsagePlans (could not connect)"), "{message}");
     assert_eq!(graded.report["outcome"], "error");
-    assert_eq!(
-        graded.report["target"]["account_id"],
-        serde_json::Value::Null
-    );
+    assert_eq!(graded.report["target"]["account_id"], serde_json::Value::Null);
     assert_eq!(graded.code, 3);
 }
 
 #[tokio::test]
 async fn wait_regrades_until_the_redeploy_lands() {
     let account = Account::localstack();
-    let built = ItemsLab {
-        not_redeployed: true,
-        ..ItemsLab::complete()
-    }
-    .build(&account)
-    .await;
+    let built = ItemsLab { not_redeployed: true, ..ItemsLab::complete() }.build(&account).await;
     let api_id = built.api_id.unwrap();
     let c = account.apigw();
     let redeploy = tokio::spawn(async move {
@@ -326,18 +235,10 @@ async fn wait_regrades_until_the_redeploy_lands() {
         common::deploy(&c, &api_id, "dev").await;
         common::deploy(&c, &api_id, "prod").await;
     });
-    let graded = tokio::task::spawn_blocking(move || {
-        account.grade(&[&STEP[..], &["--wait", "40"]].concat())
-    })
-    .await
-    .unwrap();
+    let graded =
+        tokio::task::spawn_blocking(move || account.grade(&[&STEP[..], &["--wait", "40"]].concat())).await.unwrap();
     redeploy.await.unwrap();
-    assert_eq!(
-        graded.status("unauthenticated-get-forbidden"),
-        "pass",
-        "{}",
-        graded.report
-    );
+    assert_eq!(graded.status("unauthenticated-get-forbidden"), "pass", "{}", graded.report);
     assert_eq!(graded.code, 0);
     let rounds = graded.report["stats"]["rounds"].as_u64().unwrap();
     assert!(rounds >= 2, "rounds: {rounds}");
@@ -351,30 +252,62 @@ async fn wait_regrades_until_the_redeploy_lands() {
 async fn outputs_never_contain_the_api_key_value() {
     let account = Account::localstack();
     let built = ItemsLab::complete().build(&account).await;
-    let secret = built
-        .key_value
-        .expect("LocalStack returns the generated value");
+    let secret = built.key_value.expect("LocalStack returns the generated value");
     assert_eq!(secret.len(), 40);
     let dir = tempfile::tempdir().unwrap();
     for format in ["human", "json", "junit"] {
         let out_file = dir.path().join(format!("report.{format}"));
         let mut cmd = account.labcheck();
-        cmd.arg("run")
-            .arg(common::lab_file())
-            .args(["--format", format, "--stats", "-vv", "--output"])
-            .arg(&out_file);
+        cmd.arg("run").arg(common::lab_file()).args(["--format", format, "--stats", "-vv", "--output"]).arg(&out_file);
         let out = common::run(cmd);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let written = std::fs::read_to_string(&out_file).unwrap();
-        for (what, text) in [
-            ("stdout", &out.stdout),
-            ("stderr", &out.stderr),
-            ("file", &written),
-        ] {
-            assert!(
-                !text.contains(&secret),
-                "{format} {what} contains the API key value"
-            );
+        for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("file", &written)] {
+            assert!(!text.contains(&secret), "{format} {what} contains the API key value");
         }
     }
+}
+
+#[tokio::test]
+async fn credential_process_profiles_work() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let creds = format!("{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"test\"}}", account.id);
+    std::fs::write(&config, format!("[profile lab]\nregion = us-east-1\ncredential_process = echo '{creds}'\n"))
+        .unwrap();
+    let mut cmd = account.labcheck();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_REGION")
+        .env("AWS_CONFIG_FILE", &config)
+        .arg("run")
+        .arg(common::lab_file())
+        .args(["--profile", "lab", "--step", "api-keys", "--format", "json"]);
+    let graded = common::Graded::from(common::run(cmd));
+    assert_eq!(graded.code, 0, "{}", graded.output.stderr);
+    assert_eq!(graded.report["target"]["account_id"], account.id.as_str());
+}
+
+#[tokio::test]
+async fn junit_output_file_and_checklist_on_stdout() {
+    let account = Account::localstack();
+    ItemsLab { plan_stages: Some(vec!["dev"]), ..ItemsLab::complete() }.build(&account).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("junit.xml");
+    let mut cmd = account.labcheck();
+    cmd.arg("run").arg(common::lab_file()).args(["--step", "api-keys", "--format", "junit", "--output"]).arg(&file);
+    let out = common::run(cmd);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let xml = std::fs::read_to_string(&file).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("tests=\"5\" errors=\"0\" failures=\"1\""), "{xml}");
+    assert!(xml.contains("<failure type=\"fail\" message=\"usage plan CloudAcademyPlan is bound to ItemsAPI/dev only; prod is missing\">"), "{xml}");
+    assert!(xml.contains("<skipped type=\"skip\""), "{xml}");
+    // The person watching the CI log gets the checklist.
+    assert!(out.stdout.contains("✘ Created the Usage Plan"), "{}", out.stdout);
+    assert!(out.stdout.contains("Score 2/5"), "{}", out.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, [std::ffi::OsString::from("junit.xml")], "no temp file left behind");
 }

@@ -42,10 +42,7 @@ pub enum CliError {
     #[error("--invoke-url-template: {0}")]
     InvokeUrlTemplate(String),
     #[error("cannot write {}: {source}", path.display())]
-    Output {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Output { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -22,8 +22,7 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
 }
@@ -37,17 +36,13 @@ fn prepare_output(path: &Path) -> Result<tempfile::NamedTempFile, CliError> {
     tempfile::Builder::new()
         .prefix(".labcheck-")
         .tempfile_in(dir)
-        .map_err(|source| CliError::Output {
-            path: path.to_owned(),
-            source,
-        })
+        .map_err(|source| CliError::Output { path: path.to_owned(), source })
 }
 
 pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     let lab = Lab::load(&args.lab)?;
     let checks = lab.select(&args.steps)?;
-    let invoke =
-        InvokeUrlTemplate::parse(&args.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
+    let invoke = InvokeUrlTemplate::parse(&args.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
     let output = args.output.as_deref().map(prepare_output).transpose()?;
 
     let session = Arc::new(
@@ -68,26 +63,15 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
         ..EngineOptions::default()
     };
     let round_session = session.clone();
-    let new_source = move |plan: &[Need]| -> Box<dyn FactSource> {
-        Box::new(AwsInventory::new(round_session.clone(), plan))
-    };
-    let (graded, account_id) = tokio::join!(
-        engine::grade(&checks, &new_source, &options),
-        session.account_id()
-    );
+    let new_source =
+        move |plan: &[Need]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
+    let (graded, account_id) = tokio::join!(engine::grade(&checks, &new_source, &options), session.account_id());
 
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         labcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
-        lab: LabInfo {
-            id: lab.id.clone(),
-            title: lab.title.clone(),
-            file: lab.file.display().to_string(),
-        },
-        target: Target {
-            account_id,
-            region: session.region().to_owned(),
-        },
+        lab: LabInfo { id: lab.id.clone(), title: lab.title.clone(), file: lab.file.display().to_string() },
+        target: Target { account_id, region: session.region().to_owned() },
         started_at: started_at.format(&Rfc3339).unwrap_or_default(),
         duration: clock.elapsed(),
         outcome: Outcome::Pass,
@@ -100,29 +84,15 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     };
     report.tally();
 
-    let human = HumanOptions {
-        color: use_color(args.color),
-        stats: args.stats,
-    };
+    let human = HumanOptions { color: use_color(args.color), stats: args.stats };
     let mut stdout = std::io::stdout().lock();
     match (output, &args.output) {
         (Some(mut file), Some(path)) => {
-            let plain = HumanOptions {
-                color: false,
-                ..human.clone()
-            };
+            let plain = HumanOptions { color: false, ..human.clone() };
             let text = report::render(&report, args.format, &plain);
-            let write = file
-                .write_all(text.as_bytes())
-                .and_then(|()| file.as_file().sync_all());
-            write.map_err(|source| CliError::Output {
-                path: path.clone(),
-                source,
-            })?;
-            file.persist(path).map_err(|e| CliError::Output {
-                path: path.clone(),
-                source: e.error,
-            })?;
+            let write = file.write_all(text.as_bytes()).and_then(|()| file.as_file().sync_all());
+            write.map_err(|source| CliError::Output { path: path.clone(), source })?;
+            file.persist(path).map_err(|e| CliError::Output { path: path.clone(), source: e.error })?;
             stdout.write_all(report::render(&report, Format::Human, &human).as_bytes())?;
         }
         _ => {
@@ -130,18 +100,11 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
             if args.stats && args.format != Format::Human {
                 eprint!(
                     "{}",
-                    report::render(
-                        &report,
-                        Format::Human,
-                        &HumanOptions {
-                            color: false,
-                            stats: true
-                        }
-                    )
-                    .lines()
-                    .last()
-                    .map(|l| format!("{l}\n"))
-                    .unwrap_or_default()
+                    report::render(&report, Format::Human, &HumanOptions { color: false, stats: true })
+                        .lines()
+                        .last()
+                        .map(|l| format!("{l}\n"))
+                        .unwrap_or_default()
                 );
             }
         }
@@ -155,9 +118,6 @@ fn steps_of(lab: &Lab, results: &[crate::model::CheckResult]) -> Vec<StepInfo> {
     lab.steps
         .iter()
         .filter(|s| results.iter().any(|r| r.step == s.id))
-        .map(|s| StepInfo {
-            id: s.id.clone(),
-            title: s.title.clone(),
-        })
+        .map(|s| StepInfo { id: s.id.clone(), title: s.title.clone() })
         .collect()
 }

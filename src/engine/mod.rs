@@ -26,11 +26,7 @@ pub struct EngineOptions {
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        Self {
-            check_timeout: Duration::from_secs(60),
-            wait: None,
-            poll_interval: Duration::from_secs(3),
-        }
+        Self { check_timeout: Duration::from_secs(60), wait: None, poll_interval: Duration::from_secs(3) }
     }
 }
 
@@ -41,13 +37,7 @@ pub struct Graded {
     pub rounds: u32,
 }
 
-fn result(
-    check: &Check,
-    status: Status,
-    message: String,
-    evidence: Evidence,
-    duration: Duration,
-) -> CheckResult {
+fn result(check: &Check, status: Status, message: String, evidence: Evidence, duration: Duration) -> CheckResult {
     let passed = status == Status::Pass;
     CheckResult {
         id: check.id.clone(),
@@ -69,36 +59,14 @@ async fn evaluate(check: &Check, source: &dyn FactSource, timeout: Duration) -> 
     let needs = check.validator.needs();
     let Ok(facts) = tokio::time::timeout(timeout, source.collect(&needs)).await else {
         let message = format!("timed out after {timeout:?} reading the account");
-        return result(
-            check,
-            Status::Error,
-            message,
-            Evidence::new(),
-            started.elapsed(),
-        );
+        return result(check, Status::Error, message, Evidence::new(), started.elapsed());
     };
     match check.validator.evaluate(&facts) {
         Ok(verdict) => {
-            let status = if verdict.passed {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            result(
-                check,
-                status,
-                verdict.message,
-                verdict.evidence,
-                started.elapsed(),
-            )
+            let status = if verdict.passed { Status::Pass } else { Status::Fail };
+            result(check, status, verdict.message, verdict.evidence, started.elapsed())
         }
-        Err(err) => result(
-            check,
-            Status::Error,
-            err.to_string(),
-            Evidence::new(),
-            started.elapsed(),
-        ),
+        Err(err) => result(check, Status::Error, err.to_string(), Evidence::new(), started.elapsed()),
     }
 }
 
@@ -141,11 +109,7 @@ async fn round(
         let future = if let Some(done) = passed.get(&check.id) {
             futures::future::ready(done.clone()).boxed()
         } else {
-            let prerequisites: Vec<_> = check
-                .needs
-                .iter()
-                .filter_map(|id| futures.get(id.as_str()).cloned())
-                .collect();
+            let prerequisites: Vec<_> = check.needs.iter().filter_map(|id| futures.get(id.as_str()).cloned()).collect();
             async move {
                 let started = Instant::now();
                 let blocking: Vec<String> = join_all(prerequisites)
@@ -157,17 +121,8 @@ async fn round(
                 if blocking.is_empty() {
                     evaluate(check, source, timeout).await
                 } else {
-                    let message = format!(
-                        "not checked: needs {} to pass first",
-                        blocking.join(" and ")
-                    );
-                    result(
-                        check,
-                        Status::Skip,
-                        message,
-                        Evidence::new(),
-                        started.elapsed(),
-                    )
+                    let message = format!("not checked: needs {} to pass first", blocking.join(" and "));
+                    result(check, Status::Skip, message, Evidence::new(), started.elapsed())
                 }
             }
             .boxed()
@@ -190,27 +145,18 @@ pub async fn grade(
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let plan: Vec<Need> = checks
-            .iter()
-            .filter(|c| !passed.contains_key(&c.id))
-            .flat_map(|c| c.validator.needs())
-            .collect();
+        let plan: Vec<Need> =
+            checks.iter().filter(|c| !passed.contains_key(&c.id)).flat_map(|c| c.validator.needs()).collect();
         let source = new_source(&plan);
         let latest = round(checks, &passed, source.as_ref(), options.check_timeout).await;
         let all_passed = latest.values().all(|r| r.status == Status::Pass);
-        let time_left = options
-            .wait
-            .is_some_and(|wait| started.elapsed() + options.poll_interval < wait);
+        let time_left = options.wait.is_some_and(|wait| started.elapsed() + options.poll_interval < wait);
         if all_passed || !time_left {
             let results = checks.iter().map(|c| latest[&c.id].clone()).collect();
             return Graded { results, rounds };
         }
         passed.extend(latest.into_iter().filter(|(_, r)| r.status == Status::Pass));
-        tracing::info!(
-            round = rounds,
-            pending = checks.len() - passed.len(),
-            "not all checks pass yet; reading again"
-        );
+        tracing::info!(round = rounds, pending = checks.len() - passed.len(), "not all checks pass yet; reading again");
         tokio::time::sleep(options.poll_interval).await;
     }
 }

@@ -86,10 +86,7 @@ async fn pass_fail_and_skip_with_points_and_hints() {
     let c = check("c", PlanNamed("A"), &["b"]);
     let d = check("d", PlanNamed("A"), &["a"]);
     let graded = grade(&[&a, &b, &c, &d], &source(plans(&["A"])), &EngineOptions::default()).await;
-    assert_eq!(
-        statuses(&graded),
-        [("a", Status::Pass), ("b", Status::Fail), ("c", Status::Skip), ("d", Status::Pass)]
-    );
+    assert_eq!(statuses(&graded), [("a", Status::Pass), ("b", Status::Fail), ("c", Status::Skip), ("d", Status::Pass)]);
     let r = &graded.results;
     assert_eq!((r[0].points, r[0].max_points, r[0].hint.as_deref()), (2, 2, None));
     assert_eq!((r[1].points, r[1].hint.as_deref()), (0, Some("hint for b")));
@@ -107,7 +104,8 @@ async fn prerequisite_listed_after_its_dependent_is_still_awaited() {
 
 #[tokio::test]
 async fn unreadable_facts_make_an_error_and_dependents_skip() {
-    let denied = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "the credentials lack apigateway:GET");
+    let denied =
+        FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "the credentials lack apigateway:GET");
     let facts = Facts { usage_plans: Some(Err(denied)), ..Facts::default() };
     let a = check("a", PlanNamed("A"), &[]);
     let b = check("b", PlanNamed("A"), &["a"]);

@@ -19,13 +19,12 @@ use super::errors::classify_sdk_error;
 use super::probe;
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{
-    ApiKey, ApiStage, Fact, FactError, Facts, Integration, Method, Need, ProbeRecord, ProbeSpec,
-    Quota, Resource, RestApi, Stage, Throttle, UsagePlan, UsagePlanKey,
+    ApiKey, ApiStage, Fact, FactError, Facts, Integration, Method, Need, ProbeRecord, ProbeSpec, Quota, Resource,
+    RestApi, Stage, Throttle, UsagePlan, UsagePlanKey,
 };
 
 /// Default invoke URL of a stage on AWS.
-pub const DEFAULT_INVOKE_URL_TEMPLATE: &str =
-    "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}";
+pub const DEFAULT_INVOKE_URL_TEMPLATE: &str = "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}";
 
 /// Where probes are sent: a URL with `{api_id}`, `{stage}` and optionally `{region}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,27 +34,18 @@ impl InvokeUrlTemplate {
     pub fn parse(template: &str) -> Result<Self, String> {
         for placeholder in ["{api_id}", "{stage}"] {
             if !template.contains(placeholder) {
-                return Err(format!(
-                    "invoke URL template `{template}` has no {placeholder}"
-                ));
+                return Err(format!("invoke URL template `{template}` has no {placeholder}"));
             }
         }
         let sample = Self(template.to_owned()).url("abc123", "dev", "us-east-1");
         match reqwest::Url::parse(&sample) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {
-                Ok(Self(template.trim_end_matches('/').to_owned()))
-            }
-            _ => Err(format!(
-                "invoke URL template `{template}` is not an http(s) URL"
-            )),
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self(template.trim_end_matches('/').to_owned())),
+            _ => Err(format!("invoke URL template `{template}` is not an http(s) URL")),
         }
     }
 
     pub fn url(&self, api_id: &str, stage: &str, region: &str) -> String {
-        self.0
-            .replace("{api_id}", api_id)
-            .replace("{stage}", stage)
-            .replace("{region}", region)
+        self.0.replace("{api_id}", api_id).replace("{stage}", stage).replace("{region}", region)
     }
 }
 
@@ -100,10 +90,7 @@ pub struct AwsSession {
 
 impl fmt::Debug for AwsSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AwsSession")
-            .field("region", &self.region)
-            .field("invoke", &self.invoke)
-            .finish()
+        f.debug_struct("AwsSession").field("region", &self.region).field("invoke", &self.invoke).finish()
     }
 }
 
@@ -125,13 +112,9 @@ impl AwsSession {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }
         let config = loader.load().await;
-        let region = config
-            .region()
-            .map(ToString::to_string)
-            .ok_or(SessionError::NoRegion)?;
-        let provider = config
-            .credentials_provider()
-            .ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
+        let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
+        let provider =
+            config.credentials_provider().ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
         use aws_credential_types::provider::ProvideCredentials;
         provider.provide_credentials().await.map_err(|e| {
             let mut msg = e.to_string();
@@ -140,48 +123,32 @@ impl AwsSession {
                 msg = format!("{msg}: {s}");
                 source = s.source();
             }
-            SessionError::NoCredentials(msg.replace('\n', " "))
+            let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+            let profile = options.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok());
+            SessionError::NoCredentials(match profile {
+                Some(profile) => format!("profile `{profile}`: {msg}"),
+                None => msg,
+            })
         })?;
         Self::from_config(&config, region, options)
     }
 
-    fn from_config(
-        config: &SdkConfig,
-        region: String,
-        options: SessionOptions,
-    ) -> Result<Self, SessionError> {
+    fn from_config(config: &SdkConfig, region: String, options: SessionOptions) -> Result<Self, SessionError> {
         let stats = Arc::new(StatsRecorder::default());
         let counter = CallCounter(stats.clone());
         let apigw = ApiGatewayClient::from_conf(
-            aws_sdk_apigateway::config::Builder::from(config)
-                .interceptor(counter.clone())
-                .build(),
+            aws_sdk_apigateway::config::Builder::from(config).interceptor(counter.clone()).build(),
         );
-        let sts = StsClient::from_conf(
-            aws_sdk_sts::config::Builder::from(config)
-                .interceptor(counter)
-                .build(),
-        );
+        let sts = StsClient::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(counter).build());
         let http = probe::client(options.probe_timeout.unwrap_or(probe::DEFAULT_TIMEOUT))
             .map_err(|e| SessionError::Http(e.to_string()))?;
-        Ok(Self {
-            apigw,
-            sts: Some(sts),
-            http,
-            invoke: options.invoke_url_template,
-            region,
-            stats,
-        })
+        Ok(Self { apigw, sts: Some(sts), http, invoke: options.invoke_url_template, region, stats })
     }
 
     /// A session over a ready-made API Gateway client (tests, e.g. with `aws-smithy-mocks`).
     pub fn with_client(apigw: ApiGatewayClient, region: &str, invoke: InvokeUrlTemplate) -> Self {
         let stats = Arc::new(StatsRecorder::default());
-        let conf = apigw
-            .config()
-            .to_builder()
-            .interceptor(CallCounter(stats.clone()))
-            .build();
+        let conf = apigw.config().to_builder().interceptor(CallCounter(stats.clone())).build();
         Self {
             apigw: ApiGatewayClient::from_conf(conf),
             sts: None,
@@ -206,11 +173,8 @@ impl AwsSession {
         match sts.get_caller_identity().send().await {
             Ok(out) => out.account().map(str::to_owned),
             Err(err) => {
-                let err = classify_sdk_error(
-                    "sts:GetCallerIdentity",
-                    "nothing (GetCallerIdentity needs no permission)",
-                    err,
-                );
+                let err =
+                    classify_sdk_error("sts:GetCallerIdentity", "nothing (GetCallerIdentity needs no permission)", err);
                 tracing::warn!("could not read the account id: {err}");
                 None
             }
@@ -244,19 +208,11 @@ struct Keyed<T> {
 
 impl<T: Clone> Keyed<T> {
     fn new() -> Self {
-        Self {
-            cells: Mutex::new(HashMap::new()),
-        }
+        Self { cells: Mutex::new(HashMap::new()) }
     }
 
     async fn get_or_fetch<F: Future<Output = T>>(&self, key: &str, fetch: impl FnOnce() -> F) -> T {
-        let cell = self
-            .cells
-            .lock()
-            .expect("cells lock")
-            .entry(key.to_owned())
-            .or_default()
-            .clone();
+        let cell = self.cells.lock().expect("cells lock").entry(key.to_owned()).or_default().clone();
         cell.get_or_init(fetch).await.clone()
     }
 }
@@ -283,15 +239,7 @@ impl AwsInventory {
     /// `plan` is every need of the round, so that each collection can be read in one call shape (e.g. API keys
     /// with their values only when a probe needs one).
     pub fn new(session: Arc<AwsSession>, plan: &[Need]) -> Self {
-        let want_key_values = plan.iter().any(|n| {
-            matches!(
-                n,
-                Need::Probe(ProbeSpec {
-                    api_key: Some(_),
-                    ..
-                })
-            )
-        });
+        let want_key_values = plan.iter().any(|n| matches!(n, Need::Probe(ProbeSpec { api_key: Some(_), .. })));
         Self {
             session,
             want_key_values,
@@ -308,20 +256,9 @@ impl AwsInventory {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
-                let pages = self
-                    .session
-                    .apigw
-                    .get_rest_apis()
-                    .limit(500)
-                    .into_paginator()
-                    .items()
-                    .send();
+                let pages = self.session.apigw.get_rest_apis().limit(500).into_paginator().items().send();
                 let items = pages.try_collect().await.map_err(|e| {
-                    classify_sdk_error(
-                        "apigateway:GetRestApis",
-                        "apigateway:GET on arn:aws:apigateway:*::/restapis",
-                        e,
-                    )
+                    classify_sdk_error("apigateway:GetRestApis", "apigateway:GET on arn:aws:apigateway:*::/restapis", e)
                 })?;
                 Ok(items
                     .into_iter()
@@ -364,20 +301,13 @@ impl AwsInventory {
     async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
         self.stages
             .get_or_fetch(api_id, || async {
-                let out = self
-                    .session
-                    .apigw
-                    .get_stages()
-                    .rest_api_id(api_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        classify_sdk_error(
-                            "apigateway:GetStages",
-                            "apigateway:GET on arn:aws:apigateway:*::/restapis/*/stages",
-                            e,
-                        )
-                    })?;
+                let out = self.session.apigw.get_stages().rest_api_id(api_id).send().await.map_err(|e| {
+                    classify_sdk_error(
+                        "apigateway:GetStages",
+                        "apigateway:GET on arn:aws:apigateway:*::/restapis/*/stages",
+                        e,
+                    )
+                })?;
                 Ok(out.item().iter().map(convert_stage).collect())
             })
             .await
@@ -386,14 +316,7 @@ impl AwsInventory {
     async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
         self.usage_plans
             .get_or_init(|| async {
-                let pages = self
-                    .session
-                    .apigw
-                    .get_usage_plans()
-                    .limit(500)
-                    .into_paginator()
-                    .items()
-                    .send();
+                let pages = self.session.apigw.get_usage_plans().limit(500).into_paginator().items().send();
                 let items = pages.try_collect().await.map_err(|e| {
                     classify_sdk_error(
                         "apigateway:GetUsagePlans",
@@ -429,11 +352,7 @@ impl AwsInventory {
                 // The response carries each key's value: it is dropped here and never leaves this function.
                 Ok(items
                     .into_iter()
-                    .map(|k| UsagePlanKey {
-                        id: s(k.id()),
-                        name: s(k.name()),
-                        key_type: k.r#type().map(str::to_owned),
-                    })
+                    .map(|k| UsagePlanKey { id: s(k.id()), name: s(k.name()), key_type: k.r#type().map(str::to_owned) })
                     .collect())
             })
             .await
@@ -467,11 +386,7 @@ impl AwsInventory {
                             if let (Some(id), Some(value)) = (k.id(), k.value()) {
                                 values.insert(id.to_owned(), Secret(value.to_owned()));
                             }
-                            keys.push(ApiKey {
-                                id: s(k.id()),
-                                name: s(k.name()),
-                                enabled: k.enabled(),
-                            });
+                            keys.push(ApiKey { id: s(k.id()), name: s(k.name()), enabled: k.enabled() });
                         }
                         (Ok(keys), Arc::new(values))
                     }
@@ -496,26 +411,15 @@ impl AwsInventory {
         let key = format!("{api_id}\u{0}{spec:?}");
         self.probes
             .get_or_fetch(&key, || async {
-                let url = format!(
-                    "{}{}",
-                    self.session
-                        .invoke
-                        .url(api_id, &spec.stage, &self.session.region),
-                    spec.path
-                );
+                let url =
+                    format!("{}{}", self.session.invoke.url(api_id, &spec.stage, &self.session.region), spec.path);
                 let key_value = match &spec.api_key {
                     None => Ok(None),
                     Some(name) => match self.api_key_value(name).await {
                         Ok(Some(value)) => Ok(Some(value)),
                         Ok(None) => {
-                            let outcome =
-                                Ok(crate::facts::ProbeOutcome::NoSuchApiKey { name: name.clone() });
-                            return ProbeRecord {
-                                spec: spec.clone(),
-                                api_id: api_id.to_owned(),
-                                url,
-                                outcome,
-                            };
+                            let outcome = Ok(crate::facts::ProbeOutcome::NoSuchApiKey { name: name.clone() });
+                            return ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome };
                         }
                         Err(e) => Err(e),
                     },
@@ -527,12 +431,7 @@ impl AwsInventory {
                         probe::send(&self.session.http, &spec.method, &url, value.as_ref()).await
                     }
                 };
-                ProbeRecord {
-                    spec: spec.clone(),
-                    api_id: api_id.to_owned(),
-                    url,
-                    outcome,
-                }
+                ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome }
             })
             .await
     }
@@ -540,11 +439,7 @@ impl AwsInventory {
     async fn ids_of_apis_named(&self, name: &str) -> (Fact<Vec<RestApi>>, Vec<String>) {
         let apis = self.rest_apis().await;
         let ids = match &apis {
-            Ok(list) => list
-                .iter()
-                .filter(|a| a.name == name)
-                .map(|a| a.id.clone())
-                .collect(),
+            Ok(list) => list.iter().filter(|a| a.name == name).map(|a| a.id.clone()).collect(),
             Err(_) => Vec::new(),
         };
         (apis, ids)
@@ -570,11 +465,7 @@ impl AwsInventory {
             Need::UsagePlanKeys { plan } => {
                 let plans = self.usage_plans().await;
                 let ids: Vec<String> = match &plans {
-                    Ok(list) => list
-                        .iter()
-                        .filter(|p| &p.name == plan)
-                        .map(|p| p.id.clone())
-                        .collect(),
+                    Ok(list) => list.iter().filter(|p| &p.name == plan).map(|p| p.id.clone()).collect(),
                     Err(_) => Vec::new(),
                 };
                 facts.usage_plans = Some(plans);
@@ -628,22 +519,14 @@ fn convert_resource(r: aws_sdk_apigateway::types::Resource) -> Resource {
                 .collect()
         })
         .unwrap_or_default();
-    Resource {
-        id: s(r.id()),
-        path: s(r.path()),
-        parent_id: r.parent_id().map(str::to_owned),
-        methods,
-    }
+    Resource { id: s(r.id()), path: s(r.path()), parent_id: r.parent_id().map(str::to_owned), methods }
 }
 
 fn convert_stage(st: &aws_sdk_apigateway::types::Stage) -> Stage {
     Stage {
         name: s(st.stage_name()),
         deployment_id: st.deployment_id().map(str::to_owned),
-        variables: st
-            .variables()
-            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default(),
+        variables: st.variables().map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
         cache_cluster_enabled: st.cache_cluster_enabled(),
         cache_cluster_size: st.cache_cluster_size().map(|c| c.as_str().to_owned()),
     }
@@ -654,21 +537,10 @@ fn convert_usage_plan(p: &aws_sdk_apigateway::types::UsagePlan) -> UsagePlan {
         id: s(p.id()),
         name: s(p.name()),
         description: p.description().map(str::to_owned),
-        api_stages: p
-            .api_stages()
-            .iter()
-            .map(|a| ApiStage {
-                api_id: s(a.api_id()),
-                stage: s(a.stage()),
-            })
-            .collect(),
-        throttle: p.throttle().map(|t| Throttle {
-            burst_limit: Some(t.burst_limit()),
-            rate_limit: Some(t.rate_limit()),
-        }),
-        quota: p.quota().map(|q| Quota {
-            limit: Some(q.limit()),
-            period: q.period().map(|p| p.as_str().to_owned()),
-        }),
+        api_stages: p.api_stages().iter().map(|a| ApiStage { api_id: s(a.api_id()), stage: s(a.stage()) }).collect(),
+        throttle: p
+            .throttle()
+            .map(|t| Throttle { burst_limit: Some(t.burst_limit()), rate_limit: Some(t.rate_limit()) }),
+        quota: p.quota().map(|q| Quota { limit: Some(q.limit()), period: q.period().map(|p| p.as_str().to_owned()) }),
     }
 }

@@ -36,11 +36,7 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 
 /// Classifies an SDK error of `operation` (e.g. `apigateway:GetUsagePlans`). `iam_action` names the permission
 /// that a denial means is missing (e.g. `apigateway:GET on arn:aws:apigateway:*::/usageplans`).
-pub fn classify_sdk_error<E>(
-    operation: &str,
-    iam_action: &str,
-    err: SdkError<E, HttpResponse>,
-) -> FactError
+pub fn classify_sdk_error<E>(operation: &str, iam_action: &str, err: SdkError<E, HttpResponse>) -> FactError
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
@@ -53,9 +49,11 @@ where
                 FactError::new(
                     FactErrorKind::AccessDenied,
                     operation,
-                    format!("the credentials lack {iam_action} ({code} {message})")
-                        .replace(" )", ")"),
+                    format!("the credentials lack {iam_action} ({code} {message})").replace(" )", ")"),
                 )
+            } else if code.is_empty() && (200..300).contains(&status) {
+                // A success status whose body did not parse as the operation's output.
+                FactError::new(FactErrorKind::Malformed, operation, format!("unreadable answer: {}", root_cause(&err)))
             } else if THROTTLING_CODES.contains(&code) || status == 429 {
                 FactError::new(
                     FactErrorKind::Throttled,
@@ -63,37 +61,21 @@ where
                     format!("AWS throttled the reads after retries ({code})"),
                 )
             } else {
-                let what = if code.is_empty() {
-                    format!("HTTP {status}")
-                } else {
-                    code.to_owned()
-                };
+                let what = if code.is_empty() { format!("HTTP {status}") } else { code.to_owned() };
                 FactError::new(
                     FactErrorKind::Service,
                     operation,
-                    format!("{what}: {message}")
-                        .trim_end_matches(": ")
-                        .to_owned(),
+                    format!("{what}: {message}").trim_end_matches(": ").to_owned(),
                 )
             }
         }
-        SdkError::TimeoutError(_) => {
-            FactError::new(FactErrorKind::Timeout, operation, "no answer in time")
-        }
+        SdkError::TimeoutError(_) => FactError::new(FactErrorKind::Timeout, operation, "no answer in time"),
         SdkError::DispatchFailure(failure) => {
-            let kind = if failure.is_timeout() {
-                FactErrorKind::Timeout
-            } else {
-                FactErrorKind::Network
-            };
-            let cause = failure
-                .as_connector_error()
-                .map_or_else(|| root_cause(&err), |e| root_cause(e));
+            let kind = if failure.is_timeout() { FactErrorKind::Timeout } else { FactErrorKind::Network };
+            let cause = failure.as_connector_error().map_or_else(|| root_cause(&err), |e| root_cause(e));
             FactError::new(kind, operation, cause)
         }
-        SdkError::ResponseError(_) => {
-            FactError::new(FactErrorKind::Malformed, operation, root_cause(&err))
-        }
+        SdkError::ResponseError(_) => FactError::new(FactErrorKind::Malformed, operation, root_cause(&err)),
         _ => FactError::new(FactErrorKind::Service, operation, root_cause(&err)),
     }
 }

@@ -28,11 +28,7 @@ pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
 }
 
 fn probe_error(method: &str, err: reqwest::Error) -> FactError {
-    let kind = if err.is_timeout() {
-        FactErrorKind::Timeout
-    } else {
-        FactErrorKind::Network
-    };
+    let kind = if err.is_timeout() { FactErrorKind::Timeout } else { FactErrorKind::Network };
     // The URL is in the probe record already; keep the message short.
     let err = err.without_url();
     let mut message = err.to_string();
@@ -45,22 +41,10 @@ fn probe_error(method: &str, err: reqwest::Error) -> FactError {
 }
 
 /// Sends one probe. `api_key` goes into `x-api-key`, marked sensitive so no log shows it.
-pub async fn send(
-    http: &reqwest::Client,
-    method: &str,
-    url: &str,
-    api_key: Option<&Secret>,
-) -> Fact<ProbeOutcome> {
-    let verb = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| {
-        FactError::new(
-            FactErrorKind::Service,
-            format!("probe {method}"),
-            "not an HTTP method",
-        )
-    })?;
-    let mut request = http
-        .request(verb, url)
-        .header(USER_AGENT, concat!("labcheck/", env!("CARGO_PKG_VERSION")));
+pub async fn send(http: &reqwest::Client, method: &str, url: &str, api_key: Option<&Secret>) -> Fact<ProbeOutcome> {
+    let verb = reqwest::Method::from_bytes(method.as_bytes())
+        .map_err(|_| FactError::new(FactErrorKind::Service, format!("probe {method}"), "not an HTTP method"))?;
+    let mut request = http.request(verb, url).header(USER_AGENT, concat!("labcheck/", env!("CARGO_PKG_VERSION")));
     if method == "OPTIONS" {
         request = request
             .header("origin", "https://labcheck.invalid")
@@ -84,19 +68,10 @@ pub async fn send(
         .headers()
         .iter()
         .filter(|(name, _)| kept_header(name.as_str()))
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect();
     let bytes = response.bytes().await.map_err(|e| probe_error(method, e))?;
     let cut = &bytes[..bytes.len().min(MAX_BODY)];
     let body = String::from_utf8_lossy(cut).into_owned();
-    Ok(ProbeOutcome::Response(ProbeResponse {
-        status,
-        body,
-        headers,
-    }))
+    Ok(ProbeOutcome::Response(ProbeResponse { status, body, headers }))
 }

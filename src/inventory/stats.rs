@@ -26,12 +26,7 @@ pub struct StatsRecorder {
 
 impl StatsRecorder {
     pub fn record_call(&self, operation: String) {
-        *self
-            .calls
-            .lock()
-            .expect("stats lock")
-            .entry(operation)
-            .or_default() += 1;
+        *self.calls.lock().expect("stats lock").entry(operation).or_default() += 1;
     }
 
     pub fn record_request(&self) {

@@ -132,19 +132,13 @@ impl Source<'_> {
     }
 
     fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LabError {
-        LabError {
-            file: self.file.to_owned(),
-            line: span.map(|s| self.line_of(s)),
-            message: message.into(),
-        }
+        LabError { file: self.file.to_owned(), line: span.map(|s| self.line_of(s)), message: message.into() }
     }
 }
 
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
@@ -161,9 +155,7 @@ fn substitute_value(value: &mut toml::Value, vars: &BTreeMap<String, String>) {
     match value {
         toml::Value::String(s) => *s = substitute(s, vars),
         toml::Value::Array(items) => items.iter_mut().for_each(|v| substitute_value(v, vars)),
-        toml::Value::Table(table) => table
-            .iter_mut()
-            .for_each(|(_, v)| substitute_value(v, vars)),
+        toml::Value::Table(table) => table.iter_mut().for_each(|(_, v)| substitute_value(v, vars)),
         _ => {}
     }
 }
@@ -196,13 +188,8 @@ pub fn suggestion<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str
 impl Lab {
     /// Reads and validates a lab file.
     pub fn load(path: &Path) -> Result<Lab, LabError> {
-        let plain = |message: String| LabError {
-            file: path.to_owned(),
-            line: None,
-            message,
-        };
-        let meta =
-            std::fs::metadata(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
+        let plain = |message: String| LabError { file: path.to_owned(), line: None, message };
+        let meta = std::fs::metadata(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
         if !meta.is_file() {
             return Err(plain("not a file".to_owned()));
         }
@@ -213,16 +200,15 @@ impl Lab {
             )));
         }
         let bytes = std::fs::read(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| plain("lab file is not valid UTF-8".to_owned()))?;
+        let text = String::from_utf8(bytes).map_err(|_| plain("lab file is not valid UTF-8".to_owned()))?;
         Self::parse(path, &text)
     }
 
     /// Validates lab file text; `file` is only used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Lab, LabError> {
         let src = Source { file, text };
-        let raw: RawLab = toml::from_str(text)
-            .map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
+        let raw: RawLab =
+            toml::from_str(text).map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
 
         let lab_id = raw.lab.id.get_ref().clone();
         if !valid_id(&lab_id) {
@@ -236,10 +222,7 @@ impl Lab {
         }
         for name in raw.vars.keys() {
             if !valid_id(name) {
-                return Err(src.error(
-                    None,
-                    format!("var name `{name}` must be letters, digits, `-`, `_` or `.`"),
-                ));
+                return Err(src.error(None, format!("var name `{name}` must be letters, digits, `-`, `_` or `.`")));
             }
         }
         let vars = &raw.vars;
@@ -296,12 +279,9 @@ impl Lab {
                 };
                 let mut params = toml::Value::Table(params);
                 substitute_value(&mut params, vars);
-                let validator = spec.build(params).map_err(|e| {
-                    src.error(
-                        Some(params_span),
-                        format!("check `{id}`: params of {name}: {e}"),
-                    )
-                })?;
+                let validator = spec
+                    .build(params)
+                    .map_err(|e| src.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
                 for need in &raw_check.needs {
                     need_spans.push((id.clone(), need.clone()));
                 }
@@ -314,29 +294,20 @@ impl Lab {
                     points: raw_check.points,
                     hint: substitute(&raw_check.hint, vars),
                     description: raw_check.description.map(|d| substitute(&d, vars)),
-                    needs: raw_check
-                        .needs
-                        .iter()
-                        .map(|n| n.get_ref().clone())
-                        .collect(),
+                    needs: raw_check.needs.iter().map(|n| n.get_ref().clone()).collect(),
                     line,
                 });
             }
-            steps.push(Step {
-                id: step_id,
-                title: substitute(&raw_step.title, vars),
-                checks,
-            });
+            steps.push(Step { id: step_id, title: substitute(&raw_step.title, vars), checks });
         }
 
         for (check, need) in &need_spans {
             let target = need.get_ref();
             if !check_lines.contains_key(target) {
                 let hint = suggestion(target, check_lines.keys().map(String::as_str));
-                return Err(src.error(
-                    Some(need.span()),
-                    format!("check `{check}` needs unknown check `{target}`{hint}"),
-                ));
+                return Err(
+                    src.error(Some(need.span()), format!("check `{check}` needs unknown check `{target}`{hint}"))
+                );
             }
             if target == check {
                 return Err(src.error(Some(need.span()), format!("check `{check}` needs itself")));
@@ -390,8 +361,7 @@ impl Lab {
                 Some(Mark::Done) => return None,
                 Some(Mark::Visiting) => {
                     let start = path.iter().position(|p| *p == id).unwrap_or(0);
-                    let mut cycle: Vec<String> =
-                        path[start..].iter().map(|s| (*s).to_owned()).collect();
+                    let mut cycle: Vec<String> = path[start..].iter().map(|s| (*s).to_owned()).collect();
                     cycle.push(id.to_owned());
                     return Some(cycle);
                 }
@@ -446,10 +416,7 @@ impl Lab {
                 }
             }
         }
-        Ok(self
-            .checks()
-            .filter(|c| wanted.contains(c.id.as_str()))
-            .collect())
+        Ok(self.checks().filter(|c| wanted.contains(c.id.as_str())).collect())
     }
 }
 

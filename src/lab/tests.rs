@@ -78,7 +78,11 @@ fn malformed_labs_are_one_line_errors_with_file_and_line() {
         ("syntax error", GOOD.replace("points = 2", "points = "), "lab.toml:17: "),
         ("wrong type", GOOD.replace("points = 2", "points = \"two\""), "lab.toml:17: "),
         ("negative points", GOOD.replace("points = 2", "points = -1"), "lab.toml:17: "),
-        ("unknown key in check", GOOD.replace("points = 2", "points = 2\ncolour = 1"), "lab.toml:18: unknown field `colour`"),
+        (
+            "unknown key in check",
+            GOOD.replace("points = 2", "points = 2\ncolour = 1"),
+            "lab.toml:18: unknown field `colour`",
+        ),
         ("unknown top-level table", format!("{GOOD}\n[extra]\nx = 1\n"), "unknown field `extra`"),
         (
             "unknown validator",
@@ -101,10 +105,26 @@ fn malformed_labs_are_one_line_errors_with_file_and_line() {
             "lab.toml:27: check `methods`: params of methods_require_api_key: `items` is not of the form \"GET /path\"",
         ),
         ("missing hint", GOOD.replace("hint = \"Set the flag.\"\n", ""), "lab.toml:21: missing field `hint`"),
-        ("duplicate check id", GOOD.replace("id = \"methods\"", "id = \"plan\""), "lab.toml:22: duplicate check id `plan` (first at line 14)"),
-        ("duplicate step id", GOOD.replace("id = \"two\"", "id = \"one\""), "lab.toml:30: duplicate step id `one` (first at line 10)"),
-        ("unknown need", GOOD.replace("needs = [\"plan\"]", "needs = [\"plam\"]"), "lab.toml:25: check `methods` needs unknown check `plam`; did you mean `plan`?"),
-        ("self need", GOOD.replace("needs = [\"plan\"]", "needs = [\"methods\"]"), "lab.toml:25: check `methods` needs itself"),
+        (
+            "duplicate check id",
+            GOOD.replace("id = \"methods\"", "id = \"plan\""),
+            "lab.toml:22: duplicate check id `plan` (first at line 14)",
+        ),
+        (
+            "duplicate step id",
+            GOOD.replace("id = \"two\"", "id = \"one\""),
+            "lab.toml:30: duplicate step id `one` (first at line 10)",
+        ),
+        (
+            "unknown need",
+            GOOD.replace("needs = [\"plan\"]", "needs = [\"plam\"]"),
+            "lab.toml:25: check `methods` needs unknown check `plam`; did you mean `plan`?",
+        ),
+        (
+            "self need",
+            GOOD.replace("needs = [\"plan\"]", "needs = [\"methods\"]"),
+            "lab.toml:25: check `methods` needs itself",
+        ),
         (
             "needs cycle",
             GOOD.replace("points = 2", "points = 2\nneeds = [\"methods\"]"),

@@ -18,11 +18,7 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
     fn bold(&self, t: &str) -> String {
         self.wrap("1", t)
@@ -57,27 +53,14 @@ fn seconds(d: std::time::Duration) -> String {
 pub fn render(report: &Report, options: &HumanOptions) -> String {
     let p = Paint { on: options.color };
     let mut out = String::new();
-    let account = report
-        .target
-        .account_id
-        .as_deref()
-        .unwrap_or("unknown account");
+    let account = report.target.account_id.as_deref().unwrap_or("unknown account");
     let _ = writeln!(
         out,
         "{} {}",
         p.bold(&report.lab.title),
-        p.dim(&format!(
-            "({}) · account {account} · {}",
-            report.lab.id, report.target.region
-        ))
+        p.dim(&format!("({}) · account {account} · {}", report.lab.id, report.target.region))
     );
-    let width = report
-        .checks
-        .iter()
-        .map(|c| c.title.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(56);
+    let width = report.checks.iter().map(|c| c.title.chars().count()).max().unwrap_or(0).min(56);
     for step in &report.steps {
         let _ = writeln!(out, "\n{}", p.bold(&step.title));
         for check in report.checks_of(&step.id) {
@@ -116,31 +99,17 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
         counts.push(format!("{} skipped", s.skipped));
     }
     let score = format!("Score {}/{}", report.score, report.max_score);
-    let _ = writeln!(
-        out,
-        "\n{} · {} · {}",
-        p.bold(&score),
-        counts.join(", "),
-        seconds(report.duration)
-    );
+    let _ = writeln!(out, "\n{} · {} · {}", p.bold(&score), counts.join(", "), seconds(report.duration));
     if options.stats {
         let st = &report.stats;
-        let calls: Vec<String> = st
-            .api_calls
-            .iter()
-            .map(|(op, n)| format!("{op} {n}"))
-            .collect();
+        let calls: Vec<String> = st.api_calls.iter().map(|(op, n)| format!("{op} {n}")).collect();
         let _ = writeln!(
             out,
             "{}",
             p.dim(&format!(
                 "AWS API calls: {} ({}) · HTTP requests sent: {} · probes: {} · rounds: {}",
                 st.api_calls_total,
-                if calls.is_empty() {
-                    "none".to_owned()
-                } else {
-                    calls.join(", ")
-                },
+                if calls.is_empty() { "none".to_owned() } else { calls.join(", ") },
                 st.api_requests,
                 st.probes,
                 st.rounds

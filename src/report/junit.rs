@@ -32,26 +32,18 @@ fn testcase(report: &Report, check: &CheckResult) -> TestCase {
 }
 
 pub fn render(report: &Report) -> String {
-    let timestamp =
-        OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let timestamp = OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let mut builder = ReportBuilder::new();
     for step in &report.steps {
         let mut suite = TestSuite::new(&format!("{}: {}", step.id, step.title));
         suite.package = format!("{}.{}", report.lab.id, step.id);
-        suite.hostname = report
-            .target
-            .account_id
-            .clone()
-            .unwrap_or_else(|| "unknown-account".to_owned());
+        suite.hostname = report.target.account_id.clone().unwrap_or_else(|| "unknown-account".to_owned());
         suite.timestamp = timestamp;
         suite.add_testcases(report.checks_of(&step.id).map(|c| testcase(report, c)));
         builder.add_testsuite(suite);
     }
     let mut out = Vec::new();
-    builder
-        .build()
-        .write_xml(&mut out)
-        .expect("writing XML to memory cannot fail");
+    builder.build().write_xml(&mut out).expect("writing XML to memory cannot fail");
     let mut text = String::from_utf8(out).expect("junit-report writes UTF-8");
     text.push('\n');
     text

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::model::{CheckResult, LabInfo, Outcome, StepInfo, Summary, Target};
-use crate::model::{Stats, Status, REPORT_SCHEMA_VERSION};
+use crate::model::{REPORT_SCHEMA_VERSION, Stats, Status};
 
 fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
     let passed = status == Status::Pass;
@@ -42,12 +42,20 @@ fn sample() -> Report {
         ],
         checks: vec![
             check("usage-plan-created", "api-keys", Status::Pass, "usage plan P is bound to A stages dev and prod"),
-            check("usage-plan-key-created", "api-keys", Status::Fail, "API key K exists but is not a key of usage plan P"),
+            check(
+                "usage-plan-key-created",
+                "api-keys",
+                Status::Fail,
+                "API key K exists but is not a key of usage plan P",
+            ),
             check("methods", "api-keys", Status::Error, "could not read apigateway:GetResources (access denied): no"),
             check("probe", "cors", Status::Skip, "not checked: needs \"Title\" (fail) to pass first"),
         ],
         stats: Stats {
-            api_calls: BTreeMap::from([("apigateway:GetRestApis".to_owned(), 1), ("sts:GetCallerIdentity".to_owned(), 1)]),
+            api_calls: BTreeMap::from([
+                ("apigateway:GetRestApis".to_owned(), 1),
+                ("sts:GetCallerIdentity".to_owned(), 1),
+            ]),
             api_calls_total: 2,
             api_requests: 3,
             probes: 4,

@@ -45,12 +45,7 @@ fn method_state(resources: &[Resource], wanted: &MethodRef) -> MethodState {
 
 impl Validator for MethodsRequireApiKey {
     fn needs(&self) -> Vec<Need> {
-        vec![
-            Need::RestApis,
-            Need::Resources {
-                api: self.api.clone(),
-            },
-        ]
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -62,37 +57,26 @@ impl Validator for MethodsRequireApiKey {
                 match method_state(resources, wanted) {
                     MethodState::RequiresKey => {}
                     MethodState::Open => open.push(wanted.to_string()),
-                    MethodState::NoMethod => problems.push(format!(
-                        "{wanted} does not exist (no {} method)",
-                        wanted.method
-                    )),
-                    MethodState::NoResource => problems.push(format!(
-                        "{wanted} does not exist (no resource {})",
-                        wanted.path
-                    )),
+                    MethodState::NoMethod => {
+                        problems.push(format!("{wanted} does not exist (no {} method)", wanted.method))
+                    }
+                    MethodState::NoResource => {
+                        problems.push(format!("{wanted} does not exist (no resource {})", wanted.path))
+                    }
                 }
             }
             let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
             if open.is_empty() && problems.is_empty() {
-                return Ok(Verdict::pass(format!(
-                    "{} on {} require an API key",
-                    join_and(&methods),
-                    self.api
-                ))
-                .with("api_id", &api.id));
+                return Ok(Verdict::pass(format!("{} on {} require an API key", join_and(&methods), self.api))
+                    .with("api_id", &api.id));
             }
             if !open.is_empty() {
                 let verb = if open.len() == 1 { "does" } else { "do" };
-                problems.insert(
-                    0,
-                    format!("{} {verb} not require an API key", join_and(&open)),
-                );
+                problems.insert(0, format!("{} {verb} not require an API key", join_and(&open)));
             }
-            Ok(
-                Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
-                    .with("api_id", &api.id)
-                    .with("methods_without_api_key", &open),
-            )
+            Ok(Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+                .with("api_id", &api.id)
+                .with("methods_without_api_key", &open))
         })
     }
 }
@@ -117,21 +101,12 @@ mod tests {
                 ((*verb).to_owned(), m)
             })
             .collect();
-        Resource {
-            id: path.into(),
-            path: path.into(),
-            parent_id: None,
-            methods,
-        }
+        Resource { id: path.into(), path: path.into(), parent_id: None, methods }
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
         let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi {
-                id: "a1".into(),
-                name: "ItemsAPI".into(),
-                description: None,
-            }])),
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
             ..Facts::default()
         };
         f.resources.insert("a1".into(), Ok(resources));
@@ -141,10 +116,7 @@ mod tests {
     fn check() -> MethodsRequireApiKey {
         MethodsRequireApiKey {
             api: "ItemsAPI".into(),
-            methods: vec![
-                "GET /items".parse().unwrap(),
-                "GET /items/{ID}".parse().unwrap(),
-            ],
+            methods: vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()],
         }
     }
 
@@ -157,28 +129,16 @@ mod tests {
         ]);
         let v = check().evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
-        assert_eq!(
-            v.message,
-            "GET /items and GET /items/{ID} on ItemsAPI require an API key"
-        );
+        assert_eq!(v.message, "GET /items and GET /items/{ID} on ItemsAPI require an API key");
     }
 
     #[test]
     fn open_method_is_named() {
-        let f = facts(vec![
-            resource("/items", &[("GET", true)]),
-            resource("/items/{ID}", &[("GET", false)]),
-        ]);
+        let f = facts(vec![resource("/items", &[("GET", true)]), resource("/items/{ID}", &[("GET", false)])]);
         let v = check().evaluate(&f).unwrap();
         assert!(!v.passed);
-        assert_eq!(
-            v.message,
-            "on ItemsAPI: GET /items/{ID} does not require an API key"
-        );
-        assert_eq!(
-            v.evidence["methods_without_api_key"],
-            serde_json::json!(["GET /items/{ID}"])
-        );
+        assert_eq!(v.message, "on ItemsAPI: GET /items/{ID} does not require an API key");
+        assert_eq!(v.evidence["methods_without_api_key"], serde_json::json!(["GET /items/{ID}"]));
     }
 
     #[test]
@@ -193,50 +153,24 @@ mod tests {
 
     #[test]
     fn missing_api_fails() {
-        let f = Facts {
-            rest_apis: Some(Ok(vec![])),
-            ..Facts::default()
-        };
-        assert_eq!(
-            check().evaluate(&f).unwrap().message,
-            "there is no REST API named ItemsAPI"
-        );
+        let f = Facts { rest_apis: Some(Ok(vec![])), ..Facts::default() };
+        assert_eq!(check().evaluate(&f).unwrap().message, "there is no REST API named ItemsAPI");
     }
 
     #[test]
     fn duplicate_apis_pass_if_one_is_right_and_say_so_if_none() {
-        let mut f = facts(vec![
-            resource("/items", &[("GET", false)]),
-            resource("/items/{ID}", &[("GET", false)]),
-        ]);
+        let mut f = facts(vec![resource("/items", &[("GET", false)]), resource("/items/{ID}", &[("GET", false)])]);
         let apis = vec![
-            RestApi {
-                id: "a1".into(),
-                name: "ItemsAPI".into(),
-                description: None,
-            },
-            RestApi {
-                id: "a2".into(),
-                name: "ItemsAPI".into(),
-                description: None,
-            },
+            RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None },
+            RestApi { id: "a2".into(), name: "ItemsAPI".into(), description: None },
         ];
         f.rest_apis = Some(Ok(apis));
-        f.resources
-            .insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
+        f.resources.insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
         let v = check().evaluate(&f).unwrap();
-        assert!(
-            v.message
-                .starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "),
-            "{}",
-            v.message
-        );
+        assert!(v.message.starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "), "{}", v.message);
         f.resources.insert(
             "a2".into(),
-            Ok(vec![
-                resource("/items", &[("GET", true)]),
-                resource("/items/{ID}", &[("GET", true)]),
-            ]),
+            Ok(vec![resource("/items", &[("GET", true)]), resource("/items/{ID}", &[("GET", true)])]),
         );
         assert!(check().evaluate(&f).unwrap().passed);
     }
@@ -244,17 +178,7 @@ mod tests {
     #[test]
     fn unreadable_resources_are_an_error() {
         let mut f = facts(vec![]);
-        f.resources.insert(
-            "a1".into(),
-            Err(FactError::new(
-                FactErrorKind::Timeout,
-                "apigateway:GetResources",
-                "slow",
-            )),
-        );
-        assert_eq!(
-            check().evaluate(&f).unwrap_err().kind,
-            FactErrorKind::Timeout
-        );
+        f.resources.insert("a1".into(), Err(FactError::new(FactErrorKind::Timeout, "apigateway:GetResources", "slow")));
+        assert_eq!(check().evaluate(&f).unwrap_err().kind, FactErrorKind::Timeout);
     }
 }

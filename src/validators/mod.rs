@@ -38,19 +38,12 @@ impl ValidatorSpec {
     /// The first paragraph of the doc comment, on one line.
     pub fn summary(&self) -> String {
         let lines = self.doc.lines().map(str::trim).skip_while(|l| l.is_empty());
-        lines
-            .take_while(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        lines.take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
     }
 
     /// The doc comment with the one leading space of each `///` line removed.
     pub fn doc_text(&self) -> String {
-        let lines: Vec<&str> = self
-            .doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect();
+        let lines: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
         lines.join("\n").trim().to_owned()
     }
 
@@ -62,28 +55,17 @@ impl ValidatorSpec {
 
 impl fmt::Debug for ValidatorSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ValidatorSpec")
-            .field("name", &self.name)
-            .finish()
+        f.debug_struct("ValidatorSpec").field("name", &self.name).finish()
     }
 }
 
-fn build<V: Validator + DeserializeOwned + 'static>(
-    params: toml::Value,
-) -> Result<Box<dyn Validator>, String> {
-    V::deserialize(params)
-        .map(|v| Box::new(v) as Box<dyn Validator>)
-        .map_err(|e| e.message().trim().to_owned())
+fn build<V: Validator + DeserializeOwned + 'static>(params: toml::Value) -> Result<Box<dyn Validator>, String> {
+    V::deserialize(params).map(|v| Box::new(v) as Box<dyn Validator>).map_err(|e| e.message().trim().to_owned())
 }
 
 macro_rules! spec {
     ($family:ident :: $ty:ident, $name:literal) => {
-        ValidatorSpec {
-            name: $name,
-            family: stringify!($family),
-            doc: $family::$ty::DOC,
-            build: build::<$family::$ty>,
-        }
+        ValidatorSpec { name: $name, family: stringify!($family), doc: $family::$ty::DOC, build: build::<$family::$ty> }
     };
 }
 
@@ -92,14 +74,8 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(usage_plans::UsagePlanExists, "usage_plan_exists"),
     spec!(usage_plans::UsagePlanKeyExists, "usage_plan_key_exists"),
     spec!(methods::MethodsRequireApiKey, "methods_require_api_key"),
-    spec!(
-        probes::UnauthenticatedRequestForbidden,
-        "unauthenticated_request_forbidden"
-    ),
-    spec!(
-        probes::AuthenticatedRequestAccepted,
-        "authenticated_request_accepted"
-    ),
+    spec!(probes::UnauthenticatedRequestForbidden, "unauthenticated_request_forbidden"),
+    spec!(probes::AuthenticatedRequestAccepted, "authenticated_request_accepted"),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static ValidatorSpec> {
@@ -145,11 +121,7 @@ pub(crate) fn judge_apis_named(
         first_failure.get_or_insert((api.id.clone(), verdict));
     }
     let (id, mut verdict) = first_failure.expect("at least one API was judged");
-    verdict.message = format!(
-        "{} REST APIs are named {name} and none passes; {id}: {}",
-        apis.len(),
-        verdict.message
-    );
+    verdict.message = format!("{} REST APIs are named {name} and none passes; {id}: {}", apis.len(), verdict.message);
     Ok(verdict)
 }
 
@@ -185,16 +157,10 @@ impl std::str::FromStr for MethodRef {
         let bad = || format!("`{s}` is not of the form \"GET /path\"");
         let (method, path) = s.trim().split_once(' ').ok_or_else(bad)?;
         let path = path.trim();
-        if method.is_empty()
-            || !method.chars().all(|c| c.is_ascii_alphabetic())
-            || !path.starts_with('/')
-        {
+        if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphabetic()) || !path.starts_with('/') {
             return Err(bad());
         }
-        Ok(Self {
-            method: method.to_ascii_uppercase(),
-            path: path.to_owned(),
-        })
+        Ok(Self { method: method.to_ascii_uppercase(), path: path.to_owned() })
     }
 }
 
@@ -217,24 +183,14 @@ mod tests {
         assert_eq!(names.len(), REGISTRY.len());
         for spec in REGISTRY {
             assert!(!spec.summary().is_empty(), "{} has no doc", spec.name);
-            assert!(
-                spec.doc_text().contains("```toml"),
-                "{} doc has no example lab entry",
-                spec.name
-            );
+            assert!(spec.doc_text().contains("```toml"), "{} doc has no example lab entry", spec.name);
         }
     }
 
     #[test]
     fn method_ref_parses_and_rejects() {
         let m: MethodRef = "get /items/{ID}".parse().unwrap();
-        assert_eq!(
-            m,
-            MethodRef {
-                method: "GET".into(),
-                path: "/items/{ID}".into()
-            }
-        );
+        assert_eq!(m, MethodRef { method: "GET".into(), path: "/items/{ID}".into() });
         assert!("GET items".parse::<MethodRef>().is_err());
         assert!("/items".parse::<MethodRef>().is_err());
     }

@@ -26,14 +26,20 @@ pub fn fill_path(template: &str, values: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// One probe a validator asks for: the request as the lab file names it, and the concrete probe.
+struct Planned {
+    request: MethodRef,
+    spec: ProbeSpec,
+}
+
 fn probe_specs(
     api: &str,
     stages: &[String],
     requests: &[MethodRef],
     path_values: &BTreeMap<String, String>,
     api_key: Option<&str>,
-) -> Vec<(String, MethodRef, ProbeSpec)> {
-    let mut specs = Vec::new();
+) -> Vec<Planned> {
+    let mut planned = Vec::new();
     for stage in stages {
         for request in requests {
             let spec = ProbeSpec {
@@ -43,10 +49,21 @@ fn probe_specs(
                 path: fill_path(&request.path, path_values),
                 api_key: api_key.map(str::to_owned),
             };
-            specs.push((stage.clone(), request.clone(), spec));
+            planned.push(Planned { request: request.clone(), spec });
         }
     }
-    specs
+    planned
+}
+
+/// The probes of one API, sorted out.
+#[derive(Default)]
+struct Judged {
+    /// What is wrong, one phrase each.
+    problems: Vec<String>,
+    /// Requests that answered as expected.
+    fine: Vec<String>,
+    /// The first probe that could not be made.
+    unreadable: Option<FactError>,
 }
 
 /// Whether API Gateway itself rejected the request for lack of a key: 403 with body `{"message":"Forbidden"}`,
@@ -71,67 +88,51 @@ fn describe(response: &ProbeResponse) -> String {
 fn judge_probes(
     facts: &Facts,
     api: &RestApi,
-    specs: &[(String, MethodRef, ProbeSpec)],
+    planned: &[Planned],
     mut judge: impl FnMut(&str, &MethodRef, &ProbeOutcome) -> Option<String>,
-) -> Result<(Vec<String>, Vec<String>, Option<FactError>), FactError> {
-    let deployed: Vec<&str> = facts
-        .stages(&api.id)?
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect();
-    let mut problems = Vec::new();
-    let mut fine = Vec::new();
-    let mut undeployed = Vec::new();
-    let mut unreadable = None;
-    for (stage, request, spec) in specs {
-        if !deployed.contains(&stage.as_str()) {
-            if !undeployed.contains(stage) {
-                undeployed.push(stage.clone());
+) -> Result<Judged, FactError> {
+    let deployed: Vec<&str> = facts.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
+    let mut judged = Judged::default();
+    let mut undeployed: Vec<&str> = Vec::new();
+    for Planned { request, spec } in planned {
+        let stage = spec.stage.as_str();
+        if !deployed.contains(&stage) {
+            if !undeployed.contains(&stage) {
+                undeployed.push(stage);
             }
             continue;
         }
         match facts.probe(spec, &api.id)? {
             Err(err) => {
-                unreadable.get_or_insert_with(|| err.clone());
+                judged.unreadable.get_or_insert_with(|| err.clone());
             }
             Ok(outcome) => match judge(stage, request, outcome) {
-                Some(problem) => problems.push(problem),
-                None => fine.push(format!("{request} on {stage}")),
+                Some(problem) => judged.problems.push(problem),
+                None => judged.fine.push(format!("{request} on {stage}")),
             },
         }
     }
     if !undeployed.is_empty() {
         let verb = if undeployed.len() == 1 { "is" } else { "are" };
-        problems.insert(
-            0,
-            format!(
-                "stage {} of {} {verb} not deployed",
-                join_and(&undeployed),
-                api.name
-            ),
-        );
+        judged.problems.insert(0, format!("stage {} of {} {verb} not deployed", join_and(&undeployed), api.name));
     }
-    Ok((problems, fine, unreadable))
+    Ok(judged)
 }
 
 /// Turns judged probes into a verdict: a definite problem fails the check even if another probe could not be
 /// made; otherwise an unsent probe makes it an error; otherwise it passes.
 fn conclude(
     api: &RestApi,
-    (problems, fine, unreadable): (Vec<String>, Vec<String>, Option<FactError>),
+    Judged { problems, fine, unreadable }: Judged,
     pass_message: impl FnOnce(&[String]) -> String,
 ) -> Result<Verdict, FactError> {
     if !problems.is_empty() {
-        return Ok(Verdict::fail(problems.join("; "))
-            .with("api_id", &api.id)
-            .with("as_expected", &fine));
+        return Ok(Verdict::fail(problems.join("; ")).with("api_id", &api.id).with("as_expected", &fine));
     }
     if let Some(err) = unreadable {
         return Err(err);
     }
-    Ok(Verdict::pass(pass_message(&fine))
-        .with("api_id", &api.id)
-        .with("as_expected", &fine))
+    Ok(Verdict::pass(pass_message(&fine)).with("api_id", &api.id).with("as_expected", &fine))
 }
 
 validator! {
@@ -160,57 +161,29 @@ validator! {
 }
 
 impl UnauthenticatedRequestForbidden {
-    fn specs(&self) -> Vec<(String, MethodRef, ProbeSpec)> {
-        probe_specs(
-            &self.api,
-            &self.stages,
-            &self.requests,
-            &self.path_values,
-            None,
-        )
+    fn specs(&self) -> Vec<Planned> {
+        probe_specs(&self.api, &self.stages, &self.requests, &self.path_values, None)
     }
 }
 
 impl Validator for UnauthenticatedRequestForbidden {
     fn needs(&self) -> Vec<Need> {
-        let mut needs = vec![
-            Need::RestApis,
-            Need::Stages {
-                api: self.api.clone(),
-            },
-        ];
-        needs.extend(
-            self.specs()
-                .into_iter()
-                .map(|(_, _, spec)| Need::Probe(spec)),
-        );
+        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
+        needs.extend(self.specs().into_iter().map(|p| Need::Probe(p.spec)));
         needs
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let specs = self.specs();
+        let planned = self.specs();
         judge_apis_named(facts, &self.api, |api| {
-            let judged = judge_probes(
-                facts,
-                api,
-                &specs,
-                |stage, request, outcome| match outcome {
-                    ProbeOutcome::Response(r) if is_api_gateway_forbidden(r) => None,
-                    ProbeOutcome::Response(r) => Some(format!(
-                        "{request} on {stage} without an API key answered {}",
-                        describe(r)
-                    )),
-                    ProbeOutcome::NoSuchApiKey { .. } => {
-                        Some(format!("{request} on {stage}: unexpected key lookup"))
-                    }
-                },
-            )?;
-            conclude(api, judged, |fine| {
-                format!(
-                    "without an API key, {} answered 403 Forbidden",
-                    join_and(fine)
-                )
-            })
+            let judged = judge_probes(facts, api, &planned, |stage, request, outcome| match outcome {
+                ProbeOutcome::Response(r) if is_api_gateway_forbidden(r) => None,
+                ProbeOutcome::Response(r) => {
+                    Some(format!("{request} on {stage} without an API key answered {}", describe(r)))
+                }
+                ProbeOutcome::NoSuchApiKey { .. } => Some(format!("{request} on {stage}: unexpected key lookup")),
+            })?;
+            conclude(api, judged, |fine| format!("without an API key, {} answered 403 Forbidden", join_and(fine)))
         })
     }
 }
@@ -243,72 +216,38 @@ validator! {
 }
 
 impl AuthenticatedRequestAccepted {
-    fn specs(&self) -> Vec<(String, MethodRef, ProbeSpec)> {
-        probe_specs(
-            &self.api,
-            &self.stages,
-            &self.requests,
-            &self.path_values,
-            Some(&self.api_key),
-        )
+    fn specs(&self) -> Vec<Planned> {
+        probe_specs(&self.api, &self.stages, &self.requests, &self.path_values, Some(&self.api_key))
     }
 }
 
 impl Validator for AuthenticatedRequestAccepted {
     fn needs(&self) -> Vec<Need> {
-        let mut needs = vec![
-            Need::RestApis,
-            Need::Stages {
-                api: self.api.clone(),
-            },
-        ];
-        needs.extend(
-            self.specs()
-                .into_iter()
-                .map(|(_, _, spec)| Need::Probe(spec)),
-        );
+        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
+        needs.extend(self.specs().into_iter().map(|p| Need::Probe(p.spec)));
         needs
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let specs = self.specs();
+        let planned = self.specs();
         let mut statuses = BTreeMap::new();
         let mut no_key = false;
         let verdict = judge_apis_named(facts, &self.api, |api| {
-            let judged = judge_probes(
-                facts,
-                api,
-                &specs,
-                |stage, request, outcome| match outcome {
-                    ProbeOutcome::NoSuchApiKey { .. } => {
-                        no_key = true;
-                        Some(format!("{request} on {stage} was not sent"))
-                    }
-                    ProbeOutcome::Response(r) => {
-                        statuses.insert(format!("{request} on {stage}"), r.status);
-                        (r.status == 403).then(|| {
-                            format!(
-                                "{request} on {stage} with key {} answered {}",
-                                self.api_key,
-                                describe(r)
-                            )
-                        })
-                    }
-                },
-            )?;
-            conclude(api, judged, |fine| {
-                format!(
-                    "with key {}, {} were accepted",
-                    self.api_key,
-                    join_and(fine)
-                )
-            })
+            let judged = judge_probes(facts, api, &planned, |stage, request, outcome| match outcome {
+                ProbeOutcome::NoSuchApiKey { .. } => {
+                    no_key = true;
+                    Some(format!("{request} on {stage} was not sent"))
+                }
+                ProbeOutcome::Response(r) => {
+                    statuses.insert(format!("{request} on {stage}"), r.status);
+                    (r.status == 403)
+                        .then(|| format!("{request} on {stage} with key {} answered {}", self.api_key, describe(r)))
+                }
+            })?;
+            conclude(api, judged, |fine| format!("with key {}, {} were accepted", self.api_key, join_and(fine)))
         })?;
         if no_key {
-            return Ok(Verdict::fail(format!(
-                "there is no API key named {} to send",
-                self.api_key
-            )));
+            return Ok(Verdict::fail(format!("there is no API key named {} to send", self.api_key)));
         }
         Ok(verdict.with("statuses", statuses))
     }
@@ -330,30 +269,21 @@ mod tests {
     }
 
     fn response(status: u16, body: &str) -> ProbeOutcome {
-        ProbeOutcome::Response(ProbeResponse {
-            status,
-            body: body.into(),
-            headers: BTreeMap::new(),
-        })
+        ProbeOutcome::Response(ProbeResponse { status, body: body.into(), headers: BTreeMap::new() })
     }
 
     /// Facts for API a1 with the given stages and one probe outcome per spec, from `answer(spec)`.
     fn facts(
-        specs: &[(String, MethodRef, ProbeSpec)],
+        planned: &[Planned],
         stages: &[&str],
         answer: impl Fn(&ProbeSpec) -> Result<ProbeOutcome, FactError>,
     ) -> Facts {
         let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi {
-                id: "a1".into(),
-                name: "ItemsAPI".into(),
-                description: None,
-            }])),
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
             ..Facts::default()
         };
-        f.stages
-            .insert("a1".into(), Ok(stages.iter().map(|s| stage(s)).collect()));
-        for (_, _, spec) in specs {
+        f.stages.insert("a1".into(), Ok(stages.iter().map(|s| stage(s)).collect()));
+        for Planned { spec, .. } in planned {
             f.probes.push(ProbeRecord {
                 spec: spec.clone(),
                 api_id: "a1".into(),
@@ -368,10 +298,7 @@ mod tests {
         UnauthenticatedRequestForbidden {
             api: "ItemsAPI".into(),
             stages: vec!["dev".into(), "prod".into()],
-            requests: vec![
-                "GET /items".parse().unwrap(),
-                "GET /items/{ID}".parse().unwrap(),
-            ],
+            requests: vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()],
             path_values: BTreeMap::new(),
         }
     }
@@ -380,24 +307,17 @@ mod tests {
     fn fill_path_uses_values_and_default() {
         let values = BTreeMap::from([("ID".to_owned(), "42".to_owned())]);
         assert_eq!(fill_path("/items/{ID}", &values), "/items/42");
-        assert_eq!(
-            fill_path("/items/{ID}/x/{other+}", &BTreeMap::new()),
-            "/items/1/x/1"
-        );
+        assert_eq!(fill_path("/items/{ID}/x/{other+}", &BTreeMap::new()), "/items/1/x/1");
         assert_eq!(fill_path("/items", &values), "/items");
     }
 
     #[test]
     fn forbidden_everywhere_passes_whatever_the_json_spacing() {
         let c = unauth();
-        let f = facts(&c.specs(), &["dev", "prod"], |_| {
-            Ok(response(403, "{\"message\": \"Forbidden\"}"))
-        });
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(403, "{\"message\": \"Forbidden\"}")));
         let v = c.evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
-        let f = facts(&c.specs(), &["dev", "prod"], |_| {
-            Ok(response(403, "{\"message\":\"Forbidden\"}"))
-        });
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(403, "{\"message\":\"Forbidden\"}")));
         assert!(c.evaluate(&f).unwrap().passed);
     }
 
@@ -423,10 +343,7 @@ mod tests {
     fn missing_authentication_token_is_not_forbidden() {
         let c = unauth();
         let f = facts(&c.specs(), &["dev", "prod"], |_| {
-            Ok(response(
-                403,
-                "{\"message\":\"Missing Authentication Token\"}",
-            ))
+            Ok(response(403, "{\"message\":\"Missing Authentication Token\"}"))
         });
         assert!(!c.evaluate(&f).unwrap().passed);
     }
@@ -434,13 +351,8 @@ mod tests {
     #[test]
     fn undeployed_stage_fails() {
         let c = unauth();
-        let f = facts(&c.specs(), &["dev"], |_| {
-            Ok(response(403, "{\"message\":\"Forbidden\"}"))
-        });
-        assert_eq!(
-            c.evaluate(&f).unwrap().message,
-            "stage prod of ItemsAPI is not deployed"
-        );
+        let f = facts(&c.specs(), &["dev"], |_| Ok(response(403, "{\"message\":\"Forbidden\"}")));
+        assert_eq!(c.evaluate(&f).unwrap().message, "stage prod of ItemsAPI is not deployed");
     }
 
     #[test]
@@ -450,11 +362,7 @@ mod tests {
         let f = facts(&c.specs(), &["dev", "prod"], |_| Err(net.clone()));
         assert_eq!(c.evaluate(&f).unwrap_err(), net);
         let f = facts(&c.specs(), &["dev", "prod"], |s| {
-            if s.stage == "dev" {
-                Err(net.clone())
-            } else {
-                Ok(response(200, "{}"))
-            }
+            if s.stage == "dev" { Err(net.clone()) } else { Ok(response(200, "{}")) }
         });
         assert!(!c.evaluate(&f).unwrap().passed);
     }
@@ -473,11 +381,7 @@ mod tests {
     fn accepted_key_passes_even_if_backend_breaks() {
         let c = auth();
         let f = facts(&c.specs(), &["dev", "prod"], |s| {
-            Ok(if s.stage == "dev" {
-                response(200, "[]")
-            } else {
-                response(502, "")
-            })
+            Ok(if s.stage == "dev" { response(200, "[]") } else { response(502, "") })
         });
         let v = c.evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
@@ -487,39 +391,22 @@ mod tests {
     #[test]
     fn rejected_key_fails() {
         let c = auth();
-        let f = facts(&c.specs(), &["dev", "prod"], |_| {
-            Ok(response(403, "{\"message\":\"Forbidden\"}"))
-        });
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(403, "{\"message\":\"Forbidden\"}")));
         let v = c.evaluate(&f).unwrap();
-        assert!(
-            v.message
-                .starts_with("GET /items on dev with key LabKey answered 403"),
-            "{}",
-            v.message
-        );
+        assert!(v.message.starts_with("GET /items on dev with key LabKey answered 403"), "{}", v.message);
     }
 
     #[test]
     fn missing_key_fails() {
         let c = auth();
-        let f = facts(&c.specs(), &["dev", "prod"], |_| {
-            Ok(ProbeOutcome::NoSuchApiKey {
-                name: "LabKey".into(),
-            })
-        });
-        assert_eq!(
-            c.evaluate(&f).unwrap().message,
-            "there is no API key named LabKey to send"
-        );
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(ProbeOutcome::NoSuchApiKey { name: "LabKey".into() }));
+        assert_eq!(c.evaluate(&f).unwrap().message, "there is no API key named LabKey to send");
     }
 
     #[test]
     fn needs_cover_every_probe() {
         let needs = unauth().needs();
-        assert_eq!(
-            needs.iter().filter(|n| matches!(n, Need::Probe(_))).count(),
-            4
-        );
+        assert_eq!(needs.iter().filter(|n| matches!(n, Need::Probe(_))).count(), 4);
         assert!(needs.contains(&Need::Probe(ProbeSpec {
             api: "ItemsAPI".into(),
             stage: "prod".into(),

@@ -42,25 +42,15 @@ impl Validator for UsagePlanExists {
             } else {
                 format!("found: {}", join_and(&others))
             };
-            return Ok(Verdict::fail(format!(
-                "no usage plan named {} ({found})",
-                self.name
-            )));
+            return Ok(Verdict::fail(format!("no usage plan named {} ({found})", self.name)));
         }
-        let api_ids: BTreeSet<&str> = facts
-            .apis_named(&self.api)?
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
+        let api_ids: BTreeSet<&str> = facts.apis_named(&self.api)?.iter().map(|a| a.id.as_str()).collect();
         if api_ids.is_empty() {
             return Ok(Verdict::fail(format!(
                 "usage plan {} exists, but there is no REST API named {} to bind it to",
                 self.name, self.api
             ))
-            .with(
-                "usage_plan_ids",
-                plans.iter().map(|p| &p.id).collect::<Vec<_>>(),
-            ));
+            .with("usage_plan_ids", plans.iter().map(|p| &p.id).collect::<Vec<_>>()));
         }
 
         let mut best: Option<(Verdict, usize)> = None;
@@ -71,12 +61,7 @@ impl Validator for UsagePlanExists {
                 .filter(|s| api_ids.contains(s.api_id.as_str()))
                 .map(|s| s.stage.as_str())
                 .collect();
-            let missing: Vec<&str> = self
-                .stages
-                .iter()
-                .map(String::as_str)
-                .filter(|s| !bound.contains(s))
-                .collect();
+            let missing: Vec<&str> = self.stages.iter().map(String::as_str).filter(|s| !bound.contains(s)).collect();
             let bound_list: Vec<&str> = bound.iter().copied().collect();
             let verdict = if missing.is_empty() {
                 Verdict::pass(format!(
@@ -89,23 +74,14 @@ impl Validator for UsagePlanExists {
                 let elsewhere: Vec<String> = plan
                     .api_stages
                     .iter()
-                    .map(|s| {
-                        format!(
-                            "{}/{}",
-                            facts.api_name(&s.api_id).unwrap_or(&s.api_id),
-                            s.stage
-                        )
-                    })
+                    .map(|s| format!("{}/{}", facts.api_name(&s.api_id).unwrap_or(&s.api_id), s.stage))
                     .collect();
                 let detail = if elsewhere.is_empty() {
                     "it has no API stages".to_owned()
                 } else {
                     format!("it is bound to {} only", join_and(&elsewhere))
                 };
-                Verdict::fail(format!(
-                    "usage plan {} is not bound to {} ({detail})",
-                    self.name, self.api
-                ))
+                Verdict::fail(format!("usage plan {} is not bound to {} ({detail})", self.name, self.api))
             } else {
                 Verdict::fail(format!(
                     "usage plan {} is bound to {}/{} only; {} {} missing",
@@ -116,10 +92,8 @@ impl Validator for UsagePlanExists {
                     if missing.len() == 1 { "is" } else { "are" }
                 ))
             };
-            let verdict = verdict
-                .with("usage_plan_id", &plan.id)
-                .with("api_ids", &api_ids)
-                .with("bound_stages", &bound_list);
+            let verdict =
+                verdict.with("usage_plan_id", &plan.id).with("api_ids", &api_ids).with("bound_stages", &bound_list);
             if verdict.passed {
                 return Ok(verdict);
             }
@@ -151,30 +125,16 @@ validator! {
 
 impl Validator for UsagePlanKeyExists {
     fn needs(&self) -> Vec<Need> {
-        vec![
-            Need::ApiKeys,
-            Need::UsagePlans,
-            Need::UsagePlanKeys {
-                plan: self.plan.clone(),
-            },
-        ]
+        vec![Need::ApiKeys, Need::UsagePlans, Need::UsagePlanKeys { plan: self.plan.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let keys: Vec<_> = facts
-            .api_keys()?
-            .iter()
-            .filter(|k| k.name == self.key)
-            .collect();
+        let keys: Vec<_> = facts.api_keys()?.iter().filter(|k| k.name == self.key).collect();
         if keys.is_empty() {
             return Ok(Verdict::fail(format!("no API key named {}", self.key)));
         }
         let key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-        let plans: Vec<_> = facts
-            .usage_plans()?
-            .iter()
-            .filter(|p| p.name == self.plan)
-            .collect();
+        let plans: Vec<_> = facts.usage_plans()?.iter().filter(|p| p.name == self.plan).collect();
         if plans.is_empty() {
             return Ok(Verdict::fail(format!(
                 "API key {} exists, but there is no usage plan named {} to add it to",
@@ -184,11 +144,7 @@ impl Validator for UsagePlanKeyExists {
         }
         let mut disabled_in_plan = None;
         for plan in &plans {
-            let plan_key_ids: BTreeSet<&str> = facts
-                .usage_plan_keys(&plan.id)?
-                .iter()
-                .map(|k| k.id.as_str())
-                .collect();
+            let plan_key_ids: BTreeSet<&str> = facts.usage_plan_keys(&plan.id)?.iter().map(|k| k.id.as_str()).collect();
             for key in keys.iter().filter(|k| plan_key_ids.contains(k.id.as_str())) {
                 if key.enabled {
                     return Ok(Verdict::pass(format!(
@@ -209,15 +165,9 @@ impl Validator for UsagePlanKeyExists {
             .with("api_key_id", key_id)
             .with("usage_plan_id", plan_id));
         }
-        Ok(Verdict::fail(format!(
-            "API key {} exists but is not a key of usage plan {}",
-            self.key, self.plan
-        ))
-        .with("api_key_ids", &key_ids)
-        .with(
-            "usage_plan_ids",
-            plans.iter().map(|p| &p.id).collect::<Vec<_>>(),
-        ))
+        Ok(Verdict::fail(format!("API key {} exists but is not a key of usage plan {}", self.key, self.plan))
+            .with("api_key_ids", &key_ids)
+            .with("usage_plan_ids", plans.iter().map(|p| &p.id).collect::<Vec<_>>()))
     }
 }
 
@@ -227,11 +177,7 @@ mod tests {
     use crate::facts::{ApiKey, ApiStage, FactErrorKind, RestApi, UsagePlan, UsagePlanKey};
 
     fn api(id: &str, name: &str) -> RestApi {
-        RestApi {
-            id: id.into(),
-            name: name.into(),
-            description: None,
-        }
+        RestApi { id: id.into(), name: name.into(), description: None }
     }
 
     fn plan(id: &str, name: &str, stages: &[(&str, &str)]) -> UsagePlan {
@@ -239,24 +185,14 @@ mod tests {
             id: id.into(),
             name: name.into(),
             description: None,
-            api_stages: stages
-                .iter()
-                .map(|(a, s)| ApiStage {
-                    api_id: (*a).into(),
-                    stage: (*s).into(),
-                })
-                .collect(),
+            api_stages: stages.iter().map(|(a, s)| ApiStage { api_id: (*a).into(), stage: (*s).into() }).collect(),
             throttle: None,
             quota: None,
         }
     }
 
     fn facts(apis: Vec<RestApi>, plans: Vec<UsagePlan>) -> Facts {
-        Facts {
-            rest_apis: Some(Ok(apis)),
-            usage_plans: Some(Ok(plans)),
-            ..Facts::default()
-        }
+        Facts { rest_apis: Some(Ok(apis)), usage_plans: Some(Ok(plans)), ..Facts::default() }
     }
 
     fn plan_check() -> UsagePlanExists {
@@ -269,14 +205,8 @@ mod tests {
 
     #[test]
     fn plan_bound_to_both_stages_passes() {
-        let f = facts(
-            vec![api("a1", "ItemsAPI")],
-            vec![plan(
-                "p1",
-                "CloudAcademyPlan",
-                &[("a1", "dev"), ("a1", "prod")],
-            )],
-        );
+        let f =
+            facts(vec![api("a1", "ItemsAPI")], vec![plan("p1", "CloudAcademyPlan", &[("a1", "dev"), ("a1", "prod")])]);
         let v = plan_check().evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
         assert_eq!(v.evidence["usage_plan_id"], "p1");
@@ -284,35 +214,20 @@ mod tests {
 
     #[test]
     fn missing_plan_fails_and_lists_others() {
-        let f = facts(
-            vec![api("a1", "ItemsAPI")],
-            vec![plan("p9", "OtherPlan", &[])],
-        );
+        let f = facts(vec![api("a1", "ItemsAPI")], vec![plan("p9", "OtherPlan", &[])]);
         let v = plan_check().evaluate(&f).unwrap();
         assert!(!v.passed);
-        assert_eq!(
-            v.message,
-            "no usage plan named CloudAcademyPlan (found: OtherPlan)"
-        );
+        assert_eq!(v.message, "no usage plan named CloudAcademyPlan (found: OtherPlan)");
         let v = plan_check().evaluate(&facts(vec![], vec![])).unwrap();
-        assert_eq!(
-            v.message,
-            "no usage plan named CloudAcademyPlan (the account has no usage plans)"
-        );
+        assert_eq!(v.message, "no usage plan named CloudAcademyPlan (the account has no usage plans)");
     }
 
     #[test]
     fn plan_bound_to_dev_only_names_prod() {
-        let f = facts(
-            vec![api("a1", "ItemsAPI")],
-            vec![plan("p1", "CloudAcademyPlan", &[("a1", "dev")])],
-        );
+        let f = facts(vec![api("a1", "ItemsAPI")], vec![plan("p1", "CloudAcademyPlan", &[("a1", "dev")])]);
         let v = plan_check().evaluate(&f).unwrap();
         assert!(!v.passed);
-        assert_eq!(
-            v.message,
-            "usage plan CloudAcademyPlan is bound to ItemsAPI/dev only; prod is missing"
-        );
+        assert_eq!(v.message, "usage plan CloudAcademyPlan is bound to ItemsAPI/dev only; prod is missing");
     }
 
     #[test]
@@ -322,10 +237,7 @@ mod tests {
             vec![plan("p1", "CloudAcademyPlan", &[("b2", "dev")])],
         );
         let v = plan_check().evaluate(&f).unwrap();
-        assert_eq!(
-            v.message,
-            "usage plan CloudAcademyPlan is not bound to ItemsAPI (it is bound to PetsAPI/dev only)"
-        );
+        assert_eq!(v.message, "usage plan CloudAcademyPlan is not bound to ItemsAPI (it is bound to PetsAPI/dev only)");
     }
 
     #[test]
@@ -352,16 +264,8 @@ mod tests {
 
     #[test]
     fn unreadable_plans_are_an_error_not_a_verdict() {
-        let err = FactError::new(
-            FactErrorKind::AccessDenied,
-            "apigateway:GetUsagePlans",
-            "denied",
-        );
-        let f = Facts {
-            usage_plans: Some(Err(err.clone())),
-            rest_apis: Some(Ok(vec![])),
-            ..Facts::default()
-        };
+        let err = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "denied");
+        let f = Facts { usage_plans: Some(Err(err.clone())), rest_apis: Some(Ok(vec![])), ..Facts::default() };
         assert_eq!(plan_check().evaluate(&f).unwrap_err(), err);
         // A fact that was never collected is an error too, never a pass.
         let e = plan_check().evaluate(&Facts::default()).unwrap_err();
@@ -371,35 +275,22 @@ mod tests {
     fn key_facts(keys: Vec<ApiKey>, plan_keys: Vec<&str>) -> Facts {
         let mut f = facts(vec![], vec![plan("p1", "CloudAcademyPlan", &[])]);
         f.api_keys = Some(Ok(keys));
-        let pk = plan_keys.into_iter().map(|id| UsagePlanKey {
-            id: id.into(),
-            name: "LabKey".into(),
-            key_type: None,
-        });
+        let pk = plan_keys.into_iter().map(|id| UsagePlanKey { id: id.into(), name: "LabKey".into(), key_type: None });
         f.usage_plan_keys.insert("p1".into(), Ok(pk.collect()));
         f
     }
 
     fn key(id: &str, enabled: bool) -> ApiKey {
-        ApiKey {
-            id: id.into(),
-            name: "LabKey".into(),
-            enabled,
-        }
+        ApiKey { id: id.into(), name: "LabKey".into(), enabled }
     }
 
     fn key_check() -> UsagePlanKeyExists {
-        UsagePlanKeyExists {
-            key: "LabKey".into(),
-            plan: "CloudAcademyPlan".into(),
-        }
+        UsagePlanKeyExists { key: "LabKey".into(), plan: "CloudAcademyPlan".into() }
     }
 
     #[test]
     fn enabled_key_in_plan_passes() {
-        let v = key_check()
-            .evaluate(&key_facts(vec![key("k1", true)], vec!["k1"]))
-            .unwrap();
+        let v = key_check().evaluate(&key_facts(vec![key("k1", true)], vec!["k1"])).unwrap();
         assert!(v.passed, "{}", v.message);
         assert_eq!(v.evidence["api_key_id"], "k1");
     }
@@ -408,37 +299,19 @@ mod tests {
     fn key_problems_are_named() {
         let v = key_check().evaluate(&key_facts(vec![], vec![])).unwrap();
         assert_eq!(v.message, "no API key named LabKey");
-        let v = key_check()
-            .evaluate(&key_facts(vec![key("k1", true)], vec![]))
-            .unwrap();
-        assert_eq!(
-            v.message,
-            "API key LabKey exists but is not a key of usage plan CloudAcademyPlan"
-        );
-        let v = key_check()
-            .evaluate(&key_facts(vec![key("k1", false)], vec!["k1"]))
-            .unwrap();
-        assert_eq!(
-            v.message,
-            "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled"
-        );
+        let v = key_check().evaluate(&key_facts(vec![key("k1", true)], vec![])).unwrap();
+        assert_eq!(v.message, "API key LabKey exists but is not a key of usage plan CloudAcademyPlan");
+        let v = key_check().evaluate(&key_facts(vec![key("k1", false)], vec!["k1"])).unwrap();
+        assert_eq!(v.message, "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled");
         let mut f = key_facts(vec![key("k1", true)], vec![]);
         f.usage_plans = Some(Ok(vec![]));
         let v = key_check().evaluate(&f).unwrap();
-        assert_eq!(
-            v.message,
-            "API key LabKey exists, but there is no usage plan named CloudAcademyPlan to add it to"
-        );
+        assert_eq!(v.message, "API key LabKey exists, but there is no usage plan named CloudAcademyPlan to add it to");
     }
 
     #[test]
     fn second_key_of_same_name_in_plan_passes() {
-        let v = key_check()
-            .evaluate(&key_facts(
-                vec![key("k1", true), key("k2", true)],
-                vec!["k2"],
-            ))
-            .unwrap();
+        let v = key_check().evaluate(&key_facts(vec![key("k1", true), key("k2", true)], vec!["k2"])).unwrap();
         assert!(v.passed);
         assert_eq!(v.evidence["api_key_id"], "k2");
     }
@@ -446,11 +319,7 @@ mod tests {
     #[test]
     fn unreadable_plan_keys_are_an_error() {
         let mut f = key_facts(vec![key("k1", true)], vec![]);
-        let err = FactError::new(
-            FactErrorKind::Throttled,
-            "apigateway:GetUsagePlanKeys",
-            "slow down",
-        );
+        let err = FactError::new(FactErrorKind::Throttled, "apigateway:GetUsagePlanKeys", "slow down");
         f.usage_plan_keys.insert("p1".into(), Err(err.clone()));
         assert_eq!(key_check().evaluate(&f).unwrap_err(), err);
     }

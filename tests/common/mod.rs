@@ -14,9 +14,8 @@ use serde_json::Value;
 pub const REGION: &str = "us-east-1";
 
 fn emulator(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| {
-        panic!("{var} is not set: run the tests with scripts/test.sh, which starts the emulators")
-    })
+    std::env::var(var)
+        .unwrap_or_else(|_| panic!("{var} is not set: run the tests with scripts/test.sh, which starts the emulators"))
 }
 
 /// LocalStack: API Gateway control plane and invoking deployed stages.
@@ -48,16 +47,8 @@ impl Account {
     pub fn new_on(endpoint: String) -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let id = format!(
-            "{:05}{:04}{:03}",
-            std::process::id() % 100_000,
-            nanos % 10_000,
-            n % 1000
-        );
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let id = format!("{:05}{:04}{:03}", std::process::id() % 100_000, nanos % 10_000, n % 1000);
         Self { id, endpoint }
     }
 
@@ -71,13 +62,7 @@ impl Account {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(REGION))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new(
-                &self.id,
-                "test",
-                None,
-                None,
-                "labcheck-tests",
-            ))
+            .credentials_provider(Credentials::new(&self.id, "test", None, None, "labcheck-tests"))
             .build();
         Client::from_conf(conf)
     }
@@ -97,10 +82,7 @@ impl Account {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", REGION)
             .env("AWS_ENDPOINT_URL", &self.endpoint)
-            .env(
-                "LABCHECK_INVOKE_URL_TEMPLATE",
-                format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint),
-            );
+            .env("LABCHECK_INVOKE_URL_TEMPLATE", format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint));
         cmd
     }
 
@@ -108,10 +90,7 @@ impl Account {
     pub fn grade(&self, args: &[&str]) -> Graded {
         let lab = lab_file();
         let mut cmd = self.labcheck();
-        cmd.arg("run")
-            .arg(&lab)
-            .args(["--format", "json"])
-            .args(args);
+        cmd.arg("run").arg(&lab).args(["--format", "json"]).args(args);
         Graded::from(run(cmd))
     }
 }
@@ -142,17 +121,9 @@ pub struct Graded {
 
 impl From<Output> for Graded {
     fn from(output: Output) -> Self {
-        let report = serde_json::from_str(&output.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not a JSON report ({e}); stderr: {}",
-                output.stderr
-            )
-        });
-        Self {
-            code: output.code,
-            report,
-            output,
-        }
+        let report = serde_json::from_str(&output.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not a JSON report ({e}); stderr: {}", output.stderr));
+        Self { code: output.code, report, output }
     }
 }
 
@@ -180,17 +151,10 @@ impl Graded {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| {
-                (
-                    c["id"].as_str().unwrap().to_owned(),
-                    c["status"].as_str().unwrap().to_owned(),
-                )
-            })
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["status"].as_str().unwrap().to_owned()))
             .collect();
-        let expected: Vec<(String, String)> = expected
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect();
+        let expected: Vec<(String, String)> =
+            expected.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
         assert_eq!(actual, expected, "messages: {:#}", self.messages());
     }
 
@@ -247,22 +211,12 @@ impl ItemsLab {
             stages: vec!["dev", "prod"],
             not_redeployed: false,
             plan_stages: Some(vec!["dev", "prod"]),
-            key: Some(KeyState {
-                enabled: true,
-                in_plan: true,
-            }),
+            key: Some(KeyState { enabled: true, in_plan: true }),
         }
     }
 
     pub fn empty() -> Self {
-        Self {
-            api: false,
-            open_methods: vec![],
-            stages: vec![],
-            not_redeployed: false,
-            plan_stages: None,
-            key: None,
-        }
+        Self { api: false, open_methods: vec![], stages: vec![], not_redeployed: false, plan_stages: None, key: None }
     }
 
     pub async fn build(&self, account: &Account) -> Built {
@@ -272,15 +226,9 @@ impl ItemsLab {
             built.api_id = Some(self.build_api(&c).await);
         }
         if let Some(stages) = &self.plan_stages {
-            let mut req = c
-                .create_usage_plan()
-                .name("CloudAcademyPlan")
-                .description("Cloud Academy Lab Plan");
+            let mut req = c.create_usage_plan().name("CloudAcademyPlan").description("Cloud Academy Lab Plan");
             for stage in stages {
-                let api_id = built
-                    .api_id
-                    .clone()
-                    .expect("a plan with stages needs the API");
+                let api_id = built.api_id.clone().expect("a plan with stages needs the API");
                 req = req.api_stages(ApiStage::builder().api_id(api_id).stage(*stage).build());
             }
             built.plan_id = req.send().await.expect("create usage plan").id;
@@ -310,23 +258,9 @@ impl ItemsLab {
     }
 
     async fn build_api(&self, c: &Client) -> String {
-        let api_id = c
-            .create_rest_api()
-            .name("ItemsAPI")
-            .send()
-            .await
-            .expect("create API")
-            .id
-            .unwrap();
+        let api_id = c.create_rest_api().name("ItemsAPI").send().await.expect("create API").id.unwrap();
         let resources = c.get_resources().rest_api_id(&api_id).send().await.unwrap();
-        let root = resources
-            .items()
-            .iter()
-            .find(|r| r.path() == Some("/"))
-            .unwrap()
-            .id()
-            .unwrap()
-            .to_owned();
+        let root = resources.items().iter().find(|r| r.path() == Some("/")).unwrap().id().unwrap().to_owned();
         let items = create_resource(c, &api_id, &root, "items").await;
         let item = create_resource(c, &api_id, &items, "{ID}").await;
         let methods = [("/items", &items), ("/items/{ID}", &item)];
@@ -335,12 +269,7 @@ impl ItemsLab {
             put_mock_get(c, &api_id, resource_id, key_required).await;
         }
         for stage in &self.stages {
-            c.create_deployment()
-                .rest_api_id(&api_id)
-                .stage_name(*stage)
-                .send()
-                .await
-                .expect("deploy");
+            c.create_deployment().rest_api_id(&api_id).stage_name(*stage).send().await.expect("deploy");
         }
         if self.not_redeployed {
             for (path, resource_id) in methods {
@@ -354,13 +283,7 @@ impl ItemsLab {
 }
 
 async fn create_resource(c: &Client, api_id: &str, parent: &str, part: &str) -> String {
-    let out = c
-        .create_resource()
-        .rest_api_id(api_id)
-        .parent_id(parent)
-        .path_part(part)
-        .send()
-        .await;
+    let out = c.create_resource().rest_api_id(api_id).parent_id(parent).path_part(part).send().await;
     out.expect("create resource").id.unwrap()
 }
 
@@ -408,13 +331,7 @@ pub async fn set_api_key_required(c: &Client, api_id: &str, resource_id: &str) {
         .rest_api_id(api_id)
         .resource_id(resource_id)
         .http_method("GET")
-        .patch_operations(
-            PatchOperation::builder()
-                .op(Op::Replace)
-                .path("/apiKeyRequired")
-                .value("true")
-                .build(),
-        )
+        .patch_operations(PatchOperation::builder().op(Op::Replace).path("/apiKeyRequired").value("true").build())
         .send()
         .await
         .expect("update method");
@@ -422,10 +339,5 @@ pub async fn set_api_key_required(c: &Client, api_id: &str, resource_id: &str) {
 
 /// Redeploys `api_id` to `stage`.
 pub async fn deploy(c: &Client, api_id: &str, stage: &str) {
-    c.create_deployment()
-        .rest_api_id(api_id)
-        .stage_name(stage)
-        .send()
-        .await
-        .expect("deploy");
+    c.create_deployment().rest_api_id(api_id).stage_name(stage).send().await.expect("deploy");
 }

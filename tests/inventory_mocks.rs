@@ -1,0 +1,216 @@
+//! What the emulators cannot show: multi-page collections, access denied and throttling. The real inventory
+//! runs over a real SDK client whose HTTP answers come from `aws-smithy-mocks`.
+
+use std::sync::Arc;
+
+use aws_sdk_apigateway::Client;
+use aws_sdk_apigateway::config::retry::RetryConfig;
+use aws_sdk_apigateway::operation::get_api_keys::GetApiKeysOutput;
+use aws_sdk_apigateway::operation::get_resources::GetResourcesOutput;
+use aws_sdk_apigateway::operation::get_rest_apis::GetRestApisOutput;
+use aws_sdk_apigateway::operation::get_usage_plan_keys::GetUsagePlanKeysOutput;
+use aws_sdk_apigateway::operation::get_usage_plans::GetUsagePlansOutput;
+use aws_sdk_apigateway::types::{ApiKey, Method, Resource, RestApi, UsagePlan, UsagePlanKey};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use labcheck::facts::{FactErrorKind, Facts, Need};
+use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
+use labcheck::validators::{self, Validator};
+
+fn client(rules: &[&Rule]) -> Client {
+    mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, rules, |c| c.retry_config(
+        RetryConfig::standard().with_max_attempts(3).with_initial_backoff(std::time::Duration::from_millis(1))
+    ))
+}
+
+fn session(rules: &[&Rule]) -> Arc<AwsSession> {
+    Arc::new(AwsSession::with_client(client(rules), "us-east-1", InvokeUrlTemplate::default()))
+}
+
+async fn collect(session: &Arc<AwsSession>, needs: &[Need]) -> Facts {
+    AwsInventory::new(session.clone(), needs).collect(needs).await
+}
+
+fn api(id: &str, name: &str) -> RestApi {
+    RestApi::builder().id(id).name(name).build()
+}
+
+/// An error answer as API Gateway sends it: status, `x-amzn-ErrorType`, JSON message.
+fn aws_error(status: u16, code: &'static str, message: &'static str) -> HttpResponse {
+    let mut response = HttpResponse::new(
+        StatusCode::try_from(status).unwrap(),
+        SdkBody::from(format!("{{\"message\":\"{message}\"}}")),
+    );
+    response.headers_mut().insert("x-amzn-ErrorType", code);
+    response.headers_mut().insert("content-type", "application/json");
+    response
+}
+
+#[tokio::test]
+async fn every_page_of_every_collection_is_read() {
+    let apis_page1 = mock!(Client::get_rest_apis)
+        .match_requests(|r| r.position().is_none())
+        .then_output(|| GetRestApisOutput::builder().items(api("a1", "Other")).position("p2").build());
+    let apis_page2 = mock!(Client::get_rest_apis)
+        .match_requests(|r| r.position() == Some("p2"))
+        .then_output(|| GetRestApisOutput::builder().items(api("a2", "ItemsAPI")).build());
+    let resources_page1 = mock!(Client::get_resources)
+        .match_requests(|r| r.rest_api_id() == Some("a2") && r.position().is_none())
+        .then_output(|| {
+            let resource = Resource::builder()
+                .id("r1")
+                .path("/items")
+                .resource_methods("GET", Method::builder().http_method("GET").api_key_required(true).build());
+            GetResourcesOutput::builder().items(resource.build()).position("next").build()
+        });
+    let resources_page2 = mock!(Client::get_resources)
+        .match_requests(|r| r.rest_api_id() == Some("a2") && r.position() == Some("next"))
+        .then_output(|| {
+            let resource = Resource::builder()
+                .id("r2")
+                .path("/items/{ID}")
+                .resource_methods("GET", Method::builder().http_method("GET").api_key_required(false).build());
+            GetResourcesOutput::builder().items(resource.build()).build()
+        });
+    let plans_page1 = mock!(Client::get_usage_plans).match_requests(|r| r.position().is_none()).then_output(|| {
+        GetUsagePlansOutput::builder().items(UsagePlan::builder().id("p1").name("Other").build()).position("x").build()
+    });
+    let plans_page2 = mock!(Client::get_usage_plans).match_requests(|r| r.position() == Some("x")).then_output(|| {
+        GetUsagePlansOutput::builder().items(UsagePlan::builder().id("p2").name("CloudAcademyPlan").build()).build()
+    });
+    let plan_keys_page1 = mock!(Client::get_usage_plan_keys)
+        .match_requests(|r| r.usage_plan_id() == Some("p2") && r.position().is_none())
+        .then_output(|| {
+            let key = UsagePlanKey::builder().id("k0").name("Old").value("secret-0").build();
+            GetUsagePlanKeysOutput::builder().items(key).position("y").build()
+        });
+    let plan_keys_page2 = mock!(Client::get_usage_plan_keys)
+        .match_requests(|r| r.usage_plan_id() == Some("p2") && r.position() == Some("y"))
+        .then_output(|| {
+            let key = UsagePlanKey::builder().id("k1").name("LabKey").value("secret-1").build();
+            GetUsagePlanKeysOutput::builder().items(key).build()
+        });
+    let keys_page1 = mock!(Client::get_api_keys).match_requests(|r| r.position().is_none()).then_output(|| {
+        GetApiKeysOutput::builder()
+            .items(ApiKey::builder().id("k0").name("Old").enabled(true).build())
+            .position("z")
+            .build()
+    });
+    let keys_page2 = mock!(Client::get_api_keys).match_requests(|r| r.position() == Some("z")).then_output(|| {
+        GetApiKeysOutput::builder().items(ApiKey::builder().id("k1").name("LabKey").enabled(true).build()).build()
+    });
+    let session = session(&[
+        &apis_page1,
+        &apis_page2,
+        &resources_page1,
+        &resources_page2,
+        &plans_page1,
+        &plans_page2,
+        &plan_keys_page1,
+        &plan_keys_page2,
+        &keys_page1,
+        &keys_page2,
+    ]);
+
+    let needs = [
+        Need::RestApis,
+        Need::Resources { api: "ItemsAPI".into() },
+        Need::UsagePlans,
+        Need::UsagePlanKeys { plan: "CloudAcademyPlan".into() },
+        Need::ApiKeys,
+    ];
+    let facts = collect(&session, &needs).await;
+    assert_eq!(facts.rest_apis().unwrap().len(), 2);
+    let paths: Vec<&str> = facts.resources("a2").unwrap().iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/items", "/items/{ID}"]);
+    assert_eq!(facts.usage_plans().unwrap().len(), 2);
+    assert_eq!(facts.usage_plan_keys("p2").unwrap().len(), 2);
+    assert_eq!(facts.api_keys().unwrap().len(), 2);
+    assert!(!serde_json::to_string(&facts).unwrap().contains("secret-"), "usage plan key values are dropped");
+
+    // The validators judge across page boundaries: the open method is on page 2, the key on page 2.
+    let methods = validators::methods::MethodsRequireApiKey {
+        api: "ItemsAPI".into(),
+        methods: vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()],
+    };
+    assert_eq!(methods.evaluate(&facts).unwrap().message, "on ItemsAPI: GET /items/{ID} does not require an API key");
+    let key = validators::usage_plans::UsagePlanKeyExists { key: "LabKey".into(), plan: "CloudAcademyPlan".into() };
+    assert!(key.evaluate(&facts).unwrap().passed);
+
+    let stats = session.stats().snapshot(1);
+    for op in ["GetRestApis", "GetResources", "GetUsagePlans", "GetUsagePlanKeys", "GetApiKeys"] {
+        assert_eq!(stats.api_calls[&format!("apigateway:{op}")], 2, "{op}: one call per page, each page once");
+    }
+}
+
+#[tokio::test]
+async fn access_denied_is_an_error_naming_the_permission() {
+    let denied = mock!(Client::get_usage_plans).then_http_response(|| {
+        aws_error(
+            403,
+            "AccessDeniedException",
+            "User: arn:aws:iam::1:user/x is not authorized to perform: apigateway:GET",
+        )
+    });
+    let session = session(&[&denied]);
+    let facts = collect(&session, &[Need::UsagePlans]).await;
+    let err = facts.usage_plans().unwrap_err();
+    assert_eq!(err.kind, FactErrorKind::AccessDenied);
+    assert!(
+        err.message.starts_with("the credentials lack apigateway:GET on arn:aws:apigateway:*::/usageplans"),
+        "{err}"
+    );
+    let check = validators::usage_plans::UsagePlanExists { name: "P".into(), api: "A".into(), stages: vec![] };
+    assert_eq!(check.evaluate(&facts).unwrap_err().kind, FactErrorKind::AccessDenied, "error, never pass or fail");
+    assert_eq!(session.stats().snapshot(1).api_requests, 1, "a denial is not retried");
+}
+
+#[tokio::test]
+async fn throttling_is_retried_then_reported() {
+    let throttled = || aws_error(429, "TooManyRequestsException", "Too Many Requests");
+    let recovers = mock!(Client::get_rest_apis)
+        .sequence()
+        .http_response(throttled)
+        .times(2)
+        .output(|| GetRestApisOutput::builder().items(api("a1", "ItemsAPI")).build())
+        .build();
+    let session = session(&[&recovers]);
+    let facts = collect(&session, &[Need::RestApis]).await;
+    assert_eq!(facts.rest_apis().unwrap().len(), 1, "third attempt gets through");
+    let stats = session.stats().snapshot(1);
+    assert_eq!((stats.api_calls_total, stats.api_requests), (1, 3), "one call, two retries");
+
+    let always = mock!(Client::get_rest_apis).sequence().http_response(throttled).repeatedly().build();
+    let session = self::session(&[&always]);
+    let facts = collect(&session, &[Need::RestApis]).await;
+    let err = facts.rest_apis().unwrap_err();
+    assert_eq!(err.kind, FactErrorKind::Throttled);
+    assert_eq!(
+        err.to_string(),
+        "could not read apigateway:GetRestApis (throttled by AWS): AWS throttled the reads after retries (TooManyRequestsException)"
+    );
+    assert_eq!(session.stats().snapshot(1).api_requests, 3);
+}
+
+#[tokio::test]
+async fn server_errors_and_malformed_answers_are_errors() {
+    let broken = mock!(Client::get_api_keys)
+        .sequence()
+        .http_response(|| aws_error(500, "InternalFailure", "boom"))
+        .repeatedly()
+        .build();
+    let session = session(&[&broken]);
+    let facts = collect(&session, &[Need::ApiKeys]).await;
+    assert_eq!(facts.api_keys().unwrap_err().kind, FactErrorKind::Service);
+
+    let garbage = mock!(Client::get_usage_plans).then_http_response(|| {
+        HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from("<html>not json</html>"))
+    });
+    let session = self::session(&[&garbage]);
+    let facts = collect(&session, &[Need::UsagePlans]).await;
+    let err = facts.usage_plans().unwrap_err();
+    assert_eq!(err.kind, FactErrorKind::Malformed, "{err}");
+    assert!(!err.message.contains('\n'), "one line: {err}");
+}
