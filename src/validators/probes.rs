@@ -58,10 +58,12 @@ fn probe_specs(
 /// The probes of one API, sorted out.
 #[derive(Default)]
 struct Judged {
-    /// What is wrong, one phrase each.
-    problems: Vec<String>,
-    /// Requests that answered as expected.
-    fine: Vec<String>,
+    /// Stages not deployed.
+    undeployed: Vec<String>,
+    /// Unexpected answers, each with the probes that got it, in probe order.
+    bad: Vec<(String, Vec<(String, MethodRef)>)>,
+    /// Probes that answered as expected.
+    fine: Vec<(String, MethodRef)>,
     /// The first probe that could not be made.
     unreadable: Option<FactError>,
 }
@@ -84,21 +86,41 @@ fn describe(response: &ProbeResponse) -> String {
     }
 }
 
-/// The probes of one API, judged by `judge` (None: as expected; Some(problem)).
+/// "GET /items and GET /items/{ID} on dev and prod" when every stage got the same requests, else each
+/// "GET /items on dev" in turn.
+fn requests_on_stages(probes: &[(String, MethodRef)]) -> String {
+    let mut stages: Vec<&str> = Vec::new();
+    for (stage, _) in probes {
+        if !stages.contains(&stage.as_str()) {
+            stages.push(stage);
+        }
+    }
+    let requests_of = |stage: &str| -> Vec<String> {
+        probes.iter().filter(|(s, _)| s == stage).map(|(_, r)| r.to_string()).collect()
+    };
+    let first = requests_of(stages[0]);
+    if stages.iter().all(|s| requests_of(s) == first) {
+        format!("{} on {}", join_and(&first), join_and(&stages))
+    } else {
+        join_and(&probes.iter().map(|(s, r)| format!("{r} on {s}")).collect::<Vec<_>>())
+    }
+}
+
+/// The probes of one API; `judge` gives the unexpected answer of a probe, or `None` when it is as expected.
 fn judge_probes(
     facts: &Facts,
     api: &RestApi,
     planned: &[Planned],
-    mut judge: impl FnMut(&str, &MethodRef, &ProbeOutcome) -> Option<String>,
+    mut judge: impl FnMut(&Planned, &ProbeOutcome) -> Option<String>,
 ) -> Result<Judged, FactError> {
     let deployed: Vec<&str> = facts.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
     let mut judged = Judged::default();
-    let mut undeployed: Vec<&str> = Vec::new();
-    for Planned { request, spec } in planned {
-        let stage = spec.stage.as_str();
-        if !deployed.contains(&stage) {
-            if !undeployed.contains(&stage) {
-                undeployed.push(stage);
+    for probe in planned {
+        let Planned { request, spec } = probe;
+        let stage = &spec.stage;
+        if !deployed.contains(&stage.as_str()) {
+            if !judged.undeployed.contains(stage) {
+                judged.undeployed.push(stage.clone());
             }
             continue;
         }
@@ -106,33 +128,39 @@ fn judge_probes(
             Err(err) => {
                 judged.unreadable.get_or_insert_with(|| err.clone());
             }
-            Ok(outcome) => match judge(stage, request, outcome) {
-                Some(problem) => judged.problems.push(problem),
-                None => judged.fine.push(format!("{request} on {stage}")),
+            Ok(outcome) => match judge(probe, outcome) {
+                Some(answer) => match judged.bad.iter_mut().find(|(a, _)| *a == answer) {
+                    Some((_, probes)) => probes.push((stage.clone(), request.clone())),
+                    None => judged.bad.push((answer, vec![(stage.clone(), request.clone())])),
+                },
+                None => judged.fine.push((stage.clone(), request.clone())),
             },
         }
-    }
-    if !undeployed.is_empty() {
-        let verb = if undeployed.len() == 1 { "is" } else { "are" };
-        judged.problems.insert(0, format!("stage {} of {} {verb} not deployed", join_and(&undeployed), api.name));
     }
     Ok(judged)
 }
 
 /// Turns judged probes into a verdict: a definite problem fails the check even if another probe could not be
-/// made; otherwise an unsent probe makes it an error; otherwise it passes.
-fn conclude(
-    api: &RestApi,
-    Judged { problems, fine, unreadable }: Judged,
-    pass_message: impl FnOnce(&[String]) -> String,
-) -> Result<Verdict, FactError> {
+/// made; otherwise an unsent probe makes it an error; otherwise it passes. `how` says how the probes were sent
+/// ("without an API key").
+fn conclude(api: &RestApi, judged: Judged, how: &str, expected: &str) -> Result<Verdict, FactError> {
+    let fine: Vec<String> = judged.fine.iter().map(|(s, r)| format!("{r} on {s}")).collect();
+    let mut problems = Vec::new();
+    if !judged.undeployed.is_empty() {
+        let verb = if judged.undeployed.len() == 1 { "is" } else { "are" };
+        problems.push(format!("stage {} of {} {verb} not deployed", join_and(&judged.undeployed), api.name));
+    }
+    for (answer, probes) in &judged.bad {
+        problems.push(format!("{how}, {} answered {answer}", requests_on_stages(probes)));
+    }
     if !problems.is_empty() {
         return Ok(Verdict::fail(problems.join("; ")).with("api_id", &api.id).with("as_expected", &fine));
     }
-    if let Some(err) = unreadable {
+    if let Some(err) = judged.unreadable {
         return Err(err);
     }
-    Ok(Verdict::pass(pass_message(&fine)).with("api_id", &api.id).with("as_expected", &fine))
+    let message = format!("{how}, {} {expected}", requests_on_stages(&judged.fine));
+    Ok(Verdict::pass(message).with("api_id", &api.id).with("as_expected", &fine))
 }
 
 validator! {
@@ -176,14 +204,12 @@ impl Validator for UnauthenticatedRequestForbidden {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let planned = self.specs();
         judge_apis_named(facts, &self.api, |api| {
-            let judged = judge_probes(facts, api, &planned, |stage, request, outcome| match outcome {
+            let judged = judge_probes(facts, api, &planned, |_, outcome| match outcome {
                 ProbeOutcome::Response(r) if is_api_gateway_forbidden(r) => None,
-                ProbeOutcome::Response(r) => {
-                    Some(format!("{request} on {stage} without an API key answered {}", describe(r)))
-                }
-                ProbeOutcome::NoSuchApiKey { .. } => Some(format!("{request} on {stage}: unexpected key lookup")),
+                ProbeOutcome::Response(r) => Some(describe(r)),
+                ProbeOutcome::NoSuchApiKey { .. } => Some("nothing: no key was asked for".to_owned()),
             })?;
-            conclude(api, judged, |fine| format!("without an API key, {} answered 403 Forbidden", join_and(fine)))
+            conclude(api, judged, "without an API key", "answered 403 Forbidden")
         })
     }
 }
@@ -233,18 +259,17 @@ impl Validator for AuthenticatedRequestAccepted {
         let mut statuses = BTreeMap::new();
         let mut no_key = false;
         let verdict = judge_apis_named(facts, &self.api, |api| {
-            let judged = judge_probes(facts, api, &planned, |stage, request, outcome| match outcome {
+            let judged = judge_probes(facts, api, &planned, |probe, outcome| match outcome {
                 ProbeOutcome::NoSuchApiKey { .. } => {
                     no_key = true;
-                    Some(format!("{request} on {stage} was not sent"))
+                    Some("nothing (not sent)".to_owned())
                 }
                 ProbeOutcome::Response(r) => {
-                    statuses.insert(format!("{request} on {stage}"), r.status);
-                    (r.status == 403)
-                        .then(|| format!("{request} on {stage} with key {} answered {}", self.api_key, describe(r)))
+                    statuses.insert(format!("{} on {}", probe.request, probe.spec.stage), r.status);
+                    (r.status == 403).then(|| describe(r))
                 }
             })?;
-            conclude(api, judged, |fine| format!("with key {}, {} were accepted", self.api_key, join_and(fine)))
+            conclude(api, judged, &format!("with key {}", self.api_key), "were accepted")
         })?;
         if no_key {
             return Ok(Verdict::fail(format!("there is no API key named {} to send", self.api_key)));
@@ -335,7 +360,7 @@ mod tests {
         assert!(!v.passed);
         assert_eq!(
             v.message,
-            "GET /items on prod without an API key answered 200 {\"items\": []}; GET /items/{ID} on prod without an API key answered 200 {\"items\": []}"
+            "without an API key, GET /items and GET /items/{ID} on prod answered 200 {\"items\": []}"
         );
     }
 
@@ -385,6 +410,7 @@ mod tests {
         });
         let v = c.evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
+        assert_eq!(v.message, "with key LabKey, GET /items on dev and prod were accepted");
         assert_eq!(v.evidence["statuses"]["GET /items on prod"], 502);
     }
 
@@ -393,7 +419,7 @@ mod tests {
         let c = auth();
         let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(403, "{\"message\":\"Forbidden\"}")));
         let v = c.evaluate(&f).unwrap();
-        assert!(v.message.starts_with("GET /items on dev with key LabKey answered 403"), "{}", v.message);
+        assert_eq!(v.message, "with key LabKey, GET /items on dev and prod answered 403 {\"message\":\"Forbidden\"}");
     }
 
     #[test]

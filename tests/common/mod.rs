@@ -36,20 +36,45 @@ pub fn lab_file() -> PathBuf {
     repo_path("checks/apigw-items.toml")
 }
 
-/// A fresh, empty account on an emulator: LocalStack and moto take a 12-digit access key id as the account id.
+/// A fresh, empty account on an emulator. LocalStack takes a 12-digit access key id as the account id; moto
+/// serves one account, so there each test gets a region of its own instead.
 #[derive(Debug, Clone)]
 pub struct Account {
     pub id: String,
     pub endpoint: String,
+    pub region: String,
 }
 
+static NEXT: AtomicU32 = AtomicU32::new(1);
+
+fn unique_account_id() -> String {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{:05}{:04}{:03}", std::process::id() % 100_000, nanos % 10_000, n % 1000)
+}
+
+/// Regions handed out to moto tests, one per test binary and test (each test binary has its own moto tests).
+const MOTO_REGIONS: &[&str] = &[
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+    "us-west-1",
+    "us-west-2",
+];
+
 impl Account {
+    /// An empty account on an endpoint where only this test works (a dead endpoint, say).
     pub fn new_on(endpoint: String) -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let id = format!("{:05}{:04}{:03}", std::process::id() % 100_000, nanos % 10_000, n % 1000);
-        Self { id, endpoint }
+        Self { id: unique_account_id(), endpoint, region: REGION.to_owned() }
     }
 
     /// An account on LocalStack (where deployed stages can be invoked).
@@ -57,10 +82,16 @@ impl Account {
         Self::new_on(localstack_url())
     }
 
+    /// A region of its own on moto: `slot` must be unique among the moto tests of all test binaries.
+    pub fn moto(slot: usize) -> Self {
+        let region = MOTO_REGIONS[slot].to_owned();
+        Self { id: "123456789012".to_owned(), endpoint: moto_url(), region }
+    }
+
     pub fn apigw(&self) -> Client {
         let conf = aws_sdk_apigateway::Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
+            .region(Region::new(self.region.clone()))
             .endpoint_url(&self.endpoint)
             .credentials_provider(Credentials::new(&self.id, "test", None, None, "labcheck-tests"))
             .build();
@@ -69,7 +100,10 @@ impl Account {
 
     /// `labcheck` with this account's credentials and endpoints and nothing from the machine's AWS config.
     pub fn labcheck(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_labcheck"));
+        // Integration tests know the binary cargo built; the seed example (which shares this module) does not run it.
+        let bin =
+            option_env!("CARGO_BIN_EXE_labcheck").map_or_else(|| repo_path("target/debug/labcheck"), PathBuf::from);
+        let mut cmd = Command::new(bin);
         let home = std::env::temp_dir().join("labcheck-test-home");
         std::fs::create_dir_all(&home).unwrap();
         cmd.env_clear()
@@ -80,7 +114,7 @@ impl Account {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_ACCESS_KEY_ID", &self.id)
             .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", REGION)
+            .env("AWS_REGION", &self.region)
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("LABCHECK_INVOKE_URL_TEMPLATE", format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint));
         cmd
@@ -340,4 +374,23 @@ pub async fn set_api_key_required(c: &Client, api_id: &str, resource_id: &str) {
 /// Redeploys `api_id` to `stage`.
 pub async fn deploy(c: &Client, api_id: &str, stage: &str) {
     c.create_deployment().rest_api_id(api_id).stage_name(stage).send().await.expect("deploy");
+}
+
+impl Account {
+    /// Deletes every REST API, usage plan and API key (moto regions outlive a test run against the same server).
+    pub async fn wipe(&self) {
+        let c = self.apigw();
+        let plans = c.get_usage_plans().send().await.expect("list plans");
+        for plan in plans.items() {
+            c.delete_usage_plan().usage_plan_id(plan.id().unwrap()).send().await.expect("delete plan");
+        }
+        let keys = c.get_api_keys().send().await.expect("list keys");
+        for key in keys.items() {
+            c.delete_api_key().api_key(key.id().unwrap()).send().await.expect("delete key");
+        }
+        let apis = c.get_rest_apis().send().await.expect("list APIs");
+        for api in apis.items() {
+            c.delete_rest_api().rest_api_id(api.id().unwrap()).send().await.expect("delete API");
+        }
+    }
 }

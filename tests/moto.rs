@@ -1,0 +1,53 @@
+//! The control-plane checks against moto, a second, independent emulator of API Gateway's API.
+
+mod common;
+
+use common::{Account, Graded, ItemsLab, KeyState};
+
+fn grade(account: &Account) -> Graded {
+    let mut cmd = account.labcheck();
+    cmd.arg("run").arg(common::repo_path("tests/labs/control-plane.toml")).args(["--format", "json"]);
+    Graded::from(common::run(cmd))
+}
+
+#[tokio::test]
+async fn complete_control_plane_passes_on_moto() {
+    let account = Account::moto(0);
+    account.wipe().await;
+    ItemsLab::complete().build(&account).await;
+    let graded = grade(&account);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "pass"),
+        ("methods-require-api-key", "pass"),
+    ]);
+    assert_eq!(graded.code, 0);
+    let calls = &graded.report["stats"]["api_calls"];
+    for (op, n) in calls.as_object().unwrap() {
+        assert_eq!(n, 1, "{op} read more than once: {calls}");
+    }
+}
+
+#[tokio::test]
+async fn broken_control_plane_fails_on_moto() {
+    let account = Account::moto(1);
+    account.wipe().await;
+    let lab = ItemsLab {
+        open_methods: vec!["/items"],
+        key: Some(KeyState { enabled: false, in_plan: true }),
+        ..ItemsLab::complete()
+    };
+    lab.build(&account).await;
+    let graded = grade(&account);
+    graded.assert_statuses(&[
+        ("usage-plan-created", "pass"),
+        ("usage-plan-key-created", "fail"),
+        ("methods-require-api-key", "fail"),
+    ]);
+    assert_eq!(graded.message("methods-require-api-key"), "on ItemsAPI: GET /items does not require an API key");
+    assert_eq!(
+        graded.message("usage-plan-key-created"),
+        "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled"
+    );
+    assert_eq!(graded.code, 1);
+}
