@@ -15,7 +15,7 @@ use futures::future::{BoxFuture, join_all};
 use tokio::sync::OnceCell;
 
 use super::FactSource;
-use super::errors::classify_sdk_error;
+use super::errors;
 use super::probe;
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{
@@ -173,8 +173,7 @@ impl AwsSession {
         match sts.get_caller_identity().send().await {
             Ok(out) => out.account().map(str::to_owned),
             Err(err) => {
-                let err =
-                    classify_sdk_error("sts:GetCallerIdentity", "nothing (GetCallerIdentity needs no permission)", err);
+                let err = errors::GET_CALLER_IDENTITY.error(err);
                 tracing::warn!("could not read the account id: {err}");
                 None
             }
@@ -257,9 +256,7 @@ impl AwsInventory {
         self.rest_apis
             .get_or_init(|| async {
                 let pages = self.session.apigw.get_rest_apis().limit(500).into_paginator().items().send();
-                let items = pages.try_collect().await.map_err(|e| {
-                    classify_sdk_error("apigateway:GetRestApis", "apigateway:GET on arn:aws:apigateway:*::/restapis", e)
-                })?;
+                let items = pages.try_collect().await.map_err(|e| errors::GET_REST_APIS.error(e))?;
                 Ok(items
                     .into_iter()
                     .map(|a| RestApi {
@@ -286,13 +283,7 @@ impl AwsInventory {
                     .into_paginator()
                     .items()
                     .send();
-                let items = pages.try_collect().await.map_err(|e| {
-                    classify_sdk_error(
-                        "apigateway:GetResources",
-                        "apigateway:GET on arn:aws:apigateway:*::/restapis/*/resources",
-                        e,
-                    )
-                })?;
+                let items = pages.try_collect().await.map_err(|e| errors::GET_RESOURCES.error(e))?;
                 Ok(items.into_iter().map(convert_resource).collect())
             })
             .await
@@ -301,13 +292,14 @@ impl AwsInventory {
     async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
         self.stages
             .get_or_fetch(api_id, || async {
-                let out = self.session.apigw.get_stages().rest_api_id(api_id).send().await.map_err(|e| {
-                    classify_sdk_error(
-                        "apigateway:GetStages",
-                        "apigateway:GET on arn:aws:apigateway:*::/restapis/*/stages",
-                        e,
-                    )
-                })?;
+                let out = self
+                    .session
+                    .apigw
+                    .get_stages()
+                    .rest_api_id(api_id)
+                    .send()
+                    .await
+                    .map_err(|e| errors::GET_STAGES.error(e))?;
                 Ok(out.item().iter().map(convert_stage).collect())
             })
             .await
@@ -317,13 +309,7 @@ impl AwsInventory {
         self.usage_plans
             .get_or_init(|| async {
                 let pages = self.session.apigw.get_usage_plans().limit(500).into_paginator().items().send();
-                let items = pages.try_collect().await.map_err(|e| {
-                    classify_sdk_error(
-                        "apigateway:GetUsagePlans",
-                        "apigateway:GET on arn:aws:apigateway:*::/usageplans",
-                        e,
-                    )
-                })?;
+                let items = pages.try_collect().await.map_err(|e| errors::GET_USAGE_PLANS.error(e))?;
                 Ok(items.iter().map(convert_usage_plan).collect())
             })
             .await
@@ -342,13 +328,7 @@ impl AwsInventory {
                     .into_paginator()
                     .items()
                     .send();
-                let items = pages.try_collect().await.map_err(|e| {
-                    classify_sdk_error(
-                        "apigateway:GetUsagePlanKeys",
-                        "apigateway:GET on arn:aws:apigateway:*::/usageplans/*/keys",
-                        e,
-                    )
-                })?;
+                let items = pages.try_collect().await.map_err(|e| errors::GET_USAGE_PLAN_KEYS.error(e))?;
                 // The response carries each key's value: it is dropped here and never leaves this function.
                 Ok(items
                     .into_iter()
@@ -371,14 +351,7 @@ impl AwsInventory {
                     .items()
                     .send();
                 match pages.try_collect().await {
-                    Err(e) => (
-                        Err(classify_sdk_error(
-                            "apigateway:GetApiKeys",
-                            "apigateway:GET on arn:aws:apigateway:*::/apikeys",
-                            e,
-                        )),
-                        Arc::new(KeyValues::new()),
-                    ),
+                    Err(e) => (Err(errors::GET_API_KEYS.error(e)), Arc::new(KeyValues::new())),
                     Ok(items) => {
                         let mut values = KeyValues::new();
                         let mut keys = Vec::with_capacity(items.len());

@@ -34,6 +34,66 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
     messages.join(": ").replace('\n', " ")
 }
 
+/// An AWS operation the inventory calls, with the IAM permission it needs. [`OPERATIONS`] lists them all; the
+/// README's policy is written from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// `service:Operation`, as counted in the stats.
+    pub name: &'static str,
+    /// IAM action.
+    pub action: &'static str,
+    /// IAM resource (`*` where the action has no resource-level permission).
+    pub resource: &'static str,
+}
+
+impl Operation {
+    /// This operation's error, classified.
+    pub fn error<E>(&self, err: SdkError<E, HttpResponse>) -> FactError
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        classify_sdk_error(self.name, &format!("{} on {}", self.action, self.resource), err)
+    }
+}
+
+pub const GET_REST_APIS: Operation =
+    Operation { name: "apigateway:GetRestApis", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/restapis" };
+pub const GET_RESOURCES: Operation = Operation {
+    name: "apigateway:GetResources",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/restapis/*/resources",
+};
+pub const GET_STAGES: Operation = Operation {
+    name: "apigateway:GetStages",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/restapis/*/stages",
+};
+pub const GET_USAGE_PLANS: Operation = Operation {
+    name: "apigateway:GetUsagePlans",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/usageplans",
+};
+pub const GET_USAGE_PLAN_KEYS: Operation = Operation {
+    name: "apigateway:GetUsagePlanKeys",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/usageplans/*/keys",
+};
+pub const GET_API_KEYS: Operation =
+    Operation { name: "apigateway:GetApiKeys", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/apikeys" };
+pub const GET_CALLER_IDENTITY: Operation =
+    Operation { name: "sts:GetCallerIdentity", action: "sts:GetCallerIdentity", resource: "*" };
+
+/// Every AWS operation labcheck can call. All are reads.
+pub const OPERATIONS: &[Operation] = &[
+    GET_REST_APIS,
+    GET_RESOURCES,
+    GET_STAGES,
+    GET_USAGE_PLANS,
+    GET_USAGE_PLAN_KEYS,
+    GET_API_KEYS,
+    GET_CALLER_IDENTITY,
+];
+
 /// Classifies an SDK error of `operation` (e.g. `apigateway:GetUsagePlans`). `iam_action` names the permission
 /// that a denial means is missing (e.g. `apigateway:GET on arn:aws:apigateway:*::/usageplans`).
 pub fn classify_sdk_error<E>(operation: &str, iam_action: &str, err: SdkError<E, HttpResponse>) -> FactError
@@ -77,5 +137,38 @@ where
         }
         SdkError::ResponseError(_) => FactError::new(FactErrorKind::Malformed, operation, root_cause(&err)),
         _ => FactError::new(FactErrorKind::Service, operation, root_cause(&err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped read-only policy grants exactly what the inventory can call: nothing missing, nothing extra.
+    #[test]
+    fn readonly_policy_covers_every_operation_and_no_more() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/iam/labcheck-readonly-policy.json");
+        let policy: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut granted = Vec::new();
+        for statement in policy["Statement"].as_array().unwrap() {
+            assert_eq!(statement["Effect"], "Allow");
+            let list = |v: &serde_json::Value| -> Vec<String> {
+                match v {
+                    serde_json::Value::String(s) => vec![s.clone()],
+                    other => other.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect(),
+                }
+            };
+            for action in list(&statement["Action"]) {
+                for resource in list(&statement["Resource"]) {
+                    granted.push((action.clone(), resource));
+                }
+            }
+        }
+        let mut needed: Vec<(String, String)> =
+            OPERATIONS.iter().map(|op| (op.action.to_owned(), op.resource.to_owned())).collect();
+        granted.sort();
+        needed.sort();
+        assert_eq!(granted, needed);
+        assert!(OPERATIONS.iter().all(|op| op.action.ends_with(":GET") || op.name == "sts:GetCallerIdentity"));
     }
 }

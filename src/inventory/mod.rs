@@ -11,7 +11,7 @@ mod stats;
 use futures::future::BoxFuture;
 
 pub use aws::{AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, SessionError, SessionOptions};
-pub use errors::classify_sdk_error;
+pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};
 
 use crate::facts::{Facts, Need};

@@ -194,11 +194,16 @@ impl UnauthenticatedRequestForbidden {
     }
 }
 
+/// The API, its stages (to tell an undeployed stage from a wrong answer) and each probe.
+fn probe_needs(api: &str, planned: Vec<Planned>) -> Vec<Need> {
+    let mut needs = vec![Need::RestApis, Need::Stages { api: api.to_owned() }];
+    needs.extend(planned.into_iter().map(|p| Need::Probe(p.spec)));
+    needs
+}
+
 impl Validator for UnauthenticatedRequestForbidden {
     fn needs(&self) -> Vec<Need> {
-        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
-        needs.extend(self.specs().into_iter().map(|p| Need::Probe(p.spec)));
-        needs
+        probe_needs(&self.api, self.specs())
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -249,9 +254,7 @@ impl AuthenticatedRequestAccepted {
 
 impl Validator for AuthenticatedRequestAccepted {
     fn needs(&self) -> Vec<Need> {
-        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
-        needs.extend(self.specs().into_iter().map(|p| Need::Probe(p.spec)));
-        needs
+        probe_needs(&self.api, self.specs())
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
