@@ -4,4 +4,10 @@
 #   scripts/test.sh scenario_       # extra args go to `cargo test`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec scripts/emulators.sh cargo test --all-targets "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+scripts/emulators.sh cargo test --lib --tests "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "total: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
