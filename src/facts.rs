@@ -114,6 +114,45 @@ pub struct Integration {
     pub uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_method: Option<String>,
+    /// Integration responses by status code: the response parameters each one maps
+    /// (`method.response.header.Access-Control-Allow-Origin` -> `'*'`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub responses: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Integration {
+    /// The Lambda function an AWS/AWS_PROXY integration invokes, from its URI
+    /// (`arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`).
+    pub fn lambda_target(&self) -> Option<LambdaTarget> {
+        LambdaTarget::from_integration_uri(self.uri.as_deref()?)
+    }
+}
+
+/// A Lambda function named in an integration URI, with the qualifier part as written (`${stageVariables.alias}`,
+/// `prod`, or none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LambdaTarget {
+    pub function_name: String,
+    pub qualifier: Option<String>,
+}
+
+impl LambdaTarget {
+    pub fn from_integration_uri(uri: &str) -> Option<Self> {
+        let (_, rest) = uri.split_once(":lambda:path/")?;
+        let arn = rest.split_once("/functions/")?.1;
+        let arn = arn.strip_suffix("/invocations").unwrap_or(arn);
+        // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+        let parts: Vec<&str> = arn.splitn(8, ':').collect();
+        if parts.len() < 7 || parts[2] != "lambda" || parts[5] != "function" || parts[6].is_empty() {
+            return None;
+        }
+        Some(Self { function_name: parts[6].to_owned(), qualifier: parts.get(7).map(|q| (*q).to_owned()) })
+    }
+
+    /// The stage variable the qualifier selects, for `${stageVariables.NAME}`.
+    pub fn stage_variable(&self) -> Option<&str> {
+        self.qualifier.as_deref()?.strip_prefix("${stageVariables.")?.strip_suffix('}')
+    }
 }
 
 /// A deployed stage of a REST API (`GetStages`).
@@ -128,6 +167,57 @@ pub struct Stage {
     pub cache_cluster_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_cluster_size: Option<String>,
+    /// By method path: `*/*` for all methods, `~1items/GET` for one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub method_settings: BTreeMap<String, MethodSetting>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MethodSetting {
+    #[serde(default)]
+    pub caching_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_ttl_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttling_rate_limit: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttling_burst_limit: Option<i32>,
+}
+
+/// A Lambda function's configuration (`GetFunctionConfiguration`). Environment variables are deliberately absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// A version of a function (`ListVersionsByFunction`), `$LATEST` included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaVersion {
+    pub version: String,
+}
+
+/// An alias (`ListAliases`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaAlias {
+    pub name: String,
+    pub function_version: String,
+}
+
+/// What of a Lambda function a check reads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LambdaPart {
+    Configuration,
+    Versions,
+    Aliases,
+    /// The resource policy of this alias or version (`GetPolicy` with `Qualifier`).
+    Policy(String),
 }
 
 /// A usage plan (`GetUsagePlans`).
@@ -254,6 +344,13 @@ pub enum Need {
     },
     ApiKeys,
     Probe(ProbeSpec),
+    /// A part of every Lambda function that a method of the REST API with this name integrates with.
+    LambdaBehindApi {
+        api: String,
+        part: LambdaPart,
+    },
+    /// The names of every Lambda function in the region (`ListFunctions`).
+    LambdaFunctionNames,
 }
 
 /// Everything the inventory read for a set of needs. `None`/absent means "not asked for".
@@ -276,6 +373,20 @@ pub struct Facts {
     pub api_keys: Option<Fact<Vec<ApiKey>>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<ProbeRecord>,
+    /// By function name; `None`: there is no such function.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lambda_functions: BTreeMap<String, Fact<Option<LambdaFunction>>>,
+    /// By function name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lambda_versions: BTreeMap<String, Fact<Vec<LambdaVersion>>>,
+    /// By function name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lambda_aliases: BTreeMap<String, Fact<Vec<LambdaAlias>>>,
+    /// By `NAME:QUALIFIER`; the policy document, `None` when the function or alias has no policy.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lambda_policies: BTreeMap<String, Fact<Option<serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda_function_names: Option<Fact<Vec<String>>>,
 }
 
 fn collected<'a, T>(fact: Option<&'a Fact<T>>, what: &str) -> Result<&'a T, FactError> {
@@ -332,6 +443,27 @@ impl Facts {
             })
     }
 
+    pub fn lambda_function(&self, name: &str) -> Result<Option<&LambdaFunction>, FactError> {
+        collected(self.lambda_functions.get(name), &format!("Lambda function {name}")).map(Option::as_ref)
+    }
+
+    pub fn lambda_versions(&self, name: &str) -> Result<&[LambdaVersion], FactError> {
+        collected(self.lambda_versions.get(name), &format!("versions of Lambda function {name}")).map(Vec::as_slice)
+    }
+
+    pub fn lambda_aliases(&self, name: &str) -> Result<&[LambdaAlias], FactError> {
+        collected(self.lambda_aliases.get(name), &format!("aliases of Lambda function {name}")).map(Vec::as_slice)
+    }
+
+    pub fn lambda_policy(&self, name: &str, qualifier: &str) -> Result<Option<&serde_json::Value>, FactError> {
+        let key = format!("{name}:{qualifier}");
+        collected(self.lambda_policies.get(&key), &format!("resource policy of {key}")).map(Option::as_ref)
+    }
+
+    pub fn lambda_function_names(&self) -> Result<&[String], FactError> {
+        collected(self.lambda_function_names.as_ref(), "Lambda functions").map(Vec::as_slice)
+    }
+
     /// Merges facts read by another part of the same run (later reads of the same key win).
     pub fn merge(&mut self, other: Facts) {
         if other.rest_apis.is_some() {
@@ -346,9 +478,36 @@ impl Facts {
         if other.api_keys.is_some() {
             self.api_keys = other.api_keys;
         }
+        self.lambda_functions.extend(other.lambda_functions);
+        self.lambda_versions.extend(other.lambda_versions);
+        self.lambda_aliases.extend(other.lambda_aliases);
+        self.lambda_policies.extend(other.lambda_policies);
+        if other.lambda_function_names.is_some() {
+            self.lambda_function_names = other.lambda_function_names;
+        }
         for record in other.probes {
             self.probes.retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));
             self.probes.push(record);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_target_from_integration_uris() {
+        let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:${stageVariables.alias}/invocations";
+        let t = LambdaTarget::from_integration_uri(uri).unwrap();
+        assert_eq!(t.function_name, "ItemsFunction");
+        assert_eq!(t.stage_variable(), Some("alias"));
+        let plain = uri.replace(":${stageVariables.alias}", "");
+        let t = LambdaTarget::from_integration_uri(&plain).unwrap();
+        assert_eq!((t.function_name.as_str(), t.qualifier), ("ItemsFunction", None));
+        let prod = uri.replace("${stageVariables.alias}", "prod");
+        assert_eq!(LambdaTarget::from_integration_uri(&prod).unwrap().stage_variable(), None);
+        assert_eq!(LambdaTarget::from_integration_uri("https://example.com/items"), None);
+        assert_eq!(LambdaTarget::from_integration_uri("arn:aws:apigateway:us-east-1:dynamodb:action/PutItem"), None);
     }
 }

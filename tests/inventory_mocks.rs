@@ -25,8 +25,12 @@ fn client(rules: &[&Rule]) -> Client {
     ))
 }
 
+fn lambda_client(rules: &[&Rule]) -> aws_sdk_lambda::Client {
+    mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules)
+}
+
 fn session(rules: &[&Rule]) -> Arc<AwsSession> {
-    Arc::new(AwsSession::with_client(client(rules), "us-east-1", InvokeUrlTemplate::default()))
+    Arc::new(AwsSession::with_clients(client(rules), lambda_client(&[]), "us-east-1", InvokeUrlTemplate::default()))
 }
 
 async fn collect(session: &Arc<AwsSession>, needs: &[Need]) -> Facts {
@@ -213,4 +217,78 @@ async fn server_errors_and_malformed_answers_are_errors() {
     let err = facts.usage_plans().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::Malformed, "{err}");
     assert!(!err.message.contains('\n'), "one line: {err}");
+}
+
+#[tokio::test]
+async fn lambda_not_found_is_a_fact_and_denial_an_error() {
+    use aws_sdk_lambda::operation::get_policy::GetPolicyOutput;
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_sdk_lambda::types::FunctionConfiguration;
+    use labcheck::facts::LambdaPart;
+
+    let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:Fn:${stageVariables.alias}/invocations";
+    let apis =
+        mock!(Client::get_rest_apis).then_output(|| GetRestApisOutput::builder().items(api("a1", "ItemsAPI")).build());
+    let resources = mock!(Client::get_resources).then_output(move || {
+        let integration = aws_sdk_apigateway::types::Integration::builder()
+            .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
+            .uri(uri)
+            .build();
+        let method = Method::builder().http_method("GET").method_integration(integration).build();
+        GetResourcesOutput::builder()
+            .items(Resource::builder().id("r").path("/items").resource_methods("GET", method).build())
+            .build()
+    });
+    let no_dev_policy =
+        mock!(aws_sdk_lambda::Client::get_policy).match_requests(|r| r.qualifier() == Some("dev")).then_http_response(
+            || aws_error(404, "ResourceNotFoundException", "The resource you requested does not exist."),
+        );
+    let prod_policy = mock!(aws_sdk_lambda::Client::get_policy)
+        .match_requests(|r| r.qualifier() == Some("prod"))
+        .then_output(|| GetPolicyOutput::builder().policy("{\"Statement\": []}").build());
+    let page1 =
+        mock!(aws_sdk_lambda::Client::list_functions).match_requests(|r| r.marker().is_none()).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(FunctionConfiguration::builder().function_name("A").build())
+                .next_marker("m")
+                .build()
+        });
+    let page2 =
+        mock!(aws_sdk_lambda::Client::list_functions).match_requests(|r| r.marker() == Some("m")).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(FunctionConfiguration::builder().function_name("B").build())
+                .build()
+        });
+    let session = Arc::new(AwsSession::with_clients(
+        client(&[&apis, &resources]),
+        lambda_client(&[&no_dev_policy, &prod_policy, &page1, &page2]),
+        "us-east-1",
+        InvokeUrlTemplate::default(),
+    ));
+    let needs = [
+        Need::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("dev".into()) },
+        Need::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("prod".into()) },
+        Need::LambdaFunctionNames,
+    ];
+    let facts = collect(&session, &needs).await;
+    assert_eq!(facts.lambda_policy("Fn", "dev").unwrap(), None, "no policy is a fact, not an error");
+    assert_eq!(facts.lambda_policy("Fn", "prod").unwrap(), Some(&serde_json::json!({"Statement": []})));
+    assert_eq!(facts.lambda_function_names().unwrap(), ["A", "B"]);
+    let stats = session.stats().snapshot(1);
+    assert_eq!(stats.api_calls["apigateway:GetResources"], 1, "resources read once for both policies");
+    assert_eq!(stats.api_calls["lambda:ListFunctions"], 2);
+
+    let denied = mock!(aws_sdk_lambda::Client::list_functions).then_http_response(|| {
+        aws_error(403, "AccessDeniedException", "not authorized to perform: lambda:ListFunctions")
+    });
+    let session = Arc::new(AwsSession::with_clients(
+        client(&[]),
+        lambda_client(&[&denied]),
+        "us-east-1",
+        InvokeUrlTemplate::default(),
+    ));
+    let facts = collect(&session, &[Need::LambdaFunctionNames]).await;
+    let err = facts.lambda_function_names().unwrap_err();
+    assert_eq!(err.kind, FactErrorKind::AccessDenied);
+    assert!(err.message.contains("lambda:ListFunctions on *"), "{err}");
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_apigateway::Client as ApiGatewayClient;
+use aws_sdk_lambda::Client as LambdaClient;
 use aws_sdk_sts::Client as StsClient;
 use futures::FutureExt;
 use futures::future::{BoxFuture, join_all};
@@ -19,8 +20,9 @@ use super::errors;
 use super::probe;
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{
-    ApiKey, ApiStage, Fact, FactError, Facts, Integration, Method, Need, ProbeRecord, ProbeSpec, Quota, Resource,
-    RestApi, Stage, Throttle, UsagePlan, UsagePlanKey,
+    ApiKey, ApiStage, Fact, FactError, Facts, Integration, LambdaAlias, LambdaFunction, LambdaPart, LambdaVersion,
+    Method, MethodSetting, Need, ProbeRecord, ProbeSpec, Quota, Resource, RestApi, Stage, Throttle, UsagePlan,
+    UsagePlanKey,
 };
 
 /// Default invoke URL of a stage on AWS.
@@ -81,6 +83,7 @@ pub enum SessionError {
 /// Clients and counters shared by every round of a run.
 pub struct AwsSession {
     pub(crate) apigw: ApiGatewayClient,
+    lambda: LambdaClient,
     sts: Option<StsClient>,
     pub(crate) http: reqwest::Client,
     pub(crate) invoke: InvokeUrlTemplate,
@@ -139,18 +142,28 @@ impl AwsSession {
         let apigw = ApiGatewayClient::from_conf(
             aws_sdk_apigateway::config::Builder::from(config).interceptor(counter.clone()).build(),
         );
+        let lambda =
+            LambdaClient::from_conf(aws_sdk_lambda::config::Builder::from(config).interceptor(counter.clone()).build());
         let sts = StsClient::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(counter).build());
         let http = probe::client(options.probe_timeout.unwrap_or(probe::DEFAULT_TIMEOUT))
             .map_err(|e| SessionError::Http(e.to_string()))?;
-        Ok(Self { apigw, sts: Some(sts), http, invoke: options.invoke_url_template, region, stats })
+        Ok(Self { apigw, lambda, sts: Some(sts), http, invoke: options.invoke_url_template, region, stats })
     }
 
-    /// A session over a ready-made API Gateway client (tests, e.g. with `aws-smithy-mocks`).
-    pub fn with_client(apigw: ApiGatewayClient, region: &str, invoke: InvokeUrlTemplate) -> Self {
+    /// A session over ready-made clients (tests, e.g. with `aws-smithy-mocks`).
+    pub fn with_clients(
+        apigw: ApiGatewayClient,
+        lambda: LambdaClient,
+        region: &str,
+        invoke: InvokeUrlTemplate,
+    ) -> Self {
         let stats = Arc::new(StatsRecorder::default());
-        let conf = apigw.config().to_builder().interceptor(CallCounter(stats.clone())).build();
+        let counter = CallCounter(stats.clone());
+        let apigw_conf = apigw.config().to_builder().interceptor(counter.clone()).build();
+        let lambda_conf = lambda.config().to_builder().interceptor(counter).build();
         Self {
-            apigw: ApiGatewayClient::from_conf(conf),
+            apigw: ApiGatewayClient::from_conf(apigw_conf),
+            lambda: LambdaClient::from_conf(lambda_conf),
             sts: None,
             http: probe::client(probe::DEFAULT_TIMEOUT).expect("default HTTP client"),
             invoke,
@@ -228,6 +241,11 @@ pub struct AwsInventory {
     usage_plan_keys: Keyed<Fact<Vec<UsagePlanKey>>>,
     api_keys: OnceCell<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
     probes: Keyed<ProbeRecord>,
+    lambda_functions: Keyed<Fact<Option<LambdaFunction>>>,
+    lambda_versions: Keyed<Fact<Vec<LambdaVersion>>>,
+    lambda_aliases: Keyed<Fact<Vec<LambdaAlias>>>,
+    lambda_policies: Keyed<Fact<Option<serde_json::Value>>>,
+    lambda_function_names: OnceCell<Fact<Vec<String>>>,
 }
 
 fn s(value: Option<&str>) -> String {
@@ -249,6 +267,11 @@ impl AwsInventory {
             usage_plan_keys: Keyed::new(),
             api_keys: OnceCell::new(),
             probes: Keyed::new(),
+            lambda_functions: Keyed::new(),
+            lambda_versions: Keyed::new(),
+            lambda_aliases: Keyed::new(),
+            lambda_policies: Keyed::new(),
+            lambda_function_names: OnceCell::new(),
         }
     }
 
@@ -409,6 +432,120 @@ impl AwsInventory {
             .await
     }
 
+    async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
+        self.lambda_functions
+            .get_or_fetch(name, || async {
+                match self.session.lambda.get_function_configuration().function_name(name).send().await {
+                    Ok(f) => Ok(Some(LambdaFunction {
+                        name: s(f.function_name()),
+                        arn: s(f.function_arn()),
+                        runtime: f.runtime().map(|r| r.as_str().to_owned()),
+                        handler: f.handler().map(str::to_owned),
+                        state: f.state().map(|st| st.as_str().to_owned()),
+                    })),
+                    Err(e) if errors::is_not_found(&e) => Ok(None),
+                    Err(e) => Err(errors::GET_FUNCTION_CONFIGURATION.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_versions(&self, name: &str) -> Fact<Vec<LambdaVersion>> {
+        self.lambda_versions
+            .get_or_fetch(name, || async {
+                let pages = self.session.lambda.list_versions_by_function().function_name(name).max_items(50);
+                match pages.into_paginator().items().send().try_collect().await {
+                    Ok(items) => Ok(items.iter().map(|v| LambdaVersion { version: s(v.version()) }).collect()),
+                    Err(e) if errors::is_not_found(&e) => Ok(Vec::new()),
+                    Err(e) => Err(errors::LIST_VERSIONS_BY_FUNCTION.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
+        self.lambda_aliases
+            .get_or_fetch(name, || async {
+                let pages = self.session.lambda.list_aliases().function_name(name).max_items(50);
+                match pages.into_paginator().items().send().try_collect().await {
+                    Ok(items) => Ok(items
+                        .iter()
+                        .map(|a| LambdaAlias { name: s(a.name()), function_version: s(a.function_version()) })
+                        .collect()),
+                    Err(e) if errors::is_not_found(&e) => Ok(Vec::new()),
+                    Err(e) => Err(errors::LIST_ALIASES.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
+        self.lambda_policies
+            .get_or_fetch(&format!("{name}:{qualifier}"), || async {
+                match self.session.lambda.get_policy().function_name(name).qualifier(qualifier).send().await {
+                    Ok(out) => {
+                        let text = out.policy().unwrap_or("{}");
+                        serde_json::from_str(text).map(Some).map_err(|e| {
+                            FactError::new(
+                                crate::facts::FactErrorKind::Malformed,
+                                errors::GET_POLICY.name,
+                                format!("the policy is not JSON: {e}"),
+                            )
+                        })
+                    }
+                    Err(e) if errors::is_not_found(&e) => Ok(None),
+                    Err(e) => Err(errors::GET_POLICY.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_function_names(&self) -> Fact<Vec<String>> {
+        self.lambda_function_names
+            .get_or_init(|| async {
+                let pages = self.session.lambda.list_functions().max_items(50).into_paginator().items().send();
+                let items = pages.try_collect().await.map_err(|e| errors::LIST_FUNCTIONS.error(e))?;
+                Ok(items.iter().map(|f| s(f.function_name())).collect())
+            })
+            .await
+            .clone()
+    }
+
+    /// Resources of every API named `api`, and the Lambda functions their methods integrate with.
+    async fn lambda_behind(&self, api: &str, part: &LambdaPart) -> Facts {
+        let mut facts = self.collect_one(&Need::Resources { api: api.to_owned() }).await;
+        let mut names: Vec<String> = facts
+            .resources
+            .values()
+            .filter_map(|r| r.as_ref().ok())
+            .flatten()
+            .flat_map(|r| r.methods.values())
+            .filter_map(|m| m.integration.as_ref()?.lambda_target())
+            .map(|t| t.function_name)
+            .collect();
+        names.sort();
+        names.dedup();
+        match part {
+            LambdaPart::Configuration => {
+                let got = join_all(names.iter().map(|n| self.lambda_function(n))).await;
+                facts.lambda_functions = names.into_iter().zip(got).collect();
+            }
+            LambdaPart::Versions => {
+                let got = join_all(names.iter().map(|n| self.lambda_versions(n))).await;
+                facts.lambda_versions = names.into_iter().zip(got).collect();
+            }
+            LambdaPart::Aliases => {
+                let got = join_all(names.iter().map(|n| self.lambda_aliases(n))).await;
+                facts.lambda_aliases = names.into_iter().zip(got).collect();
+            }
+            LambdaPart::Policy(qualifier) => {
+                let got = join_all(names.iter().map(|n| self.lambda_policy(n, qualifier))).await;
+                facts.lambda_policies = names.into_iter().map(|n| format!("{n}:{qualifier}")).zip(got).collect();
+            }
+        }
+        facts
+    }
+
     async fn ids_of_apis_named(&self, name: &str) -> (Fact<Vec<RestApi>>, Vec<String>) {
         let apis = self.rest_apis().await;
         let ids = match &apis {
@@ -418,7 +555,11 @@ impl AwsInventory {
         (apis, ids)
     }
 
-    async fn collect_one(&self, need: &Need) -> Facts {
+    fn collect_one<'a>(&'a self, need: &'a Need) -> BoxFuture<'a, Facts> {
+        async move { self.collect_one_now(need).await }.boxed()
+    }
+
+    async fn collect_one_now(&self, need: &Need) -> Facts {
         let mut facts = Facts::default();
         match need {
             Need::RestApis => facts.rest_apis = Some(self.rest_apis().await),
@@ -451,6 +592,8 @@ impl AwsInventory {
                 facts.rest_apis = Some(apis);
                 facts.probes = join_all(ids.iter().map(|id| self.probe(spec, id))).await;
             }
+            Need::LambdaBehindApi { api, part } => facts = self.lambda_behind(api, part).await,
+            Need::LambdaFunctionNames => facts.lambda_function_names = Some(self.lambda_function_names().await),
         }
         facts
     }
@@ -481,11 +624,7 @@ fn convert_resource(r: aws_sdk_apigateway::types::Resource) -> Resource {
                         http_method: m.http_method().unwrap_or(verb).to_owned(),
                         authorization_type: m.authorization_type().map(str::to_owned),
                         api_key_required: m.api_key_required().unwrap_or(false),
-                        integration: m.method_integration().map(|i| Integration {
-                            integration_type: i.r#type().map(|t| t.as_str().to_owned()),
-                            uri: i.uri().map(str::to_owned),
-                            http_method: i.http_method().map(str::to_owned),
-                        }),
+                        integration: m.method_integration().map(convert_integration),
                     };
                     (verb.clone(), method)
                 })
@@ -495,6 +634,27 @@ fn convert_resource(r: aws_sdk_apigateway::types::Resource) -> Resource {
     Resource { id: s(r.id()), path: s(r.path()), parent_id: r.parent_id().map(str::to_owned), methods }
 }
 
+fn convert_integration(i: &aws_sdk_apigateway::types::Integration) -> Integration {
+    let responses = i
+        .integration_responses()
+        .map(|responses| {
+            responses
+                .iter()
+                .map(|(status, r)| {
+                    let params = r.response_parameters().map(|p| p.clone().into_iter().collect()).unwrap_or_default();
+                    (status.clone(), params)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Integration {
+        integration_type: i.r#type().map(|t| t.as_str().to_owned()),
+        uri: i.uri().map(str::to_owned),
+        http_method: i.http_method().map(str::to_owned),
+        responses,
+    }
+}
+
 fn convert_stage(st: &aws_sdk_apigateway::types::Stage) -> Stage {
     Stage {
         name: s(st.stage_name()),
@@ -502,6 +662,23 @@ fn convert_stage(st: &aws_sdk_apigateway::types::Stage) -> Stage {
         variables: st.variables().map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
         cache_cluster_enabled: st.cache_cluster_enabled(),
         cache_cluster_size: st.cache_cluster_size().map(|c| c.as_str().to_owned()),
+        method_settings: st
+            .method_settings()
+            .map(|settings| {
+                settings
+                    .iter()
+                    .map(|(path, m)| {
+                        let setting = MethodSetting {
+                            caching_enabled: m.caching_enabled(),
+                            cache_ttl_seconds: Some(m.cache_ttl_in_seconds()),
+                            throttling_rate_limit: Some(m.throttling_rate_limit()),
+                            throttling_burst_limit: Some(m.throttling_burst_limit()),
+                        };
+                        (path.clone(), setting)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

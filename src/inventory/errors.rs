@@ -80,6 +80,22 @@ pub const GET_USAGE_PLAN_KEYS: Operation = Operation {
 };
 pub const GET_API_KEYS: Operation =
     Operation { name: "apigateway:GetApiKeys", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/apikeys" };
+pub const GET_FUNCTION_CONFIGURATION: Operation = Operation {
+    name: "lambda:GetFunctionConfiguration",
+    action: "lambda:GetFunctionConfiguration",
+    resource: "arn:aws:lambda:*:*:function:*",
+};
+pub const LIST_VERSIONS_BY_FUNCTION: Operation = Operation {
+    name: "lambda:ListVersionsByFunction",
+    action: "lambda:ListVersionsByFunction",
+    resource: "arn:aws:lambda:*:*:function:*",
+};
+pub const LIST_ALIASES: Operation =
+    Operation { name: "lambda:ListAliases", action: "lambda:ListAliases", resource: "arn:aws:lambda:*:*:function:*" };
+pub const GET_POLICY: Operation =
+    Operation { name: "lambda:GetPolicy", action: "lambda:GetPolicy", resource: "arn:aws:lambda:*:*:function:*" };
+pub const LIST_FUNCTIONS: Operation =
+    Operation { name: "lambda:ListFunctions", action: "lambda:ListFunctions", resource: "*" };
 pub const GET_CALLER_IDENTITY: Operation =
     Operation { name: "sts:GetCallerIdentity", action: "sts:GetCallerIdentity", resource: "*" };
 
@@ -91,8 +107,21 @@ pub const OPERATIONS: &[Operation] = &[
     GET_USAGE_PLANS,
     GET_USAGE_PLAN_KEYS,
     GET_API_KEYS,
+    GET_FUNCTION_CONFIGURATION,
+    LIST_VERSIONS_BY_FUNCTION,
+    LIST_ALIASES,
+    GET_POLICY,
+    LIST_FUNCTIONS,
     GET_CALLER_IDENTITY,
 ];
+
+/// Whether an error means "there is no such thing" (a verdict), not "could not read" (an error).
+pub fn is_not_found<E>(err: &SdkError<E, HttpResponse>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    matches!(err, SdkError::ServiceError(ctx) if ctx.err().code() == Some("ResourceNotFoundException"))
+}
 
 /// Classifies an SDK error of `operation` (e.g. `apigateway:GetUsagePlans`). `iam_action` names the permission
 /// that a denial means is missing (e.g. `apigateway:GET on arn:aws:apigateway:*::/usageplans`).
@@ -169,6 +198,10 @@ mod tests {
         granted.sort();
         needed.sort();
         assert_eq!(granted, needed);
-        assert!(OPERATIONS.iter().all(|op| op.action.ends_with(":GET") || op.name == "sts:GetCallerIdentity"));
+        let reads = |op: &Operation| {
+            op.action == "apigateway:GET"
+                || ["Get", "List"].iter().any(|verb| op.name.split(':').nth(1).unwrap().starts_with(verb))
+        };
+        assert!(OPERATIONS.iter().all(reads), "only reads");
     }
 }

@@ -1,7 +1,7 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
-use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need, Resource};
+use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need};
 use crate::model::Verdict;
 
 validator! {
@@ -24,25 +24,6 @@ validator! {
     }
 }
 
-/// How one method of one API looks.
-enum MethodState {
-    RequiresKey,
-    Open,
-    NoMethod,
-    NoResource,
-}
-
-fn method_state(resources: &[Resource], wanted: &MethodRef) -> MethodState {
-    let Some(resource) = resources.iter().find(|r| r.path == wanted.path) else {
-        return MethodState::NoResource;
-    };
-    match resource.methods.get(&wanted.method) {
-        None => MethodState::NoMethod,
-        Some(m) if m.api_key_required => MethodState::RequiresKey,
-        Some(_) => MethodState::Open,
-    }
-}
-
 impl Validator for MethodsRequireApiKey {
     fn needs(&self) -> Vec<Need> {
         vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
@@ -54,15 +35,10 @@ impl Validator for MethodsRequireApiKey {
             let mut open = Vec::new();
             let mut problems = Vec::new();
             for wanted in &self.methods {
-                match method_state(resources, wanted) {
-                    MethodState::RequiresKey => {}
-                    MethodState::Open => open.push(wanted.to_string()),
-                    MethodState::NoMethod => {
-                        problems.push(format!("{wanted} does not exist (no {} method)", wanted.method))
-                    }
-                    MethodState::NoResource => {
-                        problems.push(format!("{wanted} does not exist (no resource {})", wanted.path))
-                    }
+                match find_method(resources, wanted) {
+                    Ok(method) if method.api_key_required => {}
+                    Ok(_) => open.push(wanted.to_string()),
+                    Err(missing) => problems.push(missing),
                 }
             }
             let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
@@ -81,12 +57,50 @@ impl Validator for MethodsRequireApiKey {
     }
 }
 
+validator! {
+    /// Each listed method exists on the named REST API (e.g. a GET on `/items` and on `/items/{ID}`).
+    ///
+    /// Why: a resource without a method answers nothing; the lab's backend is reached through these methods.
+    /// A path that differs only in case (`/items/{id}`) is named in the message.
+    ///
+    /// ```toml
+    /// validator = "methods_exist"
+    /// params = { api = "ItemsAPI", methods = ["GET /items", "GET /items/{ID}"] }
+    /// ```
+    pub struct MethodsExist {
+        /// REST API name.
+        pub api: String,
+        /// Methods as `"VERB /resource/path"`.
+        pub methods: Vec<MethodRef>,
+    }
+}
+
+impl Validator for MethodsExist {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let resources = facts.resources(&api.id)?;
+            let missing: Vec<String> = self.methods.iter().filter_map(|m| find_method(resources, m).err()).collect();
+            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
+            Ok(if missing.is_empty() {
+                Verdict::pass(format!("{} exist on {}", join_and(&methods), self.api))
+            } else {
+                Verdict::fail(format!("on {}: {}", self.api, missing.join("; ")))
+            }
+            .with("api_id", &api.id))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::facts::{FactErrorKind, Method, RestApi};
+    use crate::facts::{FactErrorKind, Method, Resource, RestApi};
 
     fn resource(path: &str, methods: &[(&str, bool)]) -> Resource {
         let methods: BTreeMap<String, Method> = methods
@@ -173,6 +187,22 @@ mod tests {
             Ok(vec![resource("/items", &[("GET", true)]), resource("/items/{ID}", &[("GET", true)])]),
         );
         assert!(check().evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn methods_exist_names_the_missing_one_and_a_case_slip() {
+        let check = MethodsExist {
+            api: "ItemsAPI".into(),
+            methods: vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()],
+        };
+        let f = facts(vec![resource("/items", &[("GET", false)]), resource("/items/{id}", &[("GET", false)])]);
+        let v = check.evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "on ItemsAPI: GET /items/{ID} does not exist (no resource /items/{ID}; found /items/{id})"
+        );
+        let f = facts(vec![resource("/items", &[("GET", false)]), resource("/items/{ID}", &[("GET", false)])]);
+        assert_eq!(check.evaluate(&f).unwrap().message, "GET /items and GET /items/{ID} exist on ItemsAPI");
     }
 
     #[test]

@@ -8,11 +8,16 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::facts::{FactError, Facts, Need, RestApi};
+use crate::facts::{FactError, Facts, Method, Need, Resource, RestApi};
 use crate::model::Verdict;
 
+pub mod cleanup;
+pub mod cors;
+pub mod lambda;
 pub mod methods;
 pub mod probes;
+pub mod resources;
+pub mod stages;
 pub mod usage_plans;
 
 /// A configured check (a validator with its params).
@@ -71,11 +76,32 @@ macro_rules! spec {
 
 /// Every validator a lab file can name, in the order `labcheck validators` lists them.
 pub static REGISTRY: &[ValidatorSpec] = &[
+    spec!(resources::RestApiExists, "rest_api_exists"),
+    spec!(resources::ResourcesExist, "resources_exist"),
+    spec!(methods::MethodsExist, "methods_exist"),
+    spec!(lambda::LambdaFunctionExists, "lambda_function_exists"),
+    spec!(lambda::LambdaVersionsPublished, "lambda_versions_published"),
+    spec!(lambda::LambdaAliasesExist, "lambda_aliases_exist"),
+    spec!(lambda::LambdaAliasTargetsPublishedVersion, "lambda_alias_targets_published_version"),
+    spec!(lambda::LambdaProxyIntegration, "lambda_proxy_integration"),
+    spec!(lambda::LambdaInvokePermission, "lambda_invoke_permission"),
+    spec!(stages::StagesDeployed, "stages_deployed"),
+    spec!(stages::StageVariablesSelectAliases, "stage_variables_select_aliases"),
     spec!(usage_plans::UsagePlanExists, "usage_plan_exists"),
     spec!(usage_plans::UsagePlanKeyExists, "usage_plan_key_exists"),
     spec!(methods::MethodsRequireApiKey, "methods_require_api_key"),
     spec!(probes::UnauthenticatedRequestForbidden, "unauthenticated_request_forbidden"),
     spec!(probes::AuthenticatedRequestAccepted, "authenticated_request_accepted"),
+    spec!(cors::CorsConfigured, "cors_configured"),
+    spec!(probes::CorsPreflightAllowsOrigin, "cors_preflight_allows_origin"),
+    spec!(stages::StageCacheEnabled, "stage_cache_enabled"),
+    spec!(stages::StageMethodCachingEnabled, "stage_method_caching_enabled"),
+    spec!(stages::ThrottlingConfigured, "throttling_configured"),
+    spec!(usage_plans::UsagePlanLimitsEnabled, "usage_plan_limits_enabled"),
+    spec!(cleanup::RestApiAbsent, "rest_api_absent"),
+    spec!(cleanup::LambdaFunctionAbsent, "lambda_function_absent"),
+    spec!(cleanup::UsagePlanAbsent, "usage_plan_absent"),
+    spec!(cleanup::ApiKeyAbsent, "api_key_absent"),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static ValidatorSpec> {
@@ -123,6 +149,16 @@ pub(crate) fn judge_apis_named(
     let (id, mut verdict) = first_failure.expect("at least one API was judged");
     verdict.message = format!("{} REST APIs are named {name} and none passes; {id}: {}", apis.len(), verdict.message);
     Ok(verdict)
+}
+
+/// The method `wanted` among an API's resources, or what is missing ("GET /items does not exist (no GET method)").
+pub(crate) fn find_method<'a>(resources: &'a [Resource], wanted: &MethodRef) -> Result<&'a Method, String> {
+    let Some(resource) = resources.iter().find(|r| r.path == wanted.path) else {
+        let similar = resources.iter().find(|r| r.path.eq_ignore_ascii_case(&wanted.path));
+        let found = similar.map(|r| format!("; found {}", r.path)).unwrap_or_default();
+        return Err(format!("{wanted} does not exist (no resource {}{found})", wanted.path));
+    };
+    resource.methods.get(&wanted.method).ok_or_else(|| format!("{wanted} does not exist (no {} method)", wanted.method))
 }
 
 /// "a, b and c"

@@ -281,6 +281,54 @@ impl Validator for AuthenticatedRequestAccepted {
     }
 }
 
+validator! {
+    /// A CORS preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) to the path on the deployed
+    /// stage answers with an `Access-Control-Allow-Origin` header.
+    ///
+    /// Why: the OPTIONS methods only work for browsers once deployed; this asks the stage itself.
+    ///
+    /// ```toml
+    /// validator = "cors_preflight_allows_origin"
+    /// params = { api = "ItemsAPI", stage = "prod", path = "/items" }
+    /// ```
+    pub struct CorsPreflightAllowsOrigin {
+        /// REST API name.
+        pub api: String,
+        /// Stage to probe.
+        pub stage: String,
+        /// Resource path (path parameters filled from `path_values`, default `"1"`).
+        pub path: String,
+        /// Values for path parameters.
+        #[serde(default)]
+        pub path_values: BTreeMap<String, String>,
+    }
+}
+
+impl CorsPreflightAllowsOrigin {
+    fn specs(&self) -> Vec<Planned> {
+        let request = MethodRef { method: "OPTIONS".into(), path: self.path.clone() };
+        probe_specs(&self.api, std::slice::from_ref(&self.stage), &[request], &self.path_values, None)
+    }
+}
+
+impl Validator for CorsPreflightAllowsOrigin {
+    fn needs(&self) -> Vec<Need> {
+        probe_needs(&self.api, self.specs())
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let planned = self.specs();
+        judge_apis_named(facts, &self.api, |api| {
+            let judged = judge_probes(facts, api, &planned, |_, outcome| match outcome {
+                ProbeOutcome::Response(r) if r.headers.contains_key("access-control-allow-origin") => None,
+                ProbeOutcome::Response(r) => Some(format!("{} without Access-Control-Allow-Origin", r.status)),
+                ProbeOutcome::NoSuchApiKey { .. } => Some("nothing: no key was asked for".to_owned()),
+            })?;
+            conclude(api, judged, "as a CORS preflight", "answered with Access-Control-Allow-Origin")
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +341,7 @@ mod tests {
             variables: BTreeMap::new(),
             cache_cluster_enabled: false,
             cache_cluster_size: None,
+            method_settings: BTreeMap::new(),
         }
     }
 
@@ -430,6 +479,29 @@ mod tests {
         let c = auth();
         let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(ProbeOutcome::NoSuchApiKey { name: "LabKey".into() }));
         assert_eq!(c.evaluate(&f).unwrap().message, "there is no API key named LabKey to send");
+    }
+
+    #[test]
+    fn preflight_needs_the_allow_origin_header() {
+        let c = CorsPreflightAllowsOrigin {
+            api: "ItemsAPI".into(),
+            stage: "prod".into(),
+            path: "/items".into(),
+            path_values: BTreeMap::new(),
+        };
+        let f = facts(&c.specs(), &["prod"], |_| Ok(response(403, "{\"message\":\"Missing Authentication Token\"}")));
+        assert_eq!(
+            c.evaluate(&f).unwrap().message,
+            "as a CORS preflight, OPTIONS /items on prod answered 403 without Access-Control-Allow-Origin"
+        );
+        let f = facts(&c.specs(), &["prod"], |_| {
+            let headers = BTreeMap::from([("access-control-allow-origin".to_owned(), "*".to_owned())]);
+            Ok(ProbeOutcome::Response(ProbeResponse { status: 200, body: String::new(), headers }))
+        });
+        assert_eq!(
+            c.evaluate(&f).unwrap().message,
+            "as a CORS preflight, OPTIONS /items on prod answered with Access-Control-Allow-Origin"
+        );
     }
 
     #[test]

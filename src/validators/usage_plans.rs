@@ -171,6 +171,62 @@ impl Validator for UsagePlanKeyExists {
     }
 }
 
+validator! {
+    /// The named usage plan has throttling (rate and burst above 0) and a quota (limit above 0 per period).
+    ///
+    /// Why: the plan's throttle and quota are what limit each API key's consumers; a plan without them only
+    /// groups keys.
+    ///
+    /// ```toml
+    /// validator = "usage_plan_limits_enabled"
+    /// params = { name = "CloudAcademyPlan" }
+    /// ```
+    pub struct UsagePlanLimitsEnabled {
+        /// Usage plan name.
+        pub name: String,
+    }
+}
+
+impl Validator for UsagePlanLimitsEnabled {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::UsagePlans]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let plans: Vec<_> = facts.usage_plans()?.iter().filter(|p| p.name == self.name).collect();
+        if plans.is_empty() {
+            return Ok(Verdict::fail(format!("no usage plan named {}", self.name)));
+        }
+        let mut first_failure = None;
+        for plan in plans {
+            let throttle = plan.throttle.as_ref().and_then(|t| {
+                let (rate, burst) = (t.rate_limit?, t.burst_limit?);
+                (rate > 0.0 && burst > 0).then_some((rate, burst))
+            });
+            let quota = plan.quota.as_ref().and_then(|q| {
+                let limit = q.limit?;
+                (limit > 0).then(|| (limit, q.period.clone().unwrap_or_else(|| "period".into())))
+            });
+            let verdict = match (throttle, quota) {
+                (Some((rate, burst)), Some((limit, period))) => Verdict::pass(format!(
+                    "usage plan {} throttles at {rate} requests/s (burst {burst}) with a quota of {limit} per {}",
+                    self.name,
+                    period.to_ascii_lowercase()
+                )),
+                (None, None) => Verdict::fail(format!("usage plan {} has neither throttling nor a quota", self.name)),
+                (None, Some(_)) => Verdict::fail(format!("usage plan {} has a quota but no throttling", self.name)),
+                (Some(_), None) => Verdict::fail(format!("usage plan {} has throttling but no quota", self.name)),
+            }
+            .with("usage_plan_id", &plan.id);
+            if verdict.passed {
+                return Ok(verdict);
+            }
+            first_failure.get_or_insert(verdict);
+        }
+        Ok(first_failure.expect("at least one plan"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +370,25 @@ mod tests {
         let v = key_check().evaluate(&key_facts(vec![key("k1", true), key("k2", true)], vec!["k2"])).unwrap();
         assert!(v.passed);
         assert_eq!(v.evidence["api_key_id"], "k2");
+    }
+
+    #[test]
+    fn plan_limits() {
+        use crate::facts::{Quota, Throttle};
+        let check = UsagePlanLimitsEnabled { name: "CloudAcademyPlan".into() };
+        let mut p = plan("p1", "CloudAcademyPlan", &[]);
+        let f = |p: &UsagePlan| facts(vec![], vec![p.clone()]);
+        assert_eq!(
+            check.evaluate(&f(&p)).unwrap().message,
+            "usage plan CloudAcademyPlan has neither throttling nor a quota"
+        );
+        p.throttle = Some(Throttle { burst_limit: Some(10), rate_limit: Some(5.0) });
+        assert_eq!(check.evaluate(&f(&p)).unwrap().message, "usage plan CloudAcademyPlan has throttling but no quota");
+        p.quota = Some(Quota { limit: Some(1000), period: Some("MONTH".into()) });
+        assert_eq!(
+            check.evaluate(&f(&p)).unwrap().message,
+            "usage plan CloudAcademyPlan throttles at 5 requests/s (burst 10) with a quota of 1000 per month"
+        );
     }
 
     #[test]

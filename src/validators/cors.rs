@@ -1,0 +1,148 @@
+//! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
+
+use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need};
+use crate::model::Verdict;
+
+fn default_headers() -> Vec<String> {
+    ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+validator! {
+    /// Each listed resource has an OPTIONS method with a MOCK integration whose response sets the CORS headers
+    /// (`Access-Control-Allow-Origin`, `-Methods` and `-Headers` unless `headers` says otherwise).
+    ///
+    /// Why: browsers send a preflight OPTIONS request before a cross-origin call; without these headers in the
+    /// answer, a web page cannot call the API.
+    ///
+    /// ```toml
+    /// validator = "cors_configured"
+    /// params = { api = "ItemsAPI", paths = ["/items", "/items/{ID}"] }
+    /// ```
+    pub struct CorsConfigured {
+        /// REST API name.
+        pub api: String,
+        /// Resource paths.
+        pub paths: Vec<String>,
+        /// Response headers the OPTIONS integration response must set.
+        #[serde(default = "default_headers")]
+        pub headers: Vec<String>,
+    }
+}
+
+impl Validator for CorsConfigured {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let resources = facts.resources(&api.id)?;
+            let mut problems = Vec::new();
+            for path in &self.paths {
+                let options = MethodRef { method: "OPTIONS".into(), path: path.clone() };
+                let method = match find_method(resources, &options) {
+                    Ok(m) => m,
+                    Err(missing) => {
+                        problems.push(missing);
+                        continue;
+                    }
+                };
+                let Some(integration) = &method.integration else {
+                    problems.push(format!("{options} has no integration"));
+                    continue;
+                };
+                let kind = integration.integration_type.as_deref().unwrap_or("no");
+                if kind != "MOCK" {
+                    problems.push(format!("{options} is a {kind} integration, not MOCK"));
+                    continue;
+                }
+                let set: Vec<String> = integration
+                    .responses
+                    .values()
+                    .flat_map(|params| params.keys())
+                    .filter_map(|k| k.strip_prefix("method.response.header."))
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                let missing: Vec<&str> = self
+                    .headers
+                    .iter()
+                    .filter(|h| !set.contains(&h.to_ascii_lowercase()))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    problems.push(format!("{options} does not set {}", join_and(&missing)));
+                }
+            }
+            Ok(if problems.is_empty() {
+                let options: Vec<String> = self.paths.iter().map(|p| format!("OPTIONS {p}")).collect();
+                Verdict::pass(format!("{} on {} answer with {}", join_and(&options), self.api, join_and(&self.headers)))
+            } else {
+                Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+            }
+            .with("api_id", &api.id))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::facts::{Integration, Method, Resource, RestApi};
+
+    fn options(path: &str, kind: &str, headers: &[&str]) -> Resource {
+        let params = headers.iter().map(|h| (format!("method.response.header.{h}"), "'*'".to_owned())).collect();
+        let integration = Integration {
+            integration_type: Some(kind.into()),
+            uri: None,
+            http_method: None,
+            responses: BTreeMap::from([("200".to_owned(), params)]),
+        };
+        let method = Method {
+            http_method: "OPTIONS".into(),
+            authorization_type: None,
+            api_key_required: false,
+            integration: Some(integration),
+        };
+        Resource {
+            id: path.into(),
+            path: path.into(),
+            parent_id: None,
+            methods: BTreeMap::from([("OPTIONS".to_owned(), method)]),
+        }
+    }
+
+    fn facts(resources: Vec<Resource>) -> Facts {
+        let mut f = Facts {
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            ..Facts::default()
+        };
+        f.resources.insert("a1".into(), Ok(resources));
+        f
+    }
+
+    #[test]
+    fn cors_needs_options_with_all_three_headers() {
+        let check = CorsConfigured {
+            api: "ItemsAPI".into(),
+            paths: vec!["/items".into(), "/items/{ID}".into()],
+            headers: default_headers(),
+        };
+        let all = ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"];
+        assert!(
+            check
+                .evaluate(&facts(vec![options("/items", "MOCK", &all), options("/items/{ID}", "MOCK", &all)]))
+                .unwrap()
+                .passed
+        );
+        let v = check.evaluate(&facts(vec![options("/items", "MOCK", &all[..1])])).unwrap();
+        assert_eq!(
+            v.message,
+            "on ItemsAPI: OPTIONS /items does not set Access-Control-Allow-Methods and Access-Control-Allow-Headers; OPTIONS /items/{ID} does not exist (no resource /items/{ID})"
+        );
+    }
+}

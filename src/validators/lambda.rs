@@ -1,0 +1,621 @@
+//! The Lambda function behind the API: found from the integration URI of a method, never guessed by name.
+
+use std::collections::BTreeMap;
+
+use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Need, Resource};
+use crate::model::Verdict;
+
+fn default_method() -> MethodRef {
+    MethodRef { method: "GET".into(), path: "/items".into() }
+}
+
+/// The function `method` invokes, or a failed verdict saying why there is none.
+fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {
+    let m = find_method(resources, method).map_err(|missing| Verdict::fail(format!("on {api}: {missing}")))?;
+    let Some(integration) = &m.integration else {
+        return Err(Verdict::fail(format!("{method} on {api} has no integration")));
+    };
+    integration.lambda_target().ok_or_else(|| {
+        let kind = integration.integration_type.as_deref().unwrap_or("unknown");
+        Verdict::fail(format!("{method} on {api} does not invoke a Lambda function ({kind} integration)"))
+    })
+}
+
+/// Needs of a check on the function behind `api`.
+fn lambda_needs(api: &str, parts: impl IntoIterator<Item = LambdaPart>) -> Vec<Need> {
+    let mut needs = vec![Need::RestApis, Need::Resources { api: api.to_owned() }];
+    needs.extend(parts.into_iter().map(|part| Need::LambdaBehindApi { api: api.to_owned(), part }));
+    needs
+}
+
+/// Runs `judge` on the function behind `method` of each API named `api`.
+fn judge_function(
+    facts: &Facts,
+    api: &str,
+    method: &MethodRef,
+    mut judge: impl FnMut(&str, &LambdaTarget) -> Result<Verdict, FactError>,
+) -> Result<Verdict, FactError> {
+    judge_apis_named(facts, api, |rest_api| {
+        let resources = facts.resources(&rest_api.id)?;
+        match target_of(resources, api, method) {
+            Ok(target) => Ok(judge(&rest_api.id, &target)?.with("function", &target.function_name)),
+            Err(verdict) => Ok(verdict),
+        }
+    })
+}
+
+fn published(versions: &[crate::facts::LambdaVersion]) -> Vec<&str> {
+    versions.iter().map(|v| v.version.as_str()).filter(|v| *v != "$LATEST").collect()
+}
+
+validator! {
+    /// The Lambda function that a method of the REST API integrates with exists; its runtime and handler are
+    /// reported as evidence.
+    ///
+    /// Why: the backend is found from the API itself (the integration URI of `method`, default `GET /items`),
+    /// so the check holds whatever the student named the function; an integration pointing at a deleted or
+    /// misspelled function fails here.
+    ///
+    /// ```toml
+    /// validator = "lambda_function_exists"
+    /// params = { api = "ItemsAPI", method = "GET /items" }
+    /// ```
+    pub struct LambdaFunctionExists {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+    }
+}
+
+impl Validator for LambdaFunctionExists {
+    fn needs(&self) -> Vec<Need> {
+        lambda_needs(&self.api, [LambdaPart::Configuration])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function(facts, &self.api, &self.method, |_, target| {
+            let name = &target.function_name;
+            Ok(match facts.lambda_function(name)? {
+                None => Verdict::fail(format!(
+                    "{} on {} integrates with Lambda function {name}, which does not exist",
+                    self.method, self.api
+                )),
+                Some(f) => {
+                    let runtime = f.runtime.as_deref().unwrap_or("unknown");
+                    let handler = f.handler.as_deref().unwrap_or("unknown");
+                    Verdict::pass(format!(
+                        "{} on {} invokes Lambda function {name} (runtime {runtime}, handler {handler})",
+                        self.method, self.api
+                    ))
+                    .with("function_arn", &f.arn)
+                    .with("runtime", runtime)
+                    .with("handler", handler)
+                }
+            })
+        })
+    }
+}
+
+validator! {
+    /// The function behind the API has at least `min` published versions (besides `$LATEST`).
+    ///
+    /// Why: a published version is an immutable snapshot that an alias such as `prod` can point at; without one,
+    /// every alias runs whatever code was saved last.
+    ///
+    /// ```toml
+    /// validator = "lambda_versions_published"
+    /// params = { api = "ItemsAPI", min = 1 }
+    /// ```
+    pub struct LambdaVersionsPublished {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+        /// How many published versions are required.
+        #[serde(default = "one")]
+        pub min: usize,
+    }
+}
+
+fn one() -> usize {
+    1
+}
+
+impl Validator for LambdaVersionsPublished {
+    fn needs(&self) -> Vec<Need> {
+        lambda_needs(&self.api, [LambdaPart::Versions])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function(facts, &self.api, &self.method, |_, target| {
+            let name = &target.function_name;
+            let versions = published(facts.lambda_versions(name)?);
+            Ok(if versions.len() >= self.min {
+                Verdict::pass(format!("Lambda function {name} has published versions {}", join_and(&versions)))
+            } else if versions.is_empty() {
+                Verdict::fail(format!("Lambda function {name} has no published version (only $LATEST)"))
+            } else {
+                Verdict::fail(format!(
+                    "Lambda function {name} has {} published versions ({}); {} are required",
+                    versions.len(),
+                    join_and(&versions),
+                    self.min
+                ))
+            }
+            .with("published_versions", &versions))
+        })
+    }
+}
+
+validator! {
+    /// The function behind the API has every listed alias.
+    ///
+    /// Why: aliases (`dev`, `prod`) give each stage a stable name to invoke while versions change underneath.
+    ///
+    /// ```toml
+    /// validator = "lambda_aliases_exist"
+    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"] }
+    /// ```
+    pub struct LambdaAliasesExist {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+        /// Alias names.
+        pub aliases: Vec<String>,
+    }
+}
+
+impl Validator for LambdaAliasesExist {
+    fn needs(&self) -> Vec<Need> {
+        lambda_needs(&self.api, [LambdaPart::Aliases])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function(facts, &self.api, &self.method, |_, target| {
+            let name = &target.function_name;
+            let existing: Vec<&str> = facts.lambda_aliases(name)?.iter().map(|a| a.name.as_str()).collect();
+            let missing: Vec<&str> =
+                self.aliases.iter().map(String::as_str).filter(|a| !existing.contains(a)).collect();
+            Ok(if missing.is_empty() {
+                Verdict::pass(format!("Lambda function {name} has aliases {}", join_and(&self.aliases)))
+            } else {
+                let found = if existing.is_empty() {
+                    "it has no aliases".to_owned()
+                } else {
+                    format!("aliases: {}", join_and(&existing))
+                };
+                let noun = if missing.len() == 1 { "alias" } else { "aliases" };
+                Verdict::fail(format!("Lambda function {name} has no {noun} {} ({found})", join_and(&missing)))
+            }
+            .with("aliases", &existing))
+        })
+    }
+}
+
+validator! {
+    /// The named alias of the function behind the API points at a published version, not at `$LATEST`.
+    ///
+    /// Why: `prod` pointing at `$LATEST` ships every unpublished edit straight to production; pointing it at a
+    /// version is the lab's best practice.
+    ///
+    /// ```toml
+    /// validator = "lambda_alias_targets_published_version"
+    /// params = { api = "ItemsAPI", alias = "prod" }
+    /// ```
+    pub struct LambdaAliasTargetsPublishedVersion {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+        /// Alias name.
+        pub alias: String,
+    }
+}
+
+impl Validator for LambdaAliasTargetsPublishedVersion {
+    fn needs(&self) -> Vec<Need> {
+        lambda_needs(&self.api, [LambdaPart::Aliases, LambdaPart::Versions])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function(facts, &self.api, &self.method, |_, target| {
+            let name = &target.function_name;
+            let alias = &self.alias;
+            let Some(found) = facts.lambda_aliases(name)?.iter().find(|a| &a.name == alias) else {
+                return Ok(Verdict::fail(format!("Lambda function {name} has no alias {alias}")));
+            };
+            let version = found.function_version.as_str();
+            let versions = published(facts.lambda_versions(name)?);
+            Ok(if version == "$LATEST" {
+                Verdict::fail(format!("alias {alias} of {name} points at $LATEST, not a published version"))
+            } else if versions.contains(&version) {
+                Verdict::pass(format!("alias {alias} of {name} points at published version {version}"))
+            } else {
+                Verdict::fail(format!("alias {alias} of {name} points at version {version}, which is not published"))
+            }
+            .with("function_version", version))
+        })
+    }
+}
+
+validator! {
+    /// Each listed method is a Lambda proxy integration (`AWS_PROXY`) with the same function, whose URI selects
+    /// the alias by a stage variable (`...:function:NAME:${stageVariables.alias}`).
+    ///
+    /// Why: with the alias chosen by a stage variable, one API definition serves every stage and each stage
+    /// runs its own alias. `stage_variable` fixes the variable's name; without it any name is accepted.
+    ///
+    /// ```toml
+    /// validator = "lambda_proxy_integration"
+    /// params = { api = "ItemsAPI", methods = ["GET /items", "GET /items/{ID}"] }
+    /// ```
+    pub struct LambdaProxyIntegration {
+        /// REST API name.
+        pub api: String,
+        /// Methods as `"VERB /resource/path"`.
+        pub methods: Vec<MethodRef>,
+        /// The stage variable that must select the alias; any if absent.
+        #[serde(default)]
+        pub stage_variable: Option<String>,
+    }
+}
+
+impl Validator for LambdaProxyIntegration {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |rest_api| {
+            let resources = facts.resources(&rest_api.id)?;
+            let mut problems = Vec::new();
+            let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for wanted in &self.methods {
+                let method = match find_method(resources, wanted) {
+                    Ok(m) => m,
+                    Err(missing) => {
+                        problems.push(missing);
+                        continue;
+                    }
+                };
+                let integration = method.integration.as_ref();
+                let kind = integration.and_then(|i| i.integration_type.as_deref()).unwrap_or("no");
+                if kind != "AWS_PROXY" {
+                    problems
+                        .push(format!("{wanted} is a {kind} integration, not a Lambda proxy integration (AWS_PROXY)"));
+                    continue;
+                }
+                let Some(target) = integration.and_then(|i| i.lambda_target()) else {
+                    problems.push(format!("{wanted} does not invoke a Lambda function"));
+                    continue;
+                };
+                let invoked = match &target.qualifier {
+                    Some(q) => format!("{}:{q}", target.function_name),
+                    None => target.function_name.clone(),
+                };
+                match (target.stage_variable(), &self.stage_variable) {
+                    (None, _) => problems.push(format!("{wanted} invokes {invoked}, not an alias chosen by a stage variable")),
+                    (Some(var), Some(wanted_var)) if var != wanted_var => problems.push(format!(
+                        "{wanted} selects the alias with ${{stageVariables.{var}}}, not ${{stageVariables.{wanted_var}}}"
+                    )),
+                    _ => {}
+                }
+                targets.entry(invoked).or_default().push(wanted.to_string());
+            }
+            if targets.len() > 1 {
+                let each: Vec<String> =
+                    targets.iter().map(|(t, methods)| format!("{} invokes {t}", join_and(methods))).collect();
+                problems.push(format!("the methods invoke different functions: {}", each.join("; ")));
+            }
+            let invoked: Vec<&String> = targets.keys().collect();
+            if !problems.is_empty() {
+                return Ok(Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+                    .with("api_id", &rest_api.id)
+                    .with("invokes", &invoked));
+            }
+            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
+            Ok(Verdict::pass(format!(
+                "{} on {} are Lambda proxy integrations with {}",
+                join_and(&methods),
+                self.api,
+                join_and(&invoked)
+            ))
+            .with("api_id", &rest_api.id)
+            .with("invokes", &invoked))
+        })
+    }
+}
+
+validator! {
+    /// The resource policy of each listed alias of the function behind the API lets API Gateway invoke it
+    /// (`lambda:InvokeFunction` for `apigateway.amazonaws.com`, and if the statement is limited to a source
+    /// ARN, to this API).
+    ///
+    /// Why: with the alias chosen by a stage variable, the console cannot add the permission for you; without
+    /// it every call through the stage fails with 500 "Invalid permissions on Lambda function".
+    ///
+    /// ```toml
+    /// validator = "lambda_invoke_permission"
+    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"] }
+    /// ```
+    pub struct LambdaInvokePermission {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+        /// Aliases that must be invocable.
+        pub aliases: Vec<String>,
+    }
+}
+
+fn strings(value: &serde_json::Value) -> Vec<&str> {
+    match value {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether one policy statement lets API Gateway invoke `function:alias` for API `api_id`.
+fn statement_allows(statement: &serde_json::Value, function: &str, alias: &str, api_id: &str) -> bool {
+    let allow = statement["Effect"] == "Allow";
+    let principal = &statement["Principal"];
+    let api_gateway = principal == "*" || strings(&principal["Service"]).contains(&"apigateway.amazonaws.com");
+    let action = strings(&statement["Action"])
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction") || *a == "lambda:*" || *a == "*");
+    let suffix = format!(":function:{function}:{alias}");
+    let resource = strings(&statement["Resource"]).iter().any(|r| r.ends_with(&suffix));
+    // A SourceArn condition, under any operator, must name this API.
+    let mut source_ok = true;
+    if let Some(conditions) = statement["Condition"].as_object() {
+        for operands in conditions.values().filter_map(|v| v.as_object()) {
+            for (key, value) in operands {
+                if key.eq_ignore_ascii_case("AWS:SourceArn") {
+                    source_ok &= strings(value).iter().any(|arn| arn.contains(&format!(":{api_id}/")));
+                }
+            }
+        }
+    }
+    allow && api_gateway && action && resource && source_ok
+}
+
+impl Validator for LambdaInvokePermission {
+    fn needs(&self) -> Vec<Need> {
+        lambda_needs(&self.api, self.aliases.iter().map(|a| LambdaPart::Policy(a.clone())))
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function(facts, &self.api, &self.method, |api_id, target| {
+            let name = &target.function_name;
+            let mut problems = Vec::new();
+            for alias in &self.aliases {
+                match facts.lambda_policy(name, alias)? {
+                    None => problems.push(format!("{name}:{alias} has no resource policy")),
+                    Some(policy) => {
+                        let statements = match &policy["Statement"] {
+                            serde_json::Value::Array(items) => items.iter().collect(),
+                            single => vec![single],
+                        };
+                        if !statements.iter().any(|s| statement_allows(s, name, alias, api_id)) {
+                            problems.push(format!(
+                                "the resource policy of {name}:{alias} does not let API Gateway invoke it"
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(if problems.is_empty() {
+                let aliases: Vec<String> = self.aliases.iter().map(|a| format!("{name}:{a}")).collect();
+                Verdict::pass(format!("API Gateway may invoke {}", join_and(&aliases)))
+            } else {
+                Verdict::fail(problems.join("; "))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Integration, LambdaAlias, LambdaFunction, LambdaVersion, Method, RestApi};
+
+    const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:${stageVariables.alias}/invocations";
+
+    fn get(path: &str, kind: &str, uri: Option<&str>) -> Resource {
+        let integration = Integration {
+            integration_type: Some(kind.into()),
+            uri: uri.map(str::to_owned),
+            http_method: Some("POST".into()),
+            responses: BTreeMap::new(),
+        };
+        let method = Method {
+            http_method: "GET".into(),
+            authorization_type: None,
+            api_key_required: false,
+            integration: Some(integration),
+        };
+        Resource {
+            id: path.into(),
+            path: path.into(),
+            parent_id: None,
+            methods: BTreeMap::from([("GET".to_owned(), method)]),
+        }
+    }
+
+    fn facts(resources: Vec<Resource>) -> Facts {
+        let mut f = Facts {
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            ..Facts::default()
+        };
+        f.resources.insert("a1".into(), Ok(resources));
+        f
+    }
+
+    fn complete() -> Facts {
+        let mut f = facts(vec![get("/items", "AWS_PROXY", Some(URI)), get("/items/{ID}", "AWS_PROXY", Some(URI))]);
+        f.lambda_functions.insert(
+            "ItemsFunction".into(),
+            Ok(Some(LambdaFunction {
+                name: "ItemsFunction".into(),
+                arn: "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction".into(),
+                runtime: Some("python3.12".into()),
+                handler: Some("index.handler".into()),
+                state: Some("Active".into()),
+            })),
+        );
+        let versions = ["$LATEST", "1"].iter().map(|v| LambdaVersion { version: (*v).into() }).collect();
+        f.lambda_versions.insert("ItemsFunction".into(), Ok(versions));
+        let aliases = vec![
+            LambdaAlias { name: "dev".into(), function_version: "$LATEST".into() },
+            LambdaAlias { name: "prod".into(), function_version: "1".into() },
+        ];
+        f.lambda_aliases.insert("ItemsFunction".into(), Ok(aliases));
+        for alias in ["dev", "prod"] {
+            let policy = serde_json::json!({"Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+                "Resource": format!("arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:{alias}"),
+                "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:a1/*/GET/items"}}
+            }]});
+            f.lambda_policies.insert(format!("ItemsFunction:{alias}"), Ok(Some(policy)));
+        }
+        f
+    }
+
+    fn items() -> MethodRef {
+        default_method()
+    }
+
+    #[test]
+    fn function_found_from_the_integration() {
+        let check = LambdaFunctionExists { api: "ItemsAPI".into(), method: items() };
+        let v = check.evaluate(&complete()).unwrap();
+        assert_eq!(
+            v.message,
+            "GET /items on ItemsAPI invokes Lambda function ItemsFunction (runtime python3.12, handler index.handler)"
+        );
+        assert_eq!(v.evidence["runtime"], "python3.12");
+        let mut f = complete();
+        f.lambda_functions.insert("ItemsFunction".into(), Ok(None));
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "GET /items on ItemsAPI integrates with Lambda function ItemsFunction, which does not exist"
+        );
+        let f = facts(vec![get("/items", "MOCK", None)]);
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "GET /items on ItemsAPI does not invoke a Lambda function (MOCK integration)"
+        );
+    }
+
+    #[test]
+    fn versions_and_aliases() {
+        let versions = LambdaVersionsPublished { api: "ItemsAPI".into(), method: items(), min: 1 };
+        assert!(versions.evaluate(&complete()).unwrap().passed);
+        let mut f = complete();
+        f.lambda_versions.insert("ItemsFunction".into(), Ok(vec![LambdaVersion { version: "$LATEST".into() }]));
+        assert_eq!(
+            versions.evaluate(&f).unwrap().message,
+            "Lambda function ItemsFunction has no published version (only $LATEST)"
+        );
+
+        let aliases =
+            LambdaAliasesExist { api: "ItemsAPI".into(), method: items(), aliases: vec!["dev".into(), "prod".into()] };
+        assert!(aliases.evaluate(&complete()).unwrap().passed);
+        let mut f = complete();
+        f.lambda_aliases
+            .insert("ItemsFunction".into(), Ok(vec![LambdaAlias { name: "dev".into(), function_version: "1".into() }]));
+        assert_eq!(
+            aliases.evaluate(&f).unwrap().message,
+            "Lambda function ItemsFunction has no alias prod (aliases: dev)"
+        );
+    }
+
+    #[test]
+    fn prod_must_point_at_a_published_version() {
+        let check =
+            LambdaAliasTargetsPublishedVersion { api: "ItemsAPI".into(), method: items(), alias: "prod".into() };
+        assert_eq!(
+            check.evaluate(&complete()).unwrap().message,
+            "alias prod of ItemsFunction points at published version 1"
+        );
+        let mut f = complete();
+        f.lambda_aliases.insert(
+            "ItemsFunction".into(),
+            Ok(vec![LambdaAlias { name: "prod".into(), function_version: "$LATEST".into() }]),
+        );
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "alias prod of ItemsFunction points at $LATEST, not a published version"
+        );
+    }
+
+    #[test]
+    fn proxy_integration_by_stage_variable() {
+        let methods = vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()];
+        let check = LambdaProxyIntegration { api: "ItemsAPI".into(), methods, stage_variable: None };
+        let v = check.evaluate(&complete()).unwrap();
+        assert_eq!(
+            v.message,
+            "GET /items and GET /items/{ID} on ItemsAPI are Lambda proxy integrations with ItemsFunction:${stageVariables.alias}"
+        );
+        let fixed = URI.replace("${stageVariables.alias}", "prod");
+        let f = facts(vec![get("/items", "AWS_PROXY", Some(&fixed)), get("/items/{ID}", "MOCK", None)]);
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "on ItemsAPI: GET /items invokes ItemsFunction:prod, not an alias chosen by a stage variable; GET /items/{ID} is a MOCK integration, not a Lambda proxy integration (AWS_PROXY)"
+        );
+        let strict = LambdaProxyIntegration { stage_variable: Some("lambdaAlias".into()), ..check };
+        assert!(
+            strict
+                .evaluate(&complete())
+                .unwrap()
+                .message
+                .contains("selects the alias with ${stageVariables.alias}, not ${stageVariables.lambdaAlias}")
+        );
+    }
+
+    #[test]
+    fn invoke_permission_per_alias_and_for_this_api() {
+        let check = LambdaInvokePermission {
+            api: "ItemsAPI".into(),
+            method: items(),
+            aliases: vec!["dev".into(), "prod".into()],
+        };
+        assert_eq!(
+            check.evaluate(&complete()).unwrap().message,
+            "API Gateway may invoke ItemsFunction:dev and ItemsFunction:prod"
+        );
+        let mut f = complete();
+        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(None));
+        assert_eq!(check.evaluate(&f).unwrap().message, "ItemsFunction:prod has no resource policy");
+        let mut f = complete();
+        let other_api = serde_json::json!({"Statement": {
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:dev",
+            "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:zz9/*/GET/items"}}
+        }});
+        f.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(other_api)));
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "the resource policy of ItemsFunction:dev does not let API Gateway invoke it"
+        );
+    }
+
+    #[test]
+    fn unreadable_lambda_facts_are_errors() {
+        let mut f = complete();
+        let denied = FactError::new(crate::facts::FactErrorKind::AccessDenied, "lambda:GetPolicy", "denied");
+        f.lambda_policies.insert("ItemsFunction:dev".into(), Err(denied.clone()));
+        let check = LambdaInvokePermission { api: "ItemsAPI".into(), method: items(), aliases: vec!["dev".into()] };
+        assert_eq!(check.evaluate(&f).unwrap_err(), denied);
+    }
+}

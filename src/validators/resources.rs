@@ -1,0 +1,137 @@
+//! REST APIs and their resources.
+
+use super::{Validator, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need};
+use crate::model::Verdict;
+
+validator! {
+    /// A REST API with this name exists.
+    ///
+    /// Why: every other API Gateway check starts from the API; the message lists the APIs that do exist, which
+    /// catches typos in the name.
+    ///
+    /// ```toml
+    /// validator = "rest_api_exists"
+    /// params = { api = "ItemsAPI" }
+    /// ```
+    pub struct RestApiExists {
+        /// REST API name.
+        pub api: String,
+    }
+}
+
+impl Validator for RestApiExists {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let all = facts.rest_apis()?;
+        let named: Vec<&str> = all.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
+        Ok(match named.as_slice() {
+            [] => {
+                let others: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+                let found = if others.is_empty() {
+                    "the account has no REST APIs".to_owned()
+                } else {
+                    format!("found: {}", join_and(&others))
+                };
+                Verdict::fail(format!("there is no REST API named {} ({found})", self.api))
+            }
+            [id] => Verdict::pass(format!("REST API {} exists ({id})", self.api)).with("api_id", id),
+            ids => Verdict::pass(format!("{} REST APIs are named {} ({})", ids.len(), self.api, join_and(ids)))
+                .with("api_ids", ids),
+        })
+    }
+}
+
+validator! {
+    /// Each listed resource path exists on the named REST API.
+    ///
+    /// Why: the lab's routes (`/items`, `/items/{ID}`) are resources; a path parameter spelled differently
+    /// (`{id}`) is a different resource, and the message says so.
+    ///
+    /// ```toml
+    /// validator = "resources_exist"
+    /// params = { api = "ItemsAPI", paths = ["/items", "/items/{ID}"] }
+    /// ```
+    pub struct ResourcesExist {
+        /// REST API name.
+        pub api: String,
+        /// Resource paths, path parameters in braces.
+        pub paths: Vec<String>,
+    }
+}
+
+impl Validator for ResourcesExist {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let resources = facts.resources(&api.id)?;
+            let missing: Vec<String> = self
+                .paths
+                .iter()
+                .filter(|p| !resources.iter().any(|r| &r.path == *p))
+                .map(|p| match resources.iter().find(|r| r.path.eq_ignore_ascii_case(p)) {
+                    Some(similar) => format!("{p} (found {})", similar.path),
+                    None => p.clone(),
+                })
+                .collect();
+            Ok(if missing.is_empty() {
+                Verdict::pass(format!("{} has resources {}", self.api, join_and(&self.paths)))
+            } else {
+                let noun = if missing.len() == 1 { "resource" } else { "resources" };
+                Verdict::fail(format!("{} has no {noun} {}", self.api, join_and(&missing)))
+            }
+            .with("api_id", &api.id))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::facts::{Resource, RestApi};
+
+    fn facts(apis: &[(&str, &str)], paths: &[&str]) -> Facts {
+        let apis = apis.iter().map(|(id, name)| RestApi { id: (*id).into(), name: (*name).into(), description: None });
+        let mut f = Facts { rest_apis: Some(Ok(apis.collect())), ..Facts::default() };
+        let resources = paths
+            .iter()
+            .map(|p| Resource { id: (*p).into(), path: (*p).into(), parent_id: None, methods: BTreeMap::new() })
+            .collect();
+        f.resources.insert("a1".into(), Ok(resources));
+        f
+    }
+
+    #[test]
+    fn rest_api_exists_or_lists_what_does() {
+        let check = RestApiExists { api: "ItemsAPI".into() };
+        assert_eq!(
+            check.evaluate(&facts(&[("a1", "ItemsAPI")], &[])).unwrap().message,
+            "REST API ItemsAPI exists (a1)"
+        );
+        let v = check.evaluate(&facts(&[("a1", "ItemAPI")], &[])).unwrap();
+        assert_eq!((v.passed, v.message.as_str()), (false, "there is no REST API named ItemsAPI (found: ItemAPI)"));
+        assert_eq!(
+            check.evaluate(&facts(&[], &[])).unwrap().message,
+            "there is no REST API named ItemsAPI (the account has no REST APIs)"
+        );
+    }
+
+    #[test]
+    fn resources_exist_names_missing_and_near_misses() {
+        let check = ResourcesExist { api: "ItemsAPI".into(), paths: vec!["/items".into(), "/items/{ID}".into()] };
+        let f = facts(&[("a1", "ItemsAPI")], &["/", "/items", "/items/{ID}"]);
+        assert!(check.evaluate(&f).unwrap().passed);
+        let f = facts(&[("a1", "ItemsAPI")], &["/", "/items", "/items/{id}"]);
+        assert_eq!(check.evaluate(&f).unwrap().message, "ItemsAPI has no resource /items/{ID} (found /items/{id})");
+        let f = facts(&[("a1", "ItemsAPI")], &["/"]);
+        assert_eq!(check.evaluate(&f).unwrap().message, "ItemsAPI has no resources /items and /items/{ID}");
+    }
+}

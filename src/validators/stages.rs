@@ -1,0 +1,453 @@
+//! Deployed stages: existence, stage variables, caching and throttling.
+
+use std::collections::BTreeMap;
+
+use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use crate::facts::{FactError, Facts, Need, RestApi, Stage};
+use crate::model::Verdict;
+
+fn default_method() -> MethodRef {
+    MethodRef { method: "GET".into(), path: "/items".into() }
+}
+
+/// The stage named `name` of `api`, or a failed verdict naming the stages there are.
+fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'a Stage, Verdict>, FactError> {
+    let stages = facts.stages(&api.id)?;
+    Ok(stages.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+        let found =
+            if names.is_empty() { "it has no stages".to_owned() } else { format!("stages: {}", join_and(&names)) };
+        Verdict::fail(format!("{} has no stage {name} ({found})", api.name))
+    }))
+}
+
+validator! {
+    /// The REST API is deployed to every listed stage.
+    ///
+    /// Why: nothing in API Gateway is reachable until it is deployed to a stage; `dev` and `prod` are the
+    /// lab's two environments.
+    ///
+    /// ```toml
+    /// validator = "stages_deployed"
+    /// params = { api = "ItemsAPI", stages = ["dev", "prod"] }
+    /// ```
+    pub struct StagesDeployed {
+        /// REST API name.
+        pub api: String,
+        /// Stage names.
+        pub stages: Vec<String>,
+    }
+}
+
+impl Validator for StagesDeployed {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let stages = facts.stages(&api.id)?;
+            let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+            let missing: Vec<&str> = self.stages.iter().map(String::as_str).filter(|s| !names.contains(s)).collect();
+            let deployments: BTreeMap<&str, Option<&str>> =
+                stages.iter().map(|s| (s.name.as_str(), s.deployment_id.as_deref())).collect();
+            Ok(if missing.is_empty() {
+                Verdict::pass(format!("{} is deployed to {}", self.api, join_and(&self.stages)))
+            } else {
+                let found = if names.is_empty() {
+                    "it has no stages".to_owned()
+                } else {
+                    format!("stages: {}", join_and(&names))
+                };
+                let noun = if missing.len() == 1 { "stage" } else { "stages" };
+                Verdict::fail(format!("{} has no {noun} {} ({found})", self.api, join_and(&missing)))
+            }
+            .with("api_id", &api.id)
+            .with("deployments", deployments))
+        })
+    }
+}
+
+validator! {
+    /// Each listed stage sets the stage variable that the method's Lambda integration uses to pick the alias,
+    /// to the alias of the same name (stage `dev` -> alias `dev`), unless `aliases` maps stages to other aliases.
+    ///
+    /// Why: this is what makes `dev` run the `dev` alias and `prod` the `prod` alias from one API definition.
+    /// The variable's name is read from the integration URI (`${stageVariables.alias}`).
+    ///
+    /// ```toml
+    /// validator = "stage_variables_select_aliases"
+    /// params = { api = "ItemsAPI", stages = ["dev", "prod"] }
+    /// ```
+    pub struct StageVariablesSelectAliases {
+        /// REST API name.
+        pub api: String,
+        /// Stage names.
+        pub stages: Vec<String>,
+        /// The method whose integration names the stage variable.
+        #[serde(default = "default_method")]
+        pub method: MethodRef,
+        /// Alias per stage where it differs from the stage's name.
+        #[serde(default)]
+        pub aliases: BTreeMap<String, String>,
+    }
+}
+
+impl Validator for StageVariablesSelectAliases {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Resources { api: self.api.clone() }, Need::Stages { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let resources = facts.resources(&api.id)?;
+            let method = match find_method(resources, &self.method) {
+                Ok(m) => m,
+                Err(missing) => return Ok(Verdict::fail(format!("on {}: {missing}", self.api))),
+            };
+            let target = method.integration.as_ref().and_then(|i| i.lambda_target());
+            let Some(variable) = target.as_ref().and_then(|t| t.stage_variable()) else {
+                return Ok(Verdict::fail(format!(
+                    "{} on {} does not select a Lambda alias by a stage variable, so the stages cannot choose one",
+                    self.method, self.api
+                )));
+            };
+            let mut problems = Vec::new();
+            let mut set = BTreeMap::new();
+            for stage_name in &self.stages {
+                let expected = self.aliases.get(stage_name).unwrap_or(stage_name);
+                let stage = match stage_of(facts, api, stage_name)? {
+                    Ok(stage) => stage,
+                    Err(verdict) => {
+                        problems.push(verdict.message);
+                        continue;
+                    }
+                };
+                match stage.variables.get(variable) {
+                    Some(value) if value == expected => {
+                        set.insert(stage_name.clone(), value.clone());
+                    }
+                    Some(value) => {
+                        problems.push(format!("stage {stage_name} sets {variable} = {value}, not {expected}"))
+                    }
+                    None => problems.push(format!("stage {stage_name} does not set the stage variable {variable}")),
+                }
+            }
+            Ok(if problems.is_empty() {
+                let pairs: Vec<String> = set.iter().map(|(s, v)| format!("{s} -> {v}")).collect();
+                Verdict::pass(format!("stage variable {variable} selects the alias per stage: {}", join_and(&pairs)))
+            } else {
+                Verdict::fail(problems.join("; "))
+            }
+            .with("stage_variable", variable)
+            .with("values", &set))
+        })
+    }
+}
+
+validator! {
+    /// The stage has an API cache cluster enabled; its size is reported.
+    ///
+    /// Why: caching answers repeated GETs without invoking the backend, cutting latency and Lambda cost.
+    ///
+    /// ```toml
+    /// validator = "stage_cache_enabled"
+    /// params = { api = "ItemsAPI", stage = "prod" }
+    /// ```
+    pub struct StageCacheEnabled {
+        /// REST API name.
+        pub api: String,
+        /// Stage name.
+        pub stage: String,
+    }
+}
+
+impl Validator for StageCacheEnabled {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let stage = match stage_of(facts, api, &self.stage)? {
+                Ok(stage) => stage,
+                Err(verdict) => return Ok(verdict),
+            };
+            let size = stage.cache_cluster_size.as_deref().unwrap_or("unknown");
+            Ok(if stage.cache_cluster_enabled {
+                Verdict::pass(format!("stage {} of {} has a cache cluster ({size} GB)", self.stage, self.api))
+                    .with("cache_cluster_size", size)
+            } else {
+                Verdict::fail(format!("stage {} of {} has no cache cluster enabled", self.stage, self.api))
+            })
+        })
+    }
+}
+
+validator! {
+    /// Caching is enabled in the stage's method settings (for all methods, `*/*`, or for one).
+    ///
+    /// Why: a cache cluster alone caches nothing; methods must have caching enabled to use it.
+    ///
+    /// ```toml
+    /// validator = "stage_method_caching_enabled"
+    /// params = { api = "ItemsAPI", stage = "prod" }
+    /// ```
+    pub struct StageMethodCachingEnabled {
+        /// REST API name.
+        pub api: String,
+        /// Stage name.
+        pub stage: String,
+    }
+}
+
+impl Validator for StageMethodCachingEnabled {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let stage = match stage_of(facts, api, &self.stage)? {
+                Ok(stage) => stage,
+                Err(verdict) => return Ok(verdict),
+            };
+            let cached: Vec<String> = stage
+                .method_settings
+                .iter()
+                .filter(|(_, m)| m.caching_enabled)
+                .map(|(path, m)| match m.cache_ttl_seconds {
+                    Some(ttl) => format!("{path} (TTL {ttl} s)"),
+                    None => path.clone(),
+                })
+                .collect();
+            Ok(if cached.is_empty() {
+                Verdict::fail(format!("no method setting of stage {} of {} enables caching", self.stage, self.api))
+            } else {
+                Verdict::pass(format!("stage {} of {} caches {}", self.stage, self.api, join_and(&cached)))
+            }
+            .with("cached", &cached))
+        })
+    }
+}
+
+fn default_rate_limit() -> f64 {
+    10_000.0
+}
+
+validator! {
+    /// Requests to the stage are throttled below the account's default: a rate limit above 0 and below
+    /// `account_default_rate` (10000 requests/s) in the stage's method settings, or a throttle on the named
+    /// usage plan.
+    ///
+    /// Why: throttling protects the backend from bursts; the account default is what every stage gets anyway,
+    /// so only a lower limit shows the student set one.
+    ///
+    /// ```toml
+    /// validator = "throttling_configured"
+    /// params = { api = "ItemsAPI", stage = "prod", plan = "CloudAcademyPlan" }
+    /// ```
+    pub struct ThrottlingConfigured {
+        /// REST API name.
+        pub api: String,
+        /// Stage name.
+        pub stage: String,
+        /// A usage plan whose throttle also counts.
+        #[serde(default)]
+        pub plan: Option<String>,
+        /// The account-level default rate (requests/s); a stage limit must be below it.
+        #[serde(default = "default_rate_limit")]
+        pub account_default_rate: f64,
+    }
+}
+
+impl Validator for ThrottlingConfigured {
+    fn needs(&self) -> Vec<Need> {
+        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
+        if self.plan.is_some() {
+            needs.push(Need::UsagePlans);
+        }
+        needs
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_apis_named(facts, &self.api, |api| {
+            let stage = match stage_of(facts, api, &self.stage)? {
+                Ok(stage) => stage,
+                Err(verdict) => return Ok(verdict),
+            };
+            let limited: Vec<String> = stage
+                .method_settings
+                .iter()
+                .filter_map(|(path, m)| {
+                    let rate = m.throttling_rate_limit?;
+                    (rate > 0.0 && rate < self.account_default_rate).then(|| {
+                        let burst = m.throttling_burst_limit.map(|b| format!(", burst {b}")).unwrap_or_default();
+                        format!("{path} at {rate} requests/s{burst}")
+                    })
+                })
+                .collect();
+            if !limited.is_empty() {
+                return Ok(Verdict::pass(format!(
+                    "stage {} of {} throttles {}",
+                    self.stage,
+                    self.api,
+                    join_and(&limited)
+                ))
+                .with("stage_throttling", &limited));
+            }
+            if let Some(plan_name) = &self.plan {
+                let plans = facts.usage_plans()?;
+                let throttled = plans.iter().filter(|p| &p.name == plan_name).find_map(|p| {
+                    let rate = p.throttle.as_ref()?.rate_limit?;
+                    (rate > 0.0).then_some(rate)
+                });
+                if let Some(rate) = throttled {
+                    return Ok(Verdict::pass(format!("usage plan {plan_name} throttles at {rate} requests/s"))
+                        .with("usage_plan_rate_limit", rate));
+                }
+                return Ok(Verdict::fail(format!(
+                    "stage {} of {} has no throttling below the account default, and usage plan {plan_name} has no throttle",
+                    self.stage, self.api
+                )));
+            }
+            Ok(Verdict::fail(format!(
+                "stage {} of {} has no throttling below the account default",
+                self.stage, self.api
+            )))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Integration, Method, MethodSetting, Resource, Throttle, UsagePlan};
+
+    const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:F:${stageVariables.alias}/invocations";
+
+    fn stage(name: &str, vars: &[(&str, &str)]) -> Stage {
+        Stage {
+            name: name.into(),
+            deployment_id: Some(format!("d-{name}")),
+            variables: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            cache_cluster_enabled: false,
+            cache_cluster_size: None,
+            method_settings: BTreeMap::new(),
+        }
+    }
+
+    fn facts(stages: Vec<Stage>) -> Facts {
+        let mut f = Facts {
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            ..Facts::default()
+        };
+        f.stages.insert("a1".into(), Ok(stages));
+        let integration = Integration {
+            integration_type: Some("AWS_PROXY".into()),
+            uri: Some(URI.into()),
+            http_method: None,
+            responses: BTreeMap::new(),
+        };
+        let get = Method {
+            http_method: "GET".into(),
+            authorization_type: None,
+            api_key_required: false,
+            integration: Some(integration),
+        };
+        let items = Resource {
+            id: "r".into(),
+            path: "/items".into(),
+            parent_id: None,
+            methods: BTreeMap::from([("GET".into(), get)]),
+        };
+        f.resources.insert("a1".into(), Ok(vec![items]));
+        f
+    }
+
+    #[test]
+    fn stages_deployed_names_missing() {
+        let check = StagesDeployed { api: "ItemsAPI".into(), stages: vec!["dev".into(), "prod".into()] };
+        assert!(check.evaluate(&facts(vec![stage("dev", &[]), stage("prod", &[])])).unwrap().passed);
+        assert_eq!(
+            check.evaluate(&facts(vec![stage("dev", &[])])).unwrap().message,
+            "ItemsAPI has no stage prod (stages: dev)"
+        );
+    }
+
+    #[test]
+    fn stage_variables_must_match_the_stage() {
+        let check = StageVariablesSelectAliases {
+            api: "ItemsAPI".into(),
+            stages: vec!["dev".into(), "prod".into()],
+            method: default_method(),
+            aliases: BTreeMap::new(),
+        };
+        let good = facts(vec![stage("dev", &[("alias", "dev")]), stage("prod", &[("alias", "prod")])]);
+        assert_eq!(
+            check.evaluate(&good).unwrap().message,
+            "stage variable alias selects the alias per stage: dev -> dev and prod -> prod"
+        );
+        let bad = facts(vec![stage("dev", &[("alias", "dev")]), stage("prod", &[("alias", "dev")])]);
+        assert_eq!(check.evaluate(&bad).unwrap().message, "stage prod sets alias = dev, not prod");
+        let unset = facts(vec![stage("dev", &[]), stage("prod", &[("alias", "prod")])]);
+        assert_eq!(check.evaluate(&unset).unwrap().message, "stage dev does not set the stage variable alias");
+    }
+
+    #[test]
+    fn caching_and_throttling() {
+        let mut prod = stage("prod", &[]);
+        let cache = StageCacheEnabled { api: "ItemsAPI".into(), stage: "prod".into() };
+        let methods = StageMethodCachingEnabled { api: "ItemsAPI".into(), stage: "prod".into() };
+        let throttle = ThrottlingConfigured {
+            api: "ItemsAPI".into(),
+            stage: "prod".into(),
+            plan: Some("P".into()),
+            account_default_rate: 10_000.0,
+        };
+        let f = |s: &Stage| {
+            let mut f = facts(vec![s.clone()]);
+            f.usage_plans = Some(Ok(vec![]));
+            f
+        };
+        assert_eq!(cache.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI has no cache cluster enabled");
+        assert_eq!(
+            methods.evaluate(&f(&prod)).unwrap().message,
+            "no method setting of stage prod of ItemsAPI enables caching"
+        );
+        assert_eq!(
+            throttle.evaluate(&f(&prod)).unwrap().message,
+            "stage prod of ItemsAPI has no throttling below the account default, and usage plan P has no throttle"
+        );
+        prod.cache_cluster_enabled = true;
+        prod.cache_cluster_size = Some("0.5".into());
+        // What the console writes when caching is enabled: the account default throttling comes along.
+        let defaults = MethodSetting {
+            caching_enabled: true,
+            cache_ttl_seconds: Some(300),
+            throttling_rate_limit: Some(10_000.0),
+            throttling_burst_limit: Some(5000),
+        };
+        prod.method_settings.insert("*/*".into(), defaults);
+        assert_eq!(cache.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI has a cache cluster (0.5 GB)");
+        assert_eq!(methods.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI caches */* (TTL 300 s)");
+        assert!(!throttle.evaluate(&f(&prod)).unwrap().passed, "the account default is not throttling");
+        prod.method_settings.get_mut("*/*").unwrap().throttling_rate_limit = Some(5.0);
+        assert_eq!(
+            throttle.evaluate(&f(&prod)).unwrap().message,
+            "stage prod of ItemsAPI throttles */* at 5 requests/s, burst 5000"
+        );
+        let mut plain = stage("prod", &[]);
+        plain.method_settings.clear();
+        let mut with_plan = f(&plain);
+        with_plan.usage_plans = Some(Ok(vec![UsagePlan {
+            id: "p".into(),
+            name: "P".into(),
+            description: None,
+            api_stages: vec![],
+            throttle: Some(Throttle { burst_limit: Some(10), rate_limit: Some(5.0) }),
+            quota: None,
+        }]));
+        assert_eq!(throttle.evaluate(&with_plan).unwrap().message, "usage plan P throttles at 5 requests/s");
+    }
+}
