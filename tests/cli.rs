@@ -117,7 +117,7 @@ fn validators_lists_the_registry() {
 fn list_shows_steps_checks_and_points() {
     let out = run(labcheck(&["list", "checks/apigw-items.toml"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("API Gateway and Lambda: the Items API (apigw-items) · 5 checks · 5 points"));
+    assert!(out.stdout.starts_with("API Gateway and Lambda: the Items API (apigw-items) · 26 checks · 26 points"));
     assert!(out.stdout.contains("Creating API Keys and Usage Plans  [api-keys]"));
     assert!(out.stdout.contains("usage-plan-created"));
     assert!(out.stdout.contains("(1 point, usage_plan_exists)"));

@@ -12,7 +12,7 @@ pub fn list(path: &Path) -> Result<u8, CliError> {
     for step in &lab.steps {
         writeln!(out, "\n{}  [{}]", step.title, step.id)?;
         if step.checks.is_empty() {
-            writeln!(out, "  (no checks yet)")?;
+            writeln!(out, "  (no checks)")?;
         }
         for check in &step.checks {
             let points = if check.points == 1 { "1 point".to_owned() } else { format!("{} points", check.points) };
