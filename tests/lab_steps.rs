@@ -107,3 +107,255 @@ async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
     );
     assert_eq!(graded.report["max_score"], 6);
 }
+
+#[tokio::test]
+async fn resources_step_broken() {
+    let account = Account::with_lambda(4);
+    ItemsLab { item_part: "{id}", ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["resources"]);
+    graded.assert_statuses(&[
+        ("rest-api-created", "pass"),
+        ("resources-created", "fail"),
+        ("get-methods-created", "skip"),
+    ]);
+    assert_eq!(graded.message("resources-created"), "ItemsAPI has no resource /items/{ID} (found /items/{id})");
+    assert_eq!(graded.code, 1);
+
+    let account = Account::with_lambda(4);
+    ItemsLab { item_get: false, ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["resources"]);
+    graded.assert_statuses(&[
+        ("rest-api-created", "pass"),
+        ("resources-created", "pass"),
+        ("get-methods-created", "fail"),
+    ]);
+    assert_eq!(graded.message("get-methods-created"), "on ItemsAPI: GET /items/{ID} does not exist (no GET method)");
+
+    let empty = Account::localstack();
+    let graded = grade(&empty, &["resources"]);
+    graded.assert_statuses(&[
+        ("rest-api-created", "fail"),
+        ("resources-created", "skip"),
+        ("get-methods-created", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("rest-api-created"),
+        "there is no REST API named ItemsAPI (the account has no REST APIs)"
+    );
+}
+
+#[tokio::test]
+async fn lambda_backend_step_broken() {
+    let account = Account::with_lambda(5);
+    let lambda = LambdaSetup { create: false, ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["lambda-backend"]);
+    assert_eq!(graded.status("lambda-function-created"), "fail");
+    assert_eq!(
+        graded.message("lambda-function-created"),
+        "GET /items on ItemsAPI integrates with Lambda function ItemsFunction, which does not exist"
+    );
+
+    let account = Account::localstack();
+    ItemsLab { lambda: None, ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["lambda-backend"]);
+    assert_eq!(
+        graded.message("lambda-function-created"),
+        "GET /items on ItemsAPI does not invoke a Lambda function (MOCK integration)"
+    );
+}
+
+#[tokio::test]
+async fn versions_aliases_step_broken() {
+    let account = Account::with_lambda(6);
+    let lambda = LambdaSetup {
+        publish_version: false,
+        aliases: vec![("dev", false), ("prod", false)],
+        ..LambdaSetup::complete()
+    };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["versions-aliases"]);
+    graded.assert_statuses(&[
+        ("rest-api-created", "pass"),
+        ("resources-created", "pass"),
+        ("get-methods-created", "pass"),
+        ("lambda-function-created", "pass"),
+        ("lambda-version-published", "fail"),
+        ("lambda-aliases-created", "pass"),
+        ("prod-alias-on-version", "skip"),
+    ]);
+    assert_eq!(
+        graded.message("lambda-version-published"),
+        "Lambda function ItemsFunction has no published version (only $LATEST)"
+    );
+
+    let account = Account::with_lambda(6);
+    let lambda = LambdaSetup { aliases: vec![("dev", false), ("prod", false)], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["versions-aliases"]);
+    assert_eq!(graded.status("prod-alias-on-version"), "fail");
+    assert_eq!(
+        graded.message("prod-alias-on-version"),
+        "alias prod of ItemsFunction points at $LATEST, not a published version"
+    );
+
+    let account = Account::with_lambda(6);
+    let lambda = LambdaSetup { aliases: vec![("dev", false)], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["versions-aliases"]);
+    assert_eq!(graded.status("lambda-aliases-created"), "fail");
+    assert_eq!(
+        graded.message("lambda-aliases-created"),
+        "Lambda function ItemsFunction has no alias prod (aliases: dev)"
+    );
+}
+
+#[tokio::test]
+async fn backend_integration_step_broken() {
+    let account = Account::with_lambda(7);
+    let lambda = LambdaSetup { proxy_paths: vec!["/items"], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["backend-integration"]);
+    assert_eq!(graded.status("lambda-proxy-integration"), "fail");
+    assert_eq!(graded.status("lambda-invoke-permission"), "skip");
+    assert_eq!(
+        graded.message("lambda-proxy-integration"),
+        "on ItemsAPI: GET /items/{ID} is a MOCK integration, not a Lambda proxy integration (AWS_PROXY)"
+    );
+
+    let account = Account::with_lambda(7);
+    let lambda = LambdaSetup { qualifier: ":prod", ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["backend-integration"]);
+    assert_eq!(
+        graded.message("lambda-proxy-integration"),
+        "on ItemsAPI: GET /items invokes ItemsFunction:prod, not an alias chosen by a stage variable; GET /items/{ID} invokes ItemsFunction:prod, not an alias chosen by a stage variable"
+    );
+
+    let account = Account::with_lambda(7);
+    let lambda = LambdaSetup { permissions: vec!["dev"], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["backend-integration"]);
+    assert_eq!(graded.status("lambda-proxy-integration"), "pass");
+    assert_eq!(graded.status("lambda-invoke-permission"), "fail");
+    // moto keeps one policy per function (it ignores the qualifier), so prod's lookup sees dev's statement only.
+    let message = graded.message("lambda-invoke-permission");
+    assert!(
+        message == "the resource policy of ItemsFunction:prod does not let API Gateway invoke it"
+            || message == "ItemsFunction:prod has no resource policy",
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn best_practices_step_broken() {
+    let account = Account::with_lambda(8);
+    ItemsLab {
+        stages: vec!["dev"],
+        plan_stages: Some(vec!["dev"]),
+        prod_cache: false,
+        prod_method_caching: false,
+        prod_throttle: false,
+        ..ItemsLab::full()
+    }
+    .build(&account)
+    .await;
+    let graded = grade(&account, &["best-practices"]);
+    assert_eq!(graded.status("stages-deployed"), "fail");
+    assert_eq!(graded.status("stage-variables-select-aliases"), "skip");
+    assert_eq!(graded.message("stages-deployed"), "ItemsAPI has no stage prod (stages: dev)");
+
+    let account = Account::with_lambda(8);
+    ItemsLab { stage_variables: vec![("dev", "dev"), ("prod", "dev")], ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["best-practices"]);
+    assert_eq!(graded.status("stage-variables-select-aliases"), "fail");
+    assert_eq!(graded.message("stage-variables-select-aliases"), "stage prod sets alias = dev, not prod");
+
+    let account = Account::with_lambda(8);
+    ItemsLab { stage_variables: vec![], ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["best-practices"]);
+    assert_eq!(
+        graded.message("stage-variables-select-aliases"),
+        "stage dev does not set the stage variable alias; stage prod does not set the stage variable alias"
+    );
+}
+
+#[tokio::test]
+async fn cors_step_broken() {
+    let account = Account::localstack();
+    ItemsLab { cors: Cors::ItemsOnly, ..ItemsLab::complete() }.build(&account).await;
+    let graded = grade(&account, &["cors"]);
+    assert_eq!(graded.status("cors-configured"), "fail");
+    assert_eq!(graded.status("cors-preflight"), "skip");
+    assert_eq!(
+        graded.message("cors-configured"),
+        "on ItemsAPI: OPTIONS /items/{ID} does not exist (no OPTIONS method)"
+    );
+
+    // Enabled in the console but never deployed: the API says yes, the stage says no.
+    let account = Account::localstack();
+    ItemsLab { cors: Cors::NotDeployed, ..ItemsLab::complete() }.build(&account).await;
+    let graded = grade(&account, &["cors"]);
+    assert_eq!(graded.status("cors-configured"), "pass");
+    assert_eq!(graded.status("cors-preflight"), "fail");
+    let message = graded.message("cors-preflight");
+    assert!(message.starts_with("as a CORS preflight, OPTIONS /items on prod answered"), "{message}");
+    assert!(message.ends_with("without Access-Control-Allow-Origin"), "{message}");
+    assert!(graded.check("cors-preflight")["hint"].as_str().unwrap().contains("Deploy API"));
+}
+
+#[tokio::test]
+async fn caching_throttling_step_broken() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let graded = grade(&account, &["caching-throttling"]);
+    graded.assert_statuses(&[
+        ("rest-api-created", "pass"),
+        ("stages-deployed", "pass"),
+        ("usage-plan-created", "pass"),
+        ("prod-cache-cluster", "fail"),
+        ("prod-method-caching", "skip"),
+        ("prod-throttling", "fail"),
+        ("usage-plan-limits", "fail"),
+    ]);
+    assert_eq!(graded.message("prod-cache-cluster"), "stage prod of ItemsAPI has no cache cluster enabled");
+    assert_eq!(
+        graded.message("prod-throttling"),
+        "stage prod of ItemsAPI has no throttling below the account default, and usage plan CloudAcademyPlan has no throttle"
+    );
+    assert_eq!(graded.message("usage-plan-limits"), "usage plan CloudAcademyPlan has neither throttling nor a quota");
+
+    let account = Account::localstack();
+    ItemsLab { prod_cache: true, ..ItemsLab::complete() }.build(&account).await;
+    let graded = grade(&account, &["caching-throttling"]);
+    assert_eq!(graded.status("prod-cache-cluster"), "pass");
+    assert_eq!(graded.status("prod-method-caching"), "fail");
+    assert_eq!(graded.message("prod-method-caching"), "no method setting of stage prod of ItemsAPI enables caching");
+}
+
+#[tokio::test]
+async fn cleanup_step_on_cleaned_and_uncleaned_accounts() {
+    let account = Account::with_lambda(9);
+    account.wipe_lambda().await;
+    let graded = grade(&account, &["cleanup"]);
+    graded.assert_statuses(&[
+        ("api-deleted", "pass"),
+        ("function-deleted", "pass"),
+        ("usage-plan-deleted", "pass"),
+        ("api-key-deleted", "pass"),
+    ]);
+    assert_eq!(graded.code, 0);
+
+    ItemsLab::full().build(&account).await;
+    let graded = grade(&account, &["cleanup"]);
+    graded.assert_statuses(&[
+        ("api-deleted", "fail"),
+        ("function-deleted", "fail"),
+        ("usage-plan-deleted", "fail"),
+        ("api-key-deleted", "fail"),
+    ]);
+    assert!(graded.message("api-deleted").starts_with("REST API ItemsAPI still exists ("));
+    assert!(graded.message("usage-plan-deleted").starts_with("usage plan CloudAcademyPlan still exists ("));
+    assert!(graded.message("api-key-deleted").starts_with("API key LabKey still exists ("));
+    assert_eq!(graded.code, 1);
+}

@@ -226,6 +226,8 @@ pub struct ItemsLab {
     pub api: bool,
     /// Path part of the item resource (`{ID}`; a student may type `{id}`).
     pub item_part: &'static str,
+    /// Whether the item resource has its GET method.
+    pub item_get: bool,
     /// Resource paths whose GET does not require a key.
     pub open_methods: Vec<&'static str>,
     /// Stages to deploy.
@@ -242,8 +244,10 @@ pub struct ItemsLab {
     /// Stage variable `alias` per stage.
     pub stage_variables: Vec<(&'static str, &'static str)>,
     pub cors: Cors,
-    /// Cache cluster and method caching on prod.
+    /// A cache cluster on prod.
     pub prod_cache: bool,
+    /// Caching enabled in prod's method settings.
+    pub prod_method_caching: bool,
     /// Throttling below the account default on prod.
     pub prod_throttle: bool,
 }
@@ -312,6 +316,7 @@ impl ItemsLab {
         Self {
             api: true,
             item_part: "{ID}",
+            item_get: true,
             open_methods: vec![],
             stages: vec!["dev", "prod"],
             not_redeployed: false,
@@ -322,6 +327,7 @@ impl ItemsLab {
             stage_variables: vec![],
             cors: Cors::None,
             prod_cache: false,
+            prod_method_caching: false,
             prod_throttle: false,
         }
     }
@@ -334,6 +340,7 @@ impl ItemsLab {
             stage_variables: vec![("dev", "dev"), ("prod", "prod")],
             cors: Cors::Deployed,
             prod_cache: true,
+            prod_method_caching: true,
             prod_throttle: true,
             ..Self::complete()
         }
@@ -402,6 +409,9 @@ impl ItemsLab {
         let item = create_resource(c, &api_id, &items, self.item_part).await;
         let methods = [("/items", &items), ("/items/{ID}", &item)];
         for (path, resource_id) in methods {
+            if path == "/items/{ID}" && !self.item_get {
+                continue;
+            }
             let key_required = !self.not_redeployed && !self.open_methods.contains(&path);
             match &self.lambda {
                 Some(lambda) if lambda.proxy_paths.contains(&path) => {
@@ -439,7 +449,7 @@ impl ItemsLab {
         }
         if self.not_redeployed {
             for (path, resource_id) in methods {
-                if !self.open_methods.contains(&path) {
+                if !self.open_methods.contains(&path) && (self.item_get || path == "/items") {
                     set_api_key_required(c, &api_id, resource_id).await;
                 }
             }
@@ -448,6 +458,8 @@ impl ItemsLab {
         if self.prod_cache {
             prod_patches.push(patch("/cacheClusterEnabled", "true"));
             prod_patches.push(patch("/cacheClusterSize", "0.5"));
+        }
+        if self.prod_method_caching {
             prod_patches.push(patch("/*/*/caching/enabled", "true"));
         }
         if self.prod_throttle {
@@ -697,7 +709,7 @@ impl Account {
             return;
         }
         let l = self.lambda();
-        for alias in &setup.permissions {
+        for alias in setup.permissions.iter().filter(|p| setup.aliases.iter().any(|(a, _)| a == *p)) {
             l.add_permission()
                 .function_name(FUNCTION)
                 .qualifier(*alias)
