@@ -37,6 +37,13 @@ pub enum Command {
         /// Lab file, e.g. checks/apigw-items.toml
         lab: PathBuf,
     },
+    /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
+    Explain {
+        /// Lab file, e.g. checks/apigw-items.toml
+        lab: PathBuf,
+        /// Check id, e.g. usage-plan-created (`labcheck list LAB` shows them)
+        check: String,
+    },
     /// List every validator a lab file can use.
     Validators {
         /// Print each validator's full documentation with an example lab entry.

@@ -122,3 +122,17 @@ fn list_shows_steps_checks_and_points() {
     assert!(out.stdout.contains("usage-plan-created"));
     assert!(out.stdout.contains("(1 point, usage_plan_exists)"));
 }
+
+#[test]
+fn explain_shows_what_a_check_verifies() {
+    let out = run(labcheck(&["explain", "checks/apigw-items.toml", "prod-alias-on-version"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("The prod alias points at a published version  (prod-alias-on-version)"));
+    assert!(out.stdout.contains("step:      Versioning and Aliasing the Lambda Function (versions-aliases)"));
+    assert!(out.stdout.contains("needs:     lambda-aliases-created, lambda-version-published"));
+    assert!(out.stdout.contains("validator: lambda_alias_targets_published_version"));
+    assert!(out.stdout.contains("alias = \"prod\""));
+    assert!(out.stdout.contains("hint:      Edit the prod alias"));
+    let out = run(labcheck(&["explain", "checks/apigw-items.toml", "prod-alias-on-versoin"]));
+    assert_usage_error(&out, "no check `prod-alias-on-versoin`; did you mean `prod-alias-on-version`?");
+}

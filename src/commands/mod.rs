@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns the process exit code or a [`CliError`] (exit 2).
 
+mod explain;
 mod list;
 mod run;
 mod validators;
@@ -51,6 +52,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
         Command::List { lab } => list::list(&lab)?,
+        Command::Explain { lab, check } => explain::explain(&lab, &check)?,
         Command::Validators { verbose } => validators::validators(verbose)?,
     };
     Ok(ExitCode::from(code))

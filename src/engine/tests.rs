@@ -32,6 +32,7 @@ fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check
         hint: format!("hint for {id}"),
         description: None,
         needs: needs.iter().map(|s| (*s).to_owned()).collect(),
+        params: toml::Table::new(),
         line: 1,
     }
 }

@@ -64,6 +64,8 @@ pub struct Check {
     pub description: Option<String>,
     /// Ids of checks that must pass before this one is evaluated.
     pub needs: Vec<String>,
+    /// The validator's params as given (vars substituted), for `explain`.
+    pub params: toml::Table,
     /// The line of the check in its lab file.
     pub line: usize,
 }
@@ -279,6 +281,7 @@ impl Lab {
                 };
                 let mut params = toml::Value::Table(params);
                 substitute_value(&mut params, vars);
+                let shown = params.as_table().cloned().unwrap_or_default();
                 let validator = spec
                     .build(params)
                     .map_err(|e| src.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
@@ -295,6 +298,7 @@ impl Lab {
                     hint: substitute(&raw_check.hint, vars),
                     description: raw_check.description.map(|d| substitute(&d, vars)),
                     needs: raw_check.needs.iter().map(|n| n.get_ref().clone()).collect(),
+                    params: shown,
                     line,
                 });
             }

@@ -60,7 +60,7 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
         p.bold(&report.lab.title),
         p.dim(&format!("({}) · account {account} · {}", report.lab.id, report.target.region))
     );
-    let width = report.checks.iter().map(|c| c.title.chars().count()).max().unwrap_or(0).min(56);
+    let width = report.checks.iter().map(|c| c.title.chars().count()).max().unwrap_or(0).min(60);
     for step in &report.steps {
         let _ = writeln!(out, "\n{}", p.bold(&step.title));
         for check in report.checks_of(&step.id) {
