@@ -23,6 +23,7 @@ impl Cli {
     pub fn log_level(&self) -> u8 {
         match &self.command {
             Command::Run(args) => args.verbose,
+            Command::Snapshot(args) => args.verbose,
             _ => 0,
         }
     }
@@ -30,8 +31,10 @@ impl Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Grade the account the AWS credential chain reaches against a lab file.
+    /// Grade the account the AWS credential chain reaches (or a snapshot, with --from) against a lab file.
     Run(RunArgs),
+    /// Record the facts a lab's checks need (no secrets) to grade later with `run --from`.
+    Snapshot(SnapshotArgs),
     /// List a lab's steps and checks with points and validators.
     List {
         /// Lab file, e.g. checks/apigw-items.toml
@@ -60,6 +63,27 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How to reach the account.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// AWS profile (SSO and credential_process profiles work). Default: AWS_PROFILE or `default`.
+    #[arg(long)]
+    pub profile: Option<String>,
+
+    /// AWS region. Default: AWS_REGION or the profile's region.
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// Invoke URL of a stage for probes, with {api_id}, {stage} and optionally {region}.
+    #[arg(
+        long,
+        env = "LABCHECK_INVOKE_URL_TEMPLATE",
+        value_name = "URL",
+        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
+    )]
+    pub invoke_url_template: String,
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Lab file, e.g. checks/apigw-items.toml
@@ -77,13 +101,12 @@ pub struct RunArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// AWS profile (SSO and credential_process profiles work). Default: AWS_PROFILE or `default`.
-    #[arg(long)]
-    pub profile: Option<String>,
+    /// Grade a snapshot (from `labcheck snapshot`) instead of the account: no network, no credentials.
+    #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["profile", "region", "wait"])]
+    pub from: Option<PathBuf>,
 
-    /// AWS region. Default: AWS_REGION or the profile's region.
-    #[arg(long)]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Re-read and re-check what did not pass until it passes or SECONDS have passed.
     #[arg(long, value_name = "SECONDS")]
@@ -93,15 +116,6 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
 
-    /// Invoke URL of a stage for probes, with {api_id}, {stage} and optionally {region}.
-    #[arg(
-        long,
-        env = "LABCHECK_INVOKE_URL_TEMPLATE",
-        value_name = "URL",
-        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
-    )]
-    pub invoke_url_template: String,
-
     /// Print how many AWS API calls and probes the grading made.
     #[arg(long)]
     pub stats: bool,
@@ -109,6 +123,31 @@ pub struct RunArgs {
     /// When to colour the checklist.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Lab file, e.g. checks/apigw-items.toml
+    pub lab: PathBuf,
+
+    /// Record only what these steps' checks need (repeatable).
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Write the snapshot to FILE (atomically); stdout if absent.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Time the reads may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
 
     /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count)]

@@ -13,4 +13,5 @@ pub mod inventory;
 pub mod lab;
 pub mod model;
 pub mod report;
+pub mod snapshot;
 pub mod validators;

@@ -5,9 +5,7 @@ mod common;
 use common::{Account, Graded, ItemsLab, KeyState};
 
 fn grade(account: &Account) -> Graded {
-    let mut cmd = account.labcheck();
-    cmd.arg("run").arg(common::repo_path("tests/labs/control-plane.toml")).args(["--format", "json"]);
-    Graded::from(common::run(cmd))
+    account.grade_lab(&common::repo_path("tests/labs/control-plane.toml"), &[])
 }
 
 #[tokio::test]

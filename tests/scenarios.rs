@@ -138,10 +138,7 @@ async fn disabled_key_is_refused_by_the_deployed_stage() {
     // Graded on its own (no `needs` in the way): the probe itself sees the 403.
     let account = Account::localstack();
     ItemsLab { key: Some(KeyState { enabled: false, in_plan: true }), ..ItemsLab::complete() }.build(&account).await;
-    let lab = common::repo_path("tests/labs/probes-only.toml");
-    let mut cmd = account.labcheck();
-    cmd.arg("run").arg(&lab).args(["--format", "json"]);
-    let graded = common::Graded::from(common::run(cmd));
+    let graded = account.grade_lab(&common::repo_path("tests/labs/probes-only.toml"), &[]);
     graded.assert_statuses(&[("unauthenticated", "pass"), ("authenticated", "fail")]);
     assert!(
         graded.message("authenticated").starts_with("with key LabKey, GET /items on dev and prod answered 403"),
@@ -237,8 +234,11 @@ async fn wait_regrades_until_the_redeploy_lands() {
         common::deploy(&c, &api_id, "dev").await;
         common::deploy(&c, &api_id, "prod").await;
     });
-    let graded =
-        tokio::task::spawn_blocking(move || account.grade(&[&STEP[..], &["--wait", "40"]].concat())).await.unwrap();
+    let graded = tokio::task::spawn_blocking(move || {
+        account.grade_live(&common::lab_file(), &[&STEP[..], &["--wait", "40"]].concat())
+    })
+    .await
+    .unwrap();
     redeploy.await.unwrap();
     assert_eq!(graded.status("unauthenticated-get-forbidden"), "pass", "{}", graded.report);
     assert_eq!(graded.code, 0);
@@ -260,13 +260,26 @@ async fn outputs_never_contain_the_api_key_value() {
     for format in ["human", "json", "junit"] {
         let out_file = dir.path().join(format!("report.{format}"));
         let mut cmd = account.labcheck();
-        cmd.arg("run").arg(common::lab_file()).args(["--format", format, "--stats", "-vv", "--output"]).arg(&out_file);
+        cmd.arg("run")
+            .arg(common::lab_file())
+            .args(["--step", "api-keys", "--format", format, "--stats", "-vv", "--output"])
+            .arg(&out_file);
         let out = common::run(cmd);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let written = std::fs::read_to_string(&out_file).unwrap();
         for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("file", &written)] {
             assert!(!text.contains(&secret), "{format} {what} contains the API key value");
         }
+    }
+    let snapshot = dir.path().join("state.json");
+    let mut cmd = account.labcheck();
+    cmd.arg("snapshot").arg(common::lab_file()).args(["--step", "api-keys", "-vv", "--output"]).arg(&snapshot);
+    let out = common::run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = std::fs::read_to_string(&snapshot).unwrap();
+    assert!(written.contains("\"LabKey\""), "the snapshot has the key's facts");
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("snapshot", &written)] {
+        assert!(!text.contains(&secret), "snapshot {what} contains the API key value");
     }
 }
 

@@ -43,9 +43,7 @@ async fn build_pets(account: &Account, stages: &[&str], plan_stages: &[&str]) {
 }
 
 fn grade(account: &Account) -> Graded {
-    let mut cmd = account.labcheck();
-    cmd.arg("run").arg(common::repo_path("checks/apigw-pets.toml")).args(["--format", "json"]);
-    Graded::from(common::run(cmd))
+    account.grade_lab(&common::repo_path("checks/apigw-pets.toml"), &[])
 }
 
 #[tokio::test]

@@ -3,13 +3,16 @@
 mod explain;
 mod list;
 mod run;
+mod snapshot;
 mod validators;
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::cli::{Cli, Command};
-use crate::inventory::SessionError;
+use crate::cli::{AwsArgs, Cli, Command};
+use crate::inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions};
 use crate::lab::LabError;
 use crate::model::Outcome;
 
@@ -45,12 +48,49 @@ pub enum CliError {
     #[error("cannot write {}: {source}", path.display())]
     Output { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
+    #[error("reading the account took longer than {0:?} (--timeout)")]
+    Timeout(Duration),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Connects to the account `args` name (credentials and region checked before anything is read).
+async fn connect(args: &AwsArgs) -> Result<AwsSession, CliError> {
+    let invoke = InvokeUrlTemplate::parse(&args.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
+    let options = SessionOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        invoke_url_template: invoke,
+        probe_timeout: None,
+    };
+    Ok(AwsSession::connect(options).await?)
+}
+
+/// A temp file beside `path`, made before any work so an unwritable path fails fast and nothing is half-written.
+fn prepare_output(path: &Path) -> Result<tempfile::NamedTempFile, CliError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".labcheck-")
+        .tempfile_in(dir)
+        .map_err(|source| CliError::Output { path: path.to_owned(), source })
+}
+
+/// Writes `text` to the prepared temp file and renames it over `path`.
+fn write_output(mut file: tempfile::NamedTempFile, path: &Path, text: &str) -> Result<(), CliError> {
+    let written = file.write_all(text.as_bytes()).and_then(|()| file.as_file().sync_all());
+    written.map_err(|source| CliError::Output { path: path.to_owned(), source })?;
+    file.persist(path).map_err(|e| CliError::Output { path: path.to_owned(), source: e.error })?;
+    Ok(())
 }
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
+        Command::Snapshot(args) => snapshot::snapshot(args).await?,
         Command::List { lab } => list::list(&lab)?,
         Command::Explain { lab, check } => explain::explain(&lab, &check)?,
         Command::Validators { verbose } => validators::validators(verbose)?,

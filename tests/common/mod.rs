@@ -133,11 +133,35 @@ impl Account {
         cmd
     }
 
-    /// Runs `labcheck run LAB --format json ARGS...` and parses the report.
+    /// Runs `labcheck run LAB --format json ARGS...` on the account, then snapshots the account and grades the
+    /// snapshot offline, and asserts both gradings agree on every status and message (and the exit code).
     pub fn grade(&self, args: &[&str]) -> Graded {
-        let lab = lab_file();
+        self.grade_lab(&lab_file(), args)
+    }
+
+    pub fn grade_lab(&self, lab: &Path, args: &[&str]) -> Graded {
+        let live = self.grade_live(lab, args);
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = dir.path().join("state.json");
+        let steps: Vec<&str> = args.chunks(2).filter(|pair| pair[0] == "--step").flatten().copied().collect();
         let mut cmd = self.labcheck();
-        cmd.arg("run").arg(&lab).args(["--format", "json"]).args(args);
+        cmd.arg("snapshot").arg(lab).args(&steps).arg("--output").arg(&snapshot);
+        let out = run(cmd);
+        assert_eq!(out.code, 0, "snapshot failed: {}", out.stderr);
+        let mut cmd = self.labcheck();
+        cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_REGION");
+        cmd.arg("run").arg(lab).args(["--format", "json", "--from"]).arg(&snapshot).args(&steps);
+        let offline = Graded::from(run(cmd));
+        assert_eq!(offline.verdicts(), live.verdicts(), "grading the snapshot differs from grading the account");
+        assert_eq!(offline.code, live.code);
+        assert_eq!(offline.report["target"], live.report["target"]);
+        live
+    }
+
+    /// Runs `labcheck run LAB --format json ARGS...` on the account only.
+    pub fn grade_live(&self, lab: &Path, args: &[&str]) -> Graded {
+        let mut cmd = self.labcheck();
+        cmd.arg("run").arg(lab).args(["--format", "json"]).args(args);
         Graded::from(run(cmd))
     }
 }
@@ -190,6 +214,19 @@ impl Graded {
 
     pub fn message(&self, id: &str) -> &str {
         self.check(id)["message"].as_str().unwrap()
+    }
+
+    /// (id, status, message) of every check, in order.
+    pub fn verdicts(&self) -> Vec<(String, String, String)> {
+        self.report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let field = |k: &str| c[k].as_str().unwrap().to_owned();
+                (field("id"), field("status"), field("message"))
+            })
+            .collect()
     }
 
     /// Asserts the status of every check, in order, with the messages in the failure text.
