@@ -16,6 +16,7 @@ pub mod cors;
 pub mod lambda;
 pub mod methods;
 pub mod probes;
+pub mod query;
 pub mod resources;
 pub mod stages;
 pub mod usage_plans;
@@ -102,6 +103,7 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(cleanup::LambdaFunctionAbsent, "lambda_function_absent"),
     spec!(cleanup::UsagePlanAbsent, "usage_plan_absent"),
     spec!(cleanup::ApiKeyAbsent, "api_key_absent"),
+    spec!(query::FactsQuery, "facts_query"),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static ValidatorSpec> {

@@ -1,0 +1,251 @@
+//! A generic check over the facts, written in the lab file alone: a JMESPath query and the value it must give.
+
+use std::fmt;
+
+use super::{Validator, validator};
+use crate::facts::{FactError, Facts, LambdaPart, Need};
+use crate::model::Verdict;
+
+/// A fact a query reads, as written in a lab file: `usage_plans`, `resources:ItemsAPI`, ...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactName(Need);
+
+const FACT_NAMES: &str = "rest_apis, usage_plans, api_keys, lambda_function_names, resources:API, stages:API, \
+usage_plan_keys:PLAN, lambda_functions:API, lambda_versions:API, lambda_aliases:API, lambda_policies:API:ALIAS";
+
+impl std::str::FromStr for FactName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, arg) = match s.split_once(':') {
+            Some((kind, arg)) => (kind, Some(arg.to_owned())),
+            None => (s, None),
+        };
+        let lambda = |part: LambdaPart, api: String| Need::LambdaBehindApi { api, part };
+        let need = match (kind, arg) {
+            ("rest_apis", None) => Need::RestApis,
+            ("usage_plans", None) => Need::UsagePlans,
+            ("api_keys", None) => Need::ApiKeys,
+            ("lambda_function_names", None) => Need::LambdaFunctionNames,
+            ("resources", Some(api)) => Need::Resources { api },
+            ("stages", Some(api)) => Need::Stages { api },
+            ("usage_plan_keys", Some(plan)) => Need::UsagePlanKeys { plan },
+            ("lambda_functions", Some(api)) => lambda(LambdaPart::Configuration, api),
+            ("lambda_versions", Some(api)) => lambda(LambdaPart::Versions, api),
+            ("lambda_aliases", Some(api)) => lambda(LambdaPart::Aliases, api),
+            ("lambda_policies", Some(arg)) => match arg.split_once(':') {
+                Some((api, alias)) => lambda(LambdaPart::Policy(alias.to_owned()), api.to_owned()),
+                None => return Err(format!("`{s}`: lambda_policies takes API:ALIAS")),
+            },
+            _ => return Err(format!("unknown fact `{s}` (one of: {FACT_NAMES})")),
+        };
+        Ok(Self(need))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FactName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A JMESPath expression, checked when the lab file is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query(String);
+
+impl<'de> serde::Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        jmespath::compile(&text).map_err(|e| serde::de::Error::custom(format!("query: {}", one_line(&e))))?;
+        Ok(Self(text))
+    }
+}
+
+fn one_line(e: &impl fmt::Display) -> String {
+    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+validator! {
+    /// A JMESPath query over the facts gives the expected value (or, without `expect`, a truthy one).
+    ///
+    /// Why: a lab author can add a check without writing Rust. `reads` names the facts the query sees
+    /// (`rest_apis`, `usage_plans`, `api_keys`, `lambda_function_names`, `resources:API`, `stages:API`,
+    /// `usage_plan_keys:PLAN`, `lambda_functions:API`, `lambda_versions:API`, `lambda_aliases:API`,
+    /// `lambda_policies:API:ALIAS`); the query sees them as in a snapshot's `facts`, keyed by id where keyed. If any of
+    /// them could not be read the check is `error`. `message` is shown on a failure (what is wrong).
+    ///
+    /// ```toml
+    /// validator = "facts_query"
+    /// params = { reads = ["usage_plans"], query = "length(usage_plans[?description != null])", expect = 1, message = "the usage plan has no description" }
+    /// ```
+    pub struct FactsQuery {
+        /// The facts the query reads.
+        pub reads: Vec<FactName>,
+        /// JMESPath expression.
+        pub query: Query,
+        /// The value the query must give; any truthy value if absent.
+        #[serde(default)]
+        pub expect: Option<toml::Value>,
+        /// Shown when the check fails.
+        #[serde(default)]
+        pub message: Option<String>,
+    }
+}
+
+/// The facts as a query sees them: `{"Ok": x}` becomes `x`. Errors never reach a query (checked before).
+fn unwrap_ok(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) if map.len() == 1 && map.contains_key("Ok") => {
+            unwrap_ok(map.into_iter().next().expect("one entry").1)
+        }
+        serde_json::Value::Object(map) => map.into_iter().map(|(k, v)| (k, unwrap_ok(v))).collect(),
+        serde_json::Value::Array(items) => items.into_iter().map(unwrap_ok).collect(),
+        other => other,
+    }
+}
+
+/// The first unreadable fact among those `reads` names.
+fn first_error(facts: &Facts, reads: &[FactName]) -> Option<FactError> {
+    fn err<T>(fact: Option<&crate::facts::Fact<T>>) -> Option<FactError> {
+        fact.and_then(|f| f.as_ref().err()).cloned()
+    }
+    fn any_err<'a, T: 'a>(facts: impl IntoIterator<Item = &'a crate::facts::Fact<T>>) -> Option<FactError> {
+        facts.into_iter().find_map(|f| f.as_ref().err()).cloned()
+    }
+    reads.iter().find_map(|FactName(need)| match need {
+        Need::RestApis => err(facts.rest_apis.as_ref()),
+        Need::UsagePlans => err(facts.usage_plans.as_ref()),
+        Need::ApiKeys => err(facts.api_keys.as_ref()),
+        Need::LambdaFunctionNames => err(facts.lambda_function_names.as_ref()),
+        Need::Resources { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())),
+        Need::Stages { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.stages.values())),
+        Need::UsagePlanKeys { .. } => {
+            err(facts.usage_plans.as_ref()).or_else(|| any_err(facts.usage_plan_keys.values()))
+        }
+        Need::LambdaBehindApi { part, .. } => {
+            err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())).or_else(|| match part {
+                LambdaPart::Configuration => any_err(facts.lambda_functions.values()),
+                LambdaPart::Versions => any_err(facts.lambda_versions.values()),
+                LambdaPart::Aliases => any_err(facts.lambda_aliases.values()),
+                LambdaPart::Policy(_) => any_err(facts.lambda_policies.values()),
+            })
+        }
+        Need::Probe(_) => None,
+    })
+}
+
+impl Validator for FactsQuery {
+    fn needs(&self) -> Vec<Need> {
+        let mut needs: Vec<Need> = self.reads.iter().map(|r| r.0.clone()).collect();
+        if needs.iter().any(|n| !matches!(n, Need::UsagePlans | Need::ApiKeys | Need::LambdaFunctionNames)) {
+            needs.push(Need::RestApis);
+        }
+        needs
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        if let Some(err) = first_error(facts, &self.reads) {
+            return Err(err);
+        }
+        for FactName(need) in &self.reads {
+            let missing = match need {
+                Need::RestApis => facts.rest_apis.is_none(),
+                Need::UsagePlans => facts.usage_plans.is_none(),
+                Need::ApiKeys => facts.api_keys.is_none(),
+                Need::LambdaFunctionNames => facts.lambda_function_names.is_none(),
+                _ => false,
+            };
+            if missing {
+                return Err(FactError::not_collected(format!("{need:?}")));
+            }
+        }
+        let data = unwrap_ok(serde_json::to_value(facts).expect("facts serialize"));
+        let expression = jmespath::compile(&self.query.0)
+            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
+        let result = expression
+            .search(data)
+            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
+        let got = serde_json::to_value(&*result).unwrap_or(serde_json::Value::Null);
+        let (passed, wanted) = match &self.expect {
+            Some(expect) => {
+                let expect = serde_json::to_value(expect).unwrap_or(serde_json::Value::Null);
+                (numbers_equal(&got, &expect), format!("{expect}"))
+            }
+            None => (result.is_truthy(), "a truthy value".to_owned()),
+        };
+        let summary = format!("{} gave {got}", self.query.0);
+        Ok(if passed {
+            Verdict::pass(summary)
+        } else {
+            let what = self.message.clone().unwrap_or_else(|| format!("expected {wanted}"));
+            Verdict::fail(format!("{what} ({summary})"))
+        }
+        .with("result", &got))
+    }
+}
+
+/// JSON equality where 1 and 1.0 are equal (TOML integers vs JMESPath numbers).
+fn numbers_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{FactErrorKind, UsagePlan};
+
+    fn check(query: &str, expect: Option<toml::Value>) -> FactsQuery {
+        let mut table = toml::Table::new();
+        table.insert("reads".into(), toml::Value::Array(vec!["usage_plans".into()]));
+        table.insert("query".into(), query.into());
+        if let Some(e) = expect {
+            table.insert("expect".into(), e);
+        }
+        toml::Value::Table(table).try_into().unwrap()
+    }
+
+    fn facts(names: &[&str]) -> Facts {
+        let plans = names
+            .iter()
+            .map(|n| UsagePlan {
+                id: format!("id-{n}"),
+                name: (*n).into(),
+                description: None,
+                api_stages: vec![],
+                throttle: None,
+                quota: None,
+            })
+            .collect();
+        Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
+    }
+
+    #[test]
+    fn query_passes_and_fails_on_plain_facts() {
+        let c = check("length(usage_plans[?name=='P'])", Some(toml::Value::Integer(1)));
+        assert!(c.evaluate(&facts(&["P"])).unwrap().passed);
+        let v = c.evaluate(&facts(&["Q"])).unwrap();
+        assert_eq!(v.message, "expected 1 (length(usage_plans[?name=='P']) gave 0)");
+        let truthy = check("usage_plans[?name=='P'] | [0]", None);
+        assert!(truthy.evaluate(&facts(&["P"])).unwrap().passed);
+        assert!(!truthy.evaluate(&facts(&[])).unwrap().passed);
+    }
+
+    #[test]
+    fn unreadable_fact_is_an_error_and_bad_params_are_rejected() {
+        let c = check("length(usage_plans)", Some(toml::Value::Integer(0)));
+        let err = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "no");
+        let f = Facts { usage_plans: Some(Err(err.clone())), ..Facts::default() };
+        assert_eq!(c.evaluate(&f).unwrap_err(), err, "never a pass on an empty list that was not read");
+        assert_eq!(c.evaluate(&Facts::default()).unwrap_err().kind, FactErrorKind::NotCollected);
+        assert!("plans".parse::<FactName>().unwrap_err().contains("unknown fact `plans`"));
+        assert!("lambda_policies:ItemsAPI".parse::<FactName>().is_err());
+        let mut table = toml::Table::new();
+        table.insert("reads".into(), toml::Value::Array(vec![]));
+        table.insert("query".into(), "length(".into());
+        let bad: Result<FactsQuery, _> = toml::Value::Table(table).try_into();
+        assert!(bad.unwrap_err().to_string().contains("query:"));
+    }
+}
