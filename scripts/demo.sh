@@ -1,25 +1,24 @@
 #!/usr/bin/env bash
-# Grades a lab state on the local emulators (API Gateway on LocalStack, Lambda on moto), no AWS account needed:
-#   scripts/demo.sh                  # the whole lab done (the cleanup step then fails: everything still exists)
-#   scripts/demo.sh not-redeployed   # the API-keys step with a typical mistake; also: complete, no-plan, dev-only,
-#                                    # key-not-in-plan, key-disabled, open-method, empty
-# Extra arguments go to `labcheck run`, e.g. scripts/demo.sh full --step cors --format json
+# Grades the whole lab in a fresh account on the local emulators (API Gateway on LocalStack, Lambda on moto);
+# no AWS account needed.
+#   scripts/demo.sh                   # every step done (the cleanup step then fails: everything still exists)
+#   scripts/demo.sh not-redeployed    # one typical mistake; also: no-plan, dev-only, key-not-in-plan, key-disabled,
+#                                     # open-method, prod-on-latest, cors-not-deployed, cleaned-up
+# Extra arguments go to `labcheck run`, e.g. scripts/demo.sh complete --step cors --format json
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-scenario="${1:-full}"
+scenario="${1:-complete}"
 shift || true
-steps=()
-[[ "$scenario" == full ]] || steps=(--step api-keys)
 cargo build --quiet --bin labcheck --example seed
 exec scripts/emulators.sh bash -c '
   set -euo pipefail
-  export SCENARIO="$1"; read -r account region < <(target/debug/examples/seed "$1")
-  shift
-  echo "== scenario $SCENARIO: account $account ($region) on LocalStack, Lambda on moto" >&2
+  scenario="$1"; shift
+  read -r account region < <(target/debug/examples/seed "$scenario")
+  echo "== scenario $scenario: account $account ($region) on LocalStack, Lambda on moto" >&2
   code=0
   AWS_ACCESS_KEY_ID="$account" AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
   AWS_ENDPOINT_URL="$LABCHECK_TEST_LOCALSTACK_URL" AWS_ENDPOINT_URL_LAMBDA="$LABCHECK_TEST_MOTO_URL" \
   LABCHECK_INVOKE_URL_TEMPLATE="$LABCHECK_TEST_LOCALSTACK_URL/_aws/execute-api/{api_id}/{stage}" \
     target/debug/labcheck run checks/apigw-items.toml --stats "$@" || code=$?
   echo "== labcheck exited $code" >&2
-' demo "$scenario" "${steps[@]}" "$@"
+' demo "$scenario" "$@"

@@ -40,6 +40,17 @@ pub enum Command {
         /// Lab file, e.g. checks/apigw-items.toml
         lab: PathBuf,
     },
+    /// Grade each snapshot in DIR and compare with the statuses expected beside it (NAME.json + NAME.expected.toml).
+    Test {
+        /// Folder of cases, e.g. examples
+        dir: PathBuf,
+        /// Write the statuses labcheck gets into the expected files (review the diff!).
+        #[arg(long)]
+        bless: bool,
+        /// Only these cases (repeatable).
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+    },
     /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
     Explain {
         /// Lab file, e.g. checks/apigw-items.toml

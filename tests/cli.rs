@@ -136,3 +136,123 @@ fn explain_shows_what_a_check_verifies() {
     let out = run(labcheck(&["explain", "checks/apigw-items.toml", "prod-alias-on-versoin"]));
     assert_usage_error(&out, "no check `prod-alias-on-versoin`; did you mean `prod-alias-on-version`?");
 }
+
+#[test]
+fn grades_a_shipped_snapshot_with_no_aws_at_all() {
+    let out = run(labcheck(&[
+        "run",
+        "checks/apigw-items.toml",
+        "--from",
+        "examples/not-redeployed.json",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let check =
+        report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "unauthenticated-get-forbidden").unwrap();
+    assert_eq!(check["status"], "fail");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("without an API key, GET /items and GET /items/{ID} on dev and prod answered")
+    );
+    assert_eq!(report["stats"]["api_calls_total"], 0, "nothing is read from AWS");
+}
+
+#[test]
+fn bad_snapshots_are_one_line_errors() {
+    let complete = std::fs::read_to_string(repo_path("examples/complete.json")).unwrap();
+    let truncated = broken_lab(&complete[..complete.len() / 3]);
+    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", truncated.to_str().unwrap()]));
+    assert_usage_error(&out, "snapshot is cut short");
+    let future = broken_lab(&complete.replace("\"schema_version\": 1,", "\"schema_version\": 9,"));
+    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", future.to_str().unwrap()]));
+    assert_usage_error(&out, "snapshot schema_version 9 is newer than this labcheck reads (1); upgrade labcheck");
+    let report = broken_lab("{\"schema_version\": 1, \"outcome\": \"pass\"}");
+    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", report.to_str().unwrap()]));
+    assert_usage_error(&out, "not a labcheck snapshot");
+    let out = run(labcheck(&["run", "checks/apigw-pets.toml", "--from", "examples/complete.json"]));
+    assert_usage_error(&out, "was taken for lab `apigw-items`, not `apigw-pets`");
+    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", "examples/complete.json", "--wait", "5"]));
+    assert_eq!(out.code, 2, "--from and --wait conflict: {}", out.stderr);
+}
+
+#[test]
+fn shipped_lab_expectations_hold() {
+    let out = run(labcheck(&["test", "examples"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("ok      complete (26 checks)"), "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with("labcheck test: 10 passed, 0 failed"), "{}", out.stdout);
+}
+
+#[test]
+fn a_broken_expectation_fails_the_lab_test() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["complete.json", "complete.expected.toml"] {
+        std::fs::copy(repo_path("examples").join(name), dir.path().join(name)).unwrap();
+    }
+    let expected = dir.path().join("complete.expected.toml");
+    let text = std::fs::read_to_string(&expected).unwrap();
+    let lab = repo_path("checks/apigw-items.toml");
+    let text = text.replace("\"../checks/apigw-items.toml\"", &format!("{:?}", lab.to_str().unwrap()));
+    std::fs::write(&expected, text.replace("cors-preflight = \"pass\"", "cors-preflight = \"fail\"")).unwrap();
+    let out = run(labcheck(&["test", dir.path().to_str().unwrap()]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("FAILED  complete"), "{}", out.stdout);
+    assert!(out.stdout.contains("cors-preflight: expected fail, got pass"), "{}", out.stdout);
+    assert!(out.stdout.contains("labcheck test: 0 passed, 1 failed"), "{}", out.stdout);
+    let out = run(labcheck(&["test", "src"]));
+    assert_usage_error(&out, "no *.expected.toml cases here");
+}
+
+#[test]
+fn a_lab_check_written_as_a_query_passes_and_fails_on_snapshots() {
+    let lab = broken_lab(
+        r#"
+[lab]
+id = "apigw-items"
+title = "Items lab, with checks written as queries"
+
+[[steps]]
+id = "extra"
+title = "Extra checks"
+
+[[steps.checks]]
+id = "plan-has-quota"
+title = "The plan has a monthly quota"
+validator = "facts_query"
+hint = "Enable a monthly quota on the plan."
+params = { reads = ["usage_plans"], query = "usage_plans[?name=='CloudAcademyPlan'].quota.period | [0]", expect = "MONTH", message = "the plan has no monthly quota" }
+
+[[steps.checks]]
+id = "prod-caches"
+title = "prod caches GET requests"
+validator = "facts_query"
+hint = "Enable caching on prod."
+params = { reads = ["stages:ItemsAPI"], query = "values(stages)[0][?name=='prod'].method_settings.\"*/*\".caching_enabled | [0]", expect = true }
+"#,
+    );
+    let grade = |snapshot: &str| {
+        let out = run(labcheck(&["run", lab.to_str().unwrap(), "--from", snapshot, "--format", "json"]));
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{}", out.stderr));
+        let statuses: Vec<(String, String)> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["status"].as_str().unwrap().to_owned(), c["message"].as_str().unwrap().to_owned()))
+            .collect();
+        (out.code, statuses)
+    };
+    let (code, statuses) = grade("examples/complete.json");
+    assert_eq!(code, 0, "{statuses:?}");
+    let (code, statuses) = grade("examples/cleaned-up.json");
+    assert_eq!(code, 1);
+    assert_eq!(statuses[0].0, "fail");
+    assert_eq!(
+        statuses[0].1,
+        "the plan has no monthly quota (usage_plans[?name=='CloudAcademyPlan'].quota.period | [0] gave null)"
+    );
+    assert_eq!(statuses[1].0, "fail");
+}

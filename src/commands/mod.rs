@@ -4,6 +4,7 @@ mod explain;
 mod list;
 mod run;
 mod snapshot;
+mod test;
 mod validators;
 
 use std::io::Write;
@@ -91,6 +92,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
         Command::Snapshot(args) => snapshot::snapshot(args).await?,
+        Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
         Command::List { lab } => list::list(&lab)?,
         Command::Explain { lab, check } => explain::explain(&lab, &check)?,
         Command::Validators { verbose } => validators::validators(verbose)?,

@@ -159,7 +159,23 @@ impl Validator for FactsQuery {
                 return Err(FactError::not_collected(format!("{need:?}")));
             }
         }
-        let data = unwrap_ok(serde_json::to_value(facts).expect("facts serialize"));
+        let mut data = unwrap_ok(serde_json::to_value(facts).expect("facts serialize"));
+        // A keyed collection that was read but has no entry (no API of that name) is an empty object, not absent.
+        for FactName(need) in &self.reads {
+            let key = match need {
+                Need::Resources { .. } => "resources",
+                Need::Stages { .. } => "stages",
+                Need::UsagePlanKeys { .. } => "usage_plan_keys",
+                Need::LambdaBehindApi { part: LambdaPart::Configuration, .. } => "lambda_functions",
+                Need::LambdaBehindApi { part: LambdaPart::Versions, .. } => "lambda_versions",
+                Need::LambdaBehindApi { part: LambdaPart::Aliases, .. } => "lambda_aliases",
+                Need::LambdaBehindApi { part: LambdaPart::Policy(_), .. } => "lambda_policies",
+                _ => continue,
+            };
+            if let Some(map) = data.as_object_mut() {
+                map.entry(key).or_insert_with(|| serde_json::json!({}));
+            }
+        }
         let expression = jmespath::compile(&self.query.0)
             .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
         let result = expression

@@ -1,0 +1,144 @@
+//! `labcheck test DIR`: grade each snapshot in DIR and compare with the statuses expected beside it, so a lab
+//! author keeps regression cases for a lab (in the spirit of `cfn-guard test`).
+//!
+//! A case is `NAME.expected.toml` with the snapshot `NAME.json` beside it:
+//!
+//! ```toml
+//! lab = "../checks/apigw-items.toml"   # relative to this file
+//! [expect]
+//! usage-plan-created = "pass"
+//! ```
+//! Every check the snapshot grades must be listed, and nothing else. `--bless` writes the statuses it gets.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{CliError, exit};
+use crate::engine::{self, EngineOptions};
+use crate::facts::Need;
+use crate::inventory::FactSource;
+use crate::lab::{Lab, LabError};
+use crate::model::{CheckResult, Status};
+use crate::snapshot::{Snapshot, SnapshotSource};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    /// The lab file, relative to the expected file.
+    lab: PathBuf,
+    /// The snapshot, relative to the expected file (default `NAME.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    snapshot: Option<PathBuf>,
+    /// Status per check id.
+    #[serde(default)]
+    expect: BTreeMap<String, Status>,
+}
+
+fn bad(file: &Path, message: impl Into<String>) -> CliError {
+    LabError { file: file.to_owned(), line: None, message: message.into() }.into()
+}
+
+/// The cases in `dir`, sorted by name.
+fn cases(dir: &Path, only: &[String]) -> Result<Vec<(String, PathBuf)>, CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| bad(dir, format!("cannot read the folder: {e}")))?;
+    let mut cases: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.strip_suffix(".expected.toml")?.to_owned();
+            Some((name, p))
+        })
+        .filter(|(name, _)| only.is_empty() || only.contains(name))
+        .collect();
+    for name in only {
+        if !cases.iter().any(|(n, _)| n == name) {
+            return Err(bad(dir, format!("no case `{name}` (no {name}.expected.toml)")));
+        }
+    }
+    cases.sort();
+    if cases.is_empty() {
+        return Err(bad(
+            dir,
+            "no *.expected.toml cases here (each names its lab and the statuses a snapshot must get)",
+        ));
+    }
+    Ok(cases)
+}
+
+fn read_expected(path: &Path) -> Result<Expected, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| bad(path, format!("cannot read: {e}")))?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+        let message = e.message().trim().replace('\n', " ");
+        CliError::Lab(LabError { file: path.to_owned(), line, message })
+    })
+}
+
+/// Grades one case; `Ok(problems)` (empty when it matches).
+async fn run_case(name: &str, path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>, Vec<String>), CliError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let lab = Lab::load(&dir.join(&expected.lab))?;
+    let snapshot_path = dir.join(expected.snapshot.clone().unwrap_or_else(|| PathBuf::from(format!("{name}.json"))));
+    let snapshot = Snapshot::load(&snapshot_path)?;
+    if snapshot.lab.id != lab.id {
+        return Err(bad(&snapshot_path, format!("taken for lab `{}`, not `{}`", snapshot.lab.id, lab.id)));
+    }
+    let checks = lab.select(&snapshot.steps)?;
+    let facts = snapshot.facts;
+    let source = move |_: &[Need]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
+    let graded = engine::grade(&checks, &source, &EngineOptions::default()).await;
+    let mut problems = Vec::new();
+    for result in &graded.results {
+        match expected.expect.get(&result.id) {
+            None => {
+                problems.push(format!("{}: not in the expected statuses (got {})", result.id, result.status.as_str()))
+            }
+            Some(status) if *status != result.status => problems.push(format!(
+                "{}: expected {}, got {}: {}",
+                result.id,
+                status.as_str(),
+                result.status.as_str(),
+                result.message
+            )),
+            Some(_) => {}
+        }
+    }
+    for id in expected.expect.keys() {
+        if !graded.results.iter().any(|r| &r.id == id) {
+            problems.push(format!("{id}: expected, but the snapshot does not grade it"));
+        }
+    }
+    Ok((graded.results, problems))
+}
+
+pub async fn test(dir: &Path, bless: bool, only: &[String]) -> Result<u8, CliError> {
+    let cases = cases(dir, only)?;
+    let mut out = std::io::stdout().lock();
+    let (mut passed, mut failed) = (0, 0);
+    for (name, path) in &cases {
+        let expected = read_expected(path)?;
+        let (results, problems) = run_case(name, path, &expected).await?;
+        if bless {
+            let statuses = results.iter().map(|r| (r.id.clone(), r.status)).collect();
+            let blessed = Expected { expect: statuses, ..expected };
+            let text = toml::to_string(&blessed).expect("expected statuses serialize");
+            std::fs::write(path, text).map_err(|source| CliError::Output { path: path.clone(), source })?;
+            writeln!(out, "blessed {name} ({} checks)", results.len())?;
+            passed += 1;
+        } else if problems.is_empty() {
+            writeln!(out, "ok      {name} ({} checks)", results.len())?;
+            passed += 1;
+        } else {
+            writeln!(out, "FAILED  {name}")?;
+            for problem in problems {
+                writeln!(out, "        {problem}")?;
+            }
+            failed += 1;
+        }
+    }
+    writeln!(out, "labcheck test: {passed} passed, {failed} failed")?;
+    Ok(if failed == 0 { exit::PASS } else { exit::FAIL })
+}

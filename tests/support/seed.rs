@@ -1,0 +1,61 @@
+//! Creates one state of the Items lab in a fresh account on the local emulators (API Gateway on LocalStack,
+//! Lambda on moto). Used by `scripts/demo.sh` and `scripts/make-examples.sh`.
+//!
+//!     cargo run --example seed -- SCENARIO [MOTO_REGION_SLOT]
+//!
+//! Prints `ACCOUNT_ID REGION`: use the id as AWS_ACCESS_KEY_ID against LocalStack; Lambda is on moto in REGION.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{Account, Cors, ItemsLab, KeyState, LambdaSetup};
+
+/// Each scenario is the whole lab done, with one typical mistake (or none, or nothing at all).
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("complete", "every step done (so the cleanup step fails: everything still exists)"),
+    ("not-redeployed", "API Key Required set on both GETs, but the API was not redeployed"),
+    ("no-plan", "no usage plan; the key exists outside any plan"),
+    ("dev-only", "the usage plan is bound to dev only"),
+    ("key-not-in-plan", "the key exists but is not in the plan"),
+    ("key-disabled", "the key is in the plan but disabled"),
+    ("open-method", "GET /items/{ID} does not require an API key"),
+    ("prod-on-latest", "the prod alias points at $LATEST"),
+    ("cors-not-deployed", "CORS enabled on both resources after the last deployment"),
+    ("cleaned-up", "an empty account: the lab cleaned up"),
+];
+
+fn lab(scenario: &str) -> Option<ItemsLab> {
+    let full = ItemsLab::full();
+    Some(match scenario {
+        "complete" | "full" => full,
+        "not-redeployed" => ItemsLab { not_redeployed: true, ..full },
+        "no-plan" => ItemsLab { plan_stages: None, key: Some(KeyState { enabled: true, in_plan: false }), ..full },
+        "dev-only" => ItemsLab { plan_stages: Some(vec!["dev"]), ..full },
+        "key-not-in-plan" => ItemsLab { key: Some(KeyState { enabled: true, in_plan: false }), ..full },
+        "key-disabled" => ItemsLab { key: Some(KeyState { enabled: false, in_plan: true }), ..full },
+        "open-method" => ItemsLab { open_methods: vec!["/items/{ID}"], ..full },
+        "prod-on-latest" => {
+            let lambda = LambdaSetup { aliases: vec![("dev", false), ("prod", false)], ..LambdaSetup::complete() };
+            ItemsLab { lambda: Some(lambda), ..full }
+        }
+        "cors-not-deployed" => ItemsLab { cors: Cors::NotDeployed, ..full },
+        "cleaned-up" | "empty" => ItemsLab::empty(),
+        _ => return None,
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let scenario = args.next().unwrap_or_else(|| "complete".to_owned());
+    let slot: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let Some(lab) = lab(&scenario) else {
+        let names: Vec<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
+        eprintln!("seed: unknown scenario `{scenario}` (one of: {})", names.join(", "));
+        std::process::exit(2);
+    };
+    let account = Account::with_lambda(slot);
+    account.wipe_lambda().await;
+    lab.build(&account).await;
+    println!("{} {}", account.id, account.region);
+}
