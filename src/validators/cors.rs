@@ -92,7 +92,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::facts::{Integration, Method, Resource, RestApi};
+    use crate::facts::{Integration, Resource};
 
     fn options(path: &str, kind: &str, headers: &[&str]) -> Resource {
         let params = headers.iter().map(|h| (format!("method.response.header.{h}"), "'*'".to_owned())).collect();
@@ -102,27 +102,11 @@ mod tests {
             http_method: None,
             responses: BTreeMap::from([("200".to_owned(), params)]),
         };
-        let method = Method {
-            http_method: "OPTIONS".into(),
-            authorization_type: None,
-            api_key_required: false,
-            integration: Some(integration),
-        };
-        Resource {
-            id: path.into(),
-            path: path.into(),
-            parent_id: None,
-            methods: BTreeMap::from([("OPTIONS".to_owned(), method)]),
-        }
+        crate::validators::testing::resource_with(path, "OPTIONS", false, Some(integration))
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
-        let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
-            ..Facts::default()
-        };
-        f.resources.insert("a1".into(), Ok(resources));
-        f
+        crate::validators::testing::items_api(resources)
     }
 
     #[test]

@@ -426,7 +426,7 @@ impl Validator for LambdaInvokePermission {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{Integration, LambdaAlias, LambdaFunction, LambdaVersion, Method, RestApi};
+    use crate::facts::{Integration, LambdaAlias, LambdaFunction, LambdaVersion};
 
     const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:${stageVariables.alias}/invocations";
 
@@ -437,27 +437,11 @@ mod tests {
             http_method: Some("POST".into()),
             responses: BTreeMap::new(),
         };
-        let method = Method {
-            http_method: "GET".into(),
-            authorization_type: None,
-            api_key_required: false,
-            integration: Some(integration),
-        };
-        Resource {
-            id: path.into(),
-            path: path.into(),
-            parent_id: None,
-            methods: BTreeMap::from([("GET".to_owned(), method)]),
-        }
+        crate::validators::testing::resource_with(path, "GET", false, Some(integration))
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
-        let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
-            ..Facts::default()
-        };
-        f.resources.insert("a1".into(), Ok(resources));
-        f
+        crate::validators::testing::items_api(resources)
     }
 
     fn complete() -> Facts {

@@ -119,12 +119,7 @@ mod tests {
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
-        let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
-            ..Facts::default()
-        };
-        f.resources.insert("a1".into(), Ok(resources));
-        f
+        crate::validators::testing::items_api(resources)
     }
 
     fn check() -> MethodsRequireApiKey {

@@ -19,6 +19,8 @@ pub mod probes;
 pub mod query;
 pub mod resources;
 pub mod stages;
+#[cfg(test)]
+mod testing;
 pub mod usage_plans;
 
 /// A configured check (a validator with its params).

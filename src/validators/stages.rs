@@ -21,6 +21,19 @@ fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'
     }))
 }
 
+/// Runs `judge` on the stage `name` of each API named `api` (a missing stage fails, naming the stages there are).
+fn judge_stage(
+    facts: &Facts,
+    api: &str,
+    name: &str,
+    mut judge: impl FnMut(&Stage) -> Result<Verdict, FactError>,
+) -> Result<Verdict, FactError> {
+    judge_apis_named(facts, api, |rest_api| match stage_of(facts, rest_api, name)? {
+        Ok(stage) => judge(stage),
+        Err(verdict) => Ok(verdict),
+    })
+}
+
 validator! {
     /// The REST API is deployed to every listed stage.
     ///
@@ -168,11 +181,7 @@ impl Validator for StageCacheEnabled {
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        judge_apis_named(facts, &self.api, |api| {
-            let stage = match stage_of(facts, api, &self.stage)? {
-                Ok(stage) => stage,
-                Err(verdict) => return Ok(verdict),
-            };
+        judge_stage(facts, &self.api, &self.stage, |stage| {
             let size = stage.cache_cluster_size.as_deref().unwrap_or("unknown");
             Ok(if stage.cache_cluster_enabled {
                 Verdict::pass(format!("stage {} of {} has a cache cluster ({size} GB)", self.stage, self.api))
@@ -207,11 +216,7 @@ impl Validator for StageMethodCachingEnabled {
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        judge_apis_named(facts, &self.api, |api| {
-            let stage = match stage_of(facts, api, &self.stage)? {
-                Ok(stage) => stage,
-                Err(verdict) => return Ok(verdict),
-            };
+        judge_stage(facts, &self.api, &self.stage, |stage| {
             let cached: Vec<String> = stage
                 .method_settings
                 .iter()
@@ -271,11 +276,7 @@ impl Validator for ThrottlingConfigured {
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        judge_apis_named(facts, &self.api, |api| {
-            let stage = match stage_of(facts, api, &self.stage)? {
-                Ok(stage) => stage,
-                Err(verdict) => return Ok(verdict),
-            };
+        judge_stage(facts, &self.api, &self.stage, |stage| {
             let limited: Vec<String> = stage
                 .method_settings
                 .iter()

@@ -1,0 +1,26 @@
+//! Plain-data fixtures shared by the validators' unit tests.
+
+use std::collections::BTreeMap;
+
+use crate::facts::{Facts, Integration, Method, Resource, RestApi};
+
+/// Facts with one REST API, `ItemsAPI` (id `a1`), and these resources.
+pub fn items_api(resources: Vec<Resource>) -> Facts {
+    let mut facts = Facts {
+        rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+        ..Facts::default()
+    };
+    facts.resources.insert("a1".into(), Ok(resources));
+    facts
+}
+
+/// A resource at `path` with one method.
+pub fn resource_with(path: &str, verb: &str, api_key_required: bool, integration: Option<Integration>) -> Resource {
+    let method = Method { http_method: verb.into(), authorization_type: None, api_key_required, integration };
+    Resource {
+        id: path.into(),
+        path: path.into(),
+        parent_id: None,
+        methods: BTreeMap::from([(verb.to_owned(), method)]),
+    }
+}
