@@ -80,6 +80,17 @@ pub enum SessionError {
     Http(String),
 }
 
+/// Throttling (429, `TooManyRequestsException`), 5xx and dropped connections are retried with exponential
+/// backoff and jitter, 5 attempts in all. Adaptive mode also slows the client down once AWS throttles it, which
+/// matters for API Gateway's control plane (about 10 requests/s per account). A check's deadline (`--timeout`)
+/// still bounds the whole read.
+pub fn retry_config() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::adaptive()
+        .with_max_attempts(5)
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(5))
+}
+
 /// Clients and counters shared by every round of a run.
 pub struct AwsSession {
     pub(crate) apigw: ApiGatewayClient,
@@ -101,13 +112,15 @@ impl AwsSession {
     /// Loads the standard AWS config chain (env, profiles, SSO, `credential_process`, roles, `AWS_ENDPOINT_URL*`)
     /// and checks that a region and credentials are there before anything is graded.
     pub async fn connect(options: SessionOptions) -> Result<Self, SessionError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(15))
-                .operation_timeout(Duration::from_secs(40))
-                .build(),
-        );
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(15))
+                    .operation_timeout(Duration::from_secs(40))
+                    .build(),
+            )
+            .retry_config(retry_config());
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }

@@ -2,6 +2,8 @@
 //! built through the real SDK, and running the real `labcheck` binary.
 #![allow(dead_code)]
 
+pub mod fault_proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
