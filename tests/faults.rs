@@ -148,3 +148,18 @@ async fn grading_the_whole_lab_only_reads() {
     assert!(seen.iter().any(|s| s.starts_with("GET /2015-03-31/functions/")), "Lambda reads went through: {seen:?}");
     assert!(seen.iter().any(|s| s.starts_with("OPTIONS /_aws/execute-api/")), "the CORS probe went through");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_probe_to_a_host_that_does_not_resolve_is_an_error() {
+    let account = complete_lab().await;
+    let mut cmd = account.labcheck();
+    cmd.env("LABCHECK_INVOKE_URL_TEMPLATE", "http://{api_id}.labcheck-test.invalid/{stage}");
+    cmd.arg("run").arg(common::lab_file()).args(["--step", "api-keys", "--format", "json"]);
+    let graded = tokio::task::spawn_blocking(move || Graded::from(common::run(cmd))).await.unwrap();
+    assert_eq!(graded.status("unauthenticated-get-forbidden"), "error");
+    assert!(
+        graded.message("unauthenticated-get-forbidden").starts_with("could not read probe GET (could not connect)")
+    );
+    assert_eq!(graded.status("usage-plan-created"), "pass");
+    assert_eq!(graded.code, 3);
+}

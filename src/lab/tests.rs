@@ -180,3 +180,52 @@ fn suggestion_only_for_close_names() {
     assert_eq!(suggestion("usage_plan_exist", ["usage_plan_exists", "other"]), "; did you mean `usage_plan_exists`?");
     assert_eq!(suggestion("zzz", ["usage_plan_exists"]), "");
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn shipped() -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/apigw-items.toml")).unwrap()
+    }
+
+    fn assert_clean(result: Result<Lab, LabError>) {
+        if let Err(e) = result {
+            let text = e.to_string();
+            assert!(text.starts_with("lab.toml"), "names the file: {text}");
+            assert!(!text.contains('\n'), "one line: {text}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// Any text: an error or a lab, never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            assert_clean(Lab::parse(Path::new("lab.toml"), &text));
+        }
+
+        /// The shipped lab with random edits (cut, duplicated, spliced bytes): never a panic, errors one line.
+        #[test]
+        fn mutated_lab_never_panics(edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..40, "\\PC{0,12}"), 1..6)) {
+            let mut text = shipped();
+            for (at, cut, insert) in edits {
+                let mut start = at.index(text.len().max(1));
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + cut).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                text.replace_range(start..end, &insert);
+            }
+            assert_clean(Lab::parse(Path::new("lab.toml"), &text));
+        }
+
+        /// Any value in a check's params: rejected or accepted, never a panic.
+        #[test]
+        fn arbitrary_params_never_panic(key in "[a-z_]{1,10}", value in "\\PC{0,20}", n in any::<i64>()) {
+            let text = GOOD.replace("name = \"P\", ", &format!("{key} = {value:?}, n = {n}, name = \"P\", "));
+            assert_clean(Lab::parse(Path::new("lab.toml"), &text));
+        }
+    }
+}
