@@ -17,12 +17,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{CliError, exit};
-use crate::engine::{self, EngineOptions};
-use crate::facts::Need;
-use crate::inventory::FactSource;
+use crate::engine::EngineOptions;
+use crate::grading;
 use crate::lab::{Lab, LabError};
 use crate::model::{CheckResult, Status};
-use crate::snapshot::{Snapshot, SnapshotSource};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,11 +86,9 @@ async fn run_case(name: &str, path: &Path, expected: &Expected) -> Result<(Vec<C
         return Err(bad(&snapshot_path, format!("taken for lab `{}`, not `{}`", snapshot.lab.id, lab.id)));
     }
     let checks = lab.select(&snapshot.steps)?;
-    let facts = snapshot.facts;
-    let source = move |_: &[Need]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
-    let graded = engine::grade(&checks, &source, &EngineOptions::default()).await;
+    let graded = grading::grade_facts(&lab, &checks, snapshot.facts, snapshot.target, &EngineOptions::default()).await;
     let mut problems = Vec::new();
-    for result in &graded.results {
+    for result in &graded.checks {
         match expected.expect.get(&result.id) {
             None => {
                 problems.push(format!("{}: not in the expected statuses (got {})", result.id, result.status.as_str()))
@@ -107,11 +104,11 @@ async fn run_case(name: &str, path: &Path, expected: &Expected) -> Result<(Vec<C
         }
     }
     for id in expected.expect.keys() {
-        if !graded.results.iter().any(|r| &r.id == id) {
+        if !graded.checks.iter().any(|r| &r.id == id) {
             problems.push(format!("{id}: expected, but the snapshot does not grade it"));
         }
     }
-    Ok((graded.results, problems))
+    Ok((graded.checks, problems))
 }
 
 pub async fn test(dir: &Path, bless: bool, only: &[String]) -> Result<u8, CliError> {
