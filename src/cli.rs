@@ -24,6 +24,7 @@ impl Cli {
         match &self.command {
             Command::Run(args) => args.verbose,
             Command::Snapshot(args) => args.verbose,
+            Command::Serve(args) => args.verbose.max(1),
             _ => 0,
         }
     }
@@ -51,6 +52,8 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
     },
+    /// Serve gradings over HTTP to a lab platform (POST /v1/labs/{lab}/grade).
+    Serve(ServeArgs),
     /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
     Explain {
         /// Lab file, e.g. checks/apigw-items.toml
@@ -161,6 +164,62 @@ pub struct SnapshotArgs {
     pub timeout: u64,
 
     /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Lab files or folders of lab files to serve (repeatable).
+    #[arg(long = "labs", value_name = "PATH", default_value = "checks")]
+    pub labs: Vec<PathBuf>,
+
+    /// Address to listen on (port 0: any free port, printed on start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// File of bearer tokens, one per line (also LABCHECK_SERVICE_TOKENS, comma-separated).
+    #[arg(long, value_name = "FILE")]
+    pub tokens_file: Option<PathBuf>,
+
+    /// Grade the service's own account when a request has no role_arn.
+    #[arg(long)]
+    pub allow_own_account: bool,
+
+    /// Gradings run at once.
+    #[arg(long, default_value_t = 8)]
+    pub max_in_flight: usize,
+
+    /// Gradings that may wait for a slot; more get 429.
+    #[arg(long, default_value_t = 32)]
+    pub max_queue: usize,
+
+    /// Seconds a request may take (504 after).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub deadline: u64,
+
+    /// Largest request body, in bytes (413 above).
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
+    pub body_limit: usize,
+
+    /// AWS calls per second to one graded account (API Gateway allows about 10).
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 8.0)]
+    pub account_rate: f64,
+
+    /// Seconds in-flight gradings may take to finish after SIGTERM.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub drain: u64,
+
+    /// Invoke URL of a stage for probes, with {api_id}, {stage} and optionally {region}.
+    #[arg(
+        long,
+        env = "LABCHECK_INVOKE_URL_TEMPLATE",
+        value_name = "URL",
+        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
+    )]
+    pub invoke_url_template: String,
+
+    /// More log output on stderr (-v info, the default for serve; -vv debug). Secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }

@@ -14,5 +14,6 @@ pub mod inventory;
 pub mod lab;
 pub mod model;
 pub mod report;
+pub mod service;
 pub mod snapshot;
 pub mod validators;

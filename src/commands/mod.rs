@@ -3,6 +3,7 @@
 mod explain;
 mod list;
 mod run;
+mod serve;
 mod snapshot;
 mod test;
 mod validators;
@@ -53,6 +54,8 @@ pub enum CliError {
     #[error("reading the account took longer than {0:?} (--timeout)")]
     Timeout(Duration),
     #[error("{0}")]
+    Service(#[from] crate::service::ServiceError),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
@@ -92,6 +95,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
         Command::Snapshot(args) => snapshot::snapshot(args).await?,
+        Command::Serve(args) => serve::serve(args).await?,
         Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
         Command::List { lab } => list::list(&lab)?,
         Command::Explain { lab, check } => explain::explain(&lab, &check)?,

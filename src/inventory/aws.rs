@@ -100,6 +100,42 @@ pub struct AwsSession {
     pub(crate) invoke: InvokeUrlTemplate,
     pub(crate) region: String,
     pub(crate) stats: Arc<StatsRecorder>,
+    /// Paces AWS calls to one account (the service shares one per account across gradings).
+    pacer: Option<Arc<Pacer>>,
+}
+
+/// A token bucket: at most `rate` calls per second on average, `burst` at once.
+#[derive(Debug)]
+pub struct Pacer {
+    rate: f64,
+    burst: f64,
+    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+}
+
+impl Pacer {
+    pub fn new(rate: f64, burst: f64) -> Self {
+        let burst = burst.max(1.0);
+        Self { rate: rate.max(0.1), burst, state: tokio::sync::Mutex::new((burst, tokio::time::Instant::now())) }
+    }
+
+    /// Waits until a call may be made.
+    pub async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut state = self.state.lock().await;
+                let now = tokio::time::Instant::now();
+                let (tokens, last) = *state;
+                let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+                if tokens >= 1.0 {
+                    *state = (tokens - 1.0, now);
+                    return;
+                }
+                *state = (tokens, now);
+                Duration::from_secs_f64((1.0 - tokens) / self.rate)
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
 }
 
 impl fmt::Debug for AwsSession {
@@ -160,7 +196,37 @@ impl AwsSession {
         let sts = StsClient::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(counter).build());
         let http = probe::client(options.probe_timeout.unwrap_or(probe::DEFAULT_TIMEOUT))
             .map_err(|e| SessionError::Http(e.to_string()))?;
-        Ok(Self { apigw, lambda, sts: Some(sts), http, invoke: options.invoke_url_template, region, stats })
+        Ok(Self {
+            apigw,
+            lambda,
+            sts: Some(sts),
+            http,
+            invoke: options.invoke_url_template,
+            region,
+            stats,
+            pacer: None,
+        })
+    }
+
+    /// A session over an already loaded config (the service: one per grading, sharing the config's credentials
+    /// cache and the account's pacer).
+    pub fn from_sdk_config(
+        config: &SdkConfig,
+        invoke: InvokeUrlTemplate,
+        pacer: Option<Arc<Pacer>>,
+    ) -> Result<Self, SessionError> {
+        let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
+        let options = SessionOptions { invoke_url_template: invoke, ..SessionOptions::default() };
+        let mut session = Self::from_config(config, region, options)?;
+        session.pacer = pacer;
+        Ok(session)
+    }
+
+    /// Waits for the account's pacer, if any, before an AWS call.
+    pub(crate) async fn pace(&self) {
+        if let Some(pacer) = &self.pacer {
+            pacer.acquire().await;
+        }
     }
 
     /// A session over ready-made clients (tests, e.g. with `aws-smithy-mocks`).
@@ -182,6 +248,7 @@ impl AwsSession {
             invoke,
             region: region.to_owned(),
             stats,
+            pacer: None,
         }
     }
 
@@ -291,6 +358,7 @@ impl AwsInventory {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
+                self.session.pace().await;
                 let pages = self.session.apigw.get_rest_apis().limit(500).into_paginator().items().send();
                 let items = pages.try_collect().await.map_err(|e| errors::GET_REST_APIS.error(e))?;
                 Ok(items
@@ -309,6 +377,7 @@ impl AwsInventory {
     async fn resources(&self, api_id: &str) -> Fact<Vec<Resource>> {
         self.resources
             .get_or_fetch(api_id, || async {
+                self.session.pace().await;
                 let pages = self
                     .session
                     .apigw
@@ -328,6 +397,7 @@ impl AwsInventory {
     async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
         self.stages
             .get_or_fetch(api_id, || async {
+                self.session.pace().await;
                 let out = self
                     .session
                     .apigw
@@ -344,6 +414,7 @@ impl AwsInventory {
     async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
         self.usage_plans
             .get_or_init(|| async {
+                self.session.pace().await;
                 let pages = self.session.apigw.get_usage_plans().limit(500).into_paginator().items().send();
                 let items = pages.try_collect().await.map_err(|e| errors::GET_USAGE_PLANS.error(e))?;
                 Ok(items.iter().map(convert_usage_plan).collect())
@@ -355,6 +426,7 @@ impl AwsInventory {
     async fn usage_plan_keys(&self, plan_id: &str) -> Fact<Vec<UsagePlanKey>> {
         self.usage_plan_keys
             .get_or_fetch(plan_id, || async {
+                self.session.pace().await;
                 let pages = self
                     .session
                     .apigw
@@ -377,6 +449,7 @@ impl AwsInventory {
     async fn api_keys_with_values(&self) -> (Fact<Vec<ApiKey>>, Arc<KeyValues>) {
         self.api_keys
             .get_or_init(|| async {
+                self.session.pace().await;
                 let pages = self
                     .session
                     .apigw
@@ -448,6 +521,7 @@ impl AwsInventory {
     async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
         self.lambda_functions
             .get_or_fetch(name, || async {
+                self.session.pace().await;
                 match self.session.lambda.get_function_configuration().function_name(name).send().await {
                     Ok(f) => Ok(Some(LambdaFunction {
                         name: s(f.function_name()),
@@ -466,6 +540,7 @@ impl AwsInventory {
     async fn lambda_versions(&self, name: &str) -> Fact<Vec<LambdaVersion>> {
         self.lambda_versions
             .get_or_fetch(name, || async {
+                self.session.pace().await;
                 let pages = self.session.lambda.list_versions_by_function().function_name(name).max_items(50);
                 match pages.into_paginator().items().send().try_collect().await {
                     Ok(items) => Ok(items.iter().map(|v| LambdaVersion { version: s(v.version()) }).collect()),
@@ -479,6 +554,7 @@ impl AwsInventory {
     async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
         self.lambda_aliases
             .get_or_fetch(name, || async {
+                self.session.pace().await;
                 let pages = self.session.lambda.list_aliases().function_name(name).max_items(50);
                 match pages.into_paginator().items().send().try_collect().await {
                     Ok(items) => Ok(items
@@ -495,6 +571,7 @@ impl AwsInventory {
     async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
         self.lambda_policies
             .get_or_fetch(&format!("{name}:{qualifier}"), || async {
+                self.session.pace().await;
                 match self.session.lambda.get_policy().function_name(name).qualifier(qualifier).send().await {
                     Ok(out) => {
                         let text = out.policy().unwrap_or("{}");
@@ -516,6 +593,7 @@ impl AwsInventory {
     async fn lambda_function_names(&self) -> Fact<Vec<String>> {
         self.lambda_function_names
             .get_or_init(|| async {
+                self.session.pace().await;
                 let pages = self.session.lambda.list_functions().max_items(50).into_paginator().items().send();
                 let items = pages.try_collect().await.map_err(|e| errors::LIST_FUNCTIONS.error(e))?;
                 Ok(items.iter().map(|f| s(f.function_name())).collect())

@@ -10,7 +10,10 @@ mod stats;
 
 use futures::future::BoxFuture;
 
-pub use aws::{AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, SessionError, SessionOptions};
+pub use aws::{
+    AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, Pacer, SessionError, SessionOptions,
+    retry_config,
+};
 pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};
 

@@ -32,7 +32,7 @@ impl fmt::Display for LabError {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Lab {
     pub id: String,
     pub title: String,
@@ -41,7 +41,7 @@ pub struct Lab {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Step {
     pub id: String,
     pub title: String,

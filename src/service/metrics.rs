@@ -1,0 +1,87 @@
+//! Prometheus text metrics of the service.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::model::Report;
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// (lab, outcome) -> gradings run.
+    gradings: Mutex<BTreeMap<(String, String), u64>>,
+    /// Requests that joined a grading of the same account already in flight.
+    shared: AtomicU64,
+    /// Requests refused: (reason) -> count.
+    refused: Mutex<BTreeMap<&'static str, u64>>,
+    pub in_flight: AtomicU64,
+    pub queued: AtomicU64,
+    aws_calls: AtomicU64,
+    aws_retries: AtomicU64,
+    probes: AtomicU64,
+    check_seconds_sum: Mutex<f64>,
+    checks: AtomicU64,
+}
+
+impl Metrics {
+    pub fn graded(&self, report: &Report) {
+        let outcome = format!("{:?}", report.outcome).to_ascii_lowercase();
+        *self.gradings.lock().unwrap().entry((report.lab.id.clone(), outcome)).or_default() += 1;
+        self.aws_calls.fetch_add(report.stats.api_calls_total, Ordering::Relaxed);
+        let retries = report.stats.api_requests.saturating_sub(report.stats.api_calls_total);
+        self.aws_retries.fetch_add(retries, Ordering::Relaxed);
+        self.probes.fetch_add(report.stats.probes, Ordering::Relaxed);
+        let seconds: f64 = report.checks.iter().map(|c| c.duration.as_secs_f64()).sum();
+        *self.check_seconds_sum.lock().unwrap() += seconds;
+        self.checks.fetch_add(report.checks.len() as u64, Ordering::Relaxed);
+    }
+
+    pub fn shared(&self) {
+        self.shared.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn refused(&self, reason: &'static str) {
+        *self.refused.lock().unwrap().entry(reason).or_default() += 1;
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# HELP labcheck_gradings_total Gradings run, by lab and outcome.");
+        let _ = writeln!(out, "# TYPE labcheck_gradings_total counter");
+        for ((lab, outcome), n) in self.gradings.lock().unwrap().iter() {
+            let _ = writeln!(out, "labcheck_gradings_total{{lab=\"{lab}\",outcome=\"{outcome}\"}} {n}");
+        }
+        let counters = [
+            (
+                "labcheck_shared_gradings_total",
+                "Requests answered by a grading of the same account already in flight.",
+                &self.shared,
+            ),
+            ("labcheck_aws_calls_total", "AWS API operations called.", &self.aws_calls),
+            ("labcheck_aws_retries_total", "AWS requests retried (throttling, 5xx, network).", &self.aws_retries),
+            ("labcheck_probes_total", "HTTP probes sent to deployed stages.", &self.probes),
+        ];
+        for (name, help, value) in counters {
+            let _ =
+                writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", value.load(Ordering::Relaxed));
+        }
+        let _ = writeln!(out, "# HELP labcheck_refused_total Requests refused before grading, by reason.");
+        let _ = writeln!(out, "# TYPE labcheck_refused_total counter");
+        for (reason, n) in self.refused.lock().unwrap().iter() {
+            let _ = writeln!(out, "labcheck_refused_total{{reason=\"{reason}\"}} {n}");
+        }
+        for (name, help, value) in [
+            ("labcheck_gradings_in_flight", "Gradings running now.", &self.in_flight),
+            ("labcheck_gradings_queued", "Gradings waiting for a slot.", &self.queued),
+        ] {
+            let _ =
+                writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {}", value.load(Ordering::Relaxed));
+        }
+        let _ = writeln!(out, "# HELP labcheck_check_duration_seconds Time checks took, summed.");
+        let _ = writeln!(out, "# TYPE labcheck_check_duration_seconds summary");
+        let _ = writeln!(out, "labcheck_check_duration_seconds_sum {}", self.check_seconds_sum.lock().unwrap());
+        let _ = writeln!(out, "labcheck_check_duration_seconds_count {}", self.checks.load(Ordering::Relaxed));
+        out
+    }
+}

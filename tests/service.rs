@@ -1,0 +1,232 @@
+//! `labcheck serve` over HTTP: the real server on a free port, graded against the emulators.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use common::fault_proxy::FaultProxy;
+use common::{Account, ItemsLab};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "test-token-0123456789";
+
+struct Server {
+    child: Child,
+    url: String,
+    http: reqwest::Client,
+}
+
+impl Server {
+    /// Starts `labcheck serve` with `account`'s credentials and endpoints.
+    fn start(account: &Account, extra: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut cmd = account.labcheck();
+        cmd.args(["serve", "--labs"]).arg(common::repo_path("checks")).args(["--listen", "127.0.0.1:0"]).args(extra);
+        cmd.env("LABCHECK_SERVICE_TOKENS", TOKEN).stderr(Stdio::piped()).stdout(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("labcheck serve starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("the server says where it listens").unwrap();
+            if let Some(at) = line.find("on http://") {
+                break line[at + 3..].trim().to_owned();
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self { child, url, http: reqwest::Client::new() }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, String) {
+        self.post_raw(path, body.to_string(), Some(TOKEN)).await
+    }
+
+    async fn post_raw(&self, path: &str, body: String, token: Option<&str>) -> (u16, String) {
+        let mut request =
+            self.http.post(format!("{}{path}", self.url)).header("content-type", "application/json").body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.http.get(format!("{}{path}", self.url)).bearer_auth(TOKEN).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    fn metric(text: &str, name: &str) -> f64 {
+        text.lines().filter(|l| l.starts_with(name)).filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok()).sum()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn error_code(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body}"));
+    v["error"]["code"].as_str().unwrap_or_else(|| panic!("no error code: {body}")).to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grades_over_http_with_the_cli_report() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let server = Server::start(&account, &["--allow-own-account"], &[]);
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["api-keys"] })).await;
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["outcome"], "pass", "{body}");
+    assert_eq!((report["score"].as_u64(), report["max_score"].as_u64()), (Some(5), Some(5)));
+    assert_eq!(report["target"]["account_id"], account.id.as_str());
+    // The same document the CLI writes.
+    let cli = account.grade_live(&common::lab_file(), &["--step", "api-keys"]);
+    let statuses = |r: &Value| -> Vec<(String, String)> {
+        r["checks"].as_array().unwrap().iter().map(|c| (c["id"].to_string(), c["message"].to_string())).collect()
+    };
+    assert_eq!(statuses(&report), statuses(&cli.report));
+
+    let (status, xml) = server.post("/v1/labs/apigw-items/grade?format=junit", json!({ "steps": ["api-keys"] })).await;
+    assert_eq!(status, 200);
+    assert!(xml.starts_with("<?xml") && xml.contains("tests=\"5\" errors=\"0\" failures=\"0\""), "{xml}");
+
+    let (status, labs) = server.get("/v1/labs").await;
+    assert_eq!(status, 200);
+    let labs: Value = serde_json::from_str(&labs).unwrap();
+    let ids: Vec<&str> = labs["labs"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["apigw-items", "apigw-pets"]);
+    let (status, lab) = server.get("/v1/labs/apigw-items").await;
+    assert_eq!(status, 200);
+    let lab: Value = serde_json::from_str(&lab).unwrap();
+    assert_eq!(lab["max_score"], 26);
+    assert_eq!(lab["steps"][7]["checks"][0]["id"], "usage-plan-created");
+    assert_eq!(lab["steps"][7]["checks"][0]["points"], 1);
+
+    let health = reqwest::get(format!("{}/healthz", server.url)).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let (_, metrics) = server.get("/metrics").await;
+    assert_eq!(
+        Server::metric(&metrics, "labcheck_gradings_total{lab=\"apigw-items\",outcome=\"pass\"}"),
+        2.0,
+        "{metrics}"
+    );
+    assert!(Server::metric(&metrics, "labcheck_aws_calls_total") >= 14.0, "{metrics}");
+    assert!(!metrics.contains(TOKEN));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_json_errors_with_the_right_status() {
+    let account = Account::localstack();
+    let server = Server::start(&account, &["--allow-own-account", "--body-limit", "1024"], &[]);
+    let grade = "/v1/labs/apigw-items/grade";
+    let (status, body) = server.post("/v1/labs/nope/grade", json!({})).await;
+    assert_eq!((status, error_code(&body).as_str()), (404, "unknown_lab"));
+    assert!(body.contains("apigw-items"), "names the labs there are: {body}");
+    let (status, body) = server.post(grade, json!({ "steps": ["api-key"] })).await;
+    assert_eq!((status, error_code(&body).as_str()), (404, "unknown_step"));
+    assert!(body.contains("did you mean `api-keys`"), "{body}");
+    let (status, body) = server.post(grade, json!({ "steps": 5 })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"));
+    assert!(body.contains("steps"), "names the field: {body}");
+    let (status, body) = server.post(grade, json!({ "stepz": [] })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"));
+    assert!(body.contains("stepz"), "names the field: {body}");
+    let (status, body) = server.post_raw(grade, "{not json".into(), Some(TOKEN)).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"));
+    let (status, body) = server.post_raw(grade, "{}".into(), Some("wrong-token")).await;
+    assert_eq!((status, error_code(&body).as_str()), (401, "unauthorized"));
+    let (status, body) = server.post_raw(grade, "{}".into(), None).await;
+    assert_eq!((status, error_code(&body).as_str()), (401, "unauthorized"));
+    let big = json!({ "steps": ["x".repeat(4096)] }).to_string();
+    let (status, body) = server.post_raw(grade, big, Some(TOKEN)).await;
+    assert_eq!((status, error_code(&body).as_str()), (413, "too_large"));
+    let (status, body) = server.post(&format!("{grade}?format=xml"), json!({})).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_format"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_click_shares_one_grading() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let server = Server::start(&account, &["--allow-own-account"], &[]);
+    let body = json!({ "steps": ["api-keys"] });
+    let (a, b) = tokio::join!(
+        server.post("/v1/labs/apigw-items/grade", body.clone()),
+        server.post("/v1/labs/apigw-items/grade", body.clone())
+    );
+    assert_eq!((a.0, b.0), (200, 200));
+    let (a, b): (Value, Value) = (serde_json::from_str(&a.1).unwrap(), serde_json::from_str(&b.1).unwrap());
+    assert_eq!(a["started_at"], b["started_at"], "one run answered both");
+    let (_, metrics) = server.get("/metrics").await;
+    assert_eq!(Server::metric(&metrics, "labcheck_gradings_total"), 1.0, "{metrics}");
+    assert_eq!(Server::metric(&metrics, "labcheck_shared_gradings_total"), 1.0, "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assumed_role_credentials_are_fetched_once_per_role() {
+    let account = Account::localstack();
+    // STS AssumeRole is served by moto, through a proxy that counts the calls.
+    let sts = FaultProxy::start(&common::moto_url(), vec![]).await;
+    let server = Server::start(&account, &[], &[("AWS_ENDPOINT_URL_STS", sts.url.as_str())]);
+    let request = json!({
+        "steps": ["resources"],
+        "role_arn": "arn:aws:iam::123456789012:role/labcheck-grader",
+        "external_id": "platform-42",
+        "region": "us-east-1"
+    });
+    for _ in 0..3 {
+        let (status, body) = server.post("/v1/labs/apigw-items/grade", request.clone()).await;
+        assert_eq!(status, 200, "{body}");
+        let report: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(report["summary"]["errors"], 0, "{body}");
+    }
+    let assumed = sts.recorded().iter().filter(|r| r.body.contains("Action=AssumeRole")).count();
+    assert_eq!(assumed, 1, "credentials cached per role");
+    let with_external_id = sts.recorded().iter().any(|r| r.body.contains("ExternalId=platform-42"));
+    assert!(with_external_id, "the external id is sent");
+    // Without a role, a service not started with --allow-own-account refuses.
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["resources"] })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "missing_role_arn"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_the_grading_in_flight_then_exits_zero() {
+    let account = Account::localstack();
+    // The plan is missing, so with wait_seconds the grading keeps re-reading for a while.
+    ItemsLab { plan_stages: None, key: None, ..ItemsLab::complete() }.build(&account).await;
+    let mut server = Server::start(&account, &["--allow-own-account"], &[]);
+    let request_body = json!({ "steps": ["api-keys"], "wait_seconds": 4 }).to_string();
+    let in_flight = {
+        let url = format!("{}/v1/labs/apigw-items/grade", server.url);
+        let http = server.http.clone();
+        tokio::spawn(async move {
+            let request = http.post(url).bearer_auth(TOKEN).header("content-type", "application/json");
+            let response = request.body(request_body).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let (status, body) = in_flight.await.unwrap();
+    assert_eq!(status, 200, "the grading in flight completes: {body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert!(report["stats"]["rounds"].as_u64().unwrap() >= 2);
+    let code = tokio::task::spawn_blocking(move || {
+        let code = server.child.wait().unwrap().code();
+        (code, server)
+    })
+    .await
+    .unwrap()
+    .0;
+    assert_eq!(code, Some(0));
+}
