@@ -121,12 +121,15 @@ struct RunKey {
     wait_seconds: Option<u64>,
 }
 
+/// Role ARN, external id, region.
+type RoleKey = (Option<String>, Option<String>, Option<String>);
+
 struct AppState {
     config: ServiceConfig,
     labs: BTreeMap<String, Arc<Lab>>,
     base: SdkConfig,
     /// Per role (and external id, region): a config whose credentials are cached until shortly before expiry.
-    role_configs: Mutex<HashMap<(Option<String>, Option<String>, Option<String>), SdkConfig>>,
+    role_configs: Mutex<HashMap<RoleKey, SdkConfig>>,
     pacers: Mutex<HashMap<String, Arc<Pacer>>>,
     runs: Mutex<HashMap<RunKey, Run>>,
     slots: Semaphore,
