@@ -230,3 +230,35 @@ async fn sigterm_finishes_the_grading_in_flight_then_exits_zero() {
     .0;
     assert_eq!(code, Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn over_the_limits_answers_429_and_past_the_deadline_504() {
+    let account = Account::localstack();
+    // Nothing to find: with wait_seconds each grading keeps re-reading for a while.
+    let server = Server::start(
+        &account,
+        &["--allow-own-account", "--max-in-flight", "1", "--max-queue", "0", "--deadline", "2"],
+        &[],
+    );
+    let slow = json!({ "steps": ["api-keys"], "wait_seconds": 6 });
+    let other = json!({ "steps": ["resources"], "wait_seconds": 6 });
+    let first = server.post("/v1/labs/apigw-items/grade", slow);
+    let second = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let response = server
+            .http
+            .post(format!("{}/v1/labs/apigw-items/grade", server.url))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
+            .body(other.to_string())
+            .send()
+            .await
+            .unwrap();
+        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        (response.status().as_u16(), retry_after, response.text().await.unwrap())
+    };
+    let ((status, body), (busy_status, retry_after, busy_body)) = tokio::join!(first, second);
+    assert_eq!((status, error_code(&body).as_str()), (504, "deadline"), "{body}");
+    assert_eq!((busy_status, error_code(&busy_body).as_str()), (429, "busy"), "{busy_body}");
+    assert_eq!(retry_after.as_deref(), Some("5"));
+}

@@ -1,7 +1,7 @@
 //! Creates one state of the Items lab in a fresh account on the local emulators (API Gateway on LocalStack,
 //! Lambda on moto). Used by `scripts/demo.sh` and `scripts/make-examples.sh`.
 //!
-//!     cargo run --example seed -- SCENARIO [MOTO_REGION_SLOT]
+//!     cargo run --example seed -- SCENARIO [MOTO_REGION_SLOT [LOCALSTACK_ACCOUNT_ID]]
 //!
 //! Prints `ACCOUNT_ID REGION`: use the id as AWS_ACCESS_KEY_ID against LocalStack; Lambda is on moto in REGION.
 
@@ -54,7 +54,10 @@ async fn main() {
         eprintln!("seed: unknown scenario `{scenario}` (one of: {})", names.join(", "));
         std::process::exit(2);
     };
-    let account = Account::with_lambda(slot);
+    let mut account = Account::with_lambda(slot);
+    if let Some(id) = args.next() {
+        account.id = id;
+    }
     account.wipe_lambda().await;
     lab.build(&account).await;
     println!("{} {}", account.id, account.region);
