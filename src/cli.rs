@@ -210,14 +210,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub drain: u64,
 
-    /// Invoke URL of a stage for probes, with {api_id}, {stage} and optionally {region}.
-    #[arg(
-        long,
-        env = "LABCHECK_INVOKE_URL_TEMPLATE",
-        value_name = "URL",
-        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
-    )]
-    pub invoke_url_template: String,
+    /// The service's own AWS identity and region (default for requests without one), and where probes go.
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// More log output on stderr (-v info, the default for serve; -vv debug). Secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count)]

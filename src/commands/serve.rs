@@ -37,7 +37,7 @@ fn load_labs(paths: &[std::path::PathBuf]) -> Result<Vec<Lab>, CliError> {
 
 pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
     let labs = load_labs(&args.labs)?;
-    let invoke = InvokeUrlTemplate::parse(&args.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
+    let invoke = InvokeUrlTemplate::parse(&args.aws.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
     let tokens = service::read_tokens(args.tokens_file.as_ref(), std::env::var("LABCHECK_SERVICE_TOKENS").ok())
         .map_err(|e| LabError {
             file: args.tokens_file.clone().unwrap_or_default(),
@@ -56,6 +56,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         account_rate: args.account_rate,
         invoke,
         drain: Duration::from_secs(args.drain),
+        profile: args.aws.profile.clone(),
+        region: args.aws.region.clone(),
     };
     service::serve(config).await?;
     Ok(exit::PASS)

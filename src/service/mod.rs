@@ -52,6 +52,9 @@ pub struct ServiceConfig {
     pub invoke: InvokeUrlTemplate,
     /// How long in-flight gradings may finish after SIGTERM.
     pub drain: Duration,
+    /// The service's own AWS profile and default region (else the standard chain's).
+    pub profile: Option<String>,
+    pub region: Option<String>,
 }
 
 /// A grading request.
