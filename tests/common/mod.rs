@@ -527,8 +527,8 @@ async fn create_resource(c: &Client, api_id: &str, parent: &str, part: &str) -> 
     out.expect("create resource").id.unwrap()
 }
 
-/// GET with a MOCK integration answering 200 `{"items": []}`.
-async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool) {
+/// A GET method without authorization, requiring an API key or not.
+async fn put_get_method(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool) {
     c.put_method()
         .rest_api_id(api_id)
         .resource_id(resource_id)
@@ -538,6 +538,11 @@ async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_requi
         .send()
         .await
         .expect("put method");
+}
+
+/// GET with a MOCK integration answering 200 `{"items": []}`.
+async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool) {
+    put_get_method(c, api_id, resource_id, api_key_required).await;
     c.put_integration()
         .rest_api_id(api_id)
         .resource_id(resource_id)
@@ -603,15 +608,7 @@ impl Account {
 
 /// GET with a Lambda proxy integration.
 async fn put_lambda_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool, uri: &str) {
-    c.put_method()
-        .rest_api_id(api_id)
-        .resource_id(resource_id)
-        .http_method("GET")
-        .authorization_type("NONE")
-        .api_key_required(api_key_required)
-        .send()
-        .await
-        .expect("put method");
+    put_get_method(c, api_id, resource_id, api_key_required).await;
     c.put_integration()
         .rest_api_id(api_id)
         .resource_id(resource_id)
