@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::facts::{FactError, FactErrorKind, Facts, UsagePlan};
+use crate::facts::{FactError, FactErrorKind, Facts};
 use crate::model::Verdict;
 use crate::validators::Validator;
 
@@ -38,18 +38,7 @@ fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check
 }
 
 fn plans(names: &[&str]) -> Facts {
-    let plans = names
-        .iter()
-        .map(|n| UsagePlan {
-            id: format!("id-{n}"),
-            name: (*n).into(),
-            description: None,
-            api_stages: vec![],
-            throttle: None,
-            quota: None,
-        })
-        .collect();
-    Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
+    crate::validators::testing::usage_plans(names)
 }
 
 /// Serves fixed facts, optionally slowly, and counts collects.

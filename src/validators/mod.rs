@@ -20,7 +20,7 @@ pub mod query;
 pub mod resources;
 pub mod stages;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod usage_plans;
 
 /// A configured check (a validator with its params).

@@ -211,7 +211,7 @@ fn numbers_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{FactErrorKind, UsagePlan};
+    use crate::facts::FactErrorKind;
 
     fn check(query: &str, expect: Option<toml::Value>) -> FactsQuery {
         let mut table = toml::Table::new();
@@ -224,18 +224,7 @@ mod tests {
     }
 
     fn facts(names: &[&str]) -> Facts {
-        let plans = names
-            .iter()
-            .map(|n| UsagePlan {
-                id: format!("id-{n}"),
-                name: (*n).into(),
-                description: None,
-                api_stages: vec![],
-                throttle: None,
-                quota: None,
-            })
-            .collect();
-        Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
+        crate::validators::testing::usage_plans(names)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::facts::{Facts, Integration, Method, Resource, RestApi};
+use crate::facts::{Facts, Integration, Method, Resource, RestApi, UsagePlan};
 
 /// Facts with one REST API, `ItemsAPI` (id `a1`), and these resources.
 pub fn items_api(resources: Vec<Resource>) -> Facts {
@@ -23,4 +23,20 @@ pub fn resource_with(path: &str, verb: &str, api_key_required: bool, integration
         parent_id: None,
         methods: BTreeMap::from([(verb.to_owned(), method)]),
     }
+}
+
+/// Facts with one bare usage plan per name (id `id-NAME`).
+pub fn usage_plans(names: &[&str]) -> Facts {
+    let plans = names
+        .iter()
+        .map(|n| UsagePlan {
+            id: format!("id-{n}"),
+            name: (*n).into(),
+            description: None,
+            api_stages: vec![],
+            throttle: None,
+            quota: None,
+        })
+        .collect();
+    Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
 }
