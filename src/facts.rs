@@ -134,6 +134,9 @@ impl Integration {
 pub struct LambdaTarget {
     pub function_name: String,
     pub qualifier: Option<String>,
+    /// Region and account of the function's ARN.
+    pub region: String,
+    pub account: String,
 }
 
 impl LambdaTarget {
@@ -146,7 +149,12 @@ impl LambdaTarget {
         if parts.len() < 7 || parts[2] != "lambda" || parts[5] != "function" || parts[6].is_empty() {
             return None;
         }
-        Some(Self { function_name: parts[6].to_owned(), qualifier: parts.get(7).map(|q| (*q).to_owned()) })
+        Some(Self {
+            function_name: parts[6].to_owned(),
+            qualifier: parts.get(7).map(|q| (*q).to_owned()),
+            region: parts[3].to_owned(),
+            account: parts[4].to_owned(),
+        })
     }
 
     /// The stage variable the qualifier selects, for `${stageVariables.NAME}`.
@@ -505,6 +513,7 @@ mod tests {
         let plain = uri.replace(":${stageVariables.alias}", "");
         let t = LambdaTarget::from_integration_uri(&plain).unwrap();
         assert_eq!((t.function_name.as_str(), t.qualifier), ("ItemsFunction", None));
+        assert_eq!((t.region.as_str(), t.account.as_str()), ("us-east-1", "123456789012"));
         let prod = uri.replace("${stageVariables.alias}", "prod");
         assert_eq!(LambdaTarget::from_integration_uri(&prod).unwrap().stage_variable(), None);
         assert_eq!(LambdaTarget::from_integration_uri("https://example.com/items"), None);

@@ -21,7 +21,8 @@ pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession
     let round_session = session.clone();
     let new_source =
         move |plan: &[Need]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
-    let (graded, account_id) = tokio::join!(engine::grade(checks, &new_source, options), session.account_id());
+    let (graded, account_id) =
+        tokio::join!(engine::grade(checks, &new_source, options), session.account_id(options.check_timeout));
     let target = Target { account_id, region: session.region().to_owned() };
     let stats = session.stats().snapshot(graded.rounds);
     report(lab, graded, target, stats, started_at, clock)

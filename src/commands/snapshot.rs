@@ -29,7 +29,7 @@ pub async fn snapshot(args: SnapshotArgs) -> Result<u8, CliError> {
     let inventory = AwsInventory::new(session.clone(), &needs);
     let timeout = Duration::from_secs(args.timeout.max(1));
     let (facts, account_id) =
-        tokio::join!(tokio::time::timeout(timeout, inventory.collect(&needs)), session.account_id());
+        tokio::join!(tokio::time::timeout(timeout, inventory.collect(&needs)), session.account_id(timeout));
     let facts = facts.map_err(|_| CliError::Timeout(timeout))?;
 
     let snapshot = Snapshot::new(

@@ -17,8 +17,10 @@ use tokio::sync::OnceCell;
 
 use super::FactSource;
 use super::errors;
+use super::pages;
 use super::probe;
 use super::stats::{CallCounter, StatsRecorder};
+use super::tolerant::TolerantJson;
 use crate::facts::{
     ApiKey, ApiStage, Fact, FactError, Facts, Integration, LambdaAlias, LambdaFunction, LambdaPart, LambdaVersion,
     Method, MethodSetting, Need, ProbeRecord, ProbeSpec, Quota, Resource, RestApi, Stage, Throttle, UsagePlan,
@@ -80,15 +82,16 @@ pub enum SessionError {
     Http(String),
 }
 
-/// Throttling (429, `TooManyRequestsException`), 5xx and dropped connections are retried with exponential
-/// backoff and jitter, 5 attempts in all. Adaptive mode also slows the client down once AWS throttles it, which
-/// matters for API Gateway's control plane (about 10 requests/s per account). A check's deadline (`--timeout`)
-/// still bounds the whole read.
+/// Throttling (429, `TooManyRequestsException`), 5xx and dropped connections are retried, 5 attempts in all, with
+/// exponential backoff and full jitter: the waits before the retries are drawn from up to 0.2, 0.4, 0.8 and 1.6 s
+/// (3 s at most in all). Standard mode, not adaptive: adaptive mode makes each throttled request wait for its rate
+/// limiter, up to the maximum backoff every time. A check's deadline (`--timeout`) still bounds the whole read; the
+/// service also paces calls per account.
 pub fn retry_config() -> aws_config::retry::RetryConfig {
-    aws_config::retry::RetryConfig::adaptive()
+    aws_config::retry::RetryConfig::standard()
         .with_max_attempts(5)
         .with_initial_backoff(Duration::from_millis(200))
-        .with_max_backoff(Duration::from_secs(5))
+        .with_max_backoff(Duration::from_millis(1600))
 }
 
 /// Clients and counters shared by every round of a run.
@@ -189,10 +192,17 @@ impl AwsSession {
         let stats = Arc::new(StatsRecorder::default());
         let counter = CallCounter(stats.clone());
         let apigw = ApiGatewayClient::from_conf(
-            aws_sdk_apigateway::config::Builder::from(config).interceptor(counter.clone()).build(),
+            aws_sdk_apigateway::config::Builder::from(config)
+                .interceptor(counter.clone())
+                .interceptor(TolerantJson)
+                .build(),
         );
-        let lambda =
-            LambdaClient::from_conf(aws_sdk_lambda::config::Builder::from(config).interceptor(counter.clone()).build());
+        let lambda = LambdaClient::from_conf(
+            aws_sdk_lambda::config::Builder::from(config)
+                .interceptor(counter.clone())
+                .interceptor(TolerantJson)
+                .build(),
+        );
         let sts = StsClient::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(counter).build());
         let http = probe::client(options.probe_timeout.unwrap_or(probe::DEFAULT_TIMEOUT))
             .map_err(|e| SessionError::Http(e.to_string()))?;
@@ -238,8 +248,8 @@ impl AwsSession {
     ) -> Self {
         let stats = Arc::new(StatsRecorder::default());
         let counter = CallCounter(stats.clone());
-        let apigw_conf = apigw.config().to_builder().interceptor(counter.clone()).build();
-        let lambda_conf = lambda.config().to_builder().interceptor(counter).build();
+        let apigw_conf = apigw.config().to_builder().interceptor(counter.clone()).interceptor(TolerantJson).build();
+        let lambda_conf = lambda.config().to_builder().interceptor(counter).interceptor(TolerantJson).build();
         Self {
             apigw: ApiGatewayClient::from_conf(apigw_conf),
             lambda: LambdaClient::from_conf(lambda_conf),
@@ -260,14 +270,19 @@ impl AwsSession {
         &self.stats
     }
 
-    /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read).
-    pub async fn account_id(&self) -> Option<String> {
+    /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read within `deadline`, the same
+    /// bound as every other read).
+    pub async fn account_id(&self, deadline: Duration) -> Option<String> {
         let sts = self.sts.as_ref()?;
-        match sts.get_caller_identity().send().await {
-            Ok(out) => out.account().map(str::to_owned),
-            Err(err) => {
+        match tokio::time::timeout(deadline, sts.get_caller_identity().send()).await {
+            Ok(Ok(out)) => out.account().map(str::to_owned),
+            Ok(Err(err)) => {
                 let err = errors::GET_CALLER_IDENTITY.error(err);
                 tracing::warn!("could not read the account id: {err}");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("could not read the account id: no answer from STS within {deadline:?}");
                 None
             }
         }
@@ -276,7 +291,7 @@ impl AwsSession {
 
 /// A secret string: never printed, never serialized.
 #[derive(Clone)]
-pub(crate) struct Secret(String);
+pub(crate) struct Secret(pub(crate) String);
 
 impl Secret {
     pub(crate) fn expose(&self) -> &str {
@@ -359,10 +374,12 @@ impl AwsInventory {
         self.rest_apis
             .get_or_init(|| async {
                 self.session.pace().await;
-                let pages = self.session.apigw.get_rest_apis().limit(500).into_paginator().items().send();
-                let items = pages.try_collect().await.map_err(|e| errors::GET_REST_APIS.error(e))?;
-                Ok(items
-                    .into_iter()
+                let request = self.session.apigw.get_rest_apis().limit(500);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &errors::GET_REST_APIS, |p| p.position()).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.items())
                     .map(|a| RestApi {
                         id: s(a.id()),
                         name: s(a.name()),
@@ -386,10 +403,10 @@ impl AwsInventory {
                     .embed("methods")
                     .limit(500)
                     .into_paginator()
-                    .items()
+                    .stop_on_duplicate_token(false)
                     .send();
-                let items = pages.try_collect().await.map_err(|e| errors::GET_RESOURCES.error(e))?;
-                Ok(items.into_iter().map(convert_resource).collect())
+                let pages = pages::read_all(pages, &errors::GET_RESOURCES, |p| p.position()).await?;
+                Ok(pages.into_iter().flat_map(|p| p.items.unwrap_or_default()).map(convert_resource).collect())
             })
             .await
     }
@@ -415,9 +432,10 @@ impl AwsInventory {
         self.usage_plans
             .get_or_init(|| async {
                 self.session.pace().await;
-                let pages = self.session.apigw.get_usage_plans().limit(500).into_paginator().items().send();
-                let items = pages.try_collect().await.map_err(|e| errors::GET_USAGE_PLANS.error(e))?;
-                Ok(items.iter().map(convert_usage_plan).collect())
+                let request = self.session.apigw.get_usage_plans().limit(500);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &errors::GET_USAGE_PLANS, |p| p.position()).await?;
+                Ok(pages.iter().flat_map(|p| p.items()).map(convert_usage_plan).collect())
             })
             .await
             .clone()
@@ -434,12 +452,13 @@ impl AwsInventory {
                     .usage_plan_id(plan_id)
                     .limit(500)
                     .into_paginator()
-                    .items()
+                    .stop_on_duplicate_token(false)
                     .send();
-                let items = pages.try_collect().await.map_err(|e| errors::GET_USAGE_PLAN_KEYS.error(e))?;
+                let pages = pages::read_all(pages, &errors::GET_USAGE_PLAN_KEYS, |p| p.position()).await?;
                 // The response carries each key's value: it is dropped here and never leaves this function.
-                Ok(items
-                    .into_iter()
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.items())
                     .map(|k| UsagePlanKey { id: s(k.id()), name: s(k.name()), key_type: k.r#type().map(str::to_owned) })
                     .collect())
             })
@@ -457,11 +476,12 @@ impl AwsInventory {
                     .include_values(self.want_key_values)
                     .limit(500)
                     .into_paginator()
-                    .items()
+                    .stop_on_duplicate_token(false)
                     .send();
-                match pages.try_collect().await {
-                    Err(e) => (Err(errors::GET_API_KEYS.error(e)), Arc::new(KeyValues::new())),
-                    Ok(items) => {
+                match pages::read_all(pages, &errors::GET_API_KEYS, |p| p.position()).await {
+                    Err(e) => (Err(e), Arc::new(KeyValues::new())),
+                    Ok(pages) => {
+                        let items: Vec<_> = pages.iter().flat_map(|p| p.items()).collect();
                         let mut values = KeyValues::new();
                         let mut keys = Vec::with_capacity(items.len());
                         for k in items {
@@ -489,6 +509,14 @@ impl AwsInventory {
         Ok(candidates.first().and_then(|k| values.get(&k.id).cloned()))
     }
 
+    /// Every API key value this round read (none unless a probe needs one): what a probe answer must not keep.
+    async fn known_secrets(&self) -> Vec<Secret> {
+        if !self.want_key_values {
+            return Vec::new();
+        }
+        self.api_keys_with_values().await.1.values().cloned().collect()
+    }
+
     async fn probe(&self, spec: &ProbeSpec, api_id: &str) -> ProbeRecord {
         let key = format!("{api_id}\u{0}{spec:?}");
         self.probes
@@ -509,8 +537,10 @@ impl AwsInventory {
                 let outcome = match key_value {
                     Err(e) => Err(e),
                     Ok(value) => {
-                        self.session.stats.record_probe();
-                        probe::send(&self.session.http, &spec.method, &url, value.as_ref()).await
+                        let probe = probe::Probe { method: &spec.method, url: &url, api_key: value.as_ref() };
+                        let sent = probe::send(&self.session.http, &self.session.stats, &probe);
+                        let (outcome, secrets) = futures::join!(sent, self.known_secrets());
+                        probe::redact_and_cut(outcome, &secrets)
                     }
                 };
                 ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome }
@@ -541,12 +571,11 @@ impl AwsInventory {
         self.lambda_versions
             .get_or_fetch(name, || async {
                 self.session.pace().await;
-                let pages = self.session.lambda.list_versions_by_function().function_name(name).max_items(50);
-                match pages.into_paginator().items().send().try_collect().await {
-                    Ok(items) => Ok(items.iter().map(|v| LambdaVersion { version: s(v.version()) }).collect()),
-                    Err(e) if errors::is_not_found(&e) => Ok(Vec::new()),
-                    Err(e) => Err(errors::LIST_VERSIONS_BY_FUNCTION.error(e)),
-                }
+                let request = self.session.lambda.list_versions_by_function().function_name(name).max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages =
+                    pages::read_all_if_exists(pages, &errors::LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker()).await?;
+                Ok(pages.iter().flat_map(|p| p.versions()).map(|v| LambdaVersion { version: s(v.version()) }).collect())
             })
             .await
     }
@@ -555,15 +584,14 @@ impl AwsInventory {
         self.lambda_aliases
             .get_or_fetch(name, || async {
                 self.session.pace().await;
-                let pages = self.session.lambda.list_aliases().function_name(name).max_items(50);
-                match pages.into_paginator().items().send().try_collect().await {
-                    Ok(items) => Ok(items
-                        .iter()
-                        .map(|a| LambdaAlias { name: s(a.name()), function_version: s(a.function_version()) })
-                        .collect()),
-                    Err(e) if errors::is_not_found(&e) => Ok(Vec::new()),
-                    Err(e) => Err(errors::LIST_ALIASES.error(e)),
-                }
+                let request = self.session.lambda.list_aliases().function_name(name).max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all_if_exists(pages, &errors::LIST_ALIASES, |p| p.next_marker()).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.aliases())
+                    .map(|a| LambdaAlias { name: s(a.name()), function_version: s(a.function_version()) })
+                    .collect())
             })
             .await
     }
@@ -594,9 +622,10 @@ impl AwsInventory {
         self.lambda_function_names
             .get_or_init(|| async {
                 self.session.pace().await;
-                let pages = self.session.lambda.list_functions().max_items(50).into_paginator().items().send();
-                let items = pages.try_collect().await.map_err(|e| errors::LIST_FUNCTIONS.error(e))?;
-                Ok(items.iter().map(|f| s(f.function_name())).collect())
+                let request = self.session.lambda.list_functions().max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &errors::LIST_FUNCTIONS, |p| p.next_marker()).await?;
+                Ok(pages.iter().flat_map(|p| p.functions()).map(|f| s(f.function_name())).collect())
             })
             .await
             .clone()

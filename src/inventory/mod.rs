@@ -5,8 +5,10 @@
 
 mod aws;
 mod errors;
+mod pages;
 mod probe;
 mod stats;
+mod tolerant;
 
 use futures::future::BoxFuture;
 

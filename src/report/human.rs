@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::text::printable;
 use crate::model::{Report, Status};
 
 #[derive(Debug, Clone, Default)]
@@ -53,36 +54,39 @@ fn seconds(d: std::time::Duration) -> String {
 pub fn render(report: &Report, options: &HumanOptions) -> String {
     let p = Paint { on: options.color };
     let mut out = String::new();
-    let account = report.target.account_id.as_deref().unwrap_or("unknown account");
+    // Every string printed may come from the account or a lab file: printable() keeps each on its own line and
+    // lets no escape sequence through.
+    let account = printable(report.target.account_id.as_deref().unwrap_or("unknown account"));
     let _ = writeln!(
         out,
         "{} {}",
-        p.bold(&report.lab.title),
-        p.dim(&format!("({}) · account {account} · {}", report.lab.id, report.target.region))
+        p.bold(&printable(&report.lab.title)),
+        p.dim(&format!("({}) · account {account} · {}", printable(&report.lab.id), printable(&report.target.region)))
     );
-    let width = report.checks.iter().map(|c| c.title.chars().count()).max().unwrap_or(0).min(60);
+    let width = report.checks.iter().map(|c| printable(&c.title).chars().count()).max().unwrap_or(0).min(60);
     for step in &report.steps {
-        let _ = writeln!(out, "\n{}", p.bold(&step.title));
+        let _ = writeln!(out, "\n{}", p.bold(&printable(&step.title)));
         for check in report.checks_of(&step.id) {
             let label = match check.status {
                 Status::Pass | Status::Fail => String::new(),
                 other => format!("{} ", other.as_str()),
             };
-            let title_pad = width.saturating_sub(check.title.chars().count());
+            let title = printable(&check.title);
+            let title_pad = width.saturating_sub(title.chars().count());
             let _ = writeln!(
                 out,
                 "  {} {}{}  {}{}",
                 p.status(check.status, mark(check.status)),
-                check.title,
+                title,
                 " ".repeat(title_pad),
                 p.status(check.status, &label),
                 p.dim(&format!("{}/{}", check.points, check.max_points)),
             );
             if check.status != Status::Pass {
-                let _ = writeln!(out, "      {}", check.message);
+                let _ = writeln!(out, "      {}", printable(&check.message));
                 // A skipped check's own hint is noise until its prerequisite passes.
                 if let (Some(hint), false) = (&check.hint, check.status == Status::Skip) {
-                    let _ = writeln!(out, "      {} {hint}", p.dim("hint:"));
+                    let _ = writeln!(out, "      {} {}", p.dim("hint:"), printable(hint));
                 }
             }
         }
@@ -102,7 +106,7 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
     let _ = writeln!(out, "\n{} · {} · {}", p.bold(&score), counts.join(", "), seconds(report.duration));
     if options.stats {
         let st = &report.stats;
-        let calls: Vec<String> = st.api_calls.iter().map(|(op, n)| format!("{op} {n}")).collect();
+        let calls: Vec<String> = st.api_calls.iter().map(|(op, n)| format!("{} {n}", printable(op))).collect();
         let _ = writeln!(
             out,
             "{}",

@@ -4,30 +4,34 @@
 use junit_report::{Duration, OffsetDateTime, ReportBuilder, TestCase, TestCaseBuilder, TestSuite};
 use time::format_description::well_known::Rfc3339;
 
+use super::text::{cdata, printable};
 use crate::model::{CheckResult, Report, Status};
 
 fn duration(d: std::time::Duration) -> Duration {
     Duration::try_from(d).unwrap_or(Duration::MAX)
 }
 
+/// Every string goes through [`printable`] (XML 1.0 has no place for control characters, escaped or not); the
+/// writer escapes `<`, `&` and quotes in attributes, and the trace, written as CDATA, through [`cdata`].
 fn testcase(report: &Report, check: &CheckResult) -> TestCase {
-    let name = format!("{} ({})", check.title, check.id);
+    let name = format!("{} ({})", printable(&check.title), printable(&check.id));
     let time = duration(check.duration);
+    let message = printable(&check.message);
     let text = match &check.hint {
-        Some(hint) => format!("{}\nhint: {hint}", check.message),
-        None => check.message.clone(),
+        Some(hint) => format!("{}\nhint: {}", cdata(&check.message), cdata(hint)),
+        None => cdata(&check.message),
     };
     let mut builder = match check.status {
         Status::Pass => TestCaseBuilder::success(&name, time),
-        Status::Fail => TestCaseBuilder::failure(&name, time, "fail", &check.message),
-        Status::Error => TestCaseBuilder::error(&name, time, "error", &check.message),
-        Status::Skip => TestCaseBuilder::skipped_with_cause(&name, "skip", &check.message),
+        Status::Fail => TestCaseBuilder::failure(&name, time, "fail", &message),
+        Status::Error => TestCaseBuilder::error(&name, time, "error", &message),
+        Status::Skip => TestCaseBuilder::skipped_with_cause(&name, "skip", &message),
     };
     if check.status != Status::Pass {
         builder.set_trace(&text);
     }
-    builder.set_classname(&format!("{}.{}", report.lab.id, check.step));
-    builder.set_filepath(&report.lab.file);
+    builder.set_classname(&format!("{}.{}", printable(&report.lab.id), printable(&check.step)));
+    builder.set_filepath(&printable(&report.lab.file));
     builder.build()
 }
 
@@ -35,9 +39,9 @@ pub fn render(report: &Report) -> String {
     let timestamp = OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let mut builder = ReportBuilder::new();
     for step in &report.steps {
-        let mut suite = TestSuite::new(&format!("{}: {}", step.id, step.title));
-        suite.package = format!("{}.{}", report.lab.id, step.id);
-        suite.hostname = report.target.account_id.clone().unwrap_or_else(|| "unknown-account".to_owned());
+        let mut suite = TestSuite::new(&format!("{}: {}", printable(&step.id), printable(&step.title)));
+        suite.package = format!("{}.{}", printable(&report.lab.id), printable(&step.id));
+        suite.hostname = printable(report.target.account_id.as_deref().unwrap_or("unknown-account")).into_owned();
         suite.timestamp = timestamp;
         suite.add_testcases(report.checks_of(&step.id).map(|c| testcase(report, c)));
         builder.add_testsuite(suite);

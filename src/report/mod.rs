@@ -4,6 +4,7 @@
 mod human;
 mod json;
 mod junit;
+mod text;
 
 use crate::model::Report;
 

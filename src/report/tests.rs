@@ -99,3 +99,50 @@ fn json() {
 fn junit() {
     insta::assert_snapshot!(render(&sample(), Format::Junit, &HumanOptions::default()));
 }
+
+/// A report full of what a hostile account can put in names and bodies.
+fn hostile() -> Report {
+    let mut report = sample();
+    let nasty = "body ]]> <x/> &amp; \u{1b}[2J\u{1b}]0;pwned\u{7}\n  ✔ Forged check  1/1\r\u{0}\u{202E}gnp.exe\u{FFFF}";
+    for check in &mut report.checks {
+        check.message = format!("answered {nasty}");
+        check.hint = Some(nasty.to_owned());
+        check.title = format!("{} {nasty}", check.title);
+    }
+    report.target.account_id = Some(nasty.to_owned());
+    report.steps[0].title = nasty.to_owned();
+    report
+}
+
+#[test]
+fn hostile_text_cannot_forge_lines_or_reach_the_terminal() {
+    let text = render(&hostile(), Format::Human, &HumanOptions { color: false, stats: true });
+    let plain = render(&sample(), Format::Human, &HumanOptions { color: false, stats: true });
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\r', '\u{0}', '\u{202E}', '\u{FFFF}']), "{text:?}");
+    assert_eq!(text.lines().count(), plain.lines().count(), "no forged lines:\n{text}");
+    assert!(text.contains("\\u{1b}[2J"), "escapes stay visible");
+}
+
+#[test]
+fn hostile_text_keeps_junit_well_formed() {
+    let text = render(&hostile(), Format::Junit, &HumanOptions::default());
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut cdata = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::CData(c)) => cdata.push_str(&String::from_utf8_lossy(&c)),
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at {}: {e}\n{text}", reader.buffer_position()),
+        }
+    }
+    assert!(cdata.contains("]]> <x/>"), "the text reads back whole: {cdata}");
+    assert!(!text.contains(['\u{1b}', '\u{0}', '\u{7}', '\u{FFFF}']));
+}
+
+#[test]
+fn hostile_text_stays_valid_json() {
+    let text = render(&hostile(), Format::Json, &HumanOptions::default());
+    let back: Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, hostile(), "JSON escapes everything and keeps it exact");
+}

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::resource_policy::{self, Decision};
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Need, Resource};
+use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Need, Resource, Stage};
 use crate::model::Verdict;
 
 fn default_method() -> MethodRef {
@@ -334,16 +335,21 @@ impl Validator for LambdaProxyIntegration {
 }
 
 validator! {
-    /// The resource policy of each listed alias of the function behind the API lets API Gateway invoke it
-    /// (`lambda:InvokeFunction` for `apigateway.amazonaws.com`, and if the statement is limited to a source
-    /// ARN, to this API).
+    /// The resource policy of each listed alias of the function behind the API lets API Gateway invoke it for
+    /// every method of this API that integrates with the function, judged as AWS judges the call: principal
+    /// `apigateway.amazonaws.com` (or `*`), action `lambda:InvokeFunction`, the alias's ARN, and the conditions
+    /// on `AWS:SourceArn` (`arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/VERB/PATH`, wildcards allowed) and
+    /// `AWS:SourceAccount`; a Deny wins. A condition labcheck does not evaluate is named, never taken as met.
     ///
     /// Why: with the alias chosen by a stage variable, the console cannot add the permission for you; without
-    /// it every call through the stage fails with 500 "Invalid permissions on Lambda function".
+    /// it every call through the stage fails with 500 "Invalid permissions on Lambda function". A statement for
+    /// `GET/items` alone does not cover `GET /items/{ID}` (path parameters count as values: `GET/items/*`).
+    /// The stage in the source ARN is each stage whose stage variable selects the alias (a stage named like the
+    /// alias while none is deployed). `methods` defaults to every method that invokes the function.
     ///
     /// ```toml
     /// validator = "lambda_invoke_permission"
-    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"] }
+    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"], methods = ["GET /items", "GET /items/{ID}"] }
     /// ```
     pub struct LambdaInvokePermission {
         /// REST API name.
@@ -353,72 +359,111 @@ validator! {
         pub method: MethodRef,
         /// Aliases that must be invocable.
         pub aliases: Vec<String>,
+        /// Methods that must be able to invoke each alias (default: every method integrating with the function).
+        #[serde(default)]
+        pub methods: Option<Vec<MethodRef>>,
     }
 }
 
-fn strings(value: &serde_json::Value) -> Vec<&str> {
-    match value {
-        serde_json::Value::String(s) => vec![s.as_str()],
-        serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Whether one policy statement lets API Gateway invoke `function:alias` for API `api_id`.
-fn statement_allows(statement: &serde_json::Value, function: &str, alias: &str, api_id: &str) -> bool {
-    let allow = statement["Effect"] == "Allow";
-    let principal = &statement["Principal"];
-    let api_gateway = principal == "*" || strings(&principal["Service"]).contains(&"apigateway.amazonaws.com");
-    let action = strings(&statement["Action"])
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction") || *a == "lambda:*" || *a == "*");
-    let suffix = format!(":function:{function}:{alias}");
-    let resource = strings(&statement["Resource"]).iter().any(|r| r.ends_with(&suffix));
-    // A SourceArn condition, under any operator, must name this API.
-    let mut source_ok = true;
-    if let Some(conditions) = statement["Condition"].as_object() {
-        for operands in conditions.values().filter_map(|v| v.as_object()) {
-            for (key, value) in operands {
-                if key.eq_ignore_ascii_case("AWS:SourceArn") {
-                    source_ok &= strings(value).iter().any(|arn| arn.contains(&format!(":{api_id}/")));
-                }
-            }
+impl LambdaInvokePermission {
+    /// The methods to cover: the listed ones, or every method of the API that invokes `function`.
+    fn graded_methods(&self, resources: &[Resource], function: &str) -> Vec<MethodRef> {
+        if let Some(methods) = &self.methods {
+            return methods.clone();
         }
+        let mut methods: Vec<MethodRef> = resources
+            .iter()
+            .flat_map(|r| r.methods.iter().map(move |(verb, m)| (r, verb, m)))
+            .filter(|(_, _, m)| {
+                m.integration.as_ref().and_then(|i| i.lambda_target()).is_some_and(|t| t.function_name == function)
+            })
+            .map(|(r, verb, _)| MethodRef { method: verb.clone(), path: r.path.clone() })
+            .collect();
+        methods.sort();
+        methods
     }
-    allow && api_gateway && action && resource && source_ok
+}
+
+/// The stages whose calls reach `alias`: those whose stage variable selects it (or every stage, for a URI naming
+/// the alias itself). While none is deployed, a stage named like the alias.
+fn stages_invoking(stages: &[Stage], target: &LambdaTarget, alias: &str) -> Vec<String> {
+    let selecting: Vec<String> = match (target.stage_variable(), target.qualifier.as_deref()) {
+        (Some(variable), _) => stages
+            .iter()
+            .filter(|s| s.variables.get(variable).is_some_and(|v| v == alias))
+            .map(|s| s.name.clone())
+            .collect(),
+        (None, Some(fixed)) if fixed == alias => stages.iter().map(|s| s.name.clone()).collect(),
+        (None, _) => Vec::new(),
+    };
+    if selecting.is_empty() { vec![alias.to_owned()] } else { selecting }
+}
+
+/// The execute-api ARN of a call to `method` on `stage` (path parameters filled with a value, as in a real call).
+fn source_arn(target: &LambdaTarget, api_id: &str, stage: &str, method: &MethodRef) -> String {
+    let path = super::probes::fill_path(&method.path, &BTreeMap::new());
+    format!("arn:aws:execute-api:{}:{}:{api_id}/{stage}/{}{path}", target.region, target.account, method.method)
 }
 
 impl Validator for LambdaInvokePermission {
     fn needs(&self) -> Vec<Need> {
-        lambda_needs(&self.api, self.aliases.iter().map(|a| LambdaPart::Policy(a.clone())))
+        let mut needs = lambda_needs(&self.api, self.aliases.iter().map(|a| LambdaPart::Policy(a.clone())));
+        needs.push(Need::Stages { api: self.api.clone() });
+        needs
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |api_id, target| {
             let name = &target.function_name;
+            let methods = self.graded_methods(facts.resources(api_id)?, name);
+            let stages = facts.stages(api_id)?;
             let mut problems = Vec::new();
             for alias in &self.aliases {
-                match facts.lambda_policy(name, alias)? {
-                    None => problems.push(format!("{name}:{alias} has no resource policy")),
-                    Some(policy) => {
-                        let statements = match &policy["Statement"] {
-                            serde_json::Value::Array(items) => items.iter().collect(),
-                            single => vec![single],
+                let Some(policy) = facts.lambda_policy(name, alias)? else {
+                    problems.push(format!("{name}:{alias} has no resource policy"));
+                    continue;
+                };
+                let function_arn =
+                    format!("arn:aws:lambda:{}:{}:function:{name}:{alias}", target.region, target.account);
+                let mut refused = Vec::new();
+                for stage in stages_invoking(stages, target, alias) {
+                    for method in &methods {
+                        let source = source_arn(target, api_id, &stage, method);
+                        let request = resource_policy::Request {
+                            service: "apigateway.amazonaws.com",
+                            action: "lambda:InvokeFunction",
+                            resource: &function_arn,
+                            source_arn: &source,
+                            source_account: &target.account,
                         };
-                        if !statements.iter().any(|s| statement_allows(s, name, alias, api_id)) {
-                            problems.push(format!(
-                                "the resource policy of {name}:{alias} does not let API Gateway invoke it"
-                            ));
+                        match resource_policy::decide(policy, &request) {
+                            Decision::Allowed => {}
+                            Decision::NotAllowed => refused.push(format!("{method} on {stage}")),
+                            Decision::Denied { sid } => refused.push(format!(
+                                "{method} on {stage} (denied by statement {})",
+                                sid.as_deref().unwrap_or("without Sid")
+                            )),
+                            Decision::Unjudged { what } => refused.push(format!(
+                                "{method} on {stage} (the policy has a {what}, which labcheck does not evaluate)"
+                            )),
                         }
                     }
                 }
+                if !refused.is_empty() {
+                    problems.push(format!(
+                        "the resource policy of {name}:{alias} does not let API Gateway invoke it for {}",
+                        join_and(&refused)
+                    ));
+                }
             }
+            let methods_text: Vec<String> = methods.iter().map(ToString::to_string).collect();
             Ok(if problems.is_empty() {
                 let aliases: Vec<String> = self.aliases.iter().map(|a| format!("{name}:{a}")).collect();
-                Verdict::pass(format!("API Gateway may invoke {}", join_and(&aliases)))
+                Verdict::pass(format!("API Gateway may invoke {} for {}", join_and(&aliases), join_and(&methods_text)))
             } else {
                 Verdict::fail(problems.join("; "))
-            })
+            }
+            .with("methods", &methods_text))
         })
     }
 }
@@ -464,14 +509,37 @@ mod tests {
         ];
         f.lambda_aliases.insert("ItemsFunction".into(), Ok(aliases));
         for alias in ["dev", "prod"] {
-            let policy = serde_json::json!({"Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
-                "Resource": format!("arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:{alias}"),
-                "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:a1/*/GET/items"}}
-            }]});
-            f.lambda_policies.insert(format!("ItemsFunction:{alias}"), Ok(Some(policy)));
+            f.lambda_policies
+                .insert(format!("ItemsFunction:{alias}"), Ok(Some(policy(alias, &["GET/items", "GET/items/*"]))));
         }
+        let stages = ["dev", "prod"]
+            .iter()
+            .map(|s| Stage {
+                name: (*s).into(),
+                deployment_id: None,
+                variables: BTreeMap::from([("alias".to_owned(), (*s).to_owned())]),
+                cache_cluster_enabled: false,
+                cache_cluster_size: None,
+                method_settings: BTreeMap::new(),
+            })
+            .collect();
+        f.stages.insert("a1".into(), Ok(stages));
         f
+    }
+
+    /// The policy the console's `add-permission` commands leave: one statement per method, any stage.
+    fn policy(alias: &str, methods: &[&str]) -> serde_json::Value {
+        let statements: Vec<serde_json::Value> = methods
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+                    "Resource": format!("arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:{alias}"),
+                    "Condition": {"ArnLike": {"AWS:SourceArn": format!("arn:aws:execute-api:us-east-1:123456789012:a1/*/{m}")}}
+                })
+            })
+            .collect();
+        serde_json::json!({ "Version": "2012-10-17", "Statement": statements })
     }
 
     fn items() -> MethodRef {
@@ -567,16 +635,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn invoke_permission_per_alias_and_for_this_api() {
-        let check = LambdaInvokePermission {
+    fn invoke_check() -> LambdaInvokePermission {
+        LambdaInvokePermission {
             api: "ItemsAPI".into(),
             method: items(),
             aliases: vec!["dev".into(), "prod".into()],
-        };
+            methods: None,
+        }
+    }
+
+    #[test]
+    fn invoke_permission_per_alias_and_for_this_api() {
+        let check = invoke_check();
         assert_eq!(
             check.evaluate(&complete()).unwrap().message,
-            "API Gateway may invoke ItemsFunction:dev and ItemsFunction:prod"
+            "API Gateway may invoke ItemsFunction:dev and ItemsFunction:prod for GET /items and GET /items/{ID}"
         );
         let mut f = complete();
         f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(None));
@@ -590,7 +663,56 @@ mod tests {
         f.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(other_api)));
         assert_eq!(
             check.evaluate(&f).unwrap().message,
-            "the resource policy of ItemsFunction:dev does not let API Gateway invoke it"
+            "the resource policy of ItemsFunction:dev does not let API Gateway invoke it for GET /items on dev and GET /items/{ID} on dev"
+        );
+    }
+
+    #[test]
+    fn invoke_permission_covers_each_method_and_accepts_wildcards() {
+        let check = invoke_check();
+        // A statement for GET/items alone: API Gateway answers 500 for GET /items/{ID}.
+        let mut f = complete();
+        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
+        assert_eq!(
+            check.evaluate(&f).unwrap().message,
+            "the resource policy of ItemsFunction:prod does not let API Gateway invoke it for GET /items/{ID} on prod"
+        );
+        // Wildcards anywhere in the source ARN, as AWS matches them.
+        let mut f = complete();
+        let wide = serde_json::json!({"Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:prod",
+            "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:*/*/GET/*"}}
+        }]});
+        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(wide)));
+        assert!(check.evaluate(&f).unwrap().passed);
+        // A permission for the dev stage only does not let the prod stage invoke the prod alias.
+        let mut f = complete();
+        let dev_only =
+            serde_json::to_string(&policy("prod", &["GET/items", "GET/items/*"])).unwrap().replace("a1/*/", "a1/dev/");
+        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(serde_json::from_str(&dev_only).unwrap())));
+        assert!(!check.evaluate(&f).unwrap().passed);
+        // The listed methods only.
+        let listed = LambdaInvokePermission { methods: Some(vec![items()]), ..invoke_check() };
+        let mut f = complete();
+        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
+        assert!(listed.evaluate(&f).unwrap().passed);
+    }
+
+    #[test]
+    fn invoke_permission_names_a_condition_it_cannot_judge() {
+        let mut f = complete();
+        let mut p = policy("dev", &["GET/items", "GET/items/*"]);
+        for statement in p["Statement"].as_array_mut().unwrap() {
+            statement["Condition"]["IpAddress"] = serde_json::json!({"aws:SourceIp": "10.0.0.0/8"});
+        }
+        f.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(p)));
+        let v = invoke_check().evaluate(&f).unwrap();
+        assert!(!v.passed);
+        assert!(
+            v.message.contains("GET /items on dev (the policy has a condition IpAddress on aws:SourceIp, which labcheck does not evaluate)"),
+            "{}",
+            v.message
         );
     }
 
@@ -599,7 +721,7 @@ mod tests {
         let mut f = complete();
         let denied = FactError::new(crate::facts::FactErrorKind::AccessDenied, "lambda:GetPolicy", "denied");
         f.lambda_policies.insert("ItemsFunction:dev".into(), Err(denied.clone()));
-        let check = LambdaInvokePermission { api: "ItemsAPI".into(), method: items(), aliases: vec!["dev".into()] };
+        let check = LambdaInvokePermission { aliases: vec!["dev".into()], ..invoke_check() };
         assert_eq!(check.evaluate(&f).unwrap_err(), denied);
     }
 }

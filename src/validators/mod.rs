@@ -17,6 +17,7 @@ pub mod lambda;
 pub mod methods;
 pub mod probes;
 pub mod query;
+pub mod resource_policy;
 pub mod resources;
 pub mod stages;
 #[cfg(test)]

@@ -317,6 +317,8 @@ pub struct LambdaSetup {
     pub aliases: Vec<(&'static str, bool)>,
     /// Aliases API Gateway may invoke.
     pub permissions: Vec<&'static str>,
+    /// The `METHOD/path` part of each permission's source ARN (one statement each, as the console adds them).
+    pub permission_methods: Vec<&'static str>,
     /// Paths whose GET is a Lambda proxy integration (the others are MOCK).
     pub proxy_paths: Vec<&'static str>,
     /// What follows `function:ItemsFunction` in the URI (`:${stageVariables.alias}`, `:prod`, or nothing).
@@ -330,6 +332,7 @@ impl LambdaSetup {
             publish_version: true,
             aliases: vec![("dev", false), ("prod", true)],
             permissions: vec!["dev", "prod"],
+            permission_methods: vec!["GET/items", "GET/items/*"],
             proxy_paths: vec!["/items", "/items/{ID}"],
             qualifier: ":${stageVariables.alias}",
         }
@@ -621,7 +624,9 @@ async fn put_lambda_get(c: &Client, api_id: &str, resource_id: &str, api_key_req
         .expect("put Lambda integration");
 }
 
-/// OPTIONS with a MOCK integration answering the CORS headers, as the console's "Enable CORS" makes it.
+/// OPTIONS with a MOCK integration answering the CORS headers, as the console's "Enable CORS" makes it: its
+/// integration response has an empty template, which API Gateway (and LocalStack) read back as
+/// `"responseTemplates": {"application/json": null}`.
 async fn put_cors_options(c: &Client, api_id: &str, resource_id: &str) {
     let headers = ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"];
     let values = ["'*'", "'GET,OPTIONS'", "'Content-Type,X-Api-Key'"];
@@ -657,6 +662,7 @@ async fn put_cors_options(c: &Client, api_id: &str, resource_id: &str) {
     for (h, v) in headers.iter().zip(values) {
         integration_response = integration_response.response_parameters(format!("method.response.header.{h}"), v);
     }
+    integration_response = integration_response.response_templates("application/json", "");
     integration_response.send().await.expect("put OPTIONS integration response");
 }
 
@@ -746,16 +752,18 @@ impl Account {
         }
         let l = self.lambda();
         for alias in setup.permissions.iter().filter(|p| setup.aliases.iter().any(|(a, _)| a == *p)) {
-            l.add_permission()
-                .function_name(FUNCTION)
-                .qualifier(*alias)
-                .statement_id(format!("apigateway-{alias}"))
-                .action("lambda:InvokeFunction")
-                .principal("apigateway.amazonaws.com")
-                .source_arn(format!("arn:aws:execute-api:{}:{}:{api_id}/*/GET/items", self.region, self.id))
-                .send()
-                .await
-                .expect("add permission");
+            for (n, method) in setup.permission_methods.iter().enumerate() {
+                l.add_permission()
+                    .function_name(FUNCTION)
+                    .qualifier(*alias)
+                    .statement_id(format!("apigateway-{alias}-{n}"))
+                    .action("lambda:InvokeFunction")
+                    .principal("apigateway.amazonaws.com")
+                    .source_arn(format!("arn:aws:execute-api:{}:{}:{api_id}/*/{method}", self.region, self.id))
+                    .send()
+                    .await
+                    .expect("add permission");
+            }
         }
     }
 }

@@ -1,0 +1,60 @@
+//! Text from the graded account (names, bodies, headers, policies) is untrusted: before it reaches a terminal or an
+//! XML document, characters that could forge lines, move the cursor, colour the screen, reorder text or break the
+//! document are written out as visible escapes.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// Whether `c` must not reach a terminal or an XML document as it is: control characters (C0 including newline and
+/// tab, DEL, C1), bidirectional-text controls (which can make text read differently from what it is), and the
+/// non-characters U+FFFE/U+FFFF (invalid in XML).
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// `text` with every unsafe character written as an escape (`\n`, `\t`, `\r`, `\u{1b}`): one visible line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for inside `<![CDATA[...]]>`: printable, and a `]]>` in it split across two sections so it cannot end the
+/// section early (a reader still gets the same text).
+pub fn cdata(text: &str) -> String {
+    printable(text).replace("]]>", "]]]]><![CDATA[>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_become_visible_escapes() {
+        assert_eq!(printable("plain ✔ text"), "plain ✔ text");
+        assert_eq!(printable("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(printable("\u{1b}[2J\u{7}\u{9b}"), "\\u{1b}[2J\\u{7}\\u{9b}");
+        assert_eq!(printable("abc\u{202E}fed"), "abc\\u{202e}fed");
+        assert_eq!(printable("\u{FFFF}"), "\\u{ffff}");
+    }
+
+    #[test]
+    fn cdata_cannot_be_closed_early() {
+        assert_eq!(cdata("a]]>b"), "a]]]]><![CDATA[>b");
+    }
+}
