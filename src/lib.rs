@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod facts;
+pub mod files;
 pub mod grading;
 pub mod inventory;
 pub mod lab;

@@ -74,11 +74,9 @@ impl Snapshot {
     /// Reads and checks a snapshot file: size, JSON, kind, version, then shape.
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
         let err = |message: String| SnapshotError { file: path.to_owned(), message };
-        let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read snapshot: {e}")))?;
-        if meta.len() > MAX_SNAPSHOT_BYTES {
-            return Err(err(format!("snapshot is {} bytes; the limit is {MAX_SNAPSHOT_BYTES}", meta.len())));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read snapshot: {e}")))?;
+        // Bounded for pipes and devices too, not only for regular files.
+        let bytes = crate::files::read_bounded(path, MAX_SNAPSHOT_BYTES).map_err(|e| err(format!("snapshot: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| err("snapshot is not valid UTF-8".to_owned()))?;
         Self::parse(&text).map_err(err)
     }
 

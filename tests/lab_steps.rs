@@ -241,10 +241,28 @@ async fn backend_integration_step_broken() {
     // moto keeps one policy per function (it ignores the qualifier), so prod's lookup sees dev's statement only.
     let message = graded.message("lambda-invoke-permission");
     assert!(
-        message == "the resource policy of ItemsFunction:prod does not let API Gateway invoke it"
+        message
+            == "the resource policy of ItemsFunction:prod does not let API Gateway invoke it for GET /items on prod and GET /items/{ID} on prod"
             || message == "ItemsFunction:prod has no resource policy",
         "{message}"
     );
+
+    // A permission for GET /items alone: AWS answers 500 for GET /items/{ID}.
+    let account = Account::with_lambda(7);
+    let lambda = LambdaSetup { permission_methods: vec!["GET/items"], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["backend-integration"]);
+    assert_eq!(
+        graded.message("lambda-invoke-permission"),
+        "the resource policy of ItemsFunction:dev does not let API Gateway invoke it for GET /items/{ID} on dev; the resource policy of ItemsFunction:prod does not let API Gateway invoke it for GET /items/{ID} on prod"
+    );
+
+    // One statement with wildcards for the API, stage and method covers both.
+    let account = Account::with_lambda(7);
+    let lambda = LambdaSetup { permission_methods: vec!["*"], ..LambdaSetup::complete() };
+    ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
+    let graded = grade(&account, &["backend-integration"]);
+    assert_eq!(graded.status("lambda-invoke-permission"), "pass", "{}", graded.message("lambda-invoke-permission"));
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ pub use aws::{
 };
 pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};
+pub use tolerant::TolerantJson;
 
 use crate::facts::{Facts, Need};
 

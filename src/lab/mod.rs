@@ -124,13 +124,18 @@ pub const MAX_LAB_FILE_BYTES: u64 = 1024 * 1024;
 
 struct Source<'a> {
     file: &'a Path,
-    text: &'a str,
+    /// Byte offset of each line's start, so a span's line is a binary search (loading stays linear in the file).
+    line_starts: Vec<usize>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    fn new(file: &'a Path, text: &str) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Self { file, line_starts }
+    }
+
     fn line_of(&self, span: Range<usize>) -> usize {
-        let end = span.start.min(self.text.len());
-        self.text[..end].matches('\n').count() + 1
+        self.line_starts.partition_point(|&start| start <= span.start)
     }
 
     fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LabError {
@@ -195,20 +200,19 @@ impl Lab {
         if !meta.is_file() {
             return Err(plain("not a file".to_owned()));
         }
-        if meta.len() > MAX_LAB_FILE_BYTES {
-            return Err(plain(format!(
-                "lab file is {} bytes; the limit is {MAX_LAB_FILE_BYTES} (is this the right file?)",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
+        let bytes = crate::files::read_bounded(path, MAX_LAB_FILE_BYTES).map_err(|e| match e {
+            crate::files::ReadError::TooLarge { .. } => plain(format!(
+                "lab file is larger than the limit of {MAX_LAB_FILE_BYTES} bytes (is this the right file?)"
+            )),
+            crate::files::ReadError::Io(e) => plain(format!("cannot read lab file: {e}")),
+        })?;
         let text = String::from_utf8(bytes).map_err(|_| plain("lab file is not valid UTF-8".to_owned()))?;
         Self::parse(path, &text)
     }
 
     /// Validates lab file text; `file` is only used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Lab, LabError> {
-        let src = Source { file, text };
+        let src = Source::new(file, text);
         let raw: RawLab =
             toml::from_str(text).map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
 
@@ -348,49 +352,52 @@ impl Lab {
         self.checks().map(|c| c.points).sum()
     }
 
-    /// A cycle in `needs`, as the ids along it (first repeated at the end).
+    /// A cycle in `needs`, as the ids along it (first repeated at the end). Iterative depth-first search over an
+    /// index of the checks: linear in checks and needs, and no recursion however long a chain of `needs` is.
     fn find_cycle(&self) -> Option<Vec<String>> {
         #[derive(Clone, Copy, PartialEq)]
         enum Mark {
             Visiting,
             Done,
         }
-        fn visit<'a>(
-            lab: &'a Lab,
-            id: &'a str,
-            marks: &mut HashMap<&'a str, Mark>,
-            path: &mut Vec<&'a str>,
-        ) -> Option<Vec<String>> {
-            match marks.get(id) {
-                Some(Mark::Done) => return None,
-                Some(Mark::Visiting) => {
-                    let start = path.iter().position(|p| *p == id).unwrap_or(0);
-                    let mut cycle: Vec<String> = path[start..].iter().map(|s| (*s).to_owned()).collect();
-                    cycle.push(id.to_owned());
-                    return Some(cycle);
-                }
-                None => {}
+        let by_id = self.index();
+        let mut marks: HashMap<&str, Mark> = HashMap::new();
+        for check in self.checks() {
+            if marks.contains_key(check.id.as_str()) {
+                continue;
             }
-            marks.insert(id, Mark::Visiting);
-            path.push(id);
-            if let Some(check) = lab.check(id) {
-                for need in &check.needs {
-                    if let Some(cycle) = visit(lab, need, marks, path) {
+            // The path from `check`, each entry with the index of its next need to visit.
+            let mut path: Vec<(&str, usize)> = vec![(check.id.as_str(), 0)];
+            marks.insert(&check.id, Mark::Visiting);
+            while let Some((id, next)) = path.last_mut() {
+                let needs = by_id.get(id).map_or(&[][..], |c| c.needs.as_slice());
+                let Some(need) = needs.get(*next) else {
+                    marks.insert(id, Mark::Done);
+                    path.pop();
+                    continue;
+                };
+                *next += 1;
+                match marks.get(need.as_str()) {
+                    Some(Mark::Done) => {}
+                    Some(Mark::Visiting) => {
+                        let start = path.iter().position(|(p, _)| *p == need).unwrap_or(0);
+                        let mut cycle: Vec<String> = path[start..].iter().map(|(p, _)| (*p).to_owned()).collect();
+                        cycle.push(need.clone());
                         return Some(cycle);
+                    }
+                    None => {
+                        marks.insert(need, Mark::Visiting);
+                        path.push((need, 0));
                     }
                 }
             }
-            path.pop();
-            marks.insert(id, Mark::Done);
-            None
-        }
-        let mut marks = HashMap::new();
-        for check in self.checks() {
-            if let Some(cycle) = visit(self, &check.id, &mut marks, &mut Vec::new()) {
-                return Some(cycle);
-            }
         }
         None
+    }
+
+    /// Checks by id.
+    fn index(&self) -> HashMap<&str, &Check> {
+        self.checks().map(|c| (c.id.as_str(), c)).collect()
     }
 
     /// The checks of the given steps (all steps if empty) plus, transitively, the checks they need, in lab
@@ -412,9 +419,10 @@ impl Lab {
             .filter(|c| step_ids.is_empty() || step_ids.contains(&c.step))
             .map(|c| c.id.as_str())
             .collect();
+        let by_id = self.index();
         let mut frontier: Vec<&str> = wanted.iter().copied().collect();
         while let Some(id) = frontier.pop() {
-            for need in &self.check(id).expect("selected ids exist").needs {
+            for need in &by_id[id].needs {
                 if wanted.insert(need) {
                     frontier.push(need);
                 }

@@ -53,12 +53,57 @@ impl<'de> serde::Deserialize<'de> for FactName {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query(String);
 
+/// Queries longer than this are refused (a check's query is a line or two).
+pub const MAX_QUERY_CHARS: usize = 4096;
+/// Nesting deeper than this is refused: the JMESPath parser and interpreter recurse once per level, and a query
+/// nested thousands deep would overflow the stack.
+pub const MAX_QUERY_NESTING: usize = 32;
+
 impl<'de> serde::Deserialize<'de> for Query {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
+        check_size(&text).map_err(|e| serde::de::Error::custom(format!("query: {e}")))?;
         jmespath::compile(&text).map_err(|e| serde::de::Error::custom(format!("query: {}", one_line(&e))))?;
         Ok(Self(text))
     }
+}
+
+/// Refuses queries too long or too deeply nested to parse safely, before the parser sees them. Nesting counts
+/// open brackets, parentheses and braces, and `!` and `&` prefixes (each a level of recursion), outside literals.
+fn check_size(text: &str) -> Result<(), String> {
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(format!("longer than {MAX_QUERY_CHARS} characters"));
+    }
+    let (mut depth, mut prefixes, mut deepest) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        if let Some(q) = quote {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                c if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                prefixes = 0;
+            }
+            '!' | '&' => prefixes += 1,
+            c if c.is_whitespace() => {}
+            _ => prefixes = 0,
+        }
+        deepest = deepest.max(depth + prefixes);
+    }
+    if deepest > MAX_QUERY_NESTING {
+        return Err(format!("nested {deepest} levels deep; the limit is {MAX_QUERY_NESTING}"));
+    }
+    Ok(())
 }
 
 fn one_line(e: &impl fmt::Display) -> String {
