@@ -163,3 +163,100 @@ async fn a_probe_to_a_host_that_does_not_resolve_is_an_error() {
     assert_eq!(graded.status("usage-plan-created"), "pass");
     assert_eq!(graded.code, 3);
 }
+
+/// Empty and non-JSON success answers are errors: an empty 200 once read as "nothing exists" and passed the
+/// cleanup checks of an account where everything still existed.
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_or_non_json_success_answers_are_errors_not_an_empty_account() {
+    let account = complete_lab().await;
+    let empty = Fault::Respond { status: 200, body: "", request_id: true };
+    let html = Fault::Respond { status: 200, body: "<html>maintenance</html>", request_id: true };
+    let rules = vec![
+        Rule::always("GET /restapis?", empty),
+        Rule::always("GET /usageplans", empty),
+        Rule::always("GET /apikeys", html),
+    ];
+    let proxy = FaultProxy::start(&account.endpoint, rules).await;
+    let via = Account { endpoint: proxy.url.clone(), ..account.clone() };
+    let graded =
+        tokio::task::spawn_blocking(move || via.grade_live(&common::lab_file(), &["--step", "cleanup"])).await.unwrap();
+    for check in ["api-deleted", "usage-plan-deleted", "api-key-deleted"] {
+        assert_eq!(graded.status(check), "error", "{check}: {}", graded.message(check));
+    }
+    assert!(graded.message("api-deleted").contains("the answer was empty"), "{}", graded.message("api-deleted"));
+    assert!(graded.message("api-key-deleted").contains("not JSON"), "{}", graded.message("api-key-deleted"));
+    assert_eq!(graded.code, 3);
+}
+
+/// A `position` that comes back is a pagination loop: an error, not the partial list the SDK would stop at.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pagination_loop_is_an_error() {
+    let account = complete_lab().await;
+    let looping = Fault::Respond { status: 200, body: r#"{"item": [], "position": "p1"}"#, request_id: true };
+    let proxy = FaultProxy::start(&account.endpoint, vec![Rule::always("GET /usageplans", looping)]).await;
+    let graded = grade_via(&account, &proxy, &[]).await;
+    assert_eq!(graded.status("usage-plan-created"), "error");
+    assert_eq!(
+        graded.message("usage-plan-created"),
+        "could not read apigateway:GetUsagePlans (malformed response): pagination loop: page 2 named a position that had already been read"
+    );
+    let pages = proxy.recorded().iter().filter(|r| r.path.starts_with("/usageplans")).count();
+    assert_eq!(pages, 2, "it stops at the first repeat");
+}
+
+/// A 502 that API Gateway did not send (no request id: a proxy or load balancer in between) is retried, then an
+/// error: never a fail that blames the student, never "accepted".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_error_from_the_network_is_an_error_not_a_verdict() {
+    let account = complete_lab().await;
+    let bad_gateway = Fault::Respond { status: 502, body: "<html>Bad Gateway</html>", request_id: false };
+    let proxy = FaultProxy::start(&account.endpoint, vec![Rule::always("GET /_aws/execute-api/", bad_gateway)]).await;
+    let graded = grade_via(&account, &proxy, &[]).await;
+    for check in ["unauthenticated-get-forbidden", "authenticated-get-accepted"] {
+        assert_eq!(graded.status(check), "error", "{check}: {}", graded.message(check));
+        assert!(graded.message(check).contains("HTTP 502 after 3 attempts without API Gateway's request id"));
+    }
+    assert_eq!(graded.code, 3);
+    let probes = proxy.recorded().iter().filter(|r| r.path.starts_with("/_aws/execute-api/")).count();
+    assert_eq!(probes, 8 * 3, "each of the 8 probes was tried 3 times");
+    assert_eq!(graded.report["stats"]["probes"], 24, "every request sent is counted");
+}
+
+/// A transient 503 from the network is retried to API Gateway's true answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transient_probe_answer_is_retried_to_the_true_verdict() {
+    let account = complete_lab().await;
+    let unavailable = Fault::Respond { status: 503, body: "", request_id: false };
+    let proxy = FaultProxy::start(&account.endpoint, vec![Rule::first(2, "GET /_aws/execute-api/", unavailable)]).await;
+    let graded = grade_via(&account, &proxy, &[]).await;
+    assert_eq!(graded.code, 0, "{}", graded.report);
+}
+
+/// Throttling backoff starts short and grows: the four waits of a read that stays throttled stay within the
+/// documented schedule (full jitter up to 0.2 + 0.4 + 0.8 + 1.6 s), instead of a rate limiter's 5 s each.
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_backoff_follows_the_schedule() {
+    let account = complete_lab().await;
+    let proxy = FaultProxy::start(&account.endpoint, vec![Rule::always("GET /usageplans", Fault::Throttle)]).await;
+    grade_via(&account, &proxy, &[]).await;
+    let times: Vec<std::time::Instant> =
+        proxy.recorded().iter().filter(|r| r.fault == Some(Fault::Throttle)).map(|r| r.at).collect();
+    assert_eq!(times.len(), 5);
+    let waited = times[4] - times[0];
+    // 3 s is the schedule's ceiling; the margin covers a loaded machine.
+    assert!(waited < Duration::from_millis(4500), "waited {waited:?} over four retries");
+}
+
+/// STS is bounded by --timeout like every read: a stalled GetCallerIdentity leaves the account id unknown, and the
+/// run ends near the deadline rather than at the SDK's own 40 s.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_sts_is_bounded_by_the_timeout() {
+    let account = complete_lab().await;
+    let rules = vec![Rule::always("POST /", Fault::Delay(Duration::from_secs(60)))];
+    let proxy = FaultProxy::start(&account.endpoint, rules).await;
+    let started = std::time::Instant::now();
+    let graded = grade_via(&account, &proxy, &["--timeout", "2"]).await;
+    assert_eq!(graded.report["target"]["account_id"], serde_json::Value::Null);
+    assert_eq!(graded.status("usage-plan-created"), "pass", "the grade itself is unaffected");
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+}

@@ -19,6 +19,8 @@ pub enum Fault {
     Delay(Duration),
     /// Close the connection without answering.
     Drop,
+    /// Answer this status and body, with API Gateway's request-id header or without it.
+    Respond { status: u16, body: &'static str, request_id: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +50,8 @@ pub struct Recorded {
     pub body: String,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +150,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
         path: path.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
         fault,
+        at: std::time::Instant::now(),
     });
     let error = |status: &str, code: &str, message: &str| {
         let body = format!("{{\"message\":\"{message}\"}}");
@@ -164,6 +169,14 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
             return socket.write_all(response.as_bytes()).await;
         }
         Some(Fault::Drop) => return Ok(()),
+        Some(Fault::Respond { status, body, request_id }) => {
+            let id = if request_id { "x-amzn-RequestId: fault-proxy\r\n" } else { "" };
+            let response = format!(
+                "HTTP/1.1 {status} Fault\r\ncontent-type: application/json\r\n{id}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            return socket.write_all(response.as_bytes()).await;
+        }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         None => {}
     }
