@@ -292,3 +292,98 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
     assert_eq!(err.kind, FactErrorKind::AccessDenied);
     assert!(err.message.contains("lambda:ListFunctions on *"), "{err}");
 }
+
+/// Real answer shapes (`tests/fixtures/aws-shapes/`, each with its source and quirks) replayed through the real SDK
+/// clients: a whole lab done in the console, with the nulls inside maps, `{}` method settings, policies inside
+/// strings and secrets in fields that must be dropped, read into facts and graded.
+mod aws_shapes {
+    use super::*;
+
+    fn shape(name: &str) -> serde_json::Value {
+        let path = format!("{}/tests/fixtures/aws-shapes/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let shape: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(shape["source"].as_str().is_some_and(|s| s.starts_with("https://")), "{name} says where it is from");
+        shape
+    }
+
+    /// The file's answer as the service sends it.
+    fn answer(name: &'static str) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
+        move || {
+            let shape = shape(name);
+            let body = match shape["body_text"].as_str() {
+                Some(text) => text.to_owned(),
+                None => serde_json::to_string(&shape["body"]).unwrap(),
+            };
+            let status = StatusCode::try_from(shape["status"].as_u64().unwrap() as u16).unwrap();
+            let mut response = HttpResponse::new(status, SdkBody::from(body));
+            let content_type = if shape["body_text"].is_string() { "text/xml" } else { "application/json" };
+            response.headers_mut().insert("content-type", content_type);
+            response
+        }
+    }
+
+    fn replayed_session() -> Arc<AwsSession> {
+        let apigw = client(&[
+            &mock!(Client::get_rest_apis).then_http_response(answer("apigateway-GetRestApis")),
+            &mock!(Client::get_resources).then_http_response(answer("apigateway-GetResources")),
+            &mock!(Client::get_stages).then_http_response(answer("apigateway-GetStages")),
+            &mock!(Client::get_usage_plans).then_http_response(answer("apigateway-GetUsagePlans")),
+            &mock!(Client::get_usage_plan_keys).then_http_response(answer("apigateway-GetUsagePlanKeys")),
+            &mock!(Client::get_api_keys).then_http_response(answer("apigateway-GetApiKeys")),
+        ]);
+        use aws_sdk_lambda::Client as Lambda;
+        let lambda = lambda_client(&[
+            &mock!(Lambda::get_function_configuration).then_http_response(answer("lambda-GetFunctionConfiguration")),
+            &mock!(Lambda::list_versions_by_function).then_http_response(answer("lambda-ListVersionsByFunction")),
+            &mock!(Lambda::list_aliases).then_http_response(answer("lambda-ListAliases")),
+            &mock!(Lambda::get_policy)
+                .match_requests(|r| r.qualifier() == Some("dev"))
+                .then_http_response(answer("lambda-GetPolicy-dev")),
+            &mock!(Lambda::get_policy)
+                .match_requests(|r| r.qualifier() == Some("prod"))
+                .then_http_response(answer("lambda-GetPolicy-prod")),
+            &mock!(Lambda::list_functions).then_http_response(answer("lambda-ListFunctions")),
+        ]);
+        let sts = mock_client!(
+            aws_sdk_sts,
+            RuleMode::MatchAny,
+            &[&mock!(aws_sdk_sts::Client::get_caller_identity).then_http_response(answer("sts-GetCallerIdentity"))]
+        );
+        Arc::new(AwsSession::with_clients(apigw, lambda, "us-east-1", InvokeUrlTemplate::default()).with_sts(sts))
+    }
+
+    #[tokio::test]
+    async fn a_lab_done_in_the_console_grades_from_real_answer_shapes() {
+        let lab = labcheck::lab::Lab::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/checks/apigw-items.toml"
+        )))
+        .unwrap();
+        // Probes go to deployed stages, not to these files: every check that reads only the control planes.
+        let checks: Vec<_> =
+            lab.checks().filter(|c| !c.validator.needs().iter().any(|n| matches!(n, Need::Probe(_)))).collect();
+        assert!(checks.len() >= 20, "most of the lab is graded here");
+        let options = labcheck::engine::EngineOptions::default();
+        let report = labcheck::grading::grade_account(&lab, &checks, replayed_session(), &options).await;
+        assert_eq!(report.target.account_id.as_deref(), Some("123456789012"));
+        for check in &report.checks {
+            let expected = if check.step == "cleanup" { "fail" } else { "pass" };
+            assert_eq!(check.status.as_str(), expected, "{}: {}", check.id, check.message);
+        }
+        let text = serde_json::to_string(&report).unwrap();
+        assert!(!text.contains("CORPUSSECRET"), "no key value or environment variable reaches the report");
+        assert_eq!(report.stats.api_calls_total, 13, "{:?}", report.stats.api_calls);
+    }
+
+    /// Each console-made method reads: the nulls inside `responseTemplates` are what broke `GetResources`.
+    #[tokio::test]
+    async fn nulls_inside_maps_are_read_not_refused() {
+        let session = replayed_session();
+        let facts = collect(&session, &[Need::Resources { api: "ItemsAPI".into() }]).await;
+        let resources = facts.resources("a1b2c3d4e5").unwrap();
+        let items = resources.iter().find(|r| r.path == "/items").unwrap();
+        let options = items.methods["OPTIONS"].integration.as_ref().unwrap();
+        assert_eq!(options.responses["200"]["method.response.header.Access-Control-Allow-Origin"], "'*'");
+    }
+}

@@ -262,6 +262,13 @@ impl AwsSession {
         }
     }
 
+    /// The same session reading the account id through `sts` (tests).
+    pub fn with_sts(mut self, sts: StsClient) -> Self {
+        let conf = sts.config().to_builder().interceptor(CallCounter(self.stats.clone())).build();
+        self.sts = Some(StsClient::from_conf(conf));
+        self
+    }
+
     pub fn region(&self) -> &str {
         &self.region
     }
