@@ -210,6 +210,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub drain: u64,
 
+    /// Seconds a client may take to send a request's headers, and again its body (slow clients are cut off).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub read_timeout: u64,
+
+    /// Roles whose assumed-role credentials are kept (least recently used go first; each costs about 160 KB).
+    #[arg(long, value_name = "ROLES", default_value_t = 1024)]
+    pub role_cache: usize,
+
     /// The service's own AWS identity and region (default for requests without one), and where probes go.
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -22,11 +22,16 @@ impl Server {
     /// Starts `labcheck serve` with `account`'s credentials and endpoints.
     fn start(account: &Account, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut cmd = account.labcheck();
-        cmd.args(["serve", "--labs"]).arg(common::repo_path("checks")).args(["--listen", "127.0.0.1:0"]).args(extra);
-        cmd.env("LABCHECK_SERVICE_TOKENS", TOKEN).stderr(Stdio::piped()).stdout(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Self::start_command(cmd, extra)
+    }
+
+    /// Starts `labcheck serve` from a prepared `labcheck` command.
+    fn start_command(mut cmd: std::process::Command, extra: &[&str]) -> Self {
+        cmd.args(["serve", "--labs"]).arg(common::repo_path("checks")).args(["--listen", "127.0.0.1:0"]).args(extra);
+        cmd.env("LABCHECK_SERVICE_TOKENS", TOKEN).stderr(Stdio::piped()).stdout(Stdio::null());
         let mut child = cmd.spawn().expect("labcheck serve starts");
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let url = loop {
@@ -57,6 +62,13 @@ impl Server {
     async fn get(&self, path: &str) -> (u16, String) {
         let response = self.http.get(format!("{}{path}", self.url)).bearer_auth(TOKEN).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// The server's resident memory (VmRSS), in KiB.
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
     }
 
     fn metric(text: &str, name: &str) -> f64 {
@@ -151,6 +163,109 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
     assert_eq!((status, error_code(&body).as_str()), (413, "too_large"));
     let (status, body) = server.post(&format!("{grade}?format=xml"), json!({})).await;
     assert_eq!((status, error_code(&body).as_str()), (400, "bad_format"));
+    for (body, field) in [
+        (json!([]), "JSON object"),
+        (json!(null), "JSON object"),
+        (json!({ "region": "us-east-1\n{\"forged\": true}" }), "region: "),
+        (json!({ "role_arn": "arn:aws:s3:::bucket" }), "role_arn: "),
+        (json!({ "wait_seconds": 86400 }), "wait_seconds: "),
+    ] {
+        let (status, answer) = server.post(grade, body.clone()).await;
+        assert_eq!((status, error_code(&answer).as_str()), (400, "bad_body"), "{body}: {answer}");
+        assert!(answer.contains(field), "{body}: {answer}");
+    }
+    // Metrics need the token; health does not.
+    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap();
+    assert_eq!(metrics.status().as_u16(), 401);
+    let health = reqwest::get(format!("{}/healthz", server.url)).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+/// A client that sends its headers or its body too slowly is cut off instead of holding a connection forever.
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let account = Account::localstack();
+    let server = Server::start(&account, &["--allow-own-account", "--read-timeout", "1"], &[]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+
+    // Headers that never end: the connection is closed after the read timeout.
+    let mut slow_headers = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow_headers.write_all(b"POST /v1/labs/apigw-items/grade HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), slow_headers.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server closed the connection");
+
+    // A body that never arrives: 408.
+    let mut slow_body = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /v1/labs/apigw-items/grade HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"steps\""
+    );
+    slow_body.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), slow_body.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("slow_body"), "{answer}");
+}
+
+/// `--profile` and `--region` are the service's own identity and default region.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_uses_its_profile_and_region() {
+    let account = Account::localstack();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let creds = format!("{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"test\"}}", account.id);
+    std::fs::write(&config, format!("[profile grader]\nregion = us-east-1\ncredential_process = echo '{creds}'\n"))
+        .unwrap();
+    let mut cmd = account.labcheck();
+    cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_REGION");
+    cmd.env("AWS_CONFIG_FILE", &config);
+    let server = Server::start_command(cmd, &["--allow-own-account", "--profile", "grader", "--region", "eu-west-3"]);
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["resources"] })).await;
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["target"]["account_id"], account.id.as_str(), "the profile's credentials were used");
+    assert_eq!(report["target"]["region"], "eu-west-3", "the flag's region");
+    assert_eq!(report["summary"]["errors"], 0, "{body}");
+}
+
+/// Over a thousand roles: the role cache stays within `--role-cache`, and the server's memory stays flat.
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_stays_flat_over_a_thousand_roles() {
+    let account = Account::localstack();
+    let sts = common::moto_url();
+    let server = Server::start(
+        &account,
+        &["--role-cache", "64", "--max-in-flight", "16"],
+        &[("AWS_ENDPOINT_URL_STS", sts.as_str())],
+    );
+    let grade_roles = |from: usize, to: usize| {
+        let server = &server;
+        async move {
+            let requests = (from..to).map(|n| async move {
+                let request = json!({
+                    "steps": ["resources"],
+                    "role_arn": format!("arn:aws:iam::123456789012:role/student-{n}"),
+                    "region": "us-east-1"
+                });
+                let (status, body) = server.post("/v1/labs/apigw-items/grade", request).await;
+                assert_eq!(status, 200, "{body}");
+            });
+            futures::stream::iter(requests).buffer_unordered(16).collect::<Vec<()>>().await;
+        }
+    };
+    use futures::StreamExt;
+    grade_roles(0, 300).await;
+    let warm = server.rss_kib();
+    grade_roles(300, 1100).await;
+    let after = server.rss_kib();
+    let (_, metrics) = server.get("/metrics").await;
+    assert!(Server::metric(&metrics, "labcheck_cached_roles") <= 64.0, "{metrics}");
+    let per_1000_roles = (after.saturating_sub(warm)) as f64 / 0.8;
+    eprintln!("RSS {warm} KiB after 300 roles, {after} KiB after 1100: {per_1000_roles:.0} KiB per 1000 more roles");
+    // Unbounded, 800 more roles cost about 125 MB (160 KB each).
+    assert!(per_1000_roles < 16_000.0, "memory grows {per_1000_roles:.0} KiB per 1000 roles");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -217,6 +332,12 @@ async fn sigterm_finishes_the_grading_in_flight_then_exits_zero() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let pid = server.child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Draining: health says so (a load balancer stops sending), new gradings are refused.
+    let health = reqwest::get(format!("{}/healthz", server.url)).await.unwrap();
+    assert_eq!(health.status().as_u16(), 503);
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["resources"] })).await;
+    assert_eq!((status, error_code(&body).as_str()), (503, "shutting_down"));
     let (status, body) = in_flight.await.unwrap();
     assert_eq!(status, 200, "the grading in flight completes: {body}");
     let report: Value = serde_json::from_str(&body).unwrap();

@@ -58,6 +58,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         drain: Duration::from_secs(args.drain),
         profile: args.aws.profile.clone(),
         region: args.aws.region.clone(),
+        role_cache: args.role_cache,
+        read_timeout: Duration::from_secs(args.read_timeout.max(1)),
     };
     service::serve(config).await?;
     Ok(exit::PASS)

@@ -94,6 +94,45 @@ pub fn retry_config() -> aws_config::retry::RetryConfig {
         .with_max_backoff(Duration::from_millis(1600))
 }
 
+/// The AWS config of `profile` (else the standard chain's) in `region` (else the chain's), with labcheck's timeouts
+/// and retries, once its region and credentials are known to be there: the config and its region.
+pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<(SdkConfig, String), SessionError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(15))
+                .operation_timeout(Duration::from_secs(40))
+                .build(),
+        )
+        .retry_config(retry_config());
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.to_owned()));
+    }
+    let config = loader.load().await;
+    let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
+    let provider = config.credentials_provider().ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
+    use aws_credential_types::provider::ProvideCredentials;
+    provider.provide_credentials().await.map_err(|e| {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            msg = format!("{msg}: {s}");
+            source = s.source();
+        }
+        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+        let profile = profile.map(str::to_owned).or_else(|| std::env::var("AWS_PROFILE").ok());
+        SessionError::NoCredentials(match profile {
+            Some(profile) => format!("profile `{profile}`: {msg}"),
+            None => msg,
+        })
+    })?;
+    Ok((config, region))
+}
+
 /// Clients and counters shared by every round of a run.
 pub struct AwsSession {
     pub(crate) apigw: ApiGatewayClient,
@@ -151,40 +190,7 @@ impl AwsSession {
     /// Loads the standard AWS config chain (env, profiles, SSO, `credential_process`, roles, `AWS_ENDPOINT_URL*`)
     /// and checks that a region and credentials are there before anything is graded.
     pub async fn connect(options: SessionOptions) -> Result<Self, SessionError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(15))
-                    .operation_timeout(Duration::from_secs(40))
-                    .build(),
-            )
-            .retry_config(retry_config());
-        if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
-        }
-        if let Some(region) = &options.region {
-            loader = loader.region(aws_config::Region::new(region.clone()));
-        }
-        let config = loader.load().await;
-        let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
-        let provider =
-            config.credentials_provider().ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
-        use aws_credential_types::provider::ProvideCredentials;
-        provider.provide_credentials().await.map_err(|e| {
-            let mut msg = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                msg = format!("{msg}: {s}");
-                source = s.source();
-            }
-            let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-            let profile = options.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok());
-            SessionError::NoCredentials(match profile {
-                Some(profile) => format!("profile `{profile}`: {msg}"),
-                None => msg,
-            })
-        })?;
+        let (config, region) = load_config(options.profile.as_deref(), options.region.as_deref()).await?;
         Self::from_config(&config, region, options)
     }
 
@@ -285,7 +291,8 @@ impl AwsSession {
             Ok(Ok(out)) => out.account().map(str::to_owned),
             Ok(Err(err)) => {
                 let err = errors::GET_CALLER_IDENTITY.error(err);
-                tracing::warn!("could not read the account id: {err}");
+                // Debug-quoted: the message is AWS's text and must not forge log lines.
+                tracing::warn!(error = ?err.to_string(), "could not read the account id");
                 None
             }
             Err(_) => {

@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 
 pub use aws::{
     AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, Pacer, SessionError, SessionOptions,
-    retry_config,
+    load_config, retry_config,
 };
 pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};

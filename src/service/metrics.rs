@@ -45,7 +45,8 @@ impl Metrics {
         *self.refused.lock().unwrap().entry(reason).or_default() += 1;
     }
 
-    pub fn render(&self) -> String {
+    /// The metrics as Prometheus text; `cached_roles` is the size of the service's role cache.
+    pub fn render(&self, cached_roles: usize) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP labcheck_gradings_total Gradings run, by lab and outcome.");
         let _ = writeln!(out, "# TYPE labcheck_gradings_total counter");
@@ -78,6 +79,10 @@ impl Metrics {
             let _ =
                 writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {}", value.load(Ordering::Relaxed));
         }
+        let _ = writeln!(
+            out,
+            "# HELP labcheck_cached_roles Roles whose assumed-role credentials are kept.\n# TYPE labcheck_cached_roles gauge\nlabcheck_cached_roles {cached_roles}"
+        );
         let _ = writeln!(out, "# HELP labcheck_check_duration_seconds Time checks took, summed.");
         let _ = writeln!(out, "# TYPE labcheck_check_duration_seconds summary");
         let _ = writeln!(out, "labcheck_check_duration_seconds_sum {}", self.check_seconds_sum.lock().unwrap());

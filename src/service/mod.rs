@@ -1,20 +1,23 @@
 //! `labcheck serve`: the grading service a lab platform calls over HTTP. It grades through the same code path as
 //! the CLI ([`crate::grading`]) and answers with the same JSON report (or JUnit).
 
+mod cache;
 mod metrics;
+mod request;
 
 use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::SdkConfig;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,11 +27,13 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
+use cache::BoundedCache;
 pub use metrics::Metrics;
+pub use request::GradeRequest;
 
 use crate::engine::EngineOptions;
 use crate::grading;
-use crate::inventory::{AwsSession, InvokeUrlTemplate, Pacer};
+use crate::inventory::{AwsSession, InvokeUrlTemplate, Pacer, SessionError};
 use crate::lab::Lab;
 use crate::model::Report;
 use crate::report::{self, Format, HumanOptions};
@@ -55,23 +60,20 @@ pub struct ServiceConfig {
     /// The service's own AWS profile and default region (else the standard chain's).
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// Roles whose assumed-role credentials are kept at most (least recently used go first).
+    pub role_cache: usize,
+    /// How long a client may take to send a request's headers, and its body.
+    pub read_timeout: Duration,
 }
 
-/// A grading request.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GradeRequest {
-    #[serde(default)]
-    pub steps: Vec<String>,
-    #[serde(default)]
-    pub role_arn: Option<String>,
-    #[serde(default)]
-    pub external_id: Option<String>,
-    #[serde(default)]
-    pub region: Option<String>,
-    #[serde(default)]
-    pub wait_seconds: Option<u64>,
-}
+/// How long assumed-role credentials (and their config) are kept: STS gives them for an hour by default, and the
+/// provider refreshes them before they expire; past this the entry is made anew.
+const ROLE_MAX_AGE: Duration = Duration::from_secs(50 * 60);
+/// A role not graded for this long is forgotten.
+const ROLE_MAX_IDLE: Duration = Duration::from_secs(15 * 60);
+/// Accounts whose pacers are kept at most; an idle pacer has a full bucket, the same as a new one.
+const PACER_CAPACITY: usize = 4096;
+const PACER_MAX_IDLE: Duration = Duration::from_secs(10 * 60);
 
 /// `{ "error": { "code", "message" } }` with a status.
 #[derive(Debug, Clone)]
@@ -132,8 +134,9 @@ struct AppState {
     labs: BTreeMap<String, Arc<Lab>>,
     base: SdkConfig,
     /// Per role (and external id, region): a config whose credentials are cached until shortly before expiry.
-    role_configs: Mutex<HashMap<RoleKey, SdkConfig>>,
-    pacers: Mutex<HashMap<String, Arc<Pacer>>>,
+    /// Bounded: thousands of roles must not grow memory without end.
+    role_configs: BoundedCache<RoleKey, SdkConfig>,
+    pacers: BoundedCache<String, Arc<Pacer>>,
     runs: Mutex<HashMap<RunKey, Run>>,
     slots: Semaphore,
     metrics: Metrics,
@@ -253,8 +256,8 @@ struct GradeQuery {
 /// fetched once per role until shortly before they expire).
 async fn config_for(state: &AppState, request: &GradeRequest) -> Result<SdkConfig, ApiError> {
     let key = (request.role_arn.clone(), request.external_id.clone(), request.region.clone());
-    if let Some(config) = state.role_configs.lock().unwrap().get(&key) {
-        return Ok(config.clone());
+    if let Some(config) = state.role_configs.get(&key) {
+        return Ok(config);
     }
     let mut builder = state.base.to_builder();
     if let Some(region) = &request.region {
@@ -284,19 +287,13 @@ async fn config_for(state: &AppState, request: &GradeRequest) -> Result<SdkConfi
             regional.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build()
         }
     };
-    state.role_configs.lock().unwrap().insert(key, config.clone());
+    state.role_configs.insert(key, config.clone());
     Ok(config)
 }
 
 fn pacer_for(state: &AppState, account_key: &str) -> Arc<Pacer> {
     let rate = state.config.account_rate;
-    state
-        .pacers
-        .lock()
-        .unwrap()
-        .entry(account_key.to_owned())
-        .or_insert_with(|| Arc::new(Pacer::new(rate, rate)))
-        .clone()
+    state.pacers.get_or_insert_with(&account_key.to_owned(), || Arc::new(Pacer::new(rate, rate)))
 }
 
 /// Runs one grading (admission, credentials, the engine), off the request.
@@ -358,20 +355,12 @@ async fn grade(
     headers: HeaderMap,
     Path(lab_id): Path<String>,
     Query(query): Query<GradeQuery>,
-    body: Result<axum::Json<GradeRequest>, JsonRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     not_shutting_down(&state)?;
     authorize(&state, &headers)?;
     let lab = find_lab(&state, &lab_id)?;
-    let axum::Json(request) = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            state.metrics.refused("too_large");
-            return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large");
-        }
-        state.metrics.refused("bad_body");
-        let message = rejection.body_text().split_whitespace().collect::<Vec<_>>().join(" ");
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message)
-    })?;
+    let request = read_request(&state, body).await?;
     let format = match query.format.as_deref() {
         None | Some("json") => Format::Json,
         Some("junit") => Format::Junit,
@@ -442,6 +431,28 @@ async fn grade(
     Ok(([(header::CONTENT_TYPE, content_type)], text).into_response())
 }
 
+/// The body, read within `--read-timeout` and `--body-limit`, checked field by field.
+async fn read_request(state: &AppState, body: Body) -> Result<GradeRequest, ApiError> {
+    let limit = state.config.body_limit;
+    let bytes = match tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => {
+            state.metrics.refused("slow_body");
+            let message = format!("the body did not arrive within {}s", state.config.read_timeout.as_secs());
+            return Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "slow_body", message));
+        }
+        Ok(Err(_)) => {
+            state.metrics.refused("too_large");
+            let message = format!("the request body is larger than {limit} bytes");
+            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message));
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    GradeRequest::parse(&bytes).map_err(|message| {
+        state.metrics.refused("bad_body");
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message)
+    })
+}
+
 async fn healthz(State(state): State<AppStateRef>) -> Response {
     if state.shutting_down.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
@@ -449,8 +460,12 @@ async fn healthz(State(state): State<AppStateRef>) -> Response {
     (StatusCode::OK, "ok\n").into_response()
 }
 
-async fn metrics(State(state): State<AppStateRef>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+/// Metrics need the token like every other endpoint but `/healthz`: they tell who is graded how often and how it
+/// goes, which is the platform's business (Prometheus sends it with `authorization: {credentials_file: ...}`).
+async fn metrics(State(state): State<AppStateRef>, headers: HeaderMap) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_configs.size()))
+        .into_response())
 }
 
 async fn fallback() -> ApiError {
@@ -467,6 +482,8 @@ pub enum ServiceError {
     #[error("no bearer tokens: give --tokens-file or LABCHECK_SERVICE_TOKENS")]
     NoTokens,
     #[error("{0}")]
+    Session(#[from] SessionError),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
@@ -480,8 +497,9 @@ pub fn read_tokens(file: Option<&PathBuf>, env: Option<String>) -> Result<Vec<St
     Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
 }
 
-/// Serves until SIGTERM or Ctrl-C: then stops accepting, lets in-flight gradings finish (bounded by `drain`) and
-/// returns.
+/// Serves until SIGTERM or Ctrl-C. Then it drains: `/healthz` answers 503 and new gradings are refused with 503
+/// while the gradings in flight and queued finish (at most `drain`); then it stops listening, closes idle
+/// connections and returns.
 pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
     if config.tokens.is_empty() {
         return Err(ServiceError::NoTokens);
@@ -493,13 +511,13 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
             return Err(ServiceError::DuplicateLab(id));
         }
     }
-    let base =
-        aws_config::defaults(BehaviorVersion::latest()).retry_config(crate::inventory::retry_config()).load().await;
+    // The service's own identity: --profile and --region, else the standard chain's (checked before serving).
+    let (base, _region) = crate::inventory::load_config(config.profile.as_deref(), config.region.as_deref()).await?;
     let state = Arc::new(AppState {
         labs,
         base,
-        role_configs: Mutex::new(HashMap::new()),
-        pacers: Mutex::new(HashMap::new()),
+        role_configs: BoundedCache::new(config.role_cache, ROLE_MAX_AGE, ROLE_MAX_IDLE),
+        pacers: BoundedCache::new(PACER_CAPACITY, Duration::MAX, PACER_MAX_IDLE),
         runs: Mutex::new(HashMap::new()),
         slots: Semaphore::new(config.max_in_flight.max(1)),
         metrics: Metrics::default(),
@@ -513,7 +531,6 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(fallback)
-        .layer(DefaultBodyLimit::max(config.body_limit))
         .with_state(state.clone());
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.map_err(|e| ServiceError::Listen(config.listen, e))?;
@@ -521,27 +538,66 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
     eprintln!("labcheck: serving {} lab(s) on http://{local}", state.labs.len());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let signal_state = state.clone();
+    let drain_state = state.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
-        signal_state.shutting_down.store(true, Ordering::SeqCst);
-        tracing::info!("shutting down: finishing in-flight gradings");
+        drain_state.shutting_down.store(true, Ordering::SeqCst);
+        tracing::info!("shutting down: finishing the gradings in flight");
+        let deadline = Instant::now() + config.drain;
+        while gradings_pending(&drain_state) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if gradings_pending(&drain_state) {
+            tracing::warn!("gradings still in flight after {}s; exiting", config.drain.as_secs());
+        }
         let _ = stop_tx.send(true);
     });
-    let mut graceful_rx = stop_rx.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = graceful_rx.wait_for(|stop| *stop).await;
-    });
-    let mut drain_rx = stop_rx;
-    let drain = config.drain;
-    tokio::select! {
-        result = server => result?,
-        _ = async move {
-            let _ = drain_rx.wait_for(|stop| *stop).await;
-            tokio::time::sleep(drain).await;
-        } => tracing::warn!("gradings still in flight after {}s; exiting", drain.as_secs()),
-    }
+    accept_until_stopped(listener, app, config.read_timeout, stop_rx).await;
     Ok(())
+}
+
+fn gradings_pending(state: &AppState) -> bool {
+    state.metrics.in_flight.load(Ordering::SeqCst) > 0 || state.metrics.queued.load(Ordering::SeqCst) > 0
+}
+
+/// Accepts connections (HTTP/1.1 and HTTP/2) until `stop`, each bounded by `read_timeout` for its request headers;
+/// then waits briefly for open connections to finish their answers.
+async fn accept_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    read_timeout: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(read_timeout);
+    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(read_timeout));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = ?e.to_string(), "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stop.wait_for(|stop| *stop) => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _: Result<(), Infallible> = connection.await.or(Ok(()));
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
 async fn shutdown_signal() {

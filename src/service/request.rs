@@ -1,0 +1,156 @@
+//! A grading request: the JSON body of `POST /v1/labs/{lab}/grade`, read and checked field by field. Everything in
+//! it is the caller's: each field is checked before anything uses it, and an error names the field.
+
+use serde::Deserialize;
+
+/// Longest `wait_seconds` a request may ask for (the request's deadline bounds it too).
+pub const MAX_WAIT_SECONDS: u64 = 600;
+
+/// A grading request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeRequest {
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub wait_seconds: Option<u64>,
+}
+
+impl GradeRequest {
+    /// Parses and checks a body. The error is one line naming the field.
+    pub fn parse(body: &[u8]) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+        if !value.is_object() {
+            return Err(
+                "the body must be a JSON object, e.g. {\"steps\": [\"api-keys\"], \"role_arn\": \"...\"}".into()
+            );
+        }
+        // The path to a wrong field, e.g. "steps: invalid type: integer `5`, expected a sequence".
+        let request: Self = serde_path_to_error::deserialize(value).map_err(|e| match e.path().to_string() {
+            path if path == "." => e.into_inner().to_string(),
+            path => format!("{path}: {}", e.into_inner()),
+        })?;
+        request.check()?;
+        Ok(request)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for step in &self.steps {
+            if !valid_id(step) {
+                return Err(format!("steps: {} is not a step id", shown(step)));
+            }
+        }
+        if let Some(arn) = &self.role_arn
+            && !valid_role_arn(arn)
+        {
+            return Err(format!(
+                "role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)",
+                shown(arn)
+            ));
+        }
+        if let Some(id) = &self.external_id
+            && !valid_external_id(id)
+        {
+            return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
+        }
+        if let Some(region) = &self.region
+            && !valid_region(region)
+        {
+            return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
+        }
+        if let Some(wait) = self.wait_seconds
+            && wait > MAX_WAIT_SECONDS
+        {
+            return Err(format!("wait_seconds: at most {MAX_WAIT_SECONDS}"));
+        }
+        Ok(())
+    }
+}
+
+/// A value quoted for an error message: at most 64 characters, escaped.
+fn shown(value: &str) -> String {
+    let cut: String = value.chars().take(64).collect();
+    let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
+    format!("{cut:?}{ellipsis}")
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`, ...
+pub fn valid_region(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    region.len() <= 32
+        && parts.len() >= 3
+        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
+fn valid_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [arn_prefix, partition, service, region, account, resource] = parts.as_slice() else {
+        return false;
+    };
+    let name_ok = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c);
+    *arn_prefix == "arn"
+        && partition.starts_with("aws")
+        && *service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && resource.strip_prefix("role/").is_some_and(|r| !r.is_empty() && r.chars().all(name_ok))
+        && arn.len() <= 2048
+}
+
+fn valid_external_id(id: &str) -> bool {
+    (2..=1224).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_checked_field_by_field() {
+        let ok = br#"{"steps": ["api-keys"], "role_arn": "arn:aws:iam::123456789012:role/labcheck-grader", "external_id": "platform-42", "region": "us-gov-west-1", "wait_seconds": 30}"#;
+        assert!(GradeRequest::parse(ok).is_ok());
+        for (body, field) in [
+            (&b"[]"[..], "JSON object"),
+            (b"null", "JSON object"),
+            (b"\"x\"", "JSON object"),
+            (b"{not json", "not JSON"),
+            (br#"{"region": "us-east-1\n{\"forged\": 1}"}"#, "region: "),
+            (br#"{"region": "../../etc"}"#, "region: "),
+            (br#"{"role_arn": "arn:aws:s3:::bucket"}"#, "role_arn: "),
+            (br#"{"external_id": "a b"}"#, "external_id: "),
+            (br#"{"steps": ["api keys"]}"#, "steps: "),
+            (br#"{"wait_seconds": 100000}"#, "wait_seconds: "),
+            (br#"{"stepz": []}"#, "stepz"),
+            (br#"{"steps": 5}"#, "steps: invalid type"),
+        ] {
+            let err = GradeRequest::parse(body).unwrap_err();
+            assert!(err.contains(field), "{}: {err}", String::from_utf8_lossy(body));
+            assert!(!err.contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn regions_look_like_regions() {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7"] {
+            assert!(valid_region(ok), "{ok}");
+        }
+        for bad in ["", "us-east", "US-EAST-1", "us_east_1", "us-east-1a", "-east-1", "us-east-1\n"] {
+            assert!(!valid_region(bad), "{bad:?}");
+        }
+    }
+}
