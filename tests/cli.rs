@@ -256,3 +256,55 @@ params = { reads = ["stages:ItemsAPI"], query = "values(stages)[0][?name=='prod'
     );
     assert_eq!(statuses[1].0, "fail");
 }
+
+/// What a hostile account can put in probe answers (control sequences, forged lines, `]]>`, bidi overrides) reaches
+/// every format harmlessly: JUnit stays well-formed for a strict XML parser (Python's expat), the checklist shows
+/// no control character and no forged line, and JSON keeps the text exact.
+#[test]
+fn hostile_answers_break_no_output_format() {
+    let nasty = "<html>]]> \u{1b}[2J\u{1b}]0;owned\u{7}\n  ✔ Forged check 1/1\r\u{0}\u{202e}exe.gnp\u{1}";
+    let text = std::fs::read_to_string(repo_path("examples/not-redeployed.json")).unwrap();
+    let mut snapshot: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for probe in snapshot["facts"]["probes"].as_array_mut().unwrap() {
+        if let Some(response) = probe["outcome"]["Ok"].as_object_mut() {
+            response.insert("body".into(), serde_json::json!(nasty));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let from = path.to_str().unwrap();
+    let grade = |format: &str| {
+        let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", from, "--format", format]));
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        out.stdout
+    };
+
+    let junit = grade("junit");
+    let xml = dir.path().join("junit.xml");
+    std::fs::write(&xml, &junit).unwrap();
+    let parsed = Command::new("python3")
+        .args(["-c", "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); print(len(d.getElementsByTagName('testcase')))"])
+        .arg(&xml)
+        .output()
+        .expect("python3 runs");
+    assert!(parsed.status.success(), "expat refuses it: {}\n{junit}", String::from_utf8_lossy(&parsed.stderr));
+    assert_eq!(String::from_utf8_lossy(&parsed.stdout).trim(), "26");
+
+    let human = grade("human");
+    assert!(!human.contains(['\u{1b}', '\u{7}', '\r', '\u{0}', '\u{1}', '\u{202e}']), "{human:?}");
+    assert!(!human.contains("\n  ✔ Forged"), "no forged line:\n{human}");
+    assert!(human.contains("\\u{1b}[2J"), "shown escaped:\n{human}");
+
+    let json: serde_json::Value = serde_json::from_str(&grade("json")).unwrap();
+    let message = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "unauthenticated-get-forbidden")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("]]> \u{1b}[2J"), "JSON keeps the text exact: {message:?}");
+}

@@ -253,7 +253,8 @@ async fn wait_regrades_until_the_redeploy_lands() {
 #[tokio::test]
 async fn outputs_never_contain_the_api_key_value() {
     let account = Account::localstack();
-    let built = ItemsLab::complete().build(&account).await;
+    // The API echoes the key it is sent: the value comes back in the probe's answer.
+    let built = ItemsLab { echo_api_key: true, ..ItemsLab::complete() }.build(&account).await;
     let secret = built.key_value.expect("LocalStack returns the generated value");
     assert_eq!(secret.len(), 40);
     let dir = tempfile::tempdir().unwrap();
@@ -278,6 +279,7 @@ async fn outputs_never_contain_the_api_key_value() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let written = std::fs::read_to_string(&snapshot).unwrap();
     assert!(written.contains("\"LabKey\""), "the snapshot has the key's facts");
+    assert!(written.contains(r#"\"echo\": \"[redacted]\""#), "the echoed value is redacted: {written}");
     for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("snapshot", &written)] {
         assert!(!text.contains(&secret), "snapshot {what} contains the API key value");
     }

@@ -291,6 +291,8 @@ pub struct ItemsLab {
     pub prod_method_caching: bool,
     /// Throttling below the account default on prod.
     pub prod_throttle: bool,
+    /// The MOCK GETs echo the request's `x-api-key` in their body (an API can echo what it is sent).
+    pub echo_api_key: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -373,6 +375,7 @@ impl ItemsLab {
             prod_cache: false,
             prod_method_caching: false,
             prod_throttle: false,
+            echo_api_key: false,
         }
     }
 
@@ -466,7 +469,7 @@ impl ItemsLab {
                     );
                     put_lambda_get(c, &api_id, resource_id, key_required, &uri).await;
                 }
-                _ => put_mock_get(c, &api_id, resource_id, key_required).await,
+                _ => put_mock_get(c, &api_id, resource_id, key_required, self.echo_api_key).await,
             }
         }
         let cors_paths: &[(&str, &String)] = match self.cors {
@@ -545,8 +548,8 @@ async fn put_get_method(c: &Client, api_id: &str, resource_id: &str, api_key_req
         .expect("put method");
 }
 
-/// GET with a MOCK integration answering 200 `{"items": []}`.
-async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool) {
+/// GET with a MOCK integration answering 200 `{"items": []}` (with `"echo": "<x-api-key>"` when `echo_key`).
+async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool, echo_key: bool) {
     put_get_method(c, api_id, resource_id, api_key_required).await;
     c.put_integration()
         .rest_api_id(api_id)
@@ -570,7 +573,10 @@ async fn put_mock_get(c: &Client, api_id: &str, resource_id: &str, api_key_requi
         .resource_id(resource_id)
         .http_method("GET")
         .status_code("200")
-        .response_templates("application/json", "{\"items\": []}")
+        .response_templates(
+            "application/json",
+            if echo_key { "{\"items\": [], \"echo\": \"$input.params('x-api-key')\"}" } else { "{\"items\": []}" },
+        )
         .send()
         .await
         .expect("put integration response");
