@@ -177,6 +177,9 @@ fn bad_snapshots_are_one_line_errors() {
     assert_usage_error(&out, "was taken for lab `apigw-items`, not `apigw-pets`");
     let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", "examples/complete.json", "--wait", "5"]));
     assert_eq!(out.code, 2, "--from and --wait conflict: {}", out.stderr);
+    // A device or a pipe is read up to the limit, not until memory runs out.
+    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", "/dev/zero"]));
+    assert_usage_error(&out, "larger than the limit of 67108864 bytes");
 }
 
 #[test]

@@ -387,3 +387,35 @@ mod aws_shapes {
         assert_eq!(options.responses["200"]["method.response.header.Access-Control-Allow-Origin"], "'*'");
     }
 }
+
+/// A plan made before its stages existed: `apiStages` is omitted, not `[]`. That is a fact ("not bound"), not an
+/// unreadable answer.
+#[tokio::test]
+async fn an_omitted_empty_list_is_read_as_empty() {
+    let answer = || {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/aws-shapes/apigateway-GetUsagePlans-unbound.json"
+        ))
+        .unwrap();
+        let shape: serde_json::Value = serde_json::from_str(&text).unwrap();
+        HttpResponse::new(StatusCode::try_from(200u16).unwrap(), SdkBody::from(shape["body"].to_string()))
+    };
+    let plans = mock!(Client::get_usage_plans).then_http_response(answer);
+    let apis = mock!(Client::get_rest_apis)
+        .then_output(|| GetRestApisOutput::builder().items(api("a1b2c3d4e5", "ItemsAPI")).build());
+    let session = session(&[&plans, &apis]);
+    let check = validators::lookup("usage_plan_exists")
+        .unwrap()
+        .build(
+            toml::toml! { name = "CloudAcademyPlan"
+            api = "ItemsAPI"
+            stages = ["dev", "prod"] }
+            .into(),
+        )
+        .unwrap();
+    let facts = collect(&session, &check.needs()).await;
+    let verdict = check.evaluate(&facts).unwrap();
+    assert!(!verdict.passed);
+    assert!(verdict.message.contains("is not bound to ItemsAPI"), "{}", verdict.message);
+}
