@@ -290,10 +290,7 @@ async fn credential_process_profiles_work() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    let creds = format!("{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"test\"}}", account.id);
-    std::fs::write(&config, format!("[profile lab]\nregion = us-east-1\ncredential_process = echo '{creds}'\n"))
-        .unwrap();
+    let config = account.credential_process_config(dir.path(), "lab");
     let mut cmd = account.labcheck();
     cmd.env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")

@@ -214,10 +214,7 @@ async fn slow_clients_are_cut_off() {
 async fn serve_uses_its_profile_and_region() {
     let account = Account::localstack();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    let creds = format!("{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"test\"}}", account.id);
-    std::fs::write(&config, format!("[profile grader]\nregion = us-east-1\ncredential_process = echo '{creds}'\n"))
-        .unwrap();
+    let config = account.credential_process_config(dir.path(), "grader");
     let mut cmd = account.labcheck();
     cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_REGION");
     cmd.env("AWS_CONFIG_FILE", &config);

@@ -17,7 +17,7 @@ use tokio::sync::OnceCell;
 
 use super::FactSource;
 use super::errors;
-use super::pages;
+use super::pages::{self, IfMissing};
 use super::probe;
 use super::stats::{CallCounter, StatsRecorder};
 use super::tolerant::TolerantJson;
@@ -390,7 +390,7 @@ impl AwsInventory {
                 self.session.pace().await;
                 let request = self.session.apigw.get_rest_apis().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
-                let pages = pages::read_all(pages, &errors::GET_REST_APIS, |p| p.position()).await?;
+                let pages = pages::read_all(pages, &errors::GET_REST_APIS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages
                     .iter()
                     .flat_map(|p| p.items())
@@ -419,7 +419,7 @@ impl AwsInventory {
                     .into_paginator()
                     .stop_on_duplicate_token(false)
                     .send();
-                let pages = pages::read_all(pages, &errors::GET_RESOURCES, |p| p.position()).await?;
+                let pages = pages::read_all(pages, &errors::GET_RESOURCES, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages.into_iter().flat_map(|p| p.items.unwrap_or_default()).map(convert_resource).collect())
             })
             .await
@@ -448,7 +448,8 @@ impl AwsInventory {
                 self.session.pace().await;
                 let request = self.session.apigw.get_usage_plans().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
-                let pages = pages::read_all(pages, &errors::GET_USAGE_PLANS, |p| p.position()).await?;
+                let pages =
+                    pages::read_all(pages, &errors::GET_USAGE_PLANS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.items()).map(convert_usage_plan).collect())
             })
             .await
@@ -468,7 +469,8 @@ impl AwsInventory {
                     .into_paginator()
                     .stop_on_duplicate_token(false)
                     .send();
-                let pages = pages::read_all(pages, &errors::GET_USAGE_PLAN_KEYS, |p| p.position()).await?;
+                let pages =
+                    pages::read_all(pages, &errors::GET_USAGE_PLAN_KEYS, |p| p.position(), IfMissing::Error).await?;
                 // The response carries each key's value: it is dropped here and never leaves this function.
                 Ok(pages
                     .iter()
@@ -492,7 +494,7 @@ impl AwsInventory {
                     .into_paginator()
                     .stop_on_duplicate_token(false)
                     .send();
-                match pages::read_all(pages, &errors::GET_API_KEYS, |p| p.position()).await {
+                match pages::read_all(pages, &errors::GET_API_KEYS, |p| p.position(), IfMissing::Error).await {
                     Err(e) => (Err(e), Arc::new(KeyValues::new())),
                     Ok(pages) => {
                         let items: Vec<_> = pages.iter().flat_map(|p| p.items()).collect();
@@ -588,7 +590,8 @@ impl AwsInventory {
                 let request = self.session.lambda.list_versions_by_function().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
-                    pages::read_all_if_exists(pages, &errors::LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker()).await?;
+                    pages::read_all(pages, &errors::LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker(), IfMissing::Empty)
+                        .await?;
                 Ok(pages.iter().flat_map(|p| p.versions()).map(|v| LambdaVersion { version: s(v.version()) }).collect())
             })
             .await
@@ -600,7 +603,8 @@ impl AwsInventory {
                 self.session.pace().await;
                 let request = self.session.lambda.list_aliases().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
-                let pages = pages::read_all_if_exists(pages, &errors::LIST_ALIASES, |p| p.next_marker()).await?;
+                let pages =
+                    pages::read_all(pages, &errors::LIST_ALIASES, |p| p.next_marker(), IfMissing::Empty).await?;
                 Ok(pages
                     .iter()
                     .flat_map(|p| p.aliases())
@@ -638,7 +642,8 @@ impl AwsInventory {
                 self.session.pace().await;
                 let request = self.session.lambda.list_functions().max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
-                let pages = pages::read_all(pages, &errors::LIST_FUNCTIONS, |p| p.next_marker()).await?;
+                let pages =
+                    pages::read_all(pages, &errors::LIST_FUNCTIONS, |p| p.next_marker(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.functions()).map(|f| s(f.function_name())).collect())
             })
             .await

@@ -10,38 +10,23 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use super::errors::{Operation, is_not_found};
 use crate::facts::{Fact, FactError, FactErrorKind};
 
+/// What the service saying "no such thing" (`ResourceNotFoundException`) means for a collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfMissing {
+    /// An error like any other (the owner of the collection must exist).
+    Error,
+    /// A fact: the owner (a Lambda function, for its versions) does not exist, so the collection is empty.
+    Empty,
+}
+
 /// Every page of a collection, in order. The SDK's paginators end quietly when a page names the position they just
 /// asked for, which would grade a partial collection; build them with `stop_on_duplicate_token(false)` and this
 /// fails instead on any position that comes back (a loop of any length): the checks that need it are `error`.
 pub async fn read_all<P, E>(
-    pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
-    operation: &Operation,
-    next_position: impl Fn(&P) -> Option<&str>,
-) -> Fact<Vec<P>>
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    read(pages, operation, next_position, false).await
-}
-
-/// [`read_all`] of a collection that belongs to something which may not exist (a Lambda function's versions): "no
-/// such function" is a fact, read as no pages.
-pub async fn read_all_if_exists<P, E>(
-    pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
-    operation: &Operation,
-    next_position: impl Fn(&P) -> Option<&str>,
-) -> Fact<Vec<P>>
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    read(pages, operation, next_position, true).await
-}
-
-async fn read<P, E>(
     mut pages: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
     operation: &Operation,
     next_position: impl Fn(&P) -> Option<&str>,
-    absent_is_empty: bool,
+    if_missing: IfMissing,
 ) -> Fact<Vec<P>>
 where
     E: ProvideErrorMetadata + StdError + 'static,
@@ -51,7 +36,7 @@ where
     while let Some(page) = pages.next().await {
         let page = match page {
             Ok(page) => page,
-            Err(e) if absent_is_empty && all.is_empty() && is_not_found(&e) => return Ok(Vec::new()),
+            Err(e) if if_missing == IfMissing::Empty && all.is_empty() && is_not_found(&e) => return Ok(Vec::new()),
             Err(e) => return Err(operation.error(e)),
         };
         if let Some(position) = next_position(&page).filter(|p| !p.is_empty())

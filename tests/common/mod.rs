@@ -137,6 +137,15 @@ impl Account {
         cmd
     }
 
+    /// An AWS config file in `dir` with one profile whose `credential_process` gives this account's credentials.
+    pub fn credential_process_config(&self, dir: &Path, profile: &str) -> PathBuf {
+        let config = dir.join("config");
+        let creds = format!("{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"test\"}}", self.id);
+        let text = format!("[profile {profile}]\nregion = us-east-1\ncredential_process = echo '{creds}'\n");
+        std::fs::write(&config, text).unwrap();
+        config
+    }
+
     /// Runs `labcheck run LAB --format json ARGS...` on the account, then snapshots the account and grades the
     /// snapshot offline, and asserts both gradings agree on every status and message (and the exit code).
     pub fn grade(&self, args: &[&str]) -> Graded {
