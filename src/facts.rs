@@ -39,7 +39,7 @@ pub enum FactErrorKind {
     Malformed,
     /// Any other service error.
     Service,
-    /// The engine did not collect a fact a validator asked for (a bug in the validator's `needs`).
+    /// The engine did not collect a fact a validator asked for (a bug in the validator's `reads`).
     NotCollected,
 }
 
@@ -53,7 +53,7 @@ impl FactError {
         Self::new(
             FactErrorKind::NotCollected,
             what.clone(),
-            format!("{what} was not collected (validator did not declare it in needs)"),
+            format!("{what} was not collected (validator did not declare it in reads)"),
         )
     }
 }
@@ -333,9 +333,9 @@ impl ProbeResponse {
     }
 }
 
-/// A fact a validator needs. The inventory resolves names to ids itself.
+/// A read a validator declares: a collection (or probe) it judges. The inventory resolves names to ids itself.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Need {
+pub enum Read {
     RestApis,
     /// Resources (with methods) of every REST API with this name.
     Resources {
@@ -361,7 +361,7 @@ pub enum Need {
     LambdaFunctionNames,
 }
 
-/// Everything the inventory read for a set of needs. `None`/absent means "not asked for".
+/// Everything the inventory read for a set of reads. `None`/absent means "not asked for".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
     #[serde(default, skip_serializing_if = "Option::is_none")]

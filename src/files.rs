@@ -1,7 +1,7 @@
 //! Reading input files whole, but never more than a limit: a regular file, a pipe (`--from <(...)`) or a device
 //! (`/dev/zero`) all stop at the limit instead of filling memory.
 
-use std::io::Read;
+use std::io::Read as _;
 use std::path::Path;
 
 /// Why an input file was not read.

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::engine::{self, EngineOptions, Graded};
-use crate::facts::{Facts, Need};
+use crate::facts::{Facts, Read};
 use crate::inventory::{AwsInventory, AwsSession, FactSource};
 use crate::lab::{Check, Lab};
 use crate::model::{CheckResult, LabInfo, Outcome, REPORT_SCHEMA_VERSION, Report, Stats, StepInfo, Summary, Target};
@@ -20,7 +20,7 @@ pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession
     let clock = Instant::now();
     let round_session = session.clone();
     let new_source =
-        move |plan: &[Need]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
+        move |plan: &[Read]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
     let (graded, account_id) =
         tokio::join!(engine::grade(checks, &new_source, options), session.account_id(options.check_timeout));
     let target = Target { account_id, region: session.region().to_owned() };
@@ -38,7 +38,7 @@ pub async fn grade_facts(
 ) -> Report {
     let started_at = OffsetDateTime::now_utc();
     let clock = Instant::now();
-    let new_source = move |_: &[Need]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
+    let new_source = move |_: &[Read]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
     let graded = engine::grade(checks, &new_source, options).await;
     let stats = Stats { rounds: graded.rounds, ..Stats::default() };
     report(lab, graded, target, stats, started_at, clock)

@@ -10,7 +10,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{Facts, Need};
+use crate::facts::{Facts, Read};
 use crate::inventory::FactSource;
 use crate::model::Target;
 
@@ -124,7 +124,7 @@ impl SnapshotSource {
 }
 
 impl FactSource for SnapshotSource {
-    fn collect<'a>(&'a self, _needs: &'a [Need]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, _reads: &'a [Read]) -> BoxFuture<'a, Facts> {
         futures::future::ready(self.facts.clone()).boxed()
     }
 }

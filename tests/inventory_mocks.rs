@@ -15,7 +15,7 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use labcheck::facts::{FactErrorKind, Facts, Need};
+use labcheck::facts::{FactErrorKind, Facts, Read};
 use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
 use labcheck::validators::{self, Validator};
 
@@ -33,7 +33,7 @@ fn session(rules: &[&Rule]) -> Arc<AwsSession> {
     Arc::new(AwsSession::with_clients(client(rules), lambda_client(&[]), "us-east-1", InvokeUrlTemplate::default()))
 }
 
-async fn collect(session: &Arc<AwsSession>, needs: &[Need]) -> Facts {
+async fn collect(session: &Arc<AwsSession>, needs: &[Read]) -> Facts {
     AwsInventory::new(session.clone(), needs).collect(needs).await
 }
 
@@ -119,11 +119,11 @@ async fn every_page_of_every_collection_is_read() {
     ]);
 
     let needs = [
-        Need::RestApis,
-        Need::Resources { api: "ItemsAPI".into() },
-        Need::UsagePlans,
-        Need::UsagePlanKeys { plan: "CloudAcademyPlan".into() },
-        Need::ApiKeys,
+        Read::RestApis,
+        Read::Resources { api: "ItemsAPI".into() },
+        Read::UsagePlans,
+        Read::UsagePlanKeys { plan: "CloudAcademyPlan".into() },
+        Read::ApiKeys,
     ];
     let facts = collect(&session, &needs).await;
     assert_eq!(facts.rest_apis().unwrap().len(), 2);
@@ -159,7 +159,7 @@ async fn access_denied_is_an_error_naming_the_permission() {
         )
     });
     let session = session(&[&denied]);
-    let facts = collect(&session, &[Need::UsagePlans]).await;
+    let facts = collect(&session, &[Read::UsagePlans]).await;
     let err = facts.usage_plans().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::AccessDenied);
     assert!(
@@ -181,14 +181,14 @@ async fn throttling_is_retried_then_reported() {
         .output(|| GetRestApisOutput::builder().items(api("a1", "ItemsAPI")).build())
         .build();
     let session = session(&[&recovers]);
-    let facts = collect(&session, &[Need::RestApis]).await;
+    let facts = collect(&session, &[Read::RestApis]).await;
     assert_eq!(facts.rest_apis().unwrap().len(), 1, "third attempt gets through");
     let stats = session.stats().snapshot(1);
     assert_eq!((stats.api_calls_total, stats.api_requests), (1, 3), "one call, two retries");
 
     let always = mock!(Client::get_rest_apis).sequence().http_response(throttled).repeatedly().build();
     let session = self::session(&[&always]);
-    let facts = collect(&session, &[Need::RestApis]).await;
+    let facts = collect(&session, &[Read::RestApis]).await;
     let err = facts.rest_apis().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::Throttled);
     assert_eq!(
@@ -206,14 +206,14 @@ async fn server_errors_and_malformed_answers_are_errors() {
         .repeatedly()
         .build();
     let session = session(&[&broken]);
-    let facts = collect(&session, &[Need::ApiKeys]).await;
+    let facts = collect(&session, &[Read::ApiKeys]).await;
     assert_eq!(facts.api_keys().unwrap_err().kind, FactErrorKind::Service);
 
     let garbage = mock!(Client::get_usage_plans).then_http_response(|| {
         HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from("<html>not json</html>"))
     });
     let session = self::session(&[&garbage]);
-    let facts = collect(&session, &[Need::UsagePlans]).await;
+    let facts = collect(&session, &[Read::UsagePlans]).await;
     let err = facts.usage_plans().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::Malformed, "{err}");
     assert!(!err.message.contains('\n'), "one line: {err}");
@@ -266,9 +266,9 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
         InvokeUrlTemplate::default(),
     ));
     let needs = [
-        Need::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("dev".into()) },
-        Need::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("prod".into()) },
-        Need::LambdaFunctionNames,
+        Read::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("dev".into()) },
+        Read::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("prod".into()) },
+        Read::LambdaFunctionNames,
     ];
     let facts = collect(&session, &needs).await;
     assert_eq!(facts.lambda_policy("Fn", "dev").unwrap(), None, "no policy is a fact, not an error");
@@ -287,7 +287,7 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
         "us-east-1",
         InvokeUrlTemplate::default(),
     ));
-    let facts = collect(&session, &[Need::LambdaFunctionNames]).await;
+    let facts = collect(&session, &[Read::LambdaFunctionNames]).await;
     let err = facts.lambda_function_names().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::AccessDenied);
     assert!(err.message.contains("lambda:ListFunctions on *"), "{err}");
@@ -362,7 +362,7 @@ mod aws_shapes {
         .unwrap();
         // Probes go to deployed stages, not to these files: every check that reads only the control planes.
         let checks: Vec<_> =
-            lab.checks().filter(|c| !c.validator.needs().iter().any(|n| matches!(n, Need::Probe(_)))).collect();
+            lab.checks().filter(|c| !c.validator.reads().iter().any(|n| matches!(n, Read::Probe(_)))).collect();
         assert!(checks.len() >= 20, "most of the lab is graded here");
         let options = labcheck::engine::EngineOptions::default();
         let report = labcheck::grading::grade_account(&lab, &checks, replayed_session(), &options).await;
@@ -380,7 +380,7 @@ mod aws_shapes {
     #[tokio::test]
     async fn nulls_inside_maps_are_read_not_refused() {
         let session = replayed_session();
-        let facts = collect(&session, &[Need::Resources { api: "ItemsAPI".into() }]).await;
+        let facts = collect(&session, &[Read::Resources { api: "ItemsAPI".into() }]).await;
         let resources = facts.resources("a1b2c3d4e5").unwrap();
         let items = resources.iter().find(|r| r.path == "/items").unwrap();
         let options = items.methods["OPTIONS"].integration.as_ref().unwrap();
@@ -414,7 +414,7 @@ async fn an_omitted_empty_list_is_read_as_empty() {
             .into(),
         )
         .unwrap();
-    let facts = collect(&session, &check.needs()).await;
+    let facts = collect(&session, &check.reads()).await;
     let verdict = check.evaluate(&facts).unwrap();
     assert!(!verdict.passed);
     assert!(verdict.message.contains("is not bound to ItemsAPI"), "{}", verdict.message);

@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{CliError, connect, exit, prepare_output, write_output};
 use crate::cli::SnapshotArgs;
-use crate::facts::Need;
+use crate::facts::Read;
 use crate::inventory::{AwsInventory, FactSource};
 use crate::lab::Lab;
 use crate::model::Target;
@@ -22,14 +22,14 @@ pub async fn snapshot(args: SnapshotArgs) -> Result<u8, CliError> {
 
     // Every need of every selected check, whatever its prerequisites turn out to be, so that grading the
     // snapshot sees what grading the account would.
-    let mut needs: Vec<Need> = checks.iter().flat_map(|c| c.validator.needs()).collect();
-    needs.sort();
-    needs.dedup();
+    let mut reads: Vec<Read> = checks.iter().flat_map(|c| c.validator.reads()).collect();
+    reads.sort();
+    reads.dedup();
     let taken_at = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
-    let inventory = AwsInventory::new(session.clone(), &needs);
+    let inventory = AwsInventory::new(session.clone(), &reads);
     let timeout = Duration::from_secs(args.timeout.max(1));
     let (facts, account_id) =
-        tokio::join!(tokio::time::timeout(timeout, inventory.collect(&needs)), session.account_id(timeout));
+        tokio::join!(tokio::time::timeout(timeout, inventory.collect(&reads)), session.account_id(timeout));
     let facts = facts.map_err(|_| CliError::Timeout(timeout))?;
 
     let snapshot = Snapshot::new(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::{BoxFuture, FutureExt, Shared, join_all};
 
-use crate::facts::Need;
+use crate::facts::Read;
 use crate::inventory::FactSource;
 use crate::lab::Check;
 use crate::model::{CheckResult, Evidence, Status};
@@ -56,8 +56,8 @@ fn result(check: &Check, status: Status, message: String, evidence: Evidence, du
 
 async fn evaluate(check: &Check, source: &dyn FactSource, timeout: Duration) -> CheckResult {
     let started = Instant::now();
-    let needs = check.validator.needs();
-    let Ok(facts) = tokio::time::timeout(timeout, source.collect(&needs)).await else {
+    let reads = check.validator.reads();
+    let Ok(facts) = tokio::time::timeout(timeout, source.collect(&reads)).await else {
         let message = format!("timed out after {timeout:?} reading the account");
         return result(check, Status::Error, message, Evidence::new(), started.elapsed());
     };
@@ -137,7 +137,7 @@ async fn round(
 /// Grades `checks`. `new_source` builds the fact source of a round from every need of that round.
 pub async fn grade(
     checks: &[&Check],
-    new_source: &(dyn Fn(&[Need]) -> Box<dyn FactSource> + Sync),
+    new_source: &(dyn Fn(&[Read]) -> Box<dyn FactSource> + Sync),
     options: &EngineOptions,
 ) -> Graded {
     let started = Instant::now();
@@ -145,8 +145,8 @@ pub async fn grade(
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let plan: Vec<Need> =
-            checks.iter().filter(|c| !passed.contains_key(&c.id)).flat_map(|c| c.validator.needs()).collect();
+        let plan: Vec<Read> =
+            checks.iter().filter(|c| !passed.contains_key(&c.id)).flat_map(|c| c.validator.reads()).collect();
         let source = new_source(&plan);
         let latest = round(checks, &passed, source.as_ref(), options.check_timeout).await;
         let all_passed = latest.values().all(|r| r.status == Status::Pass);

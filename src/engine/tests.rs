@@ -11,8 +11,8 @@ use crate::validators::Validator;
 struct PlanNamed(&'static str);
 
 impl Validator for PlanNamed {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::UsagePlans]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::UsagePlans]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -49,7 +49,7 @@ struct Fixed {
 }
 
 impl FactSource for Fixed {
-    fn collect<'a>(&'a self, _needs: &'a [Need]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, _needs: &'a [Read]) -> BoxFuture<'a, Facts> {
         self.collects.fetch_add(1, Ordering::SeqCst);
         async move {
             tokio::time::sleep(self.delay).await;
@@ -59,8 +59,8 @@ impl FactSource for Fixed {
     }
 }
 
-fn source(facts: Facts) -> impl Fn(&[Need]) -> Box<dyn FactSource> + Sync {
-    move |_: &[Need]| -> Box<dyn FactSource> {
+fn source(facts: Facts) -> impl Fn(&[Read]) -> Box<dyn FactSource> + Sync {
+    move |_: &[Read]| -> Box<dyn FactSource> {
         Box::new(Fixed { facts: facts.clone(), delay: Duration::ZERO, collects: Arc::default() })
     }
 }
@@ -110,7 +110,7 @@ async fn unreadable_facts_make_an_error_and_dependents_skip() {
 
 #[tokio::test]
 async fn a_check_that_reads_too_long_is_an_error() {
-    let slow = |_: &[Need]| -> Box<dyn FactSource> {
+    let slow = |_: &[Read]| -> Box<dyn FactSource> {
         Box::new(Fixed { facts: plans(&["A"]), delay: Duration::from_secs(5), collects: Arc::default() })
     };
     let a = check("a", PlanNamed("A"), &[]);
@@ -125,7 +125,7 @@ async fn wait_rereads_until_pass_and_keeps_earlier_passes() {
     let round = Arc::new(AtomicU32::new(0));
     let plans_asked = Arc::new(Mutex::new(Vec::new()));
     let (round2, asked2) = (round.clone(), plans_asked.clone());
-    let changing = move |plan: &[Need]| -> Box<dyn FactSource> {
+    let changing = move |plan: &[Read]| -> Box<dyn FactSource> {
         asked2.lock().unwrap().push(plan.len());
         let n = round2.fetch_add(1, Ordering::SeqCst);
         let names: &[&str] = if n < 2 { &["A"] } else { &["A", "B"] };
@@ -165,7 +165,7 @@ async fn checks_share_one_source_per_round() {
     let collects = Arc::new(AtomicU32::new(0));
     let made = Arc::new(AtomicU32::new(0));
     let (c2, m2) = (collects.clone(), made.clone());
-    let counting = move |_: &[Need]| -> Box<dyn FactSource> {
+    let counting = move |_: &[Read]| -> Box<dyn FactSource> {
         m2.fetch_add(1, Ordering::SeqCst);
         Box::new(Fixed { facts: plans(&["A"]), delay: Duration::ZERO, collects: c2.clone() })
     };

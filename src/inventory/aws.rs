@@ -23,7 +23,7 @@ use super::stats::{CallCounter, StatsRecorder};
 use super::tolerant::TolerantJson;
 use crate::facts::{
     ApiKey, ApiStage, Fact, FactError, Facts, Integration, LambdaAlias, LambdaFunction, LambdaPart, LambdaVersion,
-    Method, MethodSetting, Need, ProbeRecord, ProbeSpec, Quota, Resource, RestApi, Stage, Throttle, UsagePlan,
+    Method, MethodSetting, ProbeRecord, ProbeSpec, Quota, Read, Resource, RestApi, Stage, Throttle, UsagePlan,
     UsagePlanKey,
 };
 
@@ -362,10 +362,10 @@ fn s(value: Option<&str>) -> String {
 }
 
 impl AwsInventory {
-    /// `plan` is every need of the round, so that each collection can be read in one call shape (e.g. API keys
+    /// `plan` is every read of the round, so that each collection can be read in one call shape (e.g. API keys
     /// with their values only when a probe needs one).
-    pub fn new(session: Arc<AwsSession>, plan: &[Need]) -> Self {
-        let want_key_values = plan.iter().any(|n| matches!(n, Need::Probe(ProbeSpec { api_key: Some(_), .. })));
+    pub fn new(session: Arc<AwsSession>, plan: &[Read]) -> Self {
+        let want_key_values = plan.iter().any(|n| matches!(n, Read::Probe(ProbeSpec { api_key: Some(_), .. })));
         Self {
             session,
             want_key_values,
@@ -652,7 +652,7 @@ impl AwsInventory {
 
     /// Resources of every API named `api`, and the Lambda functions their methods integrate with.
     async fn lambda_behind(&self, api: &str, part: &LambdaPart) -> Facts {
-        let mut facts = self.collect_one(&Need::Resources { api: api.to_owned() }).await;
+        let mut facts = self.collect_one(&Read::Resources { api: api.to_owned() }).await;
         let mut names: Vec<String> = facts
             .resources
             .values()
@@ -694,28 +694,28 @@ impl AwsInventory {
         (apis, ids)
     }
 
-    fn collect_one<'a>(&'a self, need: &'a Need) -> BoxFuture<'a, Facts> {
-        async move { self.collect_one_now(need).await }.boxed()
+    fn collect_one<'a>(&'a self, read: &'a Read) -> BoxFuture<'a, Facts> {
+        async move { self.collect_one_now(read).await }.boxed()
     }
 
-    async fn collect_one_now(&self, need: &Need) -> Facts {
+    async fn collect_one_now(&self, read: &Read) -> Facts {
         let mut facts = Facts::default();
-        match need {
-            Need::RestApis => facts.rest_apis = Some(self.rest_apis().await),
-            Need::Resources { api } => {
+        match read {
+            Read::RestApis => facts.rest_apis = Some(self.rest_apis().await),
+            Read::Resources { api } => {
                 let (apis, ids) = self.ids_of_apis_named(api).await;
                 facts.rest_apis = Some(apis);
                 let fetched = join_all(ids.iter().map(|id| self.resources(id))).await;
                 facts.resources = ids.into_iter().zip(fetched).collect();
             }
-            Need::Stages { api } => {
+            Read::Stages { api } => {
                 let (apis, ids) = self.ids_of_apis_named(api).await;
                 facts.rest_apis = Some(apis);
                 let fetched = join_all(ids.iter().map(|id| self.stages(id))).await;
                 facts.stages = ids.into_iter().zip(fetched).collect();
             }
-            Need::UsagePlans => facts.usage_plans = Some(self.usage_plans().await),
-            Need::UsagePlanKeys { plan } => {
+            Read::UsagePlans => facts.usage_plans = Some(self.usage_plans().await),
+            Read::UsagePlanKeys { plan } => {
                 let plans = self.usage_plans().await;
                 let ids: Vec<String> = match &plans {
                     Ok(list) => list.iter().filter(|p| &p.name == plan).map(|p| p.id.clone()).collect(),
@@ -725,23 +725,23 @@ impl AwsInventory {
                 let fetched = join_all(ids.iter().map(|id| self.usage_plan_keys(id))).await;
                 facts.usage_plan_keys = ids.into_iter().zip(fetched).collect();
             }
-            Need::ApiKeys => facts.api_keys = Some(self.api_keys_with_values().await.0),
-            Need::Probe(spec) => {
+            Read::ApiKeys => facts.api_keys = Some(self.api_keys_with_values().await.0),
+            Read::Probe(spec) => {
                 let (apis, ids) = self.ids_of_apis_named(&spec.api).await;
                 facts.rest_apis = Some(apis);
                 facts.probes = join_all(ids.iter().map(|id| self.probe(spec, id))).await;
             }
-            Need::LambdaBehindApi { api, part } => facts = self.lambda_behind(api, part).await,
-            Need::LambdaFunctionNames => facts.lambda_function_names = Some(self.lambda_function_names().await),
+            Read::LambdaBehindApi { api, part } => facts = self.lambda_behind(api, part).await,
+            Read::LambdaFunctionNames => facts.lambda_function_names = Some(self.lambda_function_names().await),
         }
         facts
     }
 }
 
 impl FactSource for AwsInventory {
-    fn collect<'a>(&'a self, needs: &'a [Need]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
         async move {
-            let parts = join_all(needs.iter().map(|need| self.collect_one(need))).await;
+            let parts = join_all(reads.iter().map(|read| self.collect_one(read))).await;
             let mut facts = Facts::default();
             for part in parts {
                 facts.merge(part);

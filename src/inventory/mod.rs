@@ -20,11 +20,11 @@ pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};
 pub use tolerant::TolerantJson;
 
-use crate::facts::{Facts, Need};
+use crate::facts::{Facts, Read};
 
 /// Where facts come from. One value serves one round of grading: facts it read are cached in it, so asking
 /// twice for the same collection reads it once.
 pub trait FactSource: Send + Sync {
-    /// The facts covering `needs` (and what resolving them required, e.g. the REST API list for resources).
-    fn collect<'a>(&'a self, needs: &'a [Need]) -> BoxFuture<'a, Facts>;
+    /// The facts covering `reads` (and what resolving them required, e.g. the REST API list for resources).
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts>;
 }

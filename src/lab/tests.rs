@@ -56,7 +56,7 @@ fn good_lab_loads_with_vars_substituted() {
     assert_eq!(methods.needs, vec!["plan"]);
     assert_eq!(methods.points, 1, "points default to 1");
     // `{ID}` is not a var: it stays.
-    let needs = format!("{:?}", methods.validator.needs());
+    let needs = format!("{:?}", methods.validator.reads());
     assert!(needs.contains("ItemsAPI"), "{needs}");
 }
 

@@ -1,7 +1,7 @@
 //! The last step: what the lab created is gone. These pass on an empty account.
 
 use super::{Validator, join_and, validator};
-use crate::facts::{FactError, Facts, Need};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 /// Shared verdict of the "X is gone" checks.
@@ -30,8 +30,8 @@ validator! {
 }
 
 impl Validator for RestApiAbsent {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -54,8 +54,8 @@ validator! {
 }
 
 impl Validator for UsagePlanAbsent {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::UsagePlans]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::UsagePlans]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -79,8 +79,8 @@ validator! {
 }
 
 impl Validator for ApiKeyAbsent {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::ApiKeys]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::ApiKeys]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -124,8 +124,8 @@ validator! {
 }
 
 impl Validator for LambdaFunctionAbsent {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::LambdaFunctionNames]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::LambdaFunctionNames]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -1,7 +1,7 @@
 //! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
 
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 fn default_headers() -> Vec<String> {
@@ -33,8 +33,8 @@ validator! {
 }
 
 impl Validator for CorsConfigured {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::resource_policy::{self, Decision};
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Need, Resource, Stage};
+use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Read, Resource, Stage};
 use crate::model::Verdict;
 
 fn default_method() -> MethodRef {
@@ -24,9 +24,9 @@ fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<La
 }
 
 /// Needs of a check on the function behind `api`.
-fn lambda_needs(api: &str, parts: impl IntoIterator<Item = LambdaPart>) -> Vec<Need> {
-    let mut needs = vec![Need::RestApis, Need::Resources { api: api.to_owned() }];
-    needs.extend(parts.into_iter().map(|part| Need::LambdaBehindApi { api: api.to_owned(), part }));
+fn lambda_needs(api: &str, parts: impl IntoIterator<Item = LambdaPart>) -> Vec<Read> {
+    let mut needs = vec![Read::RestApis, Read::Resources { api: api.to_owned() }];
+    needs.extend(parts.into_iter().map(|part| Read::LambdaBehindApi { api: api.to_owned(), part }));
     needs
 }
 
@@ -72,7 +72,7 @@ validator! {
 }
 
 impl Validator for LambdaFunctionExists {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [LambdaPart::Configuration])
     }
 
@@ -127,7 +127,7 @@ fn one() -> usize {
 }
 
 impl Validator for LambdaVersionsPublished {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [LambdaPart::Versions])
     }
 
@@ -173,7 +173,7 @@ validator! {
 }
 
 impl Validator for LambdaAliasesExist {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [LambdaPart::Aliases])
     }
 
@@ -221,7 +221,7 @@ validator! {
 }
 
 impl Validator for LambdaAliasTargetsPublishedVersion {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [LambdaPart::Aliases, LambdaPart::Versions])
     }
 
@@ -269,8 +269,8 @@ validator! {
 }
 
 impl Validator for LambdaProxyIntegration {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -406,9 +406,9 @@ fn source_arn(target: &LambdaTarget, api_id: &str, stage: &str, method: &MethodR
 }
 
 impl Validator for LambdaInvokePermission {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         let mut needs = lambda_needs(&self.api, self.aliases.iter().map(|a| LambdaPart::Policy(a.clone())));
-        needs.push(Need::Stages { api: self.api.clone() });
+        needs.push(Read::Stages { api: self.api.clone() });
         needs
     }
 

@@ -1,7 +1,7 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 validator! {
@@ -25,8 +25,8 @@ validator! {
 }
 
 impl Validator for MethodsRequireApiKey {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -76,8 +76,8 @@ validator! {
 }
 
 impl Validator for MethodsExist {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

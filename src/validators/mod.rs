@@ -1,14 +1,14 @@
 //! Validators: pure functions from [`Facts`] and params to a verdict.
 //!
 //! One file per family; [`REGISTRY`] is the one table that maps a lab file's `validator = "..."` to a type.
-//! A validator never calls AWS: it declares the facts it needs ([`Validator::needs`]) and the inventory reads them
+//! A validator never calls AWS: it declares the facts it reads ([`Validator::reads`]) and the inventory reads them
 //! once per run for all checks together.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::facts::{FactError, Facts, Method, Need, Resource, RestApi};
+use crate::facts::{FactError, Facts, Method, Read, Resource, RestApi};
 use crate::model::Verdict;
 
 pub mod cleanup;
@@ -27,7 +27,7 @@ pub mod usage_plans;
 /// A configured check (a validator with its params).
 pub trait Validator: fmt::Debug + Send + Sync {
     /// The facts this check reads. Everything `evaluate` touches must be covered.
-    fn needs(&self) -> Vec<Need>;
+    fn reads(&self) -> Vec<Read>;
 
     /// Judges the facts. `Err` means a needed fact could not be read: the check is `error`, never `pass`.
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError>;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need, ProbeOutcome, ProbeResponse, ProbeSpec, RestApi};
+use crate::facts::{FactError, Facts, ProbeOutcome, ProbeResponse, ProbeSpec, Read, RestApi};
 use crate::model::Verdict;
 
 /// Value put in a path parameter (`{ID}`) when the lab file gives none.
@@ -195,14 +195,14 @@ impl UnauthenticatedRequestForbidden {
 }
 
 /// The API, its stages (to tell an undeployed stage from a wrong answer) and each probe.
-fn probe_needs(api: &str, planned: Vec<Planned>) -> Vec<Need> {
-    let mut needs = vec![Need::RestApis, Need::Stages { api: api.to_owned() }];
-    needs.extend(planned.into_iter().map(|p| Need::Probe(p.spec)));
+fn probe_needs(api: &str, planned: Vec<Planned>) -> Vec<Read> {
+    let mut needs = vec![Read::RestApis, Read::Stages { api: api.to_owned() }];
+    needs.extend(planned.into_iter().map(|p| Read::Probe(p.spec)));
     needs
 }
 
 impl Validator for UnauthenticatedRequestForbidden {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         probe_needs(&self.api, self.specs())
     }
 
@@ -253,7 +253,7 @@ impl AuthenticatedRequestAccepted {
 }
 
 impl Validator for AuthenticatedRequestAccepted {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         probe_needs(&self.api, self.specs())
     }
 
@@ -312,7 +312,7 @@ impl CorsPreflightAllowsOrigin {
 }
 
 impl Validator for CorsPreflightAllowsOrigin {
-    fn needs(&self) -> Vec<Need> {
+    fn reads(&self) -> Vec<Read> {
         probe_needs(&self.api, self.specs())
     }
 
@@ -506,9 +506,9 @@ mod tests {
 
     #[test]
     fn needs_cover_every_probe() {
-        let needs = unauth().needs();
-        assert_eq!(needs.iter().filter(|n| matches!(n, Need::Probe(_))).count(), 4);
-        assert!(needs.contains(&Need::Probe(ProbeSpec {
+        let needs = unauth().reads();
+        assert_eq!(needs.iter().filter(|n| matches!(n, Read::Probe(_))).count(), 4);
+        assert!(needs.contains(&Read::Probe(ProbeSpec {
             api: "ItemsAPI".into(),
             stage: "prod".into(),
             method: "GET".into(),

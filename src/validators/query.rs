@@ -3,12 +3,12 @@
 use std::fmt;
 
 use super::{Validator, validator};
-use crate::facts::{FactError, Facts, LambdaPart, Need};
+use crate::facts::{FactError, Facts, LambdaPart, Read};
 use crate::model::Verdict;
 
 /// A fact a query reads, as written in a lab file: `usage_plans`, `resources:ItemsAPI`, ...
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FactName(Need);
+pub struct FactName(Read);
 
 const FACT_NAMES: &str = "rest_apis, usage_plans, api_keys, lambda_function_names, resources:API, stages:API, \
 usage_plan_keys:PLAN, lambda_functions:API, lambda_versions:API, lambda_aliases:API, lambda_policies:API:ALIAS";
@@ -21,15 +21,15 @@ impl std::str::FromStr for FactName {
             Some((kind, arg)) => (kind, Some(arg.to_owned())),
             None => (s, None),
         };
-        let lambda = |part: LambdaPart, api: String| Need::LambdaBehindApi { api, part };
+        let lambda = |part: LambdaPart, api: String| Read::LambdaBehindApi { api, part };
         let need = match (kind, arg) {
-            ("rest_apis", None) => Need::RestApis,
-            ("usage_plans", None) => Need::UsagePlans,
-            ("api_keys", None) => Need::ApiKeys,
-            ("lambda_function_names", None) => Need::LambdaFunctionNames,
-            ("resources", Some(api)) => Need::Resources { api },
-            ("stages", Some(api)) => Need::Stages { api },
-            ("usage_plan_keys", Some(plan)) => Need::UsagePlanKeys { plan },
+            ("rest_apis", None) => Read::RestApis,
+            ("usage_plans", None) => Read::UsagePlans,
+            ("api_keys", None) => Read::ApiKeys,
+            ("lambda_function_names", None) => Read::LambdaFunctionNames,
+            ("resources", Some(api)) => Read::Resources { api },
+            ("stages", Some(api)) => Read::Stages { api },
+            ("usage_plan_keys", Some(plan)) => Read::UsagePlanKeys { plan },
             ("lambda_functions", Some(api)) => lambda(LambdaPart::Configuration, api),
             ("lambda_versions", Some(api)) => lambda(LambdaPart::Versions, api),
             ("lambda_aliases", Some(api)) => lambda(LambdaPart::Aliases, api),
@@ -158,16 +158,16 @@ fn first_error(facts: &Facts, reads: &[FactName]) -> Option<FactError> {
         facts.into_iter().find_map(|f| f.as_ref().err()).cloned()
     }
     reads.iter().find_map(|FactName(need)| match need {
-        Need::RestApis => err(facts.rest_apis.as_ref()),
-        Need::UsagePlans => err(facts.usage_plans.as_ref()),
-        Need::ApiKeys => err(facts.api_keys.as_ref()),
-        Need::LambdaFunctionNames => err(facts.lambda_function_names.as_ref()),
-        Need::Resources { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())),
-        Need::Stages { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.stages.values())),
-        Need::UsagePlanKeys { .. } => {
+        Read::RestApis => err(facts.rest_apis.as_ref()),
+        Read::UsagePlans => err(facts.usage_plans.as_ref()),
+        Read::ApiKeys => err(facts.api_keys.as_ref()),
+        Read::LambdaFunctionNames => err(facts.lambda_function_names.as_ref()),
+        Read::Resources { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())),
+        Read::Stages { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.stages.values())),
+        Read::UsagePlanKeys { .. } => {
             err(facts.usage_plans.as_ref()).or_else(|| any_err(facts.usage_plan_keys.values()))
         }
-        Need::LambdaBehindApi { part, .. } => {
+        Read::LambdaBehindApi { part, .. } => {
             err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())).or_else(|| match part {
                 LambdaPart::Configuration => any_err(facts.lambda_functions.values()),
                 LambdaPart::Versions => any_err(facts.lambda_versions.values()),
@@ -175,15 +175,15 @@ fn first_error(facts: &Facts, reads: &[FactName]) -> Option<FactError> {
                 LambdaPart::Policy(_) => any_err(facts.lambda_policies.values()),
             })
         }
-        Need::Probe(_) => None,
+        Read::Probe(_) => None,
     })
 }
 
 impl Validator for FactsQuery {
-    fn needs(&self) -> Vec<Need> {
-        let mut needs: Vec<Need> = self.reads.iter().map(|r| r.0.clone()).collect();
-        if needs.iter().any(|n| !matches!(n, Need::UsagePlans | Need::ApiKeys | Need::LambdaFunctionNames)) {
-            needs.push(Need::RestApis);
+    fn reads(&self) -> Vec<Read> {
+        let mut needs: Vec<Read> = self.reads.iter().map(|r| r.0.clone()).collect();
+        if needs.iter().any(|n| !matches!(n, Read::UsagePlans | Read::ApiKeys | Read::LambdaFunctionNames)) {
+            needs.push(Read::RestApis);
         }
         needs
     }
@@ -194,10 +194,10 @@ impl Validator for FactsQuery {
         }
         for FactName(need) in &self.reads {
             let missing = match need {
-                Need::RestApis => facts.rest_apis.is_none(),
-                Need::UsagePlans => facts.usage_plans.is_none(),
-                Need::ApiKeys => facts.api_keys.is_none(),
-                Need::LambdaFunctionNames => facts.lambda_function_names.is_none(),
+                Read::RestApis => facts.rest_apis.is_none(),
+                Read::UsagePlans => facts.usage_plans.is_none(),
+                Read::ApiKeys => facts.api_keys.is_none(),
+                Read::LambdaFunctionNames => facts.lambda_function_names.is_none(),
                 _ => false,
             };
             if missing {
@@ -208,13 +208,13 @@ impl Validator for FactsQuery {
         // A keyed collection that was read but has no entry (no API of that name) is an empty object, not absent.
         for FactName(need) in &self.reads {
             let key = match need {
-                Need::Resources { .. } => "resources",
-                Need::Stages { .. } => "stages",
-                Need::UsagePlanKeys { .. } => "usage_plan_keys",
-                Need::LambdaBehindApi { part: LambdaPart::Configuration, .. } => "lambda_functions",
-                Need::LambdaBehindApi { part: LambdaPart::Versions, .. } => "lambda_versions",
-                Need::LambdaBehindApi { part: LambdaPart::Aliases, .. } => "lambda_aliases",
-                Need::LambdaBehindApi { part: LambdaPart::Policy(_), .. } => "lambda_policies",
+                Read::Resources { .. } => "resources",
+                Read::Stages { .. } => "stages",
+                Read::UsagePlanKeys { .. } => "usage_plan_keys",
+                Read::LambdaBehindApi { part: LambdaPart::Configuration, .. } => "lambda_functions",
+                Read::LambdaBehindApi { part: LambdaPart::Versions, .. } => "lambda_versions",
+                Read::LambdaBehindApi { part: LambdaPart::Aliases, .. } => "lambda_aliases",
+                Read::LambdaBehindApi { part: LambdaPart::Policy(_), .. } => "lambda_policies",
                 _ => continue,
             };
             if let Some(map) = data.as_object_mut() {

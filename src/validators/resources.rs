@@ -1,7 +1,7 @@
 //! REST APIs and their resources.
 
 use super::{Validator, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 validator! {
@@ -21,8 +21,8 @@ validator! {
 }
 
 impl Validator for RestApiExists {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -64,8 +64,8 @@ validator! {
 }
 
 impl Validator for ResourcesExist {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Need, RestApi, Stage};
+use crate::facts::{FactError, Facts, Read, RestApi, Stage};
 use crate::model::Verdict;
 
 fn default_method() -> MethodRef {
@@ -53,8 +53,8 @@ validator! {
 }
 
 impl Validator for StagesDeployed {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -107,8 +107,8 @@ validator! {
 }
 
 impl Validator for StageVariablesSelectAliases {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Resources { api: self.api.clone() }, Need::Stages { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Resources { api: self.api.clone() }, Read::Stages { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -176,8 +176,8 @@ validator! {
 }
 
 impl Validator for StageCacheEnabled {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -211,8 +211,8 @@ validator! {
 }
 
 impl Validator for StageMethodCachingEnabled {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::RestApis, Need::Stages { api: self.api.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -267,10 +267,10 @@ validator! {
 }
 
 impl Validator for ThrottlingConfigured {
-    fn needs(&self) -> Vec<Need> {
-        let mut needs = vec![Need::RestApis, Need::Stages { api: self.api.clone() }];
+    fn reads(&self) -> Vec<Read> {
+        let mut needs = vec![Read::RestApis, Read::Stages { api: self.api.clone() }];
         if self.plan.is_some() {
-            needs.push(Need::UsagePlans);
+            needs.push(Read::UsagePlans);
         }
         needs
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Validator, join_and, validator};
-use crate::facts::{FactError, Facts, Need};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 validator! {
@@ -28,8 +28,8 @@ validator! {
 }
 
 impl Validator for UsagePlanExists {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::UsagePlans, Need::RestApis]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::UsagePlans, Read::RestApis]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -124,8 +124,8 @@ validator! {
 }
 
 impl Validator for UsagePlanKeyExists {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::ApiKeys, Need::UsagePlans, Need::UsagePlanKeys { plan: self.plan.clone() }]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::ApiKeys, Read::UsagePlans, Read::UsagePlanKeys { plan: self.plan.clone() }]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -188,8 +188,8 @@ validator! {
 }
 
 impl Validator for UsagePlanLimitsEnabled {
-    fn needs(&self) -> Vec<Need> {
-        vec![Need::UsagePlans]
+    fn reads(&self) -> Vec<Read> {
+        vec![Read::UsagePlans]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
