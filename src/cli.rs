@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "labcheck",
@@ -69,6 +67,12 @@ pub enum Command {
     },
 }
 
+/// `--format`'s values: the names in the one list of formats, with their summaries for `--help`.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    let values = crate::report::FORMATS.iter().map(|f| clap::builder::PossibleValue::new(f.name()).help(f.summary()));
+    clap::builder::PossibleValuesParser::new(values)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour on a terminal unless NO_COLOR is set.
@@ -108,8 +112,8 @@ pub struct RunArgs {
     pub steps: Vec<String>,
 
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, short, value_parser = format_names(), default_value = "human")]
+    pub format: String,
 
     /// Write the report to FILE (atomically) instead of stdout; the checklist still goes to stdout.
     #[arg(long, short, value_name = "FILE")]

@@ -9,7 +9,7 @@ use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Lab, LabError};
-use crate::report::{self, Format, HumanOptions};
+use crate::report::{self, Format, Human, Style};
 use crate::snapshot::Snapshot;
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -49,18 +49,19 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
         None => grading::grade_account(&lab, &checks, Arc::new(connect(&args.aws).await?), &options).await,
     };
 
-    let human = HumanOptions { color: use_color(args.color), stats: args.stats };
+    let format = report::named(&args.format).expect("clap allows only listed formats");
+    let style = Style { color: use_color(args.color), stats: args.stats };
     let mut stdout = std::io::stdout().lock();
     match (output, &args.output) {
         (Some(file), Some(path)) => {
-            let plain = HumanOptions { color: false, ..human.clone() };
-            write_output(file, path, &report::render(&report, args.format, &plain))?;
-            stdout.write_all(report::render(&report, Format::Human, &human).as_bytes())?;
+            let plain = Style { color: false, ..style };
+            write_output(file, path, &report::render(&report, format, plain))?;
+            Human.write(&report, style, &mut stdout)?;
         }
         _ => {
-            stdout.write_all(report::render(&report, args.format, &human).as_bytes())?;
-            if args.stats && args.format != Format::Human {
-                let text = report::render(&report, Format::Human, &HumanOptions { color: false, stats: true });
+            format.write(&report, style, &mut stdout)?;
+            if args.stats && format.name() != Human.name() {
+                let text = report::render(&report, &Human, Style { color: false, stats: true });
                 eprintln!("{}", text.lines().last().unwrap_or_default());
             }
         }

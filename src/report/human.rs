@@ -2,15 +2,31 @@
 //! that did not pass, a score line. Colour only when asked (the CLI asks on a TTY without `NO_COLOR`).
 
 use std::fmt::Write;
+use std::io;
 
 use super::text::printable;
+use super::{Format, Style};
 use crate::model::{Report, Status};
 
-#[derive(Debug, Clone, Default)]
-pub struct HumanOptions {
-    pub color: bool,
-    /// Print the API call and probe counts.
-    pub stats: bool,
+/// The checklist; the CLI's default, and what it prints beside a report written to a file.
+pub struct Human;
+
+impl Format for Human {
+    fn name(&self) -> &'static str {
+        "human"
+    }
+
+    fn summary(&self) -> &'static str {
+        "A checklist per step with hints, for people"
+    }
+
+    fn content_type(&self) -> &'static str {
+        "text/plain; charset=utf-8"
+    }
+
+    fn write(&self, report: &Report, style: Style, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(render(report, style).as_bytes())
+    }
 }
 
 struct Paint {
@@ -51,7 +67,7 @@ fn seconds(d: std::time::Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
 }
 
-pub fn render(report: &Report, options: &HumanOptions) -> String {
+fn render(report: &Report, options: Style) -> String {
     let p = Paint { on: options.color };
     let mut out = String::new();
     // Every string printed may come from the account or a lab file: printable() keeps each on its own line and

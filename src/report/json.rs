@@ -1,9 +1,27 @@
 //! The JSON report: the [`Report`] document as it is (see the README for the schema).
 
+use std::io;
+
+use super::{Format, Style};
 use crate::model::Report;
 
-pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report).expect("a report always serializes");
-    out.push('\n');
-    out
+pub struct Json;
+
+impl Format for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn summary(&self) -> &'static str {
+        "One JSON document (schema in the README)"
+    }
+
+    fn content_type(&self) -> &'static str {
+        "application/json"
+    }
+
+    fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        out.write_all(b"\n")
+    }
 }

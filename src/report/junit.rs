@@ -4,7 +4,10 @@
 use junit_report::{Duration, OffsetDateTime, ReportBuilder, TestCase, TestCaseBuilder, TestSuite};
 use time::format_description::well_known::Rfc3339;
 
+use std::io;
+
 use super::text::{cdata, printable};
+use super::{Format, Style};
 use crate::model::{CheckResult, Report, Status};
 
 fn duration(d: std::time::Duration) -> Duration {
@@ -35,7 +38,27 @@ fn testcase(report: &Report, check: &CheckResult) -> TestCase {
     builder.build()
 }
 
-pub fn render(report: &Report) -> String {
+pub struct Junit;
+
+impl Format for Junit {
+    fn name(&self) -> &'static str {
+        "junit"
+    }
+
+    fn summary(&self) -> &'static str {
+        "JUnit XML: a testsuite per step, a testcase per check"
+    }
+
+    fn content_type(&self) -> &'static str {
+        "application/xml"
+    }
+
+    fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(render(report).as_bytes())
+    }
+}
+
+fn render(report: &Report) -> String {
     let timestamp = OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let mut builder = ReportBuilder::new();
     for step in &report.steps {

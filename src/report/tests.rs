@@ -74,30 +74,37 @@ fn tally_counts_and_picks_the_outcome() {
     assert_eq!(report.outcome, Outcome::Error);
 }
 
+/// Every listed format over the same fixture, each in its own snapshot (`snapshots/labcheck__report__tests__NAME.snap`):
+/// a new format gets its snapshot by being listed.
 #[test]
-fn human() {
-    insta::assert_snapshot!(render(&sample(), Format::Human, &HumanOptions { color: false, stats: true }));
+fn every_format_has_its_snapshot() {
+    for format in FORMATS {
+        insta::assert_snapshot!(format.name(), render(&sample(), *format, Style { color: false, stats: true }));
+    }
+}
+
+#[test]
+fn names_parse_and_unknown_names_list_the_formats() {
+    assert_eq!(named("junit").unwrap().name(), "junit");
+    assert_eq!(named("xml").unwrap_err().to_string(), "unknown format `xml` (human, json, junit)");
+    let mut names: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
+    names.dedup();
+    assert_eq!(names.len(), FORMATS.len(), "names are unique");
 }
 
 #[test]
 fn human_colour_only_when_asked() {
-    let plain = render(&sample(), Format::Human, &HumanOptions::default());
+    let plain = render(&sample(), &Human, Style::default());
     assert!(!plain.contains('\x1b'));
-    let coloured = render(&sample(), Format::Human, &HumanOptions { color: true, stats: false });
+    let coloured = render(&sample(), &Human, Style { color: true, stats: false });
     assert!(coloured.contains("\x1b[31m✘\x1b[0m"), "{coloured}");
 }
 
 #[test]
-fn json() {
-    let text = render(&sample(), Format::Json, &HumanOptions::default());
-    insta::assert_snapshot!(text);
+fn json_round_trips() {
+    let text = render(&sample(), named("json").unwrap(), Style::default());
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, sample(), "the JSON report round-trips");
-}
-
-#[test]
-fn junit() {
-    insta::assert_snapshot!(render(&sample(), Format::Junit, &HumanOptions::default()));
 }
 
 /// A report full of what a hostile account can put in names and bodies.
@@ -116,8 +123,8 @@ fn hostile() -> Report {
 
 #[test]
 fn hostile_text_cannot_forge_lines_or_reach_the_terminal() {
-    let text = render(&hostile(), Format::Human, &HumanOptions { color: false, stats: true });
-    let plain = render(&sample(), Format::Human, &HumanOptions { color: false, stats: true });
+    let text = render(&hostile(), &Human, Style { color: false, stats: true });
+    let plain = render(&sample(), &Human, Style { color: false, stats: true });
     assert!(!text.contains(['\u{1b}', '\u{7}', '\r', '\u{0}', '\u{202E}', '\u{FFFF}']), "{text:?}");
     assert_eq!(text.lines().count(), plain.lines().count(), "no forged lines:\n{text}");
     assert!(text.contains("\\u{1b}[2J"), "escapes stay visible");
@@ -125,7 +132,7 @@ fn hostile_text_cannot_forge_lines_or_reach_the_terminal() {
 
 #[test]
 fn hostile_text_keeps_junit_well_formed() {
-    let text = render(&hostile(), Format::Junit, &HumanOptions::default());
+    let text = render(&hostile(), named("junit").unwrap(), Style::default());
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut cdata = String::new();
     loop {
@@ -142,7 +149,7 @@ fn hostile_text_keeps_junit_well_formed() {
 
 #[test]
 fn hostile_text_stays_valid_json() {
-    let text = render(&hostile(), Format::Json, &HumanOptions::default());
+    let text = render(&hostile(), named("json").unwrap(), Style::default());
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, hostile(), "JSON escapes everything and keeps it exact");
 }

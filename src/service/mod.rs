@@ -36,7 +36,7 @@ use crate::grading;
 use crate::inventory::{AwsSession, InvokeUrlTemplate, Pacer, SessionError};
 use crate::lab::Lab;
 use crate::model::Report;
-use crate::report::{self, Format, HumanOptions};
+use crate::report::{self, Style};
 
 /// How the service was started.
 #[derive(Debug, Clone)]
@@ -361,17 +361,8 @@ async fn grade(
     authorize(&state, &headers)?;
     let lab = find_lab(&state, &lab_id)?;
     let request = read_request(&state, body).await?;
-    let format = match query.format.as_deref() {
-        None | Some("json") => Format::Json,
-        Some("junit") => Format::Junit,
-        Some(other) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_format",
-                format!("unknown format `{other}` (json, junit)"),
-            ));
-        }
-    };
+    let format = report::named(query.format.as_deref().unwrap_or("json"))
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e.to_string()))?;
     if let Err(e) = lab.select(&request.steps) {
         state.metrics.refused("unknown_step");
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
@@ -426,9 +417,8 @@ async fn grade(
             ));
         }
     };
-    let text = report::render(&report, format, &HumanOptions::default());
-    let content_type = if format == Format::Junit { "application/xml" } else { "application/json" };
-    Ok(([(header::CONTENT_TYPE, content_type)], text).into_response())
+    let text = report::render(&report, format, Style::default());
+    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
 }
 
 /// The body, read within `--read-timeout` and `--body-limit`, checked field by field.
