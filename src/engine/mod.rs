@@ -2,6 +2,9 @@
 //!
 //! Each check waits only for the checks it `needs`; a check whose prerequisite did not pass is `skip`. Facts are
 //! read through the round's [`FactSource`], which reads each collection once however many checks ask for it.
+//! Every read of the round starts at once, before any check waits for a prerequisite: a grading takes the depth of
+//! its read dependencies in round trips (the REST API list, then its resources, stages and probes), not that depth
+//! plus the chain of `needs`. A read started for a check that ends up skipped is dropped with the round.
 //! With `wait`, checks that did not pass are evaluated again on fresh reads until they pass or time is up.
 
 use std::collections::HashMap;
@@ -148,7 +151,12 @@ pub async fn grade(
         let plan: Vec<Read> =
             checks.iter().filter(|c| !passed.contains_key(&c.id)).flat_map(|c| c.validator.reads()).collect();
         let source = new_source(&plan);
-        let latest = round(checks, &passed, source.as_ref(), options.check_timeout).await;
+        let checks_done = round(checks, &passed, source.as_ref(), options.check_timeout).boxed();
+        let latest = match futures::future::select(checks_done, source.collect(&plan)).await {
+            // The checks are done: whatever is still being read was for checks that did not need it after all.
+            futures::future::Either::Left((latest, _unneeded)) => latest,
+            futures::future::Either::Right((_, checks_done)) => checks_done.await,
+        };
         let all_passed = latest.values().all(|r| r.status == Status::Pass);
         let time_left = options.wait.is_some_and(|wait| started.elapsed() + options.poll_interval < wait);
         if all_passed || !time_left {

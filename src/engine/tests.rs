@@ -173,5 +173,55 @@ async fn checks_share_one_source_per_round() {
     let refs: Vec<&Check> = checks.iter().collect();
     grade(&refs, &counting, &EngineOptions::default()).await;
     assert_eq!(made.load(Ordering::SeqCst), 1, "one source per round");
-    assert_eq!(collects.load(Ordering::SeqCst), 5, "each check asks it");
+    assert_eq!(collects.load(Ordering::SeqCst), 6, "each check asks it, and the round once for all its reads");
+}
+
+/// Passes once it has read `0`.
+#[derive(Debug)]
+struct Reads(Read);
+
+impl Validator for Reads {
+    fn reads(&self) -> Vec<Read> {
+        vec![self.0.clone()]
+    }
+
+    fn evaluate(&self, _facts: &Facts) -> Result<Verdict, FactError> {
+        Ok(Verdict::pass("read"))
+    }
+}
+
+/// Records when each read is asked for; every collect takes `delay`.
+struct Recording {
+    delay: Duration,
+    asked: Arc<Mutex<Vec<(Read, Instant)>>>,
+}
+
+impl FactSource for Recording {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+        let now = Instant::now();
+        self.asked.lock().unwrap().extend(reads.iter().map(|r| (r.clone(), now)));
+        async move {
+            tokio::time::sleep(self.delay).await;
+            Facts::default()
+        }
+        .boxed()
+    }
+}
+
+/// The critical path is the reads' depth, not the chain of `needs`: a check's reads start with the round, while
+/// the check it needs is still reading.
+#[tokio::test]
+async fn every_read_of_the_round_starts_before_prerequisites_finish() {
+    let a = check("a", Reads(Read::UsagePlans), &[]);
+    let b = check("b", Reads(Read::ApiKeys), &["a"]);
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let delay = Duration::from_millis(300);
+    let recorded = asked.clone();
+    let source = move |_: &[Read]| -> Box<dyn FactSource> { Box::new(Recording { delay, asked: recorded.clone() }) };
+    let started = Instant::now();
+    let graded = grade(&[&a, &b], &source, &EngineOptions::default()).await;
+    assert_eq!(statuses(&graded), [("a", Status::Pass), ("b", Status::Pass)]);
+    let asked = asked.lock().unwrap();
+    let first_api_keys = asked.iter().find(|(r, _)| *r == Read::ApiKeys).unwrap().1;
+    assert!(first_api_keys - started < delay / 2, "b's read waited for a: {:?}", first_api_keys - started);
 }
