@@ -29,7 +29,7 @@ exec scripts/emulators.sh bash -c '
   "$venv/bin/python" bench/delay_proxy.py "$port" "$LABCHECK_TEST_LOCALSTACK_URL" "$delay" &
   proxy_pid=$!
   trap "kill $proxy_pid 2>/dev/null || true" EXIT
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/__stats" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/__stats" 2>/dev/null && break; sleep 0.1; done
   echo "API-keys step, ${delay} ms added per request, median of ${runs} runs:"
   "$venv/bin/python" bench/compare.py "http://127.0.0.1:$port" "$account" "$region" "$runs" target/release/labcheck
 ' bench-peer "$delay" "$runs" "$venv"
