@@ -14,6 +14,7 @@ pub mod grading;
 pub mod inventory;
 pub mod lab;
 pub mod model;
+pub mod providers;
 pub mod report;
 pub mod service;
 pub mod snapshot;

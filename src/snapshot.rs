@@ -139,7 +139,10 @@ mod tests {
             vec![],
             "2026-01-01T00:00:00Z".into(),
             Target { account_id: Some("123456789012".into()), region: "us-east-1".into() },
-            Facts { rest_apis: Some(Ok(vec![])), ..Facts::default() },
+            Facts {
+                apigateway: crate::providers::apigateway::Facts { rest_apis: Some(Ok(vec![])), ..Default::default() },
+                ..Facts::default()
+            },
         )
     }
 

@@ -17,6 +17,7 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use labcheck::facts::{FactErrorKind, Facts, Read};
 use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
+use labcheck::providers::{Clients, apigateway, lambda, probes};
 use labcheck::validators::{self, Validator};
 
 fn client(rules: &[&Rule]) -> Client {
@@ -29,8 +30,14 @@ fn lambda_client(rules: &[&Rule]) -> aws_sdk_lambda::Client {
     mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules)
 }
 
+/// A session over mocked API Gateway and Lambda clients (probes go nowhere).
+fn mocked(apigateway: Client, lambda: aws_sdk_lambda::Client) -> AwsSession {
+    let clients = Clients { apigateway, lambda, probes: reqwest::Client::new() };
+    AwsSession::with_clients(clients, "us-east-1", InvokeUrlTemplate::default())
+}
+
 fn session(rules: &[&Rule]) -> Arc<AwsSession> {
-    Arc::new(AwsSession::with_clients(client(rules), lambda_client(&[]), "us-east-1", InvokeUrlTemplate::default()))
+    Arc::new(mocked(client(rules), lambda_client(&[])))
 }
 
 async fn collect(session: &Arc<AwsSession>, needs: &[Read]) -> Facts {
@@ -119,19 +126,19 @@ async fn every_page_of_every_collection_is_read() {
     ]);
 
     let needs = [
-        Read::RestApis,
-        Read::Resources { api: "ItemsAPI".into() },
-        Read::UsagePlans,
-        Read::UsagePlanKeys { plan: "CloudAcademyPlan".into() },
-        Read::ApiKeys,
+        Read::from(apigateway::Read::RestApis),
+        Read::from(apigateway::Read::Resources { api: "ItemsAPI".into() }),
+        Read::from(apigateway::Read::UsagePlans),
+        Read::from(apigateway::Read::UsagePlanKeys { plan: "CloudAcademyPlan".into() }),
+        Read::from(apigateway::Read::ApiKeys),
     ];
     let facts = collect(&session, &needs).await;
-    assert_eq!(facts.rest_apis().unwrap().len(), 2);
-    let paths: Vec<&str> = facts.resources("a2").unwrap().iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(facts.apigateway.rest_apis().unwrap().len(), 2);
+    let paths: Vec<&str> = facts.apigateway.resources("a2").unwrap().iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/items", "/items/{ID}"]);
-    assert_eq!(facts.usage_plans().unwrap().len(), 2);
-    assert_eq!(facts.usage_plan_keys("p2").unwrap().len(), 2);
-    assert_eq!(facts.api_keys().unwrap().len(), 2);
+    assert_eq!(facts.apigateway.usage_plans().unwrap().len(), 2);
+    assert_eq!(facts.apigateway.usage_plan_keys("p2").unwrap().len(), 2);
+    assert_eq!(facts.apigateway.api_keys().unwrap().len(), 2);
     assert!(!serde_json::to_string(&facts).unwrap().contains("secret-"), "usage plan key values are dropped");
 
     // The validators judge across page boundaries: the open method is on page 2, the key on page 2.
@@ -159,8 +166,8 @@ async fn access_denied_is_an_error_naming_the_permission() {
         )
     });
     let session = session(&[&denied]);
-    let facts = collect(&session, &[Read::UsagePlans]).await;
-    let err = facts.usage_plans().unwrap_err();
+    let facts = collect(&session, &[Read::from(apigateway::Read::UsagePlans)]).await;
+    let err = facts.apigateway.usage_plans().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::AccessDenied);
     assert!(
         err.message.starts_with("the credentials lack apigateway:GET on arn:aws:apigateway:*::/usageplans"),
@@ -181,15 +188,15 @@ async fn throttling_is_retried_then_reported() {
         .output(|| GetRestApisOutput::builder().items(api("a1", "ItemsAPI")).build())
         .build();
     let session = session(&[&recovers]);
-    let facts = collect(&session, &[Read::RestApis]).await;
-    assert_eq!(facts.rest_apis().unwrap().len(), 1, "third attempt gets through");
+    let facts = collect(&session, &[Read::from(apigateway::Read::RestApis)]).await;
+    assert_eq!(facts.apigateway.rest_apis().unwrap().len(), 1, "third attempt gets through");
     let stats = session.stats().snapshot(1);
     assert_eq!((stats.api_calls_total, stats.api_requests), (1, 3), "one call, two retries");
 
     let always = mock!(Client::get_rest_apis).sequence().http_response(throttled).repeatedly().build();
     let session = self::session(&[&always]);
-    let facts = collect(&session, &[Read::RestApis]).await;
-    let err = facts.rest_apis().unwrap_err();
+    let facts = collect(&session, &[Read::from(apigateway::Read::RestApis)]).await;
+    let err = facts.apigateway.rest_apis().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::Throttled);
     assert_eq!(
         err.to_string(),
@@ -206,15 +213,15 @@ async fn server_errors_and_malformed_answers_are_errors() {
         .repeatedly()
         .build();
     let session = session(&[&broken]);
-    let facts = collect(&session, &[Read::ApiKeys]).await;
-    assert_eq!(facts.api_keys().unwrap_err().kind, FactErrorKind::Service);
+    let facts = collect(&session, &[Read::from(apigateway::Read::ApiKeys)]).await;
+    assert_eq!(facts.apigateway.api_keys().unwrap_err().kind, FactErrorKind::Service);
 
     let garbage = mock!(Client::get_usage_plans).then_http_response(|| {
         HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from("<html>not json</html>"))
     });
     let session = self::session(&[&garbage]);
-    let facts = collect(&session, &[Read::UsagePlans]).await;
-    let err = facts.usage_plans().unwrap_err();
+    let facts = collect(&session, &[Read::from(apigateway::Read::UsagePlans)]).await;
+    let err = facts.apigateway.usage_plans().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::Malformed, "{err}");
     assert!(!err.message.contains('\n'), "one line: {err}");
 }
@@ -224,7 +231,7 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
     use aws_sdk_lambda::operation::get_policy::GetPolicyOutput;
     use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
     use aws_sdk_lambda::types::FunctionConfiguration;
-    use labcheck::facts::LambdaPart;
+    use labcheck::providers::lambda::Part;
 
     let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:Fn:${stageVariables.alias}/invocations";
     let apis =
@@ -259,21 +266,17 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
                 .functions(FunctionConfiguration::builder().function_name("B").build())
                 .build()
         });
-    let session = Arc::new(AwsSession::with_clients(
-        client(&[&apis, &resources]),
-        lambda_client(&[&no_dev_policy, &prod_policy, &page1, &page2]),
-        "us-east-1",
-        InvokeUrlTemplate::default(),
-    ));
+    let session =
+        Arc::new(mocked(client(&[&apis, &resources]), lambda_client(&[&no_dev_policy, &prod_policy, &page1, &page2])));
     let needs = [
-        Read::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("dev".into()) },
-        Read::LambdaBehindApi { api: "ItemsAPI".into(), part: LambdaPart::Policy("prod".into()) },
-        Read::LambdaFunctionNames,
+        Read::from(lambda::Read::BehindApi { api: "ItemsAPI".into(), part: Part::Policy("dev".into()) }),
+        Read::from(lambda::Read::BehindApi { api: "ItemsAPI".into(), part: Part::Policy("prod".into()) }),
+        Read::from(lambda::Read::FunctionNames),
     ];
     let facts = collect(&session, &needs).await;
-    assert_eq!(facts.lambda_policy("Fn", "dev").unwrap(), None, "no policy is a fact, not an error");
-    assert_eq!(facts.lambda_policy("Fn", "prod").unwrap(), Some(&serde_json::json!({"Statement": []})));
-    assert_eq!(facts.lambda_function_names().unwrap(), ["A", "B"]);
+    assert_eq!(facts.lambda.lambda_policy("Fn", "dev").unwrap(), None, "no policy is a fact, not an error");
+    assert_eq!(facts.lambda.lambda_policy("Fn", "prod").unwrap(), Some(&serde_json::json!({"Statement": []})));
+    assert_eq!(facts.lambda.lambda_function_names().unwrap(), ["A", "B"]);
     let stats = session.stats().snapshot(1);
     assert_eq!(stats.api_calls["apigateway:GetResources"], 1, "resources read once for both policies");
     assert_eq!(stats.api_calls["lambda:ListFunctions"], 2);
@@ -281,14 +284,9 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
     let denied = mock!(aws_sdk_lambda::Client::list_functions).then_http_response(|| {
         aws_error(403, "AccessDeniedException", "not authorized to perform: lambda:ListFunctions")
     });
-    let session = Arc::new(AwsSession::with_clients(
-        client(&[]),
-        lambda_client(&[&denied]),
-        "us-east-1",
-        InvokeUrlTemplate::default(),
-    ));
-    let facts = collect(&session, &[Read::LambdaFunctionNames]).await;
-    let err = facts.lambda_function_names().unwrap_err();
+    let session = Arc::new(mocked(client(&[]), lambda_client(&[&denied])));
+    let facts = collect(&session, &[Read::from(lambda::Read::FunctionNames)]).await;
+    let err = facts.lambda.lambda_function_names().unwrap_err();
     assert_eq!(err.kind, FactErrorKind::AccessDenied);
     assert!(err.message.contains("lambda:ListFunctions on *"), "{err}");
 }
@@ -350,7 +348,7 @@ mod aws_shapes {
             RuleMode::MatchAny,
             &[&mock!(aws_sdk_sts::Client::get_caller_identity).then_http_response(answer("sts-GetCallerIdentity"))]
         );
-        Arc::new(AwsSession::with_clients(apigw, lambda, "us-east-1", InvokeUrlTemplate::default()).with_sts(sts))
+        Arc::new(mocked(apigw, lambda).with_sts(sts))
     }
 
     #[tokio::test]
@@ -361,8 +359,10 @@ mod aws_shapes {
         )))
         .unwrap();
         // Probes go to deployed stages, not to these files: every check that reads only the control planes.
-        let checks: Vec<_> =
-            lab.checks().filter(|c| !c.validator.reads().iter().any(|n| matches!(n, Read::Probe(_)))).collect();
+        let checks: Vec<_> = lab
+            .checks()
+            .filter(|c| !c.validator.reads().iter().any(|n| matches!(n, Read::Probes(probes::Read::Probe(_)))))
+            .collect();
         assert!(checks.len() >= 20, "most of the lab is graded here");
         let options = labcheck::engine::EngineOptions::default();
         let report = labcheck::grading::grade_account(&lab, &checks, replayed_session(), &options).await;
@@ -380,8 +380,8 @@ mod aws_shapes {
     #[tokio::test]
     async fn nulls_inside_maps_are_read_not_refused() {
         let session = replayed_session();
-        let facts = collect(&session, &[Read::Resources { api: "ItemsAPI".into() }]).await;
-        let resources = facts.resources("a1b2c3d4e5").unwrap();
+        let facts = collect(&session, &[Read::from(apigateway::Read::Resources { api: "ItemsAPI".into() })]).await;
+        let resources = facts.apigateway.resources("a1b2c3d4e5").unwrap();
         let items = resources.iter().find(|r| r.path == "/items").unwrap();
         let options = items.methods["OPTIONS"].integration.as_ref().unwrap();
         assert_eq!(options.responses["200"]["method.response.header.Access-Control-Allow-Origin"], "'*'");

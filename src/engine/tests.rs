@@ -1,3 +1,4 @@
+use crate::providers::apigateway;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -12,11 +13,11 @@ struct PlanNamed(&'static str);
 
 impl Validator for PlanNamed {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::UsagePlans]
+        vec![Read::from(apigateway::Read::UsagePlans)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let found = facts.usage_plans()?.iter().any(|p| p.name == self.0);
+        let found = facts.apigateway.usage_plans()?.iter().any(|p| p.name == self.0);
         Ok(if found { Verdict::pass("found") } else { Verdict::fail(format!("no plan {}", self.0)) })
     }
 }
@@ -96,7 +97,10 @@ async fn prerequisite_listed_after_its_dependent_is_still_awaited() {
 async fn unreadable_facts_make_an_error_and_dependents_skip() {
     let denied =
         FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "the credentials lack apigateway:GET");
-    let facts = Facts { usage_plans: Some(Err(denied)), ..Facts::default() };
+    let facts = Facts {
+        apigateway: crate::providers::apigateway::Facts { usage_plans: Some(Err(denied)), ..Default::default() },
+        ..Facts::default()
+    };
     let a = check("a", PlanNamed("A"), &[]);
     let b = check("b", PlanNamed("A"), &["a"]);
     let graded = grade(&[&a, &b], &source(facts), &EngineOptions::default()).await;
@@ -212,8 +216,8 @@ impl FactSource for Recording {
 /// the check it needs is still reading.
 #[tokio::test]
 async fn every_read_of_the_round_starts_before_prerequisites_finish() {
-    let a = check("a", Reads(Read::UsagePlans), &[]);
-    let b = check("b", Reads(Read::ApiKeys), &["a"]);
+    let a = check("a", Reads(Read::from(apigateway::Read::UsagePlans)), &[]);
+    let b = check("b", Reads(Read::from(apigateway::Read::ApiKeys)), &["a"]);
     let asked = Arc::new(Mutex::new(Vec::new()));
     let delay = Duration::from_millis(300);
     let recorded = asked.clone();
@@ -222,6 +226,6 @@ async fn every_read_of_the_round_starts_before_prerequisites_finish() {
     let graded = grade(&[&a, &b], &source, &EngineOptions::default()).await;
     assert_eq!(statuses(&graded), [("a", Status::Pass), ("b", Status::Pass)]);
     let asked = asked.lock().unwrap();
-    let first_api_keys = asked.iter().find(|(r, _)| *r == Read::ApiKeys).unwrap().1;
+    let first_api_keys = asked.iter().find(|(r, _)| *r == Read::from(apigateway::Read::ApiKeys)).unwrap().1;
     assert!(first_api_keys - started < delay / 2, "b's read waited for a: {:?}", first_api_keys - started);
 }

@@ -34,7 +34,7 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
     messages.join(": ").replace('\n', " ")
 }
 
-/// An AWS operation the inventory calls, with the IAM permission it needs. [`OPERATIONS`] lists them all; the
+/// An AWS operation the inventory calls, with the IAM permission it needs. [`operations`] lists them all; the
 /// README's policy is written from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -56,64 +56,16 @@ impl Operation {
     }
 }
 
-pub const GET_REST_APIS: Operation =
-    Operation { name: "apigateway:GetRestApis", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/restapis" };
-pub const GET_RESOURCES: Operation = Operation {
-    name: "apigateway:GetResources",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/restapis/*/resources",
-};
-pub const GET_STAGES: Operation = Operation {
-    name: "apigateway:GetStages",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/restapis/*/stages",
-};
-pub const GET_USAGE_PLANS: Operation = Operation {
-    name: "apigateway:GetUsagePlans",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/usageplans",
-};
-pub const GET_USAGE_PLAN_KEYS: Operation = Operation {
-    name: "apigateway:GetUsagePlanKeys",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/usageplans/*/keys",
-};
-pub const GET_API_KEYS: Operation =
-    Operation { name: "apigateway:GetApiKeys", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/apikeys" };
-pub const GET_FUNCTION_CONFIGURATION: Operation = Operation {
-    name: "lambda:GetFunctionConfiguration",
-    action: "lambda:GetFunctionConfiguration",
-    resource: "arn:aws:lambda:*:*:function:*",
-};
-pub const LIST_VERSIONS_BY_FUNCTION: Operation = Operation {
-    name: "lambda:ListVersionsByFunction",
-    action: "lambda:ListVersionsByFunction",
-    resource: "arn:aws:lambda:*:*:function:*",
-};
-pub const LIST_ALIASES: Operation =
-    Operation { name: "lambda:ListAliases", action: "lambda:ListAliases", resource: "arn:aws:lambda:*:*:function:*" };
-pub const GET_POLICY: Operation =
-    Operation { name: "lambda:GetPolicy", action: "lambda:GetPolicy", resource: "arn:aws:lambda:*:*:function:*" };
-pub const LIST_FUNCTIONS: Operation =
-    Operation { name: "lambda:ListFunctions", action: "lambda:ListFunctions", resource: "*" };
+/// The one call the core makes itself: the graded account's id.
 pub const GET_CALLER_IDENTITY: Operation =
     Operation { name: "sts:GetCallerIdentity", action: "sts:GetCallerIdentity", resource: "*" };
 
-/// Every AWS operation labcheck can call. All are reads.
-pub const OPERATIONS: &[Operation] = &[
-    GET_REST_APIS,
-    GET_RESOURCES,
-    GET_STAGES,
-    GET_USAGE_PLANS,
-    GET_USAGE_PLAN_KEYS,
-    GET_API_KEYS,
-    GET_FUNCTION_CONFIGURATION,
-    LIST_VERSIONS_BY_FUNCTION,
-    LIST_ALIASES,
-    GET_POLICY,
-    LIST_FUNCTIONS,
-    GET_CALLER_IDENTITY,
-];
+/// Every AWS operation labcheck can call: the account id's, then each provider's. All are reads.
+pub fn operations() -> Vec<Operation> {
+    let mut all = vec![GET_CALLER_IDENTITY];
+    all.extend(crate::providers::operations());
+    all
+}
 
 /// Whether an error means "there is no such thing" (a verdict), not "could not read" (an error).
 pub fn is_not_found<E>(err: &SdkError<E, HttpResponse>) -> bool
@@ -194,7 +146,7 @@ mod tests {
             }
         }
         let mut needed: Vec<(String, String)> =
-            OPERATIONS.iter().map(|op| (op.action.to_owned(), op.resource.to_owned())).collect();
+            operations().iter().map(|op| (op.action.to_owned(), op.resource.to_owned())).collect();
         granted.sort();
         needed.sort();
         assert_eq!(granted, needed);
@@ -202,6 +154,6 @@ mod tests {
             op.action == "apigateway:GET"
                 || ["Get", "List"].iter().any(|verb| op.name.split(':').nth(1).unwrap().starts_with(verb))
         };
-        assert!(OPERATIONS.iter().all(reads), "only reads");
+        assert!(operations().iter().all(reads), "only reads");
     }
 }

@@ -1,30 +1,71 @@
 //! The inventory: reads the facts the selected checks need, each AWS collection at most once per round,
 //! independent reads concurrently, every collection fully paginated.
 //!
-//! [`FactSource`] is what the engine sees; [`AwsInventory`] is the live source over the AWS SDK.
+//! [`FactSource`] is what the engine sees; [`AwsInventory`] is the live source: one round of the providers'
+//! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run).
 
-mod aws;
 mod errors;
-mod pages;
-mod probe;
+pub(crate) mod pages;
+mod session;
 mod stats;
 mod tolerant;
 
-use futures::future::BoxFuture;
+use std::sync::Arc;
 
-pub use aws::{
-    AwsInventory, AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, InvokeUrlTemplate, Pacer, SessionError, SessionOptions,
-    load_config, retry_config,
+use futures::FutureExt;
+use futures::future::{BoxFuture, join_all};
+
+pub use errors::{GET_CALLER_IDENTITY, Operation, classify_sdk_error, is_not_found, operations};
+pub use session::{
+    AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, DEFAULT_PROBE_TIMEOUT, InvokeUrlTemplate, Pacer, SessionError,
+    SessionOptions, load_config, retry_config,
 };
-pub use errors::{OPERATIONS, Operation, classify_sdk_error};
 pub use stats::{CallCounter, StatsRecorder};
 pub use tolerant::TolerantJson;
 
 use crate::facts::{Facts, Read};
+use crate::providers::Readers;
 
 /// Where facts come from. One value serves one round of grading: facts it read are cached in it, so asking
 /// twice for the same collection reads it once.
 pub trait FactSource: Send + Sync {
     /// The facts covering `reads` (and what resolving them required, e.g. the REST API list for resources).
     fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts>;
+}
+
+/// One round of reads against AWS. Build a new one to re-read (`--wait`).
+pub struct AwsInventory {
+    readers: Readers,
+}
+
+impl AwsInventory {
+    /// `plan` is every read of the round, so that each collection can be read in one call shape (e.g. API keys
+    /// with their values only when a probe needs one).
+    pub fn new(session: Arc<AwsSession>, plan: &[Read]) -> Self {
+        Self { readers: Readers::new(&session, plan) }
+    }
+
+    /// The providers' readers of this round (a provider asks another for what it resolves through).
+    pub fn readers(&self) -> &Readers {
+        &self.readers
+    }
+
+    /// One read, through its provider.
+    pub fn read<'a>(&'a self, read: &'a Read) -> BoxFuture<'a, Facts> {
+        self.readers.read(read, self)
+    }
+}
+
+impl FactSource for AwsInventory {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+        async move {
+            let parts = join_all(reads.iter().map(|read| self.read(read))).await;
+            let mut facts = Facts::default();
+            for part in parts {
+                facts.merge(part);
+            }
+            facts
+        }
+        .boxed()
+    }
 }

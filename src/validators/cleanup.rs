@@ -3,6 +3,7 @@
 use super::{Validator, join_and, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::{apigateway, lambda};
 
 /// Shared verdict of the "X is gone" checks.
 fn absent(kind: &str, name: &str, left: &[&str]) -> Verdict {
@@ -31,11 +32,12 @@ validator! {
 
 impl Validator for RestApiAbsent {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis]
+        vec![Read::from(apigateway::Read::RestApis)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let left: Vec<&str> = facts.rest_apis()?.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
+        let left: Vec<&str> =
+            facts.apigateway.rest_apis()?.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
         Ok(absent("REST API", &self.api, &left))
     }
 }
@@ -55,12 +57,12 @@ validator! {
 
 impl Validator for UsagePlanAbsent {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::UsagePlans]
+        vec![Read::from(apigateway::Read::UsagePlans)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
-            facts.usage_plans()?.iter().filter(|p| p.name == self.name).map(|p| p.id.as_str()).collect();
+            facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.name).map(|p| p.id.as_str()).collect();
         Ok(absent("usage plan", &self.name, &left))
     }
 }
@@ -80,11 +82,12 @@ validator! {
 
 impl Validator for ApiKeyAbsent {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::ApiKeys]
+        vec![Read::from(apigateway::Read::ApiKeys)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let left: Vec<&str> = facts.api_keys()?.iter().filter(|k| k.name == self.name).map(|k| k.id.as_str()).collect();
+        let left: Vec<&str> =
+            facts.apigateway.api_keys()?.iter().filter(|k| k.name == self.name).map(|k| k.id.as_str()).collect();
         Ok(absent("API key", &self.name, &left))
     }
 }
@@ -125,11 +128,12 @@ validator! {
 
 impl Validator for LambdaFunctionAbsent {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::LambdaFunctionNames]
+        vec![Read::from(lambda::Read::FunctionNames)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> = facts
+            .lambda
             .lambda_function_names()?
             .iter()
             .filter(|name| self.names.iter().any(|p| glob_match(p, name)))
@@ -147,7 +151,7 @@ impl Validator for LambdaFunctionAbsent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{ApiKey, RestApi};
+    use crate::providers::apigateway::{ApiKey, RestApi};
 
     #[test]
     fn glob() {
@@ -164,9 +168,15 @@ mod tests {
     #[test]
     fn cleaned_and_uncleaned() {
         let empty = Facts {
-            rest_apis: Some(Ok(vec![])),
-            api_keys: Some(Ok(vec![])),
-            lambda_function_names: Some(Ok(vec!["Other".into()])),
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(vec![])),
+                api_keys: Some(Ok(vec![])),
+                ..Default::default()
+            },
+            lambda: crate::providers::lambda::Facts {
+                lambda_function_names: Some(Ok(vec!["Other".into()])),
+                ..Default::default()
+            },
             ..Facts::default()
         };
         assert_eq!(
@@ -176,9 +186,15 @@ mod tests {
         let functions = LambdaFunctionAbsent { names: vec!["*Items*".into()] };
         assert!(functions.evaluate(&empty).unwrap().passed);
         let left = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
-            api_keys: Some(Ok(vec![ApiKey { id: "k1".into(), name: "LabKey".into(), enabled: true }])),
-            lambda_function_names: Some(Ok(vec!["ItemsFunction".into()])),
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+                api_keys: Some(Ok(vec![ApiKey { id: "k1".into(), name: "LabKey".into(), enabled: true }])),
+                ..Default::default()
+            },
+            lambda: crate::providers::lambda::Facts {
+                lambda_function_names: Some(Ok(vec!["ItemsFunction".into()])),
+                ..Default::default()
+            },
             ..Facts::default()
         };
         assert_eq!(

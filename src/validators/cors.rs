@@ -3,6 +3,7 @@
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway;
 
 fn default_headers() -> Vec<String> {
     ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]
@@ -34,12 +35,12 @@ validator! {
 
 impl Validator for CorsConfigured {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let resources = facts.resources(&api.id)?;
+            let resources = facts.apigateway.resources(&api.id)?;
             let mut problems = Vec::new();
             for path in &self.paths {
                 let options = MethodRef { method: "OPTIONS".into(), path: path.clone() };
@@ -92,7 +93,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::facts::{Integration, Resource};
+    use crate::providers::apigateway::{Integration, Resource};
 
     fn options(path: &str, kind: &str, headers: &[&str]) -> Resource {
         let params = headers.iter().map(|h| (format!("method.response.header.{h}"), "'*'".to_owned())).collect();

@@ -1,11 +1,14 @@
 //! The Lambda function behind the API: found from the integration URI of a method, never guessed by name.
 
+use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
 use super::resource_policy::{self, Decision};
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, LambdaPart, LambdaTarget, Read, Resource, Stage};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
+use crate::providers::lambda::Part;
 
 fn default_method() -> MethodRef {
     MethodRef { method: "GET".into(), path: "/items".into() }
@@ -24,9 +27,10 @@ fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<La
 }
 
 /// Needs of a check on the function behind `api`.
-fn lambda_needs(api: &str, parts: impl IntoIterator<Item = LambdaPart>) -> Vec<Read> {
-    let mut needs = vec![Read::RestApis, Read::Resources { api: api.to_owned() }];
-    needs.extend(parts.into_iter().map(|part| Read::LambdaBehindApi { api: api.to_owned(), part }));
+fn lambda_needs(api: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
+    let mut needs =
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: api.to_owned() })];
+    needs.extend(parts.into_iter().map(|part| Read::from(lambda::Read::BehindApi { api: api.to_owned(), part })));
     needs
 }
 
@@ -38,7 +42,7 @@ fn judge_function(
     mut judge: impl FnMut(&str, &LambdaTarget) -> Result<Verdict, FactError>,
 ) -> Result<Verdict, FactError> {
     judge_apis_named(facts, api, |rest_api| {
-        let resources = facts.resources(&rest_api.id)?;
+        let resources = facts.apigateway.resources(&rest_api.id)?;
         match target_of(resources, api, method) {
             Ok(target) => Ok(judge(&rest_api.id, &target)?.with("function", &target.function_name)),
             Err(verdict) => Ok(verdict),
@@ -46,7 +50,7 @@ fn judge_function(
     })
 }
 
-fn published(versions: &[crate::facts::LambdaVersion]) -> Vec<&str> {
+fn published(versions: &[crate::providers::lambda::LambdaVersion]) -> Vec<&str> {
     versions.iter().map(|v| v.version.as_str()).filter(|v| *v != "$LATEST").collect()
 }
 
@@ -73,13 +77,13 @@ validator! {
 
 impl Validator for LambdaFunctionExists {
     fn reads(&self) -> Vec<Read> {
-        lambda_needs(&self.api, [LambdaPart::Configuration])
+        lambda_needs(&self.api, [Part::Configuration])
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
-            Ok(match facts.lambda_function(name)? {
+            Ok(match facts.lambda.lambda_function(name)? {
                 None => Verdict::fail(format!(
                     "{} on {} integrates with Lambda function {name}, which does not exist",
                     self.method, self.api
@@ -128,13 +132,13 @@ fn one() -> usize {
 
 impl Validator for LambdaVersionsPublished {
     fn reads(&self) -> Vec<Read> {
-        lambda_needs(&self.api, [LambdaPart::Versions])
+        lambda_needs(&self.api, [Part::Versions])
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
-            let versions = published(facts.lambda_versions(name)?);
+            let versions = published(facts.lambda.lambda_versions(name)?);
             Ok(if versions.len() >= self.min {
                 Verdict::pass(format!("Lambda function {name} has published versions {}", join_and(&versions)))
             } else if versions.is_empty() {
@@ -174,13 +178,13 @@ validator! {
 
 impl Validator for LambdaAliasesExist {
     fn reads(&self) -> Vec<Read> {
-        lambda_needs(&self.api, [LambdaPart::Aliases])
+        lambda_needs(&self.api, [Part::Aliases])
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
-            let existing: Vec<&str> = facts.lambda_aliases(name)?.iter().map(|a| a.name.as_str()).collect();
+            let existing: Vec<&str> = facts.lambda.lambda_aliases(name)?.iter().map(|a| a.name.as_str()).collect();
             let missing: Vec<&str> =
                 self.aliases.iter().map(String::as_str).filter(|a| !existing.contains(a)).collect();
             Ok(if missing.is_empty() {
@@ -222,18 +226,18 @@ validator! {
 
 impl Validator for LambdaAliasTargetsPublishedVersion {
     fn reads(&self) -> Vec<Read> {
-        lambda_needs(&self.api, [LambdaPart::Aliases, LambdaPart::Versions])
+        lambda_needs(&self.api, [Part::Aliases, Part::Versions])
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
             let alias = &self.alias;
-            let Some(found) = facts.lambda_aliases(name)?.iter().find(|a| &a.name == alias) else {
+            let Some(found) = facts.lambda.lambda_aliases(name)?.iter().find(|a| &a.name == alias) else {
                 return Ok(Verdict::fail(format!("Lambda function {name} has no alias {alias}")));
             };
             let version = found.function_version.as_str();
-            let versions = published(facts.lambda_versions(name)?);
+            let versions = published(facts.lambda.lambda_versions(name)?);
             Ok(if version == "$LATEST" {
                 Verdict::fail(format!("alias {alias} of {name} points at $LATEST, not a published version"))
             } else if versions.contains(&version) {
@@ -270,12 +274,12 @@ validator! {
 
 impl Validator for LambdaProxyIntegration {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |rest_api| {
-            let resources = facts.resources(&rest_api.id)?;
+            let resources = facts.apigateway.resources(&rest_api.id)?;
             let mut problems = Vec::new();
             let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for wanted in &self.methods {
@@ -407,19 +411,19 @@ fn source_arn(target: &LambdaTarget, api_id: &str, stage: &str, method: &MethodR
 
 impl Validator for LambdaInvokePermission {
     fn reads(&self) -> Vec<Read> {
-        let mut needs = lambda_needs(&self.api, self.aliases.iter().map(|a| LambdaPart::Policy(a.clone())));
-        needs.push(Read::Stages { api: self.api.clone() });
+        let mut needs = lambda_needs(&self.api, self.aliases.iter().map(|a| Part::Policy(a.clone())));
+        needs.push(Read::from(apigateway::Read::Stages { api: self.api.clone() }));
         needs
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |api_id, target| {
             let name = &target.function_name;
-            let methods = self.graded_methods(facts.resources(api_id)?, name);
-            let stages = facts.stages(api_id)?;
+            let methods = self.graded_methods(facts.apigateway.resources(api_id)?, name);
+            let stages = facts.apigateway.stages(api_id)?;
             let mut problems = Vec::new();
             for alias in &self.aliases {
-                let Some(policy) = facts.lambda_policy(name, alias)? else {
+                let Some(policy) = facts.lambda.lambda_policy(name, alias)? else {
                     problems.push(format!("{name}:{alias} has no resource policy"));
                     continue;
                 };
@@ -471,7 +475,8 @@ impl Validator for LambdaInvokePermission {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{Integration, LambdaAlias, LambdaFunction, LambdaVersion};
+    use crate::providers::apigateway::Integration;
+    use crate::providers::lambda::{LambdaAlias, LambdaFunction, LambdaVersion};
 
     const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:${stageVariables.alias}/invocations";
 
@@ -491,7 +496,7 @@ mod tests {
 
     fn complete() -> Facts {
         let mut f = facts(vec![get("/items", "AWS_PROXY", Some(URI)), get("/items/{ID}", "AWS_PROXY", Some(URI))]);
-        f.lambda_functions.insert(
+        f.lambda.lambda_functions.insert(
             "ItemsFunction".into(),
             Ok(Some(LambdaFunction {
                 name: "ItemsFunction".into(),
@@ -502,14 +507,15 @@ mod tests {
             })),
         );
         let versions = ["$LATEST", "1"].iter().map(|v| LambdaVersion { version: (*v).into() }).collect();
-        f.lambda_versions.insert("ItemsFunction".into(), Ok(versions));
+        f.lambda.lambda_versions.insert("ItemsFunction".into(), Ok(versions));
         let aliases = vec![
             LambdaAlias { name: "dev".into(), function_version: "$LATEST".into() },
             LambdaAlias { name: "prod".into(), function_version: "1".into() },
         ];
-        f.lambda_aliases.insert("ItemsFunction".into(), Ok(aliases));
+        f.lambda.lambda_aliases.insert("ItemsFunction".into(), Ok(aliases));
         for alias in ["dev", "prod"] {
-            f.lambda_policies
+            f.lambda
+                .lambda_policies
                 .insert(format!("ItemsFunction:{alias}"), Ok(Some(policy(alias, &["GET/items", "GET/items/*"]))));
         }
         let stages = ["dev", "prod"]
@@ -523,7 +529,7 @@ mod tests {
                 method_settings: BTreeMap::new(),
             })
             .collect();
-        f.stages.insert("a1".into(), Ok(stages));
+        f.apigateway.stages.insert("a1".into(), Ok(stages));
         f
     }
 
@@ -556,7 +562,7 @@ mod tests {
         );
         assert_eq!(v.evidence["runtime"], "python3.12");
         let mut f = complete();
-        f.lambda_functions.insert("ItemsFunction".into(), Ok(None));
+        f.lambda.lambda_functions.insert("ItemsFunction".into(), Ok(None));
         assert_eq!(
             check.evaluate(&f).unwrap().message,
             "GET /items on ItemsAPI integrates with Lambda function ItemsFunction, which does not exist"
@@ -573,7 +579,7 @@ mod tests {
         let versions = LambdaVersionsPublished { api: "ItemsAPI".into(), method: items(), min: 1 };
         assert!(versions.evaluate(&complete()).unwrap().passed);
         let mut f = complete();
-        f.lambda_versions.insert("ItemsFunction".into(), Ok(vec![LambdaVersion { version: "$LATEST".into() }]));
+        f.lambda.lambda_versions.insert("ItemsFunction".into(), Ok(vec![LambdaVersion { version: "$LATEST".into() }]));
         assert_eq!(
             versions.evaluate(&f).unwrap().message,
             "Lambda function ItemsFunction has no published version (only $LATEST)"
@@ -583,7 +589,8 @@ mod tests {
             LambdaAliasesExist { api: "ItemsAPI".into(), method: items(), aliases: vec!["dev".into(), "prod".into()] };
         assert!(aliases.evaluate(&complete()).unwrap().passed);
         let mut f = complete();
-        f.lambda_aliases
+        f.lambda
+            .lambda_aliases
             .insert("ItemsFunction".into(), Ok(vec![LambdaAlias { name: "dev".into(), function_version: "1".into() }]));
         assert_eq!(
             aliases.evaluate(&f).unwrap().message,
@@ -600,7 +607,7 @@ mod tests {
             "alias prod of ItemsFunction points at published version 1"
         );
         let mut f = complete();
-        f.lambda_aliases.insert(
+        f.lambda.lambda_aliases.insert(
             "ItemsFunction".into(),
             Ok(vec![LambdaAlias { name: "prod".into(), function_version: "$LATEST".into() }]),
         );
@@ -652,7 +659,7 @@ mod tests {
             "API Gateway may invoke ItemsFunction:dev and ItemsFunction:prod for GET /items and GET /items/{ID}"
         );
         let mut f = complete();
-        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(None));
+        f.lambda.lambda_policies.insert("ItemsFunction:prod".into(), Ok(None));
         assert_eq!(check.evaluate(&f).unwrap().message, "ItemsFunction:prod has no resource policy");
         let mut f = complete();
         let other_api = serde_json::json!({"Statement": {
@@ -660,7 +667,7 @@ mod tests {
             "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:dev",
             "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:zz9/*/GET/items"}}
         }});
-        f.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(other_api)));
+        f.lambda.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(other_api)));
         assert_eq!(
             check.evaluate(&f).unwrap().message,
             "the resource policy of ItemsFunction:dev does not let API Gateway invoke it for GET /items on dev and GET /items/{ID} on dev"
@@ -672,7 +679,7 @@ mod tests {
         let check = invoke_check();
         // A statement for GET/items alone: API Gateway answers 500 for GET /items/{ID}.
         let mut f = complete();
-        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
+        f.lambda.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
         assert_eq!(
             check.evaluate(&f).unwrap().message,
             "the resource policy of ItemsFunction:prod does not let API Gateway invoke it for GET /items/{ID} on prod"
@@ -684,18 +691,20 @@ mod tests {
             "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:prod",
             "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:*/*/GET/*"}}
         }]});
-        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(wide)));
+        f.lambda.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(wide)));
         assert!(check.evaluate(&f).unwrap().passed);
         // A permission for the dev stage only does not let the prod stage invoke the prod alias.
         let mut f = complete();
         let dev_only =
             serde_json::to_string(&policy("prod", &["GET/items", "GET/items/*"])).unwrap().replace("a1/*/", "a1/dev/");
-        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(serde_json::from_str(&dev_only).unwrap())));
+        f.lambda
+            .lambda_policies
+            .insert("ItemsFunction:prod".into(), Ok(Some(serde_json::from_str(&dev_only).unwrap())));
         assert!(!check.evaluate(&f).unwrap().passed);
         // The listed methods only.
         let listed = LambdaInvokePermission { methods: Some(vec![items()]), ..invoke_check() };
         let mut f = complete();
-        f.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
+        f.lambda.lambda_policies.insert("ItemsFunction:prod".into(), Ok(Some(policy("prod", &["GET/items"]))));
         assert!(listed.evaluate(&f).unwrap().passed);
     }
 
@@ -706,7 +715,7 @@ mod tests {
         for statement in p["Statement"].as_array_mut().unwrap() {
             statement["Condition"]["IpAddress"] = serde_json::json!({"aws:SourceIp": "10.0.0.0/8"});
         }
-        f.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(p)));
+        f.lambda.lambda_policies.insert("ItemsFunction:dev".into(), Ok(Some(p)));
         let v = invoke_check().evaluate(&f).unwrap();
         assert!(!v.passed);
         assert!(
@@ -720,7 +729,7 @@ mod tests {
     fn unreadable_lambda_facts_are_errors() {
         let mut f = complete();
         let denied = FactError::new(crate::facts::FactErrorKind::AccessDenied, "lambda:GetPolicy", "denied");
-        f.lambda_policies.insert("ItemsFunction:dev".into(), Err(denied.clone()));
+        f.lambda.lambda_policies.insert("ItemsFunction:dev".into(), Err(denied.clone()));
         let check = LambdaInvokePermission { aliases: vec!["dev".into()], ..invoke_check() };
         assert_eq!(check.evaluate(&f).unwrap_err(), denied);
     }

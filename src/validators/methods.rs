@@ -3,6 +3,7 @@
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway;
 
 validator! {
     /// Each listed method of the named REST API has "API Key Required" set (`apiKeyRequired = true`).
@@ -26,12 +27,12 @@ validator! {
 
 impl Validator for MethodsRequireApiKey {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let resources = facts.resources(&api.id)?;
+            let resources = facts.apigateway.resources(&api.id)?;
             let mut open = Vec::new();
             let mut problems = Vec::new();
             for wanted in &self.methods {
@@ -77,12 +78,12 @@ validator! {
 
 impl Validator for MethodsExist {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let resources = facts.resources(&api.id)?;
+            let resources = facts.apigateway.resources(&api.id)?;
             let missing: Vec<String> = self.methods.iter().filter_map(|m| find_method(resources, m).err()).collect();
             let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
             Ok(if missing.is_empty() {
@@ -100,7 +101,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::facts::{FactErrorKind, Method, Resource, RestApi};
+    use crate::facts::FactErrorKind;
+    use crate::providers::apigateway::{Method, Resource, RestApi};
 
     fn resource(path: &str, methods: &[(&str, bool)]) -> Resource {
         let methods: BTreeMap<String, Method> = methods
@@ -162,7 +164,10 @@ mod tests {
 
     #[test]
     fn missing_api_fails() {
-        let f = Facts { rest_apis: Some(Ok(vec![])), ..Facts::default() };
+        let f = Facts {
+            apigateway: crate::providers::apigateway::Facts { rest_apis: Some(Ok(vec![])), ..Default::default() },
+            ..Facts::default()
+        };
         assert_eq!(check().evaluate(&f).unwrap().message, "there is no REST API named ItemsAPI");
     }
 
@@ -173,11 +178,11 @@ mod tests {
             RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None },
             RestApi { id: "a2".into(), name: "ItemsAPI".into(), description: None },
         ];
-        f.rest_apis = Some(Ok(apis));
-        f.resources.insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
+        f.apigateway.rest_apis = Some(Ok(apis));
+        f.apigateway.resources.insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
         let v = check().evaluate(&f).unwrap();
         assert!(v.message.starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "), "{}", v.message);
-        f.resources.insert(
+        f.apigateway.resources.insert(
             "a2".into(),
             Ok(vec![resource("/items", &[("GET", true)]), resource("/items/{ID}", &[("GET", true)])]),
         );
@@ -203,7 +208,9 @@ mod tests {
     #[test]
     fn unreadable_resources_are_an_error() {
         let mut f = facts(vec![]);
-        f.resources.insert("a1".into(), Err(FactError::new(FactErrorKind::Timeout, "apigateway:GetResources", "slow")));
+        f.apigateway
+            .resources
+            .insert("a1".into(), Err(FactError::new(FactErrorKind::Timeout, "apigateway:GetResources", "slow")));
         assert_eq!(check().evaluate(&f).unwrap_err().kind, FactErrorKind::Timeout);
     }
 }

@@ -8,8 +8,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::facts::{FactError, Facts, Method, Read, Resource, RestApi};
+use crate::facts::{FactError, Facts, Read};
+
 use crate::model::Verdict;
+use crate::providers::apigateway::{Method, Resource, RestApi};
 
 pub mod cleanup;
 pub mod cors;
@@ -136,7 +138,7 @@ pub(crate) fn judge_apis_named(
     name: &str,
     mut judge: impl FnMut(&RestApi) -> Result<Verdict, FactError>,
 ) -> Result<Verdict, FactError> {
-    let apis = facts.apis_named(name)?;
+    let apis = facts.apigateway.apis_named(name)?;
     let Some(first) = apis.first() else {
         return Ok(Verdict::fail(format!("there is no REST API named {name}")));
     };

@@ -1,10 +1,13 @@
 //! HTTP probes of deployed stages: what API Gateway really answers, which proves a change was deployed.
 
+use crate::providers::{apigateway, probes};
 use std::collections::BTreeMap;
 
 use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, ProbeOutcome, ProbeResponse, ProbeSpec, Read, RestApi};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway::RestApi;
+use crate::providers::probes::{ProbeOutcome, ProbeResponse, ProbeSpec};
 
 /// Value put in a path parameter (`{ID}`) when the lab file gives none.
 pub const DEFAULT_PATH_VALUE: &str = "1";
@@ -113,7 +116,7 @@ fn judge_probes(
     planned: &[Planned],
     mut judge: impl FnMut(&Planned, &ProbeOutcome) -> Option<String>,
 ) -> Result<Judged, FactError> {
-    let deployed: Vec<&str> = facts.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
+    let deployed: Vec<&str> = facts.apigateway.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
     let mut judged = Judged::default();
     for probe in planned {
         let Planned { request, spec } = probe;
@@ -124,7 +127,7 @@ fn judge_probes(
             }
             continue;
         }
-        match facts.probe(spec, &api.id)? {
+        match facts.probes.probe(spec, &api.id)? {
             Err(err) => {
                 judged.unreadable.get_or_insert_with(|| err.clone());
             }
@@ -196,8 +199,9 @@ impl UnauthenticatedRequestForbidden {
 
 /// The API, its stages (to tell an undeployed stage from a wrong answer) and each probe.
 fn probe_needs(api: &str, planned: Vec<Planned>) -> Vec<Read> {
-    let mut needs = vec![Read::RestApis, Read::Stages { api: api.to_owned() }];
-    needs.extend(planned.into_iter().map(|p| Read::Probe(p.spec)));
+    let mut needs =
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: api.to_owned() })];
+    needs.extend(planned.into_iter().map(|p| Read::from(probes::Read::Probe(p.spec))));
     needs
 }
 
@@ -332,7 +336,9 @@ impl Validator for CorsPreflightAllowsOrigin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{FactErrorKind, ProbeRecord, Stage};
+    use crate::facts::FactErrorKind;
+    use crate::providers::apigateway::Stage;
+    use crate::providers::probes::ProbeRecord;
 
     fn stage(name: &str) -> Stage {
         Stage {
@@ -356,12 +362,15 @@ mod tests {
         answer: impl Fn(&ProbeSpec) -> Result<ProbeOutcome, FactError>,
     ) -> Facts {
         let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+                ..Default::default()
+            },
             ..Facts::default()
         };
-        f.stages.insert("a1".into(), Ok(stages.iter().map(|s| stage(s)).collect()));
+        f.apigateway.stages.insert("a1".into(), Ok(stages.iter().map(|s| stage(s)).collect()));
         for Planned { spec, .. } in planned {
-            f.probes.push(ProbeRecord {
+            f.probes.probes.push(ProbeRecord {
                 spec: spec.clone(),
                 api_id: "a1".into(),
                 url: format!("http://example.test/{}{}", spec.stage, spec.path),
@@ -507,13 +516,13 @@ mod tests {
     #[test]
     fn needs_cover_every_probe() {
         let needs = unauth().reads();
-        assert_eq!(needs.iter().filter(|n| matches!(n, Read::Probe(_))).count(), 4);
-        assert!(needs.contains(&Read::Probe(ProbeSpec {
+        assert_eq!(needs.iter().filter(|n| matches!(n, Read::Probes(probes::Read::Probe(_)))).count(), 4);
+        assert!(needs.contains(&Read::from(probes::Read::Probe(ProbeSpec {
             api: "ItemsAPI".into(),
             stage: "prod".into(),
             method: "GET".into(),
             path: "/items/1".into(),
             api_key: None
-        })));
+        }))));
     }
 }

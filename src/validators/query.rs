@@ -3,43 +3,19 @@
 use std::fmt;
 
 use super::{Validator, validator};
-use crate::facts::{FactError, Facts, LambdaPart, Read};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
 /// A fact a query reads, as written in a lab file: `usage_plans`, `resources:ItemsAPI`, ...
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactName(Read);
 
-const FACT_NAMES: &str = "rest_apis, usage_plans, api_keys, lambda_function_names, resources:API, stages:API, \
-usage_plan_keys:PLAN, lambda_functions:API, lambda_versions:API, lambda_aliases:API, lambda_policies:API:ALIAS";
-
 impl std::str::FromStr for FactName {
     type Err = String;
 
+    /// Each provider knows its collections' names (`crate::providers::parse_fact_name`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, arg) = match s.split_once(':') {
-            Some((kind, arg)) => (kind, Some(arg.to_owned())),
-            None => (s, None),
-        };
-        let lambda = |part: LambdaPart, api: String| Read::LambdaBehindApi { api, part };
-        let need = match (kind, arg) {
-            ("rest_apis", None) => Read::RestApis,
-            ("usage_plans", None) => Read::UsagePlans,
-            ("api_keys", None) => Read::ApiKeys,
-            ("lambda_function_names", None) => Read::LambdaFunctionNames,
-            ("resources", Some(api)) => Read::Resources { api },
-            ("stages", Some(api)) => Read::Stages { api },
-            ("usage_plan_keys", Some(plan)) => Read::UsagePlanKeys { plan },
-            ("lambda_functions", Some(api)) => lambda(LambdaPart::Configuration, api),
-            ("lambda_versions", Some(api)) => lambda(LambdaPart::Versions, api),
-            ("lambda_aliases", Some(api)) => lambda(LambdaPart::Aliases, api),
-            ("lambda_policies", Some(arg)) => match arg.split_once(':') {
-                Some((api, alias)) => lambda(LambdaPart::Policy(alias.to_owned()), api.to_owned()),
-                None => return Err(format!("`{s}`: lambda_policies takes API:ALIAS")),
-            },
-            _ => return Err(format!("unknown fact `{s}` (one of: {FACT_NAMES})")),
-        };
-        Ok(Self(need))
+        crate::providers::parse_fact_name(s).map(Self)
     }
 }
 
@@ -149,78 +125,44 @@ fn unwrap_ok(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The first unreadable fact among those `reads` names.
-fn first_error(facts: &Facts, reads: &[FactName]) -> Option<FactError> {
-    fn err<T>(fact: Option<&crate::facts::Fact<T>>) -> Option<FactError> {
-        fact.and_then(|f| f.as_ref().err()).cloned()
-    }
-    fn any_err<'a, T: 'a>(facts: impl IntoIterator<Item = &'a crate::facts::Fact<T>>) -> Option<FactError> {
-        facts.into_iter().find_map(|f| f.as_ref().err()).cloned()
-    }
-    reads.iter().find_map(|FactName(need)| match need {
-        Read::RestApis => err(facts.rest_apis.as_ref()),
-        Read::UsagePlans => err(facts.usage_plans.as_ref()),
-        Read::ApiKeys => err(facts.api_keys.as_ref()),
-        Read::LambdaFunctionNames => err(facts.lambda_function_names.as_ref()),
-        Read::Resources { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())),
-        Read::Stages { .. } => err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.stages.values())),
-        Read::UsagePlanKeys { .. } => {
-            err(facts.usage_plans.as_ref()).or_else(|| any_err(facts.usage_plan_keys.values()))
-        }
-        Read::LambdaBehindApi { part, .. } => {
-            err(facts.rest_apis.as_ref()).or_else(|| any_err(facts.resources.values())).or_else(|| match part {
-                LambdaPart::Configuration => any_err(facts.lambda_functions.values()),
-                LambdaPart::Versions => any_err(facts.lambda_versions.values()),
-                LambdaPart::Aliases => any_err(facts.lambda_aliases.values()),
-                LambdaPart::Policy(_) => any_err(facts.lambda_policies.values()),
-            })
-        }
-        Read::Probe(_) => None,
-    })
+/// The first error recorded in a collection as serialized: `{"Err": {..}}` itself, or as one of a keyed
+/// collection's values.
+fn error_in(collection: &serde_json::Value, keyed: bool) -> Option<FactError> {
+    let as_error = |value: &serde_json::Value| serde_json::from_value::<FactError>(value.get("Err")?.clone()).ok();
+    if keyed { collection.as_object()?.values().find_map(as_error) } else { as_error(collection) }
 }
 
 impl Validator for FactsQuery {
     fn reads(&self) -> Vec<Read> {
-        let mut needs: Vec<Read> = self.reads.iter().map(|r| r.0.clone()).collect();
-        if needs.iter().any(|n| !matches!(n, Read::UsagePlans | Read::ApiKeys | Read::LambdaFunctionNames)) {
-            needs.push(Read::RestApis);
-        }
-        needs
+        let mut reads: Vec<Read> = self.reads.iter().map(|r| r.0.clone()).collect();
+        let through: Vec<Read> = reads.iter().flat_map(|r| r.kind().resolved_through()).collect();
+        reads.extend(through);
+        reads
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        if let Some(err) = first_error(facts, &self.reads) {
-            return Err(err);
-        }
-        for FactName(need) in &self.reads {
-            let missing = match need {
-                Read::RestApis => facts.rest_apis.is_none(),
-                Read::UsagePlans => facts.usage_plans.is_none(),
-                Read::ApiKeys => facts.api_keys.is_none(),
-                Read::LambdaFunctionNames => facts.lambda_function_names.is_none(),
-                _ => false,
-            };
-            if missing {
-                return Err(FactError::not_collected(format!("{need:?}")));
+        // The query sees the facts as a snapshot has them (errors unwrapped), keyed collections by id.
+        let serialized = serde_json::to_value(facts).expect("facts serialize");
+        let mut data = serde_json::Map::new();
+        let all_reads =
+            self.reads.iter().map(|r| &r.0).flat_map(|r| std::iter::once(r.clone()).chain(r.kind().resolved_through()));
+        for read in all_reads {
+            let kind = read.kind();
+            match serialized.get(kind.collection()) {
+                Some(collection) => {
+                    if let Some(err) = error_in(collection, kind.keyed()) {
+                        return Err(err);
+                    }
+                    data.insert(kind.collection().to_owned(), unwrap_ok(collection.clone()));
+                }
+                // A keyed collection with no entry (no API of that name) is an empty object, not missing.
+                None if kind.keyed() => {
+                    data.entry(kind.collection()).or_insert_with(|| serde_json::json!({}));
+                }
+                None => return Err(FactError::not_collected(kind.collection())),
             }
         }
-        let mut data = unwrap_ok(serde_json::to_value(facts).expect("facts serialize"));
-        // A keyed collection that was read but has no entry (no API of that name) is an empty object, not absent.
-        for FactName(need) in &self.reads {
-            let key = match need {
-                Read::Resources { .. } => "resources",
-                Read::Stages { .. } => "stages",
-                Read::UsagePlanKeys { .. } => "usage_plan_keys",
-                Read::LambdaBehindApi { part: LambdaPart::Configuration, .. } => "lambda_functions",
-                Read::LambdaBehindApi { part: LambdaPart::Versions, .. } => "lambda_versions",
-                Read::LambdaBehindApi { part: LambdaPart::Aliases, .. } => "lambda_aliases",
-                Read::LambdaBehindApi { part: LambdaPart::Policy(_), .. } => "lambda_policies",
-                _ => continue,
-            };
-            if let Some(map) = data.as_object_mut() {
-                map.entry(key).or_insert_with(|| serde_json::json!({}));
-            }
-        }
+        let data = serde_json::Value::Object(data);
         let expression = jmespath::compile(&self.query.0)
             .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
         let result = expression
@@ -287,7 +229,13 @@ mod tests {
     fn unreadable_fact_is_an_error_and_bad_params_are_rejected() {
         let c = check("length(usage_plans)", Some(toml::Value::Integer(0)));
         let err = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "no");
-        let f = Facts { usage_plans: Some(Err(err.clone())), ..Facts::default() };
+        let f = Facts {
+            apigateway: crate::providers::apigateway::Facts {
+                usage_plans: Some(Err(err.clone())),
+                ..Default::default()
+            },
+            ..Facts::default()
+        };
         assert_eq!(c.evaluate(&f).unwrap_err(), err, "never a pass on an empty list that was not read");
         assert_eq!(c.evaluate(&Facts::default()).unwrap_err().kind, FactErrorKind::NotCollected);
         assert!("plans".parse::<FactName>().unwrap_err().contains("unknown fact `plans`"));

@@ -3,6 +3,7 @@
 use super::{Validator, join_and, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway;
 
 validator! {
     /// A REST API with this name exists.
@@ -22,11 +23,11 @@ validator! {
 
 impl Validator for RestApiExists {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis]
+        vec![Read::from(apigateway::Read::RestApis)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let all = facts.rest_apis()?;
+        let all = facts.apigateway.rest_apis()?;
         let named: Vec<&str> = all.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
         Ok(match named.as_slice() {
             [] => {
@@ -65,12 +66,12 @@ validator! {
 
 impl Validator for ResourcesExist {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let resources = facts.resources(&api.id)?;
+            let resources = facts.apigateway.resources(&api.id)?;
             let missing: Vec<String> = self
                 .paths
                 .iter()
@@ -96,16 +97,22 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::facts::{Resource, RestApi};
+    use crate::providers::apigateway::{Resource, RestApi};
 
     fn facts(apis: &[(&str, &str)], paths: &[&str]) -> Facts {
         let apis = apis.iter().map(|(id, name)| RestApi { id: (*id).into(), name: (*name).into(), description: None });
-        let mut f = Facts { rest_apis: Some(Ok(apis.collect())), ..Facts::default() };
+        let mut f = Facts {
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(apis.collect())),
+                ..Default::default()
+            },
+            ..Facts::default()
+        };
         let resources = paths
             .iter()
             .map(|p| Resource { id: (*p).into(), path: (*p).into(), parent_id: None, methods: BTreeMap::new() })
             .collect();
-        f.resources.insert("a1".into(), Ok(resources));
+        f.apigateway.resources.insert("a1".into(), Ok(resources));
         f
     }
 

@@ -1,10 +1,12 @@
 //! Deployed stages: existence, stage variables, caching and throttling.
 
+use crate::providers::apigateway;
 use std::collections::BTreeMap;
 
 use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Read, RestApi, Stage};
+use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
+use crate::providers::apigateway::{RestApi, Stage};
 
 fn default_method() -> MethodRef {
     MethodRef { method: "GET".into(), path: "/items".into() }
@@ -12,7 +14,7 @@ fn default_method() -> MethodRef {
 
 /// The stage named `name` of `api`, or a failed verdict naming the stages there are.
 fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'a Stage, Verdict>, FactError> {
-    let stages = facts.stages(&api.id)?;
+    let stages = facts.apigateway.stages(&api.id)?;
     Ok(stages.iter().find(|s| s.name == name).ok_or_else(|| {
         let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
         let found =
@@ -54,12 +56,12 @@ validator! {
 
 impl Validator for StagesDeployed {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let stages = facts.stages(&api.id)?;
+            let stages = facts.apigateway.stages(&api.id)?;
             let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
             let missing: Vec<&str> = self.stages.iter().map(String::as_str).filter(|s| !names.contains(s)).collect();
             let deployments: BTreeMap<&str, Option<&str>> =
@@ -108,12 +110,16 @@ validator! {
 
 impl Validator for StageVariablesSelectAliases {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Resources { api: self.api.clone() }, Read::Stages { api: self.api.clone() }]
+        vec![
+            Read::from(apigateway::Read::RestApis),
+            Read::from(apigateway::Read::Resources { api: self.api.clone() }),
+            Read::from(apigateway::Read::Stages { api: self.api.clone() }),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
-            let resources = facts.resources(&api.id)?;
+            let resources = facts.apigateway.resources(&api.id)?;
             let method = match find_method(resources, &self.method) {
                 Ok(m) => m,
                 Err(missing) => return Ok(Verdict::fail(format!("on {}: {missing}", self.api))),
@@ -177,7 +183,7 @@ validator! {
 
 impl Validator for StageCacheEnabled {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -212,7 +218,7 @@ validator! {
 
 impl Validator for StageMethodCachingEnabled {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::RestApis, Read::Stages { api: self.api.clone() }]
+        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -268,9 +274,12 @@ validator! {
 
 impl Validator for ThrottlingConfigured {
     fn reads(&self) -> Vec<Read> {
-        let mut needs = vec![Read::RestApis, Read::Stages { api: self.api.clone() }];
+        let mut needs = vec![
+            Read::from(apigateway::Read::RestApis),
+            Read::from(apigateway::Read::Stages { api: self.api.clone() }),
+        ];
         if self.plan.is_some() {
-            needs.push(Read::UsagePlans);
+            needs.push(Read::from(apigateway::Read::UsagePlans));
         }
         needs
     }
@@ -298,7 +307,7 @@ impl Validator for ThrottlingConfigured {
                 .with("stage_throttling", &limited));
             }
             if let Some(plan_name) = &self.plan {
-                let plans = facts.usage_plans()?;
+                let plans = facts.apigateway.usage_plans()?;
                 let throttled = plans.iter().filter(|p| &p.name == plan_name).find_map(|p| {
                     let rate = p.throttle.as_ref()?.rate_limit?;
                     (rate > 0.0).then_some(rate)
@@ -323,7 +332,7 @@ impl Validator for ThrottlingConfigured {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{Integration, Method, MethodSetting, Resource, Throttle, UsagePlan};
+    use crate::providers::apigateway::{Integration, Method, MethodSetting, Resource, Throttle, UsagePlan};
 
     const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:F:${stageVariables.alias}/invocations";
 
@@ -340,10 +349,13 @@ mod tests {
 
     fn facts(stages: Vec<Stage>) -> Facts {
         let mut f = Facts {
-            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+                ..Default::default()
+            },
             ..Facts::default()
         };
-        f.stages.insert("a1".into(), Ok(stages));
+        f.apigateway.stages.insert("a1".into(), Ok(stages));
         let integration = Integration {
             integration_type: Some("AWS_PROXY".into()),
             uri: Some(URI.into()),
@@ -362,7 +374,7 @@ mod tests {
             parent_id: None,
             methods: BTreeMap::from([("GET".into(), get)]),
         };
-        f.resources.insert("a1".into(), Ok(vec![items]));
+        f.apigateway.resources.insert("a1".into(), Ok(vec![items]));
         f
     }
 
@@ -408,7 +420,7 @@ mod tests {
         };
         let f = |s: &Stage| {
             let mut f = facts(vec![s.clone()]);
-            f.usage_plans = Some(Ok(vec![]));
+            f.apigateway.usage_plans = Some(Ok(vec![]));
             f
         };
         assert_eq!(cache.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI has no cache cluster enabled");
@@ -441,7 +453,7 @@ mod tests {
         let mut plain = stage("prod", &[]);
         plain.method_settings.clear();
         let mut with_plan = f(&plain);
-        with_plan.usage_plans = Some(Ok(vec![UsagePlan {
+        with_plan.apigateway.usage_plans = Some(Ok(vec![UsagePlan {
             id: "p".into(),
             name: "P".into(),
             description: None,

@@ -2,15 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use crate::facts::{Facts, Integration, Method, Resource, RestApi, UsagePlan};
+use crate::facts::Facts;
+
+use crate::providers::apigateway::{Integration, Method, Resource, RestApi, UsagePlan};
 
 /// Facts with one REST API, `ItemsAPI` (id `a1`), and these resources.
 pub fn items_api(resources: Vec<Resource>) -> Facts {
     let mut facts = Facts {
-        rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+        apigateway: crate::providers::apigateway::Facts {
+            rest_apis: Some(Ok(vec![RestApi { id: "a1".into(), name: "ItemsAPI".into(), description: None }])),
+            ..Default::default()
+        },
         ..Facts::default()
     };
-    facts.resources.insert("a1".into(), Ok(resources));
+    facts.apigateway.resources.insert("a1".into(), Ok(resources));
     facts
 }
 
@@ -38,5 +43,8 @@ pub fn usage_plans(names: &[&str]) -> Facts {
             quota: None,
         })
         .collect();
-    Facts { usage_plans: Some(Ok(plans)), ..Facts::default() }
+    Facts {
+        apigateway: crate::providers::apigateway::Facts { usage_plans: Some(Ok(plans)), ..Default::default() },
+        ..Facts::default()
+    }
 }

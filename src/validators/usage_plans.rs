@@ -1,5 +1,6 @@
 //! Usage plans and their keys.
 
+use crate::providers::apigateway;
 use std::collections::BTreeSet;
 
 use super::{Validator, join_and, validator};
@@ -29,11 +30,11 @@ validator! {
 
 impl Validator for UsagePlanExists {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::UsagePlans, Read::RestApis]
+        vec![Read::from(apigateway::Read::UsagePlans), Read::from(apigateway::Read::RestApis)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let all_plans = facts.usage_plans()?;
+        let all_plans = facts.apigateway.usage_plans()?;
         let plans: Vec<_> = all_plans.iter().filter(|p| p.name == self.name).collect();
         if plans.is_empty() {
             let others: Vec<&str> = all_plans.iter().map(|p| p.name.as_str()).collect();
@@ -44,7 +45,7 @@ impl Validator for UsagePlanExists {
             };
             return Ok(Verdict::fail(format!("no usage plan named {} ({found})", self.name)));
         }
-        let api_ids: BTreeSet<&str> = facts.apis_named(&self.api)?.iter().map(|a| a.id.as_str()).collect();
+        let api_ids: BTreeSet<&str> = facts.apigateway.apis_named(&self.api)?.iter().map(|a| a.id.as_str()).collect();
         if api_ids.is_empty() {
             return Ok(Verdict::fail(format!(
                 "usage plan {} exists, but there is no REST API named {} to bind it to",
@@ -74,7 +75,7 @@ impl Validator for UsagePlanExists {
                 let elsewhere: Vec<String> = plan
                     .api_stages
                     .iter()
-                    .map(|s| format!("{}/{}", facts.api_name(&s.api_id).unwrap_or(&s.api_id), s.stage))
+                    .map(|s| format!("{}/{}", facts.apigateway.api_name(&s.api_id).unwrap_or(&s.api_id), s.stage))
                     .collect();
                 let detail = if elsewhere.is_empty() {
                     "it has no API stages".to_owned()
@@ -125,16 +126,20 @@ validator! {
 
 impl Validator for UsagePlanKeyExists {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::ApiKeys, Read::UsagePlans, Read::UsagePlanKeys { plan: self.plan.clone() }]
+        vec![
+            Read::from(apigateway::Read::ApiKeys),
+            Read::from(apigateway::Read::UsagePlans),
+            Read::from(apigateway::Read::UsagePlanKeys { plan: self.plan.clone() }),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let keys: Vec<_> = facts.api_keys()?.iter().filter(|k| k.name == self.key).collect();
+        let keys: Vec<_> = facts.apigateway.api_keys()?.iter().filter(|k| k.name == self.key).collect();
         if keys.is_empty() {
             return Ok(Verdict::fail(format!("no API key named {}", self.key)));
         }
         let key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-        let plans: Vec<_> = facts.usage_plans()?.iter().filter(|p| p.name == self.plan).collect();
+        let plans: Vec<_> = facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.plan).collect();
         if plans.is_empty() {
             return Ok(Verdict::fail(format!(
                 "API key {} exists, but there is no usage plan named {} to add it to",
@@ -144,7 +149,8 @@ impl Validator for UsagePlanKeyExists {
         }
         let mut disabled_in_plan = None;
         for plan in &plans {
-            let plan_key_ids: BTreeSet<&str> = facts.usage_plan_keys(&plan.id)?.iter().map(|k| k.id.as_str()).collect();
+            let plan_key_ids: BTreeSet<&str> =
+                facts.apigateway.usage_plan_keys(&plan.id)?.iter().map(|k| k.id.as_str()).collect();
             for key in keys.iter().filter(|k| plan_key_ids.contains(k.id.as_str())) {
                 if key.enabled {
                     return Ok(Verdict::pass(format!(
@@ -189,11 +195,11 @@ validator! {
 
 impl Validator for UsagePlanLimitsEnabled {
     fn reads(&self) -> Vec<Read> {
-        vec![Read::UsagePlans]
+        vec![Read::from(apigateway::Read::UsagePlans)]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        let plans: Vec<_> = facts.usage_plans()?.iter().filter(|p| p.name == self.name).collect();
+        let plans: Vec<_> = facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.name).collect();
         if plans.is_empty() {
             return Ok(Verdict::fail(format!("no usage plan named {}", self.name)));
         }
@@ -230,7 +236,8 @@ impl Validator for UsagePlanLimitsEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{ApiKey, ApiStage, FactErrorKind, RestApi, UsagePlan, UsagePlanKey};
+    use crate::facts::FactErrorKind;
+    use crate::providers::apigateway::{ApiKey, ApiStage, RestApi, UsagePlan, UsagePlanKey};
 
     fn api(id: &str, name: &str) -> RestApi {
         RestApi { id: id.into(), name: name.into(), description: None }
@@ -248,7 +255,14 @@ mod tests {
     }
 
     fn facts(apis: Vec<RestApi>, plans: Vec<UsagePlan>) -> Facts {
-        Facts { rest_apis: Some(Ok(apis)), usage_plans: Some(Ok(plans)), ..Facts::default() }
+        Facts {
+            apigateway: crate::providers::apigateway::Facts {
+                rest_apis: Some(Ok(apis)),
+                usage_plans: Some(Ok(plans)),
+                ..Default::default()
+            },
+            ..Facts::default()
+        }
     }
 
     fn plan_check() -> UsagePlanExists {
@@ -321,7 +335,14 @@ mod tests {
     #[test]
     fn unreadable_plans_are_an_error_not_a_verdict() {
         let err = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "denied");
-        let f = Facts { usage_plans: Some(Err(err.clone())), rest_apis: Some(Ok(vec![])), ..Facts::default() };
+        let f = Facts {
+            apigateway: crate::providers::apigateway::Facts {
+                usage_plans: Some(Err(err.clone())),
+                rest_apis: Some(Ok(vec![])),
+                ..Default::default()
+            },
+            ..Facts::default()
+        };
         assert_eq!(plan_check().evaluate(&f).unwrap_err(), err);
         // A fact that was never collected is an error too, never a pass.
         let e = plan_check().evaluate(&Facts::default()).unwrap_err();
@@ -330,9 +351,9 @@ mod tests {
 
     fn key_facts(keys: Vec<ApiKey>, plan_keys: Vec<&str>) -> Facts {
         let mut f = facts(vec![], vec![plan("p1", "CloudAcademyPlan", &[])]);
-        f.api_keys = Some(Ok(keys));
+        f.apigateway.api_keys = Some(Ok(keys));
         let pk = plan_keys.into_iter().map(|id| UsagePlanKey { id: id.into(), name: "LabKey".into(), key_type: None });
-        f.usage_plan_keys.insert("p1".into(), Ok(pk.collect()));
+        f.apigateway.usage_plan_keys.insert("p1".into(), Ok(pk.collect()));
         f
     }
 
@@ -360,7 +381,7 @@ mod tests {
         let v = key_check().evaluate(&key_facts(vec![key("k1", false)], vec!["k1"])).unwrap();
         assert_eq!(v.message, "API key LabKey is a key of usage plan CloudAcademyPlan but it is disabled");
         let mut f = key_facts(vec![key("k1", true)], vec![]);
-        f.usage_plans = Some(Ok(vec![]));
+        f.apigateway.usage_plans = Some(Ok(vec![]));
         let v = key_check().evaluate(&f).unwrap();
         assert_eq!(v.message, "API key LabKey exists, but there is no usage plan named CloudAcademyPlan to add it to");
     }
@@ -374,7 +395,7 @@ mod tests {
 
     #[test]
     fn plan_limits() {
-        use crate::facts::{Quota, Throttle};
+        use crate::providers::apigateway::{Quota, Throttle};
         let check = UsagePlanLimitsEnabled { name: "CloudAcademyPlan".into() };
         let mut p = plan("p1", "CloudAcademyPlan", &[]);
         let f = |p: &UsagePlan| facts(vec![], vec![p.clone()]);
@@ -395,7 +416,7 @@ mod tests {
     fn unreadable_plan_keys_are_an_error() {
         let mut f = key_facts(vec![key("k1", true)], vec![]);
         let err = FactError::new(FactErrorKind::Throttled, "apigateway:GetUsagePlanKeys", "slow down");
-        f.usage_plan_keys.insert("p1".into(), Err(err.clone()));
+        f.apigateway.usage_plan_keys.insert("p1".into(), Err(err.clone()));
         assert_eq!(key_check().evaluate(&f).unwrap_err(), err);
     }
 }

@@ -16,11 +16,10 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderValue, USER_AGENT};
 
-use super::aws::Secret;
-use super::stats::StatsRecorder;
-use crate::facts::{Fact, FactError, FactErrorKind, ProbeOutcome, ProbeResponse};
-
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+use super::{ProbeOutcome, ProbeResponse};
+use crate::facts::{Fact, FactError, FactErrorKind};
+use crate::inventory::StatsRecorder;
+use crate::providers::apigateway::Secret;
 
 /// Bodies are kept up to this many bytes.
 const MAX_BODY: usize = 4096;

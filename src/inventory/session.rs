@@ -1,0 +1,269 @@
+//! The live fact source: AWS SDK clients and per-round caches.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_sts::Client as StsClient;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+
+use super::errors;
+use super::stats::{CallCounter, StatsRecorder};
+use crate::providers::{ClientSettings, Clients};
+
+/// Default timeout of one HTTP probe.
+pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default invoke URL of a stage on AWS.
+pub const DEFAULT_INVOKE_URL_TEMPLATE: &str = "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}";
+
+/// Where probes are sent: a URL with `{api_id}`, `{stage}` and optionally `{region}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvokeUrlTemplate(String);
+
+impl InvokeUrlTemplate {
+    pub fn parse(template: &str) -> Result<Self, String> {
+        for placeholder in ["{api_id}", "{stage}"] {
+            if !template.contains(placeholder) {
+                return Err(format!("invoke URL template `{template}` has no {placeholder}"));
+            }
+        }
+        let sample = Self(template.to_owned()).url("abc123", "dev", "us-east-1");
+        match reqwest::Url::parse(&sample) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self(template.trim_end_matches('/').to_owned())),
+            _ => Err(format!("invoke URL template `{template}` is not an http(s) URL")),
+        }
+    }
+
+    pub fn url(&self, api_id: &str, stage: &str, region: &str) -> String {
+        self.0.replace("{api_id}", api_id).replace("{stage}", stage).replace("{region}", region)
+    }
+}
+
+impl Default for InvokeUrlTemplate {
+    fn default() -> Self {
+        Self(DEFAULT_INVOKE_URL_TEMPLATE.to_owned())
+    }
+}
+
+/// How to reach the account.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub invoke_url_template: InvokeUrlTemplate,
+    /// Timeout of one HTTP probe.
+    pub probe_timeout: Option<Duration>,
+}
+
+/// Why no session could be set up: nothing was checked.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no AWS region: pass --region, set AWS_REGION, or set `region` in the profile")]
+    NoRegion,
+    #[error(
+        "no usable AWS credentials: {0} (set AWS_PROFILE or --profile, run `aws sso login` for SSO profiles, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)"
+    )]
+    NoCredentials(String),
+}
+
+/// Throttling (429, `TooManyRequestsException`), 5xx and dropped connections are retried, 5 attempts in all, with
+/// exponential backoff and full jitter: the waits before the retries are drawn from up to 0.2, 0.4, 0.8 and 1.6 s
+/// (3 s at most in all). Standard mode, not adaptive: adaptive mode makes each throttled request wait for its rate
+/// limiter, up to the maximum backoff every time. A check's deadline (`--timeout`) still bounds the whole read; the
+/// service also paces calls per account.
+pub fn retry_config() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::standard()
+        .with_max_attempts(5)
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_millis(1600))
+}
+
+/// The AWS config of `profile` (else the standard chain's) in `region` (else the chain's), with labcheck's timeouts
+/// and retries, once its region and credentials are known to be there: the config and its region.
+pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<(SdkConfig, String), SessionError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(15))
+                .operation_timeout(Duration::from_secs(40))
+                .build(),
+        )
+        .retry_config(retry_config());
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.to_owned()));
+    }
+    let config = loader.load().await;
+    let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
+    let provider = config.credentials_provider().ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
+    use aws_credential_types::provider::ProvideCredentials;
+    provider.provide_credentials().await.map_err(|e| {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            msg = format!("{msg}: {s}");
+            source = s.source();
+        }
+        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+        let profile = profile.map(str::to_owned).or_else(|| std::env::var("AWS_PROFILE").ok());
+        SessionError::NoCredentials(match profile {
+            Some(profile) => format!("profile `{profile}`: {msg}"),
+            None => msg,
+        })
+    })?;
+    Ok((config, region))
+}
+
+/// Clients and counters shared by every round of a run.
+pub struct AwsSession {
+    /// One client per provider.
+    pub(crate) clients: Clients,
+    sts: Option<StsClient>,
+    pub(crate) invoke: InvokeUrlTemplate,
+    pub(crate) region: String,
+    pub(crate) stats: Arc<StatsRecorder>,
+    /// Paces AWS calls to one account (the service shares one per account across gradings).
+    pacer: Option<Arc<Pacer>>,
+}
+
+/// A token bucket: at most `rate` calls per second on average, `burst` at once.
+#[derive(Debug)]
+pub struct Pacer {
+    rate: f64,
+    burst: f64,
+    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+}
+
+impl Pacer {
+    pub fn new(rate: f64, burst: f64) -> Self {
+        let burst = burst.max(1.0);
+        Self { rate: rate.max(0.1), burst, state: tokio::sync::Mutex::new((burst, tokio::time::Instant::now())) }
+    }
+
+    /// Waits until a call may be made.
+    pub async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut state = self.state.lock().await;
+                let now = tokio::time::Instant::now();
+                let (tokens, last) = *state;
+                let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+                if tokens >= 1.0 {
+                    *state = (tokens - 1.0, now);
+                    return;
+                }
+                *state = (tokens, now);
+                Duration::from_secs_f64((1.0 - tokens) / self.rate)
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+impl fmt::Debug for AwsSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwsSession").field("region", &self.region).field("invoke", &self.invoke).finish()
+    }
+}
+
+impl AwsSession {
+    /// Loads the standard AWS config chain (env, profiles, SSO, `credential_process`, roles, `AWS_ENDPOINT_URL*`)
+    /// and checks that a region and credentials are there before anything is graded.
+    pub async fn connect(options: SessionOptions) -> Result<Self, SessionError> {
+        let (config, region) = load_config(options.profile.as_deref(), options.region.as_deref()).await?;
+        Self::from_config(&config, region, options)
+    }
+
+    fn from_config(config: &SdkConfig, region: String, options: SessionOptions) -> Result<Self, SessionError> {
+        let stats = Arc::new(StatsRecorder::default());
+        let settings = client_settings(config, &stats, options.probe_timeout);
+        let clients = Clients::new(&settings);
+        let sts = StsClient::from_conf(
+            aws_sdk_sts::config::Builder::from(config).interceptor(CallCounter(stats.clone())).build(),
+        );
+        Ok(Self { clients, sts: Some(sts), invoke: options.invoke_url_template, region, stats, pacer: None })
+    }
+
+    /// A session over an already loaded config (the service: one per grading, sharing the config's credentials
+    /// cache and the account's pacer).
+    pub fn from_sdk_config(
+        config: &SdkConfig,
+        invoke: InvokeUrlTemplate,
+        pacer: Option<Arc<Pacer>>,
+    ) -> Result<Self, SessionError> {
+        let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
+        let options = SessionOptions { invoke_url_template: invoke, ..SessionOptions::default() };
+        let mut session = Self::from_config(config, region, options)?;
+        session.pacer = pacer;
+        Ok(session)
+    }
+
+    /// Waits for the account's pacer, if any, before an AWS call.
+    pub(crate) async fn pace(&self) {
+        if let Some(pacer) = &self.pacer {
+            pacer.acquire().await;
+        }
+    }
+
+    /// A session over ready-made clients (tests, e.g. with `aws-smithy-mocks`); they get the session's
+    /// interceptors.
+    pub fn with_clients(clients: Clients, region: &str, invoke: InvokeUrlTemplate) -> Self {
+        let stats = Arc::new(StatsRecorder::default());
+        let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
+        let clients = clients.instrumented(&client_settings(&config, &stats, None));
+        Self { clients, sts: None, invoke, region: region.to_owned(), stats, pacer: None }
+    }
+
+    /// The same session reading the account id through `sts` (tests).
+    pub fn with_sts(mut self, sts: StsClient) -> Self {
+        let conf = sts.config().to_builder().interceptor(CallCounter(self.stats.clone())).build();
+        self.sts = Some(StsClient::from_conf(conf));
+        self
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn stats(&self) -> &Arc<StatsRecorder> {
+        &self.stats
+    }
+
+    /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read within `deadline`, the same
+    /// bound as every other read).
+    pub async fn account_id(&self, deadline: Duration) -> Option<String> {
+        let sts = self.sts.as_ref()?;
+        match tokio::time::timeout(deadline, sts.get_caller_identity().send()).await {
+            Ok(Ok(out)) => out.account().map(str::to_owned),
+            Ok(Err(err)) => {
+                let err = errors::GET_CALLER_IDENTITY.error(err);
+                // Debug-quoted: the message is AWS's text and must not forge log lines.
+                tracing::warn!(error = ?err.to_string(), "could not read the account id");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("could not read the account id: no answer from STS within {deadline:?}");
+                None
+            }
+        }
+    }
+}
+
+/// What the providers' clients are made from: the config, a call counter feeding `stats`, the probe timeout.
+fn client_settings<'a>(
+    config: &'a SdkConfig,
+    stats: &Arc<StatsRecorder>,
+    probe: Option<Duration>,
+) -> ClientSettings<'a> {
+    ClientSettings {
+        config,
+        interceptors: vec![SharedInterceptor::new(CallCounter(stats.clone()))],
+        probe_timeout: probe.unwrap_or(DEFAULT_PROBE_TIMEOUT),
+    }
+}

@@ -1,0 +1,200 @@
+//! API Gateway (REST APIs): the lab's API, its resources and methods, stages, usage plans and API keys.
+
+mod reader;
+mod types;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+pub use reader::Reader;
+pub(crate) use reader::Secret;
+pub use types::*;
+
+use super::{ClientSettings, Provider, ReadKind};
+use crate::facts::{Fact, FactError, collected};
+use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson};
+
+pub struct ApiGateway;
+
+/// What a validator may ask of API Gateway. Names are resolved to ids by the reader.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Read {
+    RestApis,
+    /// Resources (with methods) of every REST API with this name.
+    Resources {
+        api: String,
+    },
+    /// Stages of every REST API with this name.
+    Stages {
+        api: String,
+    },
+    UsagePlans,
+    /// Keys of every usage plan with this name.
+    UsagePlanKeys {
+        plan: String,
+    },
+    ApiKeys,
+    /// API keys with their values, for probes that send one (the values never enter the facts).
+    ApiKeyValues,
+}
+
+impl ReadKind for Read {
+    fn collection(&self) -> &'static str {
+        match self {
+            Read::RestApis => "rest_apis",
+            Read::Resources { .. } => "resources",
+            Read::Stages { .. } => "stages",
+            Read::UsagePlans => "usage_plans",
+            Read::UsagePlanKeys { .. } => "usage_plan_keys",
+            Read::ApiKeys | Read::ApiKeyValues => "api_keys",
+        }
+    }
+
+    fn keyed(&self) -> bool {
+        match self {
+            Read::Resources { .. } | Read::Stages { .. } | Read::UsagePlanKeys { .. } => true,
+            Read::RestApis | Read::UsagePlans | Read::ApiKeys | Read::ApiKeyValues => false,
+        }
+    }
+
+    fn resolved_through(&self) -> Vec<super::Read> {
+        match self {
+            Read::Resources { .. } | Read::Stages { .. } => vec![Read::RestApis.into()],
+            Read::UsagePlanKeys { .. } => vec![Read::UsagePlans.into()],
+            Read::RestApis | Read::UsagePlans | Read::ApiKeys | Read::ApiKeyValues => Vec::new(),
+        }
+    }
+}
+
+/// What was read of API Gateway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_apis: Option<Fact<Vec<RestApi>>>,
+    /// By REST API id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, Fact<Vec<Resource>>>,
+    /// By REST API id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stages: BTreeMap<String, Fact<Vec<Stage>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_plans: Option<Fact<Vec<UsagePlan>>>,
+    /// By usage plan id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usage_plan_keys: BTreeMap<String, Fact<Vec<UsagePlanKey>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys: Option<Fact<Vec<ApiKey>>>,
+}
+
+impl Facts {
+    pub fn rest_apis(&self) -> Result<&[RestApi], FactError> {
+        collected(self.rest_apis.as_ref(), "rest APIs").map(Vec::as_slice)
+    }
+
+    /// Every REST API with this exact name (students sometimes create one twice).
+    pub fn apis_named(&self, name: &str) -> Result<Vec<&RestApi>, FactError> {
+        Ok(self.rest_apis()?.iter().filter(|api| api.name == name).collect())
+    }
+
+    pub fn api_name(&self, api_id: &str) -> Option<&str> {
+        let apis = self.rest_apis.as_ref()?.as_ref().ok()?;
+        apis.iter().find(|api| api.id == api_id).map(|api| api.name.as_str())
+    }
+
+    pub fn resources(&self, api_id: &str) -> Result<&[Resource], FactError> {
+        collected(self.resources.get(api_id), &format!("resources of API {api_id}")).map(Vec::as_slice)
+    }
+
+    pub fn stages(&self, api_id: &str) -> Result<&[Stage], FactError> {
+        collected(self.stages.get(api_id), &format!("stages of API {api_id}")).map(Vec::as_slice)
+    }
+
+    pub fn usage_plans(&self) -> Result<&[UsagePlan], FactError> {
+        collected(self.usage_plans.as_ref(), "usage plans").map(Vec::as_slice)
+    }
+
+    pub fn usage_plan_keys(&self, plan_id: &str) -> Result<&[UsagePlanKey], FactError> {
+        collected(self.usage_plan_keys.get(plan_id), &format!("keys of usage plan {plan_id}")).map(Vec::as_slice)
+    }
+
+    pub fn api_keys(&self) -> Result<&[ApiKey], FactError> {
+        collected(self.api_keys.as_ref(), "API keys").map(Vec::as_slice)
+    }
+}
+
+impl Provider for ApiGateway {
+    type Read = Read;
+    type Facts = Facts;
+    type Client = aws_sdk_apigateway::Client;
+    type Reader = Reader;
+
+    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const FACT_NAMES: &'static [&'static str] =
+        &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
+
+    fn client(settings: &ClientSettings<'_>) -> Self::Client {
+        let config = aws_sdk_apigateway::config::Builder::from(settings.config);
+        Self::instrument(aws_sdk_apigateway::Client::from_conf(config.build()), settings)
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
+        let mut config = client.config().to_builder().interceptor(TolerantJson);
+        for interceptor in &settings.interceptors {
+            config.push_interceptor(interceptor.clone());
+        }
+        aws_sdk_apigateway::Client::from_conf(config.build())
+    }
+
+    fn reader(session: &Arc<AwsSession>, plan: &[super::Read]) -> Reader {
+        // Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
+        let values: super::Read = Read::ApiKeyValues.into();
+        Reader::new(session.clone(), plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)))
+    }
+
+    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
+        async move {
+            let facts = reader.read(read, inventory).await;
+            super::Facts { apigateway: facts, ..super::Facts::default() }
+        }
+        .boxed()
+    }
+
+    fn merge(into: &mut Facts, other: Facts) {
+        if other.rest_apis.is_some() {
+            into.rest_apis = other.rest_apis;
+        }
+        into.resources.extend(other.resources);
+        into.stages.extend(other.stages);
+        if other.usage_plans.is_some() {
+            into.usage_plans = other.usage_plans;
+        }
+        into.usage_plan_keys.extend(other.usage_plan_keys);
+        if other.api_keys.is_some() {
+            into.api_keys = other.api_keys;
+        }
+    }
+
+    fn parse_fact_name(kind: &str, argument: Option<&str>) -> Option<Result<Read, String>> {
+        let named = |make: fn(String) -> Read, what: &str| match argument {
+            Some(name) if !name.is_empty() => Ok(make(name.to_owned())),
+            _ => Err(format!("`{kind}` takes the {what}'s name: `{kind}:NAME`")),
+        };
+        let plain = |read: Read| match argument {
+            None => Ok(read),
+            Some(_) => Err(format!("`{kind}` takes no argument")),
+        };
+        Some(match kind {
+            "rest_apis" => plain(Read::RestApis),
+            "usage_plans" => plain(Read::UsagePlans),
+            "api_keys" => plain(Read::ApiKeys),
+            "resources" => named(|api| Read::Resources { api }, "REST API"),
+            "stages" => named(|api| Read::Stages { api }, "REST API"),
+            "usage_plan_keys" => named(|plan| Read::UsagePlanKeys { plan }, "usage plan"),
+            _ => return None,
+        })
+    }
+}

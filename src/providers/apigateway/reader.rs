@@ -1,0 +1,373 @@
+//! Reading API Gateway: each collection at most once per round, every page, names resolved to ids.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use futures::future::join_all;
+use tokio::sync::OnceCell;
+
+use super::{ApiKey, ApiStage, Facts, Integration, Method, MethodSetting, Quota, Read, Resource, RestApi, Stage};
+use super::{Throttle, UsagePlan, UsagePlanKey};
+use crate::facts::{Fact, FactError};
+use crate::inventory::pages::{self, IfMissing};
+use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::providers::{Keyed, text};
+
+pub(super) const GET_REST_APIS: Operation =
+    Operation { name: "apigateway:GetRestApis", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/restapis" };
+pub(super) const GET_RESOURCES: Operation = Operation {
+    name: "apigateway:GetResources",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/restapis/*/resources",
+};
+pub(super) const GET_STAGES: Operation = Operation {
+    name: "apigateway:GetStages",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/restapis/*/stages",
+};
+pub(super) const GET_USAGE_PLANS: Operation = Operation {
+    name: "apigateway:GetUsagePlans",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/usageplans",
+};
+pub(super) const GET_USAGE_PLAN_KEYS: Operation = Operation {
+    name: "apigateway:GetUsagePlanKeys",
+    action: "apigateway:GET",
+    resource: "arn:aws:apigateway:*::/usageplans/*/keys",
+};
+pub(super) const GET_API_KEYS: Operation =
+    Operation { name: "apigateway:GetApiKeys", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/apikeys" };
+
+/// Every operation this provider calls.
+pub(super) const OPERATIONS: [Operation; 6] =
+    [GET_REST_APIS, GET_RESOURCES, GET_STAGES, GET_USAGE_PLANS, GET_USAGE_PLAN_KEYS, GET_API_KEYS];
+
+/// A secret string: never printed, never serialized.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// API key values by key id, kept apart from the facts.
+type KeyValues = HashMap<String, Secret>;
+
+/// One round of API Gateway reads.
+pub struct Reader {
+    session: Arc<AwsSession>,
+    /// Read API key values too (only when a probe needs one).
+    want_key_values: bool,
+    rest_apis: OnceCell<Fact<Vec<RestApi>>>,
+    resources: Keyed<Fact<Vec<Resource>>>,
+    stages: Keyed<Fact<Vec<Stage>>>,
+    usage_plans: OnceCell<Fact<Vec<UsagePlan>>>,
+    usage_plan_keys: Keyed<Fact<Vec<UsagePlanKey>>>,
+    api_keys: OnceCell<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
+}
+
+impl Reader {
+    pub(super) fn new(session: Arc<AwsSession>, want_key_values: bool) -> Self {
+        Self {
+            session,
+            want_key_values,
+            rest_apis: OnceCell::new(),
+            resources: Keyed::new(),
+            stages: Keyed::new(),
+            usage_plans: OnceCell::new(),
+            usage_plan_keys: Keyed::new(),
+            api_keys: OnceCell::new(),
+        }
+    }
+
+    pub(super) async fn read(&self, read: &Read, _inventory: &AwsInventory) -> Facts {
+        let mut facts = Facts::default();
+        match read {
+            Read::RestApis => facts.rest_apis = Some(self.rest_apis().await),
+            Read::Resources { api } => {
+                let (apis, ids) = self.ids_of_apis_named(api).await;
+                facts.rest_apis = Some(apis);
+                let fetched = join_all(ids.iter().map(|id| self.resources(id))).await;
+                facts.resources = ids.into_iter().zip(fetched).collect();
+            }
+            Read::Stages { api } => {
+                let (apis, ids) = self.ids_of_apis_named(api).await;
+                facts.rest_apis = Some(apis);
+                let fetched = join_all(ids.iter().map(|id| self.stages(id))).await;
+                facts.stages = ids.into_iter().zip(fetched).collect();
+            }
+            Read::UsagePlans => facts.usage_plans = Some(self.usage_plans().await),
+            Read::UsagePlanKeys { plan } => {
+                let plans = self.usage_plans().await;
+                let ids: Vec<String> = match &plans {
+                    Ok(list) => list.iter().filter(|p| &p.name == plan).map(|p| p.id.clone()).collect(),
+                    Err(_) => Vec::new(),
+                };
+                facts.usage_plans = Some(plans);
+                let fetched = join_all(ids.iter().map(|id| self.usage_plan_keys(id))).await;
+                facts.usage_plan_keys = ids.into_iter().zip(fetched).collect();
+            }
+            Read::ApiKeys | Read::ApiKeyValues => facts.api_keys = Some(self.api_keys_with_values().await.0),
+        }
+        facts
+    }
+
+    async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
+        self.rest_apis
+            .get_or_init(|| async {
+                self.session.pace().await;
+                let request = self.session.clients.apigateway.get_rest_apis().limit(500);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &GET_REST_APIS, |p| p.position(), IfMissing::Error).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.items())
+                    .map(|a| RestApi {
+                        id: text(a.id()),
+                        name: text(a.name()),
+                        description: a.description().map(str::to_owned),
+                    })
+                    .collect())
+            })
+            .await
+            .clone()
+    }
+
+    async fn resources(&self, api_id: &str) -> Fact<Vec<Resource>> {
+        self.resources
+            .get_or_fetch(api_id, || async {
+                self.session.pace().await;
+                let pages = self
+                    .session
+                    .clients
+                    .apigateway
+                    .get_resources()
+                    .rest_api_id(api_id)
+                    .embed("methods")
+                    .limit(500)
+                    .into_paginator()
+                    .stop_on_duplicate_token(false)
+                    .send();
+                let pages = pages::read_all(pages, &GET_RESOURCES, |p| p.position(), IfMissing::Error).await?;
+                Ok(pages.into_iter().flat_map(|p| p.items.unwrap_or_default()).map(convert_resource).collect())
+            })
+            .await
+    }
+
+    async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
+        self.stages
+            .get_or_fetch(api_id, || async {
+                self.session.pace().await;
+                let out = self
+                    .session
+                    .clients
+                    .apigateway
+                    .get_stages()
+                    .rest_api_id(api_id)
+                    .send()
+                    .await
+                    .map_err(|e| GET_STAGES.error(e))?;
+                Ok(out.item().iter().map(convert_stage).collect())
+            })
+            .await
+    }
+
+    async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
+        self.usage_plans
+            .get_or_init(|| async {
+                self.session.pace().await;
+                let request = self.session.clients.apigateway.get_usage_plans().limit(500);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &GET_USAGE_PLANS, |p| p.position(), IfMissing::Error).await?;
+                Ok(pages.iter().flat_map(|p| p.items()).map(convert_usage_plan).collect())
+            })
+            .await
+            .clone()
+    }
+
+    async fn usage_plan_keys(&self, plan_id: &str) -> Fact<Vec<UsagePlanKey>> {
+        self.usage_plan_keys
+            .get_or_fetch(plan_id, || async {
+                self.session.pace().await;
+                let pages = self
+                    .session
+                    .clients
+                    .apigateway
+                    .get_usage_plan_keys()
+                    .usage_plan_id(plan_id)
+                    .limit(500)
+                    .into_paginator()
+                    .stop_on_duplicate_token(false)
+                    .send();
+                let pages = pages::read_all(pages, &GET_USAGE_PLAN_KEYS, |p| p.position(), IfMissing::Error).await?;
+                // The response carries each key's value: it is dropped here and never leaves this function.
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.items())
+                    .map(|k| UsagePlanKey {
+                        id: text(k.id()),
+                        name: text(k.name()),
+                        key_type: k.r#type().map(str::to_owned),
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    async fn api_keys_with_values(&self) -> (Fact<Vec<ApiKey>>, Arc<KeyValues>) {
+        self.api_keys
+            .get_or_init(|| async {
+                self.session.pace().await;
+                let pages = self
+                    .session
+                    .clients
+                    .apigateway
+                    .get_api_keys()
+                    .include_values(self.want_key_values)
+                    .limit(500)
+                    .into_paginator()
+                    .stop_on_duplicate_token(false)
+                    .send();
+                match pages::read_all(pages, &GET_API_KEYS, |p| p.position(), IfMissing::Error).await {
+                    Err(e) => (Err(e), Arc::new(KeyValues::new())),
+                    Ok(pages) => {
+                        let items: Vec<_> = pages.iter().flat_map(|p| p.items()).collect();
+                        let mut values = KeyValues::new();
+                        let mut keys = Vec::with_capacity(items.len());
+                        for k in items {
+                            if let (Some(id), Some(value)) = (k.id(), k.value()) {
+                                values.insert(id.to_owned(), Secret(value.to_owned()));
+                            }
+                            keys.push(ApiKey { id: text(k.id()), name: text(k.name()), enabled: k.enabled() });
+                        }
+                        (Ok(keys), Arc::new(values))
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// The value of the API key named `name`: an enabled one first, then by id, so the choice is stable.
+    pub(crate) async fn api_key_value(&self, name: &str) -> Result<Option<Secret>, FactError> {
+        if !self.want_key_values {
+            return Err(FactError::not_collected(format!("value of API key {name}")));
+        }
+        let (keys, values) = self.api_keys_with_values().await;
+        let mut candidates: Vec<ApiKey> = keys?.into_iter().filter(|k| k.name == name).collect();
+        candidates.sort_by(|a, b| b.enabled.cmp(&a.enabled).then_with(|| a.id.cmp(&b.id)));
+        Ok(candidates.first().and_then(|k| values.get(&k.id).cloned()))
+    }
+
+    /// Every API key value this round read (none unless a probe needs one): what a probe answer must not keep.
+    pub(crate) async fn known_secrets(&self) -> Vec<Secret> {
+        if !self.want_key_values {
+            return Vec::new();
+        }
+        self.api_keys_with_values().await.1.values().cloned().collect()
+    }
+
+    pub(crate) async fn ids_of_apis_named(&self, name: &str) -> (Fact<Vec<RestApi>>, Vec<String>) {
+        let apis = self.rest_apis().await;
+        let ids = match &apis {
+            Ok(list) => list.iter().filter(|a| a.name == name).map(|a| a.id.clone()).collect(),
+            Err(_) => Vec::new(),
+        };
+        (apis, ids)
+    }
+}
+
+fn convert_resource(r: aws_sdk_apigateway::types::Resource) -> Resource {
+    let methods = r
+        .resource_methods()
+        .map(|methods| {
+            methods
+                .iter()
+                .map(|(verb, m)| {
+                    let method = Method {
+                        http_method: m.http_method().unwrap_or(verb).to_owned(),
+                        authorization_type: m.authorization_type().map(str::to_owned),
+                        api_key_required: m.api_key_required().unwrap_or(false),
+                        integration: m.method_integration().map(convert_integration),
+                    };
+                    (verb.clone(), method)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Resource { id: text(r.id()), path: text(r.path()), parent_id: r.parent_id().map(str::to_owned), methods }
+}
+
+fn convert_integration(i: &aws_sdk_apigateway::types::Integration) -> Integration {
+    let responses = i
+        .integration_responses()
+        .map(|responses| {
+            responses
+                .iter()
+                .map(|(status, r)| {
+                    let params = r.response_parameters().map(|p| p.clone().into_iter().collect()).unwrap_or_default();
+                    (status.clone(), params)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Integration {
+        integration_type: i.r#type().map(|t| t.as_str().to_owned()),
+        uri: i.uri().map(str::to_owned),
+        http_method: i.http_method().map(str::to_owned),
+        responses,
+    }
+}
+
+fn convert_stage(st: &aws_sdk_apigateway::types::Stage) -> Stage {
+    Stage {
+        name: text(st.stage_name()),
+        deployment_id: st.deployment_id().map(str::to_owned),
+        variables: st.variables().map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        cache_cluster_enabled: st.cache_cluster_enabled(),
+        cache_cluster_size: st.cache_cluster_size().map(|c| c.as_str().to_owned()),
+        method_settings: st
+            .method_settings()
+            .map(|settings| {
+                settings
+                    .iter()
+                    .map(|(path, m)| {
+                        let setting = MethodSetting {
+                            caching_enabled: m.caching_enabled(),
+                            cache_ttl_seconds: Some(m.cache_ttl_in_seconds()),
+                            throttling_rate_limit: Some(m.throttling_rate_limit()),
+                            throttling_burst_limit: Some(m.throttling_burst_limit()),
+                        };
+                        (path.clone(), setting)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn convert_usage_plan(p: &aws_sdk_apigateway::types::UsagePlan) -> UsagePlan {
+    UsagePlan {
+        id: text(p.id()),
+        name: text(p.name()),
+        description: p.description().map(str::to_owned),
+        api_stages: p
+            .api_stages()
+            .iter()
+            .map(|a| ApiStage { api_id: text(a.api_id()), stage: text(a.stage()) })
+            .collect(),
+        throttle: p
+            .throttle()
+            .map(|t| Throttle { burst_limit: Some(t.burst_limit()), rate_limit: Some(t.rate_limit()) }),
+        quota: p.quota().map(|q| Quota { limit: Some(q.limit()), period: q.period().map(|p| p.as_str().to_owned()) }),
+    }
+}

@@ -1,0 +1,192 @@
+//! Reading Lambda: the functions the API's integrations name, each part at most once per round.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+use tokio::sync::OnceCell;
+
+use super::{Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
+use crate::facts::{Fact, FactError, FactErrorKind};
+use crate::inventory::pages::{self, IfMissing};
+use crate::inventory::{AwsInventory, AwsSession, Operation, is_not_found};
+use crate::providers::{Keyed, apigateway, text};
+
+pub(super) const GET_FUNCTION_CONFIGURATION: Operation = Operation {
+    name: "lambda:GetFunctionConfiguration",
+    action: "lambda:GetFunctionConfiguration",
+    resource: "arn:aws:lambda:*:*:function:*",
+};
+pub(super) const LIST_VERSIONS_BY_FUNCTION: Operation = Operation {
+    name: "lambda:ListVersionsByFunction",
+    action: "lambda:ListVersionsByFunction",
+    resource: "arn:aws:lambda:*:*:function:*",
+};
+pub(super) const LIST_ALIASES: Operation =
+    Operation { name: "lambda:ListAliases", action: "lambda:ListAliases", resource: "arn:aws:lambda:*:*:function:*" };
+pub(super) const GET_POLICY: Operation =
+    Operation { name: "lambda:GetPolicy", action: "lambda:GetPolicy", resource: "arn:aws:lambda:*:*:function:*" };
+pub(super) const LIST_FUNCTIONS: Operation =
+    Operation { name: "lambda:ListFunctions", action: "lambda:ListFunctions", resource: "*" };
+
+/// Every operation this provider calls.
+pub(super) const OPERATIONS: [Operation; 5] =
+    [GET_FUNCTION_CONFIGURATION, LIST_VERSIONS_BY_FUNCTION, LIST_ALIASES, GET_POLICY, LIST_FUNCTIONS];
+
+/// One round of Lambda reads.
+pub struct Reader {
+    session: Arc<AwsSession>,
+    lambda_functions: Keyed<Fact<Option<LambdaFunction>>>,
+    lambda_versions: Keyed<Fact<Vec<LambdaVersion>>>,
+    lambda_aliases: Keyed<Fact<Vec<LambdaAlias>>>,
+    lambda_policies: Keyed<Fact<Option<serde_json::Value>>>,
+    lambda_function_names: OnceCell<Fact<Vec<String>>>,
+}
+
+impl Reader {
+    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+        Self {
+            session,
+            lambda_functions: Keyed::new(),
+            lambda_versions: Keyed::new(),
+            lambda_aliases: Keyed::new(),
+            lambda_policies: Keyed::new(),
+            lambda_function_names: OnceCell::new(),
+        }
+    }
+
+    /// The read, and what finding it took (the API's resources, whose integrations name the function).
+    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+        match read {
+            Read::BehindApi { api, part } => self.behind(api, part, inventory).await,
+            Read::FunctionNames => {
+                let names = Some(self.lambda_function_names().await);
+                let lambda = Facts { lambda_function_names: names, ..Facts::default() };
+                crate::facts::Facts { lambda, ..crate::facts::Facts::default() }
+            }
+        }
+    }
+
+    /// Resources of every API named `api`, and the part of each Lambda function their methods integrate with.
+    async fn behind(&self, api: &str, part: &Part, inventory: &AwsInventory) -> crate::facts::Facts {
+        let mut facts = inventory.read(&apigateway::Read::Resources { api: api.to_owned() }.into()).await;
+        let mut names: Vec<String> = facts
+            .apigateway
+            .resources
+            .values()
+            .filter_map(|r| r.as_ref().ok())
+            .flatten()
+            .flat_map(|r| r.methods.values())
+            .filter_map(|m| m.integration.as_ref()?.lambda_target())
+            .map(|t| t.function_name)
+            .collect();
+        names.sort();
+        names.dedup();
+        let lambda = &mut facts.lambda;
+        match part {
+            Part::Configuration => {
+                let got = join_all(names.iter().map(|n| self.lambda_function(n))).await;
+                lambda.lambda_functions = names.into_iter().zip(got).collect();
+            }
+            Part::Versions => {
+                let got = join_all(names.iter().map(|n| self.lambda_versions(n))).await;
+                lambda.lambda_versions = names.into_iter().zip(got).collect();
+            }
+            Part::Aliases => {
+                let got = join_all(names.iter().map(|n| self.lambda_aliases(n))).await;
+                lambda.lambda_aliases = names.into_iter().zip(got).collect();
+            }
+            Part::Policy(qualifier) => {
+                let got = join_all(names.iter().map(|n| self.lambda_policy(n, qualifier))).await;
+                lambda.lambda_policies = names.into_iter().map(|n| format!("{n}:{qualifier}")).zip(got).collect();
+            }
+        }
+        facts
+    }
+
+    async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
+        self.lambda_functions
+            .get_or_fetch(name, || async {
+                self.session.pace().await;
+                match self.session.clients.lambda.get_function_configuration().function_name(name).send().await {
+                    Ok(f) => Ok(Some(LambdaFunction {
+                        name: text(f.function_name()),
+                        arn: text(f.function_arn()),
+                        runtime: f.runtime().map(|r| r.as_str().to_owned()),
+                        handler: f.handler().map(str::to_owned),
+                        state: f.state().map(|st| st.as_str().to_owned()),
+                    })),
+                    Err(e) if is_not_found(&e) => Ok(None),
+                    Err(e) => Err(GET_FUNCTION_CONFIGURATION.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_versions(&self, name: &str) -> Fact<Vec<LambdaVersion>> {
+        self.lambda_versions
+            .get_or_fetch(name, || async {
+                self.session.pace().await;
+                let request = self.session.clients.lambda.list_versions_by_function().function_name(name).max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages =
+                    pages::read_all(pages, &LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker(), IfMissing::Empty).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.versions())
+                    .map(|v| LambdaVersion { version: text(v.version()) })
+                    .collect())
+            })
+            .await
+    }
+
+    async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
+        self.lambda_aliases
+            .get_or_fetch(name, || async {
+                self.session.pace().await;
+                let request = self.session.clients.lambda.list_aliases().function_name(name).max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &LIST_ALIASES, |p| p.next_marker(), IfMissing::Empty).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.aliases())
+                    .map(|a| LambdaAlias { name: text(a.name()), function_version: text(a.function_version()) })
+                    .collect())
+            })
+            .await
+    }
+
+    async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
+        self.lambda_policies
+            .get_or_fetch(&format!("{name}:{qualifier}"), || async {
+                self.session.pace().await;
+                match self.session.clients.lambda.get_policy().function_name(name).qualifier(qualifier).send().await {
+                    Ok(out) => {
+                        let text = out.policy().unwrap_or("{}");
+                        serde_json::from_str(text).map(Some).map_err(|e| {
+                            FactError::new(
+                                FactErrorKind::Malformed,
+                                GET_POLICY.name,
+                                format!("the policy is not JSON: {e}"),
+                            )
+                        })
+                    }
+                    Err(e) if is_not_found(&e) => Ok(None),
+                    Err(e) => Err(GET_POLICY.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn lambda_function_names(&self) -> Fact<Vec<String>> {
+        self.lambda_function_names
+            .get_or_init(|| async {
+                self.session.pace().await;
+                let request = self.session.clients.lambda.list_functions().max_items(50);
+                let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+                let pages = pages::read_all(pages, &LIST_FUNCTIONS, |p| p.next_marker(), IfMissing::Error).await?;
+                Ok(pages.iter().flat_map(|p| p.functions()).map(|f| text(f.function_name())).collect())
+            })
+            .await
+            .clone()
+    }
+}

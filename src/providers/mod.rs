@@ -1,0 +1,215 @@
+//! Providers: one folder per AWS service, and one for the HTTP probes of deployed stages. Each owns
+//!
+//! - its fact types and its part of [`Facts`] (and so of a snapshot),
+//! - its reads ([`Provider::Read`]: what a validator may ask of it),
+//! - how it reads them (its SDK client, calls, pagination, conversion into facts),
+//! - the AWS operations it calls with their IAM permissions ([`Provider::OPERATIONS`]),
+//! - the names `facts_query` knows its collections by ([`Provider::parse_fact_name`]).
+//!
+//! The core knows a provider through [`Provider`] and one line of the [`providers!`] list at the end of this file,
+//! which makes the [`Read`] and [`Facts`] types, the clients a session holds and the per-round readers. Every match
+//! over reads is exhaustive: a new kind of read that some code forgets does not compile.
+
+pub mod apigateway;
+pub mod lambda;
+pub mod probes;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
+
+use crate::inventory::{AwsInventory, AwsSession, Operation};
+
+/// What the core needs of a provider.
+pub trait Provider {
+    /// What a validator may ask it to read.
+    type Read: ReadKind + Clone + fmt::Debug + PartialEq + Eq + PartialOrd + Ord + Hash + Send + Sync;
+    /// What it read: its part of [`Facts`] and of a snapshot (flattened into them, so its field names are the
+    /// collections' names there).
+    type Facts: Clone + Default + fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
+    /// The client it reads through (an SDK client, an HTTP client), made once per session.
+    type Client: Clone + Send + Sync;
+    /// Its state for one round of reads: each collection read at most once.
+    type Reader: Send + Sync;
+
+    /// The AWS operations it may call, with the IAM permission each needs.
+    const OPERATIONS: &'static [Operation];
+    /// The `facts_query` names of its collections, as shown to lab authors (`resources:API`).
+    const FACT_NAMES: &'static [&'static str];
+
+    /// Its client over `settings` (the session's AWS config, interceptors and probe timeout).
+    fn client(settings: &ClientSettings<'_>) -> Self::Client;
+    /// A ready-made client (tests: aws-smithy-mocks) with the session's interceptors added.
+    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client;
+    /// A reader for one round; `plan` is every read of the round, so a collection can be read in the one call
+    /// shape every check needs.
+    fn reader(session: &Arc<AwsSession>, plan: &[Read]) -> Self::Reader;
+    /// Reads `read` (and what finding it takes, e.g. the REST API list for resources) into facts.
+    fn read<'a>(reader: &'a Self::Reader, read: &'a Self::Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts>;
+    /// Adds facts read by another part of the same round (later reads of the same key win).
+    fn merge(into: &mut Self::Facts, other: Self::Facts);
+    /// The read a `facts_query` name stands for (`resources` with `Some("ItemsAPI")`), or `None` when the name is
+    /// not one of this provider's.
+    fn parse_fact_name(kind: &str, argument: Option<&str>) -> Option<Result<Self::Read, String>>;
+}
+
+/// What the core needs to know of one read without knowing its provider.
+pub trait ReadKind {
+    /// The collection it fills: its key in [`Facts`], in snapshots and in `facts_query` data.
+    fn collection(&self) -> &'static str;
+    /// Whether that collection is keyed (by API id, plan id, function name ...) rather than one list.
+    fn keyed(&self) -> bool;
+    /// The reads it makes first to find what to read (the REST API list, to find the API named for resources).
+    fn resolved_through(&self) -> Vec<Read>;
+}
+
+/// What a provider's client is made from.
+pub struct ClientSettings<'a> {
+    /// The AWS config of the session (credentials, region, endpoints, retries, timeouts).
+    pub config: &'a SdkConfig,
+    /// Interceptors every AWS client gets (call counting).
+    pub interceptors: Vec<SharedInterceptor>,
+    /// How long one HTTP probe may take.
+    pub probe_timeout: Duration,
+}
+
+/// Lazily-filled cells keyed by id: each key is fetched at most once, concurrent askers wait for the same read.
+pub(crate) struct Keyed<T> {
+    cells: Mutex<HashMap<String, Arc<OnceCell<T>>>>,
+}
+
+impl<T: Clone> Keyed<T> {
+    pub(crate) fn new() -> Self {
+        Self { cells: Mutex::new(HashMap::new()) }
+    }
+
+    pub(crate) async fn get_or_fetch<F: Future<Output = T>>(&self, key: &str, fetch: impl FnOnce() -> F) -> T {
+        let cell = self.cells.lock().expect("cells lock").entry(key.to_owned()).or_default().clone();
+        cell.get_or_init(fetch).await.clone()
+    }
+}
+
+/// A string field of an SDK type, empty when absent.
+pub(crate) fn text(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
+}
+
+/// Makes, from the one list of providers: [`Read`] (a read of any provider), [`Facts`] (every provider's facts, one
+/// document), [`Clients`] (what a session reads through), [`Readers`] (one round's state), and the lists of
+/// operations and `facts_query` names.
+macro_rules! providers {
+    ($($variant:ident => $module:ident :: $provider:ident),* $(,)?) => {
+        /// A read a validator declares: a collection (or probe) of one provider that it judges.
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Read {
+            $($variant(<$module::$provider as Provider>::Read),)*
+        }
+
+        $(impl From<<$module::$provider as Provider>::Read> for Read {
+            fn from(read: <$module::$provider as Provider>::Read) -> Self {
+                Read::$variant(read)
+            }
+        })*
+
+        impl Read {
+            /// What the core may know of it.
+            pub fn kind(&self) -> &dyn ReadKind {
+                match self {
+                    $(Read::$variant(read) => read,)*
+                }
+            }
+        }
+
+        /// Everything one grading read, by provider. `None`/absent collections were not asked for. Serialized flat:
+        /// each provider's collections are keys of one object (the `facts` of a snapshot).
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct Facts {
+            $(#[serde(flatten)]
+            pub $module: <$module::$provider as Provider>::Facts,)*
+        }
+
+        impl Facts {
+            /// Merges facts read by another part of the same round (later reads of the same key win).
+            pub fn merge(&mut self, other: Facts) {
+                $(<$module::$provider as Provider>::merge(&mut self.$module, other.$module);)*
+            }
+        }
+
+        /// The clients a session reads through, one per provider.
+        #[derive(Clone)]
+        pub struct Clients {
+            $(pub $module: <$module::$provider as Provider>::Client,)*
+        }
+
+        impl Clients {
+            pub fn new(settings: &ClientSettings<'_>) -> Self {
+                Self { $($module: <$module::$provider as Provider>::client(settings),)* }
+            }
+
+            /// These clients with the session's interceptors added.
+            pub fn instrumented(self, settings: &ClientSettings<'_>) -> Self {
+                Self { $($module: <$module::$provider as Provider>::instrument(self.$module, settings),)* }
+            }
+        }
+
+        /// One round's state of every provider.
+        pub struct Readers {
+            $(pub $module: <$module::$provider as Provider>::Reader,)*
+        }
+
+        impl Readers {
+            pub fn new(session: &Arc<AwsSession>, plan: &[Read]) -> Self {
+                Self { $($module: <$module::$provider as Provider>::reader(session, plan),)* }
+            }
+
+            /// Reads `read` through its provider.
+            pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts> {
+                match read {
+                    $(Read::$variant(read) => <$module::$provider as Provider>::read(&self.$module, read, inventory),)*
+                }
+            }
+        }
+
+        /// Every AWS operation the providers may call.
+        pub fn operations() -> Vec<Operation> {
+            let mut all = Vec::new();
+            $(all.extend_from_slice(<$module::$provider as Provider>::OPERATIONS);)*
+            all
+        }
+
+        /// Every `facts_query` name, as shown to lab authors.
+        pub fn fact_names() -> Vec<&'static str> {
+            let mut all = Vec::new();
+            $(all.extend_from_slice(<$module::$provider as Provider>::FACT_NAMES);)*
+            all
+        }
+
+        /// The read a `facts_query` name (`usage_plans`, `resources:ItemsAPI`) stands for.
+        pub fn parse_fact_name(name: &str) -> Result<Read, String> {
+            let (kind, argument) = match name.split_once(':') {
+                Some((kind, argument)) => (kind, Some(argument)),
+                None => (name, None),
+            };
+            $(if let Some(read) = <$module::$provider as Provider>::parse_fact_name(kind, argument) {
+                return read.map(Read::from);
+            })*
+            Err(format!("unknown fact `{name}` (one of: {})", fact_names().join(", ")))
+        }
+    };
+}
+
+providers! {
+    ApiGateway => apigateway::ApiGateway,
+    Lambda => lambda::Lambda,
+    Probes => probes::Probes,
+}

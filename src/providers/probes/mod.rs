@@ -1,0 +1,111 @@
+//! Probes: HTTP requests to deployed stages, to see what API Gateway really answers (what the console only claims).
+
+mod reader;
+mod send;
+mod types;
+
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+pub use reader::Reader;
+pub use types::*;
+
+use super::{ClientSettings, Provider, ReadKind, apigateway};
+use crate::facts::{Fact, FactError};
+use crate::inventory::{AwsInventory, AwsSession, Operation};
+
+pub struct Probes;
+
+/// What a validator may ask of the probes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Read {
+    /// This request to every REST API with the spec's name.
+    Probe(ProbeSpec),
+}
+
+impl ReadKind for Read {
+    fn collection(&self) -> &'static str {
+        match self {
+            Read::Probe(_) => "probes",
+        }
+    }
+
+    fn keyed(&self) -> bool {
+        match self {
+            Read::Probe(_) => false,
+        }
+    }
+
+    fn resolved_through(&self) -> Vec<super::Read> {
+        match self {
+            Read::Probe(spec) => {
+                let mut reads = vec![apigateway::Read::RestApis.into()];
+                if spec.api_key.is_some() {
+                    reads.push(apigateway::Read::ApiKeyValues.into());
+                }
+                reads
+            }
+        }
+    }
+}
+
+/// What the probes found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<ProbeRecord>,
+}
+
+impl Facts {
+    /// The probe sent for `spec` to API `api_id`.
+    pub fn probe(&self, spec: &ProbeSpec, api_id: &str) -> Result<&Fact<ProbeOutcome>, FactError> {
+        self.probes
+            .iter()
+            .find(|record| &record.spec == spec && record.api_id == api_id)
+            .map(|record| &record.outcome)
+            .ok_or_else(|| {
+                FactError::not_collected(format!("probe {} {} on {api_id}/{}", spec.method, spec.path, spec.stage))
+            })
+    }
+}
+
+impl Provider for Probes {
+    type Read = Read;
+    type Facts = Facts;
+    type Client = reqwest::Client;
+    type Reader = Reader;
+
+    /// Probes are plain HTTP requests to invoke URLs: no AWS operation, no IAM permission.
+    const OPERATIONS: &'static [Operation] = &[];
+    const FACT_NAMES: &'static [&'static str] = &[];
+
+    fn client(settings: &ClientSettings<'_>) -> Self::Client {
+        send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
+    }
+
+    fn instrument(client: Self::Client, _settings: &ClientSettings<'_>) -> Self::Client {
+        client
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
+        reader.read(read, inventory).boxed()
+    }
+
+    fn merge(into: &mut Facts, other: Facts) {
+        for record in other.probes {
+            into.probes.retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));
+            into.probes.push(record);
+        }
+    }
+
+    fn parse_fact_name(_kind: &str, _argument: Option<&str>) -> Option<Result<Read, String>> {
+        None
+    }
+}

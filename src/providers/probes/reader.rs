@@ -1,0 +1,67 @@
+//! Sending the probes of one round: each request once per API of the name, with the key's value when it needs one.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+
+use super::{Facts, ProbeOutcome, ProbeRecord, ProbeSpec, Read, send};
+use crate::inventory::{AwsInventory, AwsSession};
+use crate::providers::Keyed;
+
+/// One round of probes.
+pub struct Reader {
+    session: Arc<AwsSession>,
+    probes: Keyed<ProbeRecord>,
+}
+
+impl Reader {
+    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+        Self { session, probes: Keyed::new() }
+    }
+
+    /// The probe to every API of the spec's name, and the REST API list that named them.
+    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+        match read {
+            Read::Probe(spec) => {
+                let api_gateway = &inventory.readers().apigateway;
+                let (apis, ids) = api_gateway.ids_of_apis_named(&spec.api).await;
+                let probes = join_all(ids.iter().map(|id| self.probe(spec, id, inventory))).await;
+                let mut facts = crate::facts::Facts { probes: Facts { probes }, ..crate::facts::Facts::default() };
+                facts.apigateway.rest_apis = Some(apis);
+                facts
+            }
+        }
+    }
+
+    async fn probe(&self, spec: &ProbeSpec, api_id: &str, inventory: &AwsInventory) -> ProbeRecord {
+        let key = format!("{api_id}\u{0}{spec:?}");
+        self.probes
+            .get_or_fetch(&key, || async {
+                let api_gateway = &inventory.readers().apigateway;
+                let session = &self.session;
+                let url = format!("{}{}", session.invoke.url(api_id, &spec.stage, &session.region), spec.path);
+                let key_value = match &spec.api_key {
+                    None => Ok(None),
+                    Some(name) => match api_gateway.api_key_value(name).await {
+                        Ok(Some(value)) => Ok(Some(value)),
+                        Ok(None) => {
+                            let outcome = Ok(ProbeOutcome::NoSuchApiKey { name: name.clone() });
+                            return ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome };
+                        }
+                        Err(e) => Err(e),
+                    },
+                };
+                let outcome = match key_value {
+                    Err(e) => Err(e),
+                    Ok(value) => {
+                        let probe = send::Probe { method: &spec.method, url: &url, api_key: value.as_ref() };
+                        let sent = send::send(&session.clients.probes, &session.stats, &probe);
+                        let (outcome, secrets) = futures::join!(sent, api_gateway.known_secrets());
+                        send::redact_and_cut(outcome, &secrets)
+                    }
+                };
+                ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome }
+            })
+            .await
+    }
+}
