@@ -9,7 +9,7 @@ base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "AWS
         "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": region, "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"}
 graders = {
-    "labcheck": ([labcheck, "run", "checks/apigw-items.toml", "--step", "api-keys", "--format", "json"],
+    "labcheck": ([labcheck, "run", "checks/apigw-items", "--step", "api-keys", "--format", "json"],
                  dict(base, AWS_ENDPOINT_URL=proxy, LABCHECK_INVOKE_URL_TEMPLATE=invoke)),
     "peer (boto3, a function per check)": ([sys.executable, "bench/peer_grader.py"],
                  dict(base, AWS_ENDPOINT_URL_API_GATEWAY=proxy, INVOKE_TEMPLATE=invoke)),

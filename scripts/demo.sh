@@ -19,6 +19,6 @@ exec scripts/emulators.sh bash -c '
   AWS_ACCESS_KEY_ID="$account" AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
   AWS_ENDPOINT_URL="$LABCHECK_TEST_LOCALSTACK_URL" AWS_ENDPOINT_URL_LAMBDA="$LABCHECK_TEST_MOTO_URL" \
   LABCHECK_INVOKE_URL_TEMPLATE="$LABCHECK_TEST_LOCALSTACK_URL/_aws/execute-api/{api_id}/{stage}" \
-    target/debug/labcheck run checks/apigw-items.toml --stats "$@" || code=$?
+    target/debug/labcheck run checks/apigw-items --stats "$@" || code=$?
   echo "== labcheck exited $code" >&2
 ' demo "$scenario" "$@"

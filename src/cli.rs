@@ -36,12 +36,12 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// List a lab's steps and checks with points and validators.
     List {
-        /// Lab file, e.g. checks/apigw-items.toml
+        /// Lab: a lab folder (checks/apigw-items) or its lab.toml
         lab: PathBuf,
     },
     /// Grade each snapshot in DIR and compare with the statuses expected beside it (NAME.json + NAME.expected.toml).
     Test {
-        /// Folder of cases, e.g. examples
+        /// Lab folders (checks), one lab folder (checks/apigw-items), or a folder of cases
         dir: PathBuf,
         /// Write the statuses labcheck gets into the expected files (review the diff!).
         #[arg(long)]
@@ -54,7 +54,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
     Explain {
-        /// Lab file, e.g. checks/apigw-items.toml
+        /// Lab: a lab folder (checks/apigw-items) or its lab.toml
         lab: PathBuf,
         /// Check id, e.g. usage-plan-created (`labcheck list LAB` shows them)
         check: String,
@@ -104,7 +104,7 @@ pub struct AwsArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Lab file, e.g. checks/apigw-items.toml
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
     pub lab: PathBuf,
 
     /// Grade only this step (repeatable). Checks these need from other steps are graded too.
@@ -149,7 +149,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Lab file, e.g. checks/apigw-items.toml
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
     pub lab: PathBuf,
 
     /// Record only what these steps' checks need (repeatable).

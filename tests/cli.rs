@@ -44,7 +44,7 @@ fn missing_lab_file() {
 
 #[test]
 fn broken_lab_file_names_file_and_line() {
-    let good = std::fs::read_to_string(repo_path("checks/apigw-items.toml")).unwrap();
+    let good = std::fs::read_to_string(repo_path("checks/apigw-items/lab.toml")).unwrap();
     let path = broken_lab(&good.replace("validator = \"usage_plan_key_exists\"", "validator = \"usage_plan_key\""));
     for command in ["run", "list"] {
         let out = run(labcheck(&[command, path.to_str().unwrap()]));
@@ -55,48 +55,48 @@ fn broken_lab_file_names_file_and_line() {
 
 #[test]
 fn unknown_step() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--step", "api-key"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--step", "api-key"]));
     assert_usage_error(&out, "unknown step `api-key`; did you mean `api-keys`?");
 }
 
 #[test]
 fn missing_region() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml"]));
     assert_usage_error(&out, "no AWS region: pass --region, set AWS_REGION");
 }
 
 #[test]
 fn missing_credentials() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--region", "us-east-1"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--region", "us-east-1"]));
     assert_usage_error(&out, "no usable AWS credentials");
     assert!(out.stderr.contains("aws sso login"), "says how to provide them: {}", out.stderr);
 }
 
 #[test]
 fn unknown_profile() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--region", "us-east-1", "--profile", "nobody"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--region", "us-east-1", "--profile", "nobody"]));
     assert_usage_error(&out, "no usable AWS credentials");
     assert!(out.stderr.contains("nobody"), "{}", out.stderr);
 }
 
 #[test]
 fn bad_invoke_url_template() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--invoke-url-template", "http://x/{stage}"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--invoke-url-template", "http://x/{stage}"]));
     assert_usage_error(&out, "--invoke-url-template: invoke URL template `http://x/{stage}` has no {api_id}");
 }
 
 #[test]
 fn unwritable_output_fails_before_grading() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--output", "/nonexistent-dir/report.json"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--output", "/nonexistent-dir/report.json"]));
     assert_usage_error(&out, "cannot write /nonexistent-dir/report.json");
 }
 
 #[test]
 fn unknown_flag_and_bad_format() {
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--colour"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--colour"]));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("unexpected argument '--colour'"), "{}", out.stderr);
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--format", "xml"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--format", "xml"]));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("invalid value 'xml'"), "{}", out.stderr);
 }
@@ -115,7 +115,7 @@ fn validators_lists_the_registry() {
 
 #[test]
 fn list_shows_steps_checks_and_points() {
-    let out = run(labcheck(&["list", "checks/apigw-items.toml"]));
+    let out = run(labcheck(&["list", "checks/apigw-items/lab.toml"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("API Gateway and Lambda: the Items API (apigw-items) · 26 checks · 26 points"));
     assert!(out.stdout.contains("Creating API Keys and Usage Plans  [api-keys]"));
@@ -125,7 +125,7 @@ fn list_shows_steps_checks_and_points() {
 
 #[test]
 fn explain_shows_what_a_check_verifies() {
-    let out = run(labcheck(&["explain", "checks/apigw-items.toml", "prod-alias-on-version"]));
+    let out = run(labcheck(&["explain", "checks/apigw-items/lab.toml", "prod-alias-on-version"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("The prod alias points at a published version  (prod-alias-on-version)"));
     assert!(out.stdout.contains("step:      Versioning and Aliasing the Lambda Function (versions-aliases)"));
@@ -133,7 +133,7 @@ fn explain_shows_what_a_check_verifies() {
     assert!(out.stdout.contains("validator: lambda_alias_targets_published_version"));
     assert!(out.stdout.contains("alias = \"prod\""));
     assert!(out.stdout.contains("hint:      Edit the prod alias"));
-    let out = run(labcheck(&["explain", "checks/apigw-items.toml", "prod-alias-on-versoin"]));
+    let out = run(labcheck(&["explain", "checks/apigw-items/lab.toml", "prod-alias-on-versoin"]));
     assert_usage_error(&out, "no check `prod-alias-on-versoin`; did you mean `prod-alias-on-version`?");
 }
 
@@ -141,9 +141,9 @@ fn explain_shows_what_a_check_verifies() {
 fn grades_a_shipped_snapshot_with_no_aws_at_all() {
     let out = run(labcheck(&[
         "run",
-        "checks/apigw-items.toml",
+        "checks/apigw-items/lab.toml",
         "--from",
-        "examples/not-redeployed.json",
+        "checks/apigw-items/cases/not-redeployed.json",
         "--format",
         "json",
     ]));
@@ -163,43 +163,55 @@ fn grades_a_shipped_snapshot_with_no_aws_at_all() {
 
 #[test]
 fn bad_snapshots_are_one_line_errors() {
-    let complete = std::fs::read_to_string(repo_path("examples/complete.json")).unwrap();
+    let complete = std::fs::read_to_string(repo_path("checks/apigw-items/cases/complete.json")).unwrap();
     let truncated = broken_lab(&complete[..complete.len() / 3]);
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", truncated.to_str().unwrap()]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--from", truncated.to_str().unwrap()]));
     assert_usage_error(&out, "snapshot is cut short");
     let future = broken_lab(&complete.replace("\"schema_version\": 1,", "\"schema_version\": 9,"));
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", future.to_str().unwrap()]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--from", future.to_str().unwrap()]));
     assert_usage_error(&out, "snapshot schema_version 9 is newer than this labcheck reads (1); upgrade labcheck");
     let report = broken_lab("{\"schema_version\": 1, \"outcome\": \"pass\"}");
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", report.to_str().unwrap()]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--from", report.to_str().unwrap()]));
     assert_usage_error(&out, "not a labcheck snapshot");
-    let out = run(labcheck(&["run", "checks/apigw-pets.toml", "--from", "examples/complete.json"]));
+    let out = run(labcheck(&["run", "checks/apigw-pets/lab.toml", "--from", "checks/apigw-items/cases/complete.json"]));
     assert_usage_error(&out, "was taken for lab `apigw-items`, not `apigw-pets`");
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", "examples/complete.json", "--wait", "5"]));
+    let out = run(labcheck(&[
+        "run",
+        "checks/apigw-items/lab.toml",
+        "--from",
+        "checks/apigw-items/cases/complete.json",
+        "--wait",
+        "5",
+    ]));
     assert_eq!(out.code, 2, "--from and --wait conflict: {}", out.stderr);
     // A device or a pipe is read up to the limit, not until memory runs out.
-    let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", "/dev/zero"]));
+    let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--from", "/dev/zero"]));
     assert_usage_error(&out, "larger than the limit of 67108864 bytes");
 }
 
 #[test]
 fn shipped_lab_expectations_hold() {
-    let out = run(labcheck(&["test", "examples"]));
+    // Every lab under checks/, each lab folder with its cases beside it.
+    let out = run(labcheck(&["test", "checks"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("ok      apigw-items/complete (26 checks)"), "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with("labcheck test: 10 passed, 0 failed"), "{}", out.stdout);
+    // One lab.
+    let out = run(labcheck(&["test", "checks/apigw-items"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("ok      complete (26 checks)"), "{}", out.stdout);
-    assert!(out.stdout.trim_end().ends_with("labcheck test: 10 passed, 0 failed"), "{}", out.stdout);
 }
 
 #[test]
 fn a_broken_expectation_fails_the_lab_test() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["complete.json", "complete.expected.toml"] {
-        std::fs::copy(repo_path("examples").join(name), dir.path().join(name)).unwrap();
+        std::fs::copy(repo_path("checks/apigw-items/cases").join(name), dir.path().join(name)).unwrap();
     }
     let expected = dir.path().join("complete.expected.toml");
-    let text = std::fs::read_to_string(&expected).unwrap();
-    let lab = repo_path("checks/apigw-items.toml");
-    let text = text.replace("\"../checks/apigw-items.toml\"", &format!("{:?}", lab.to_str().unwrap()));
+    // Away from its lab folder, a case names its lab.
+    let lab = repo_path("checks/apigw-items/lab.toml");
+    let text = format!("lab = {:?}\n{}", lab.to_str().unwrap(), std::fs::read_to_string(&expected).unwrap());
     std::fs::write(&expected, text.replace("cors-preflight = \"pass\"", "cors-preflight = \"fail\"")).unwrap();
     let out = run(labcheck(&["test", dir.path().to_str().unwrap()]));
     assert_eq!(out.code, 1, "{}", out.stdout);
@@ -248,9 +260,9 @@ params = { reads = ["stages:ItemsAPI"], query = "values(stages)[0][?name=='prod'
             .collect();
         (out.code, statuses)
     };
-    let (code, statuses) = grade("examples/complete.json");
+    let (code, statuses) = grade("checks/apigw-items/cases/complete.json");
     assert_eq!(code, 0, "{statuses:?}");
-    let (code, statuses) = grade("examples/cleaned-up.json");
+    let (code, statuses) = grade("checks/apigw-items/cases/cleaned-up.json");
     assert_eq!(code, 1);
     assert_eq!(statuses[0].0, "fail");
     assert_eq!(
@@ -266,7 +278,7 @@ params = { reads = ["stages:ItemsAPI"], query = "values(stages)[0][?name=='prod'
 #[test]
 fn hostile_answers_break_no_output_format() {
     let nasty = "<html>]]> \u{1b}[2J\u{1b}]0;owned\u{7}\n  ✔ Forged check 1/1\r\u{0}\u{202e}exe.gnp\u{1}";
-    let text = std::fs::read_to_string(repo_path("examples/not-redeployed.json")).unwrap();
+    let text = std::fs::read_to_string(repo_path("checks/apigw-items/cases/not-redeployed.json")).unwrap();
     let mut snapshot: serde_json::Value = serde_json::from_str(&text).unwrap();
     for probe in snapshot["facts"]["probes"].as_array_mut().unwrap() {
         if let Some(response) = probe["outcome"]["Ok"].as_object_mut() {
@@ -278,7 +290,7 @@ fn hostile_answers_break_no_output_format() {
     std::fs::write(&path, snapshot.to_string()).unwrap();
     let from = path.to_str().unwrap();
     let grade = |format: &str| {
-        let out = run(labcheck(&["run", "checks/apigw-items.toml", "--from", from, "--format", format]));
+        let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--from", from, "--format", format]));
         assert_eq!(out.code, 1, "{}", out.stderr);
         out.stdout
     };

@@ -355,7 +355,7 @@ mod aws_shapes {
     async fn a_lab_done_in_the_console_grades_from_real_answer_shapes() {
         let lab = labcheck::lab::Lab::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/checks/apigw-items.toml"
+            "/checks/apigw-items/lab.toml"
         )))
         .unwrap();
         // Probes go to deployed stages, not to these files: every check that reads only the control planes.

@@ -1,4 +1,4 @@
-//! A second lab (checks/apigw-pets.toml) reuses the validators with other names and stages: graded live.
+//! A second lab (checks/apigw-pets/lab.toml) reuses the validators with other names and stages: graded live.
 
 mod common;
 
@@ -43,7 +43,7 @@ async fn build_pets(account: &Account, stages: &[&str], plan_stages: &[&str]) {
 }
 
 fn grade(account: &Account) -> Graded {
-    account.grade_lab(&common::repo_path("checks/apigw-pets.toml"), &[])
+    account.grade_lab(&common::repo_path("checks/apigw-pets/lab.toml"), &[])
 }
 
 #[tokio::test]

@@ -1,6 +1,5 @@
 //! `labcheck serve`: load the labs, then hand over to the service.
 
-use std::path::Path;
 use std::time::Duration;
 
 use super::{CliError, exit};
@@ -9,23 +8,24 @@ use crate::inventory::InvokeUrlTemplate;
 use crate::lab::{Lab, LabError};
 use crate::service::{self, ServiceConfig};
 
-/// Every lab file named, folders expanded to their `*.toml` files.
+/// Every lab named: a lab folder or file as it is; any other folder gives the lab folders in it (`checks/<lab-id>/`)
+/// and the `*.toml` lab files in it.
 fn load_labs(paths: &[std::path::PathBuf]) -> Result<Vec<Lab>, CliError> {
     let mut labs = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut files: Vec<_> = std::fs::read_dir(path)
-                .map_err(|e| LabError { file: path.clone(), line: None, message: format!("cannot read: {e}") })?
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            files.sort();
-            for file in files {
-                labs.push(Lab::load(&file)?);
-            }
-        } else {
-            labs.push(Lab::load(Path::new(path))?);
+        if !path.is_dir() || path.join(crate::lab::LAB_FILE).is_file() {
+            labs.push(Lab::load(path)?);
+            continue;
+        }
+        let mut found: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| LabError { file: path.clone(), line: None, message: format!("cannot read: {e}") })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join(crate::lab::LAB_FILE).is_file() || p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        found.sort();
+        for lab in found {
+            labs.push(Lab::load(&lab)?);
         }
     }
     if labs.is_empty() {

@@ -1,14 +1,16 @@
-//! `labcheck test DIR`: grade each snapshot in DIR and compare with the statuses expected beside it, so a lab
-//! author keeps regression cases for a lab (in the spirit of `cfn-guard test`).
+//! `labcheck test PATH`: grade each case's snapshot and compare with the statuses expected for it, so a lab author
+//! keeps regression cases beside the lab (in the spirit of `cfn-guard test`).
 //!
-//! A case is `NAME.expected.toml` with the snapshot `NAME.json` beside it:
+//! A lab is a folder, `checks/<lab-id>/`, with `lab.toml` and `cases/`. A case is `cases/NAME.expected.toml` with the
+//! snapshot `cases/NAME.json` beside it:
 //!
 //! ```toml
-//! lab = "../checks/apigw-items.toml"   # relative to this file
+//! lab = "../lab.toml"    # relative to this file; this is the default
 //! [expect]
 //! usage-plan-created = "pass"
 //! ```
 //! Every check the snapshot grades must be listed, and nothing else. `--bless` writes the statuses it gets.
+//! PATH is a folder of lab folders (`checks`: every lab), one lab folder, or a folder of cases.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,7 +28,8 @@ use crate::snapshot::Snapshot;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expected {
-    /// The lab file, relative to the expected file.
+    /// The lab file, relative to the expected file (default `../lab.toml`: the lab folder's).
+    #[serde(default = "lab_beside_cases", skip_serializing_if = "is_lab_beside_cases")]
     lab: PathBuf,
     /// The snapshot, relative to the expected file (default `NAME.json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,22 +39,51 @@ struct Expected {
     expect: BTreeMap<String, Status>,
 }
 
+fn lab_beside_cases() -> PathBuf {
+    Path::new("..").join(crate::lab::LAB_FILE)
+}
+
+fn is_lab_beside_cases(lab: &Path) -> bool {
+    lab == lab_beside_cases()
+}
+
 fn bad(file: &Path, message: impl Into<String>) -> CliError {
     LabError { file: file.to_owned(), line: None, message: message.into() }.into()
 }
 
-/// The cases in `dir`, sorted by name.
-fn cases(dir: &Path, only: &[String]) -> Result<Vec<(String, PathBuf)>, CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| bad(dir, format!("cannot read the folder: {e}")))?;
-    let mut cases: Vec<(String, PathBuf)> = entries
+/// The case folders PATH stands for, each with the prefix its cases are named with: a folder of lab folders gives
+/// each lab's `cases/` (named `LAB/CASE`), a lab folder its `cases/`, any other folder itself.
+fn case_folders(path: &Path) -> Result<Vec<(String, PathBuf)>, CliError> {
+    if path.join(crate::lab::LAB_FILE).is_file() {
+        return Ok(vec![(String::new(), path.join("cases"))]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| bad(path, format!("cannot read the folder: {e}")))?;
+    let mut labs: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter_map(|p| {
-            let name = p.file_name()?.to_str()?.strip_suffix(".expected.toml")?.to_owned();
-            Some((name, p))
-        })
-        .filter(|(name, _)| only.is_empty() || only.contains(name))
+        .filter(|p| p.join(crate::lab::LAB_FILE).is_file() && p.join("cases").is_dir())
+        .filter_map(|p| Some((format!("{}/", p.file_name()?.to_str()?), p.join("cases"))))
         .collect();
+    labs.sort();
+    if labs.is_empty() {
+        return Ok(vec![(String::new(), path.to_owned())]);
+    }
+    Ok(labs)
+}
+
+/// The cases PATH stands for, sorted by name.
+fn cases(path: &Path, only: &[String]) -> Result<Vec<(String, PathBuf)>, CliError> {
+    let mut cases: Vec<(String, PathBuf)> = Vec::new();
+    for (prefix, dir) in case_folders(path)? {
+        let entries = std::fs::read_dir(&dir).map_err(|e| bad(&dir, format!("cannot read the folder: {e}")))?;
+        cases.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter_map(|p| {
+            let name = p.file_name()?.to_str()?.strip_suffix(".expected.toml")?.to_owned();
+            Some((format!("{prefix}{name}"), p))
+        }));
+    }
+    let dir = path;
+    let mut cases: Vec<(String, PathBuf)> =
+        cases.into_iter().filter(|(name, _)| only.is_empty() || only.contains(name)).collect();
     for name in only {
         if !cases.iter().any(|(n, _)| n == name) {
             return Err(bad(dir, format!("no case `{name}` (no {name}.expected.toml)")));
@@ -77,9 +109,11 @@ fn read_expected(path: &Path) -> Result<Expected, CliError> {
 }
 
 /// Grades one case; `Ok(problems)` (empty when it matches).
-async fn run_case(name: &str, path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>, Vec<String>), CliError> {
+async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>, Vec<String>), CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let lab = Lab::load(&dir.join(&expected.lab))?;
+    let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+    let name = file.strip_suffix(".expected.toml").unwrap_or(file);
     let snapshot_path = dir.join(expected.snapshot.clone().unwrap_or_else(|| PathBuf::from(format!("{name}.json"))));
     let snapshot = Snapshot::load(&snapshot_path)?;
     if snapshot.lab.id != lab.id {
@@ -117,7 +151,7 @@ pub async fn test(dir: &Path, bless: bool, only: &[String]) -> Result<u8, CliErr
     let (mut passed, mut failed) = (0, 0);
     for (name, path) in &cases {
         let expected = read_expected(path)?;
-        let (results, problems) = run_case(name, path, &expected).await?;
+        let (results, problems) = run_case(path, &expected).await?;
         if bless {
             let statuses = results.iter().map(|r| (r.id.clone(), r.status)).collect();
             let blessed = Expected { expect: statuses, ..expected };

@@ -119,6 +119,9 @@ fn one() -> u32 {
     1
 }
 
+/// The lab file of a lab folder (`checks/<lab-id>/lab.toml`); its regression cases are in `cases/` beside it.
+pub const LAB_FILE: &str = "lab.toml";
+
 /// Lab files larger than this are refused (a lab is a few KiB; this guards against a wrong path).
 pub const MAX_LAB_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -193,8 +196,16 @@ pub fn suggestion<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 impl Lab {
-    /// Reads and validates a lab file.
+    /// Reads and validates a lab: a lab folder (`checks/apigw-items`, holding `lab.toml` and its `cases/`) or a
+    /// lab file.
     pub fn load(path: &Path) -> Result<Lab, LabError> {
+        let folder_file;
+        let path = if path.is_dir() {
+            folder_file = path.join(LAB_FILE);
+            folder_file.as_path()
+        } else {
+            path
+        };
         let plain = |message: String| LabError { file: path.to_owned(), line: None, message };
         let meta = std::fs::metadata(path).map_err(|e| plain(format!("cannot read lab file: {e}")))?;
         if !meta.is_file() {

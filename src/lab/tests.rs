@@ -187,7 +187,7 @@ mod fuzz {
     use super::*;
 
     fn shipped() -> String {
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/apigw-items.toml")).unwrap()
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/apigw-items/lab.toml")).unwrap()
     }
 
     fn assert_clean(result: Result<Lab, LabError>) {

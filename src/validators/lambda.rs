@@ -10,10 +10,6 @@ use crate::model::Verdict;
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
 use crate::providers::lambda::Part;
 
-fn default_method() -> MethodRef {
-    MethodRef { method: "GET".into(), path: "/items".into() }
-}
-
 /// The function `method` invokes, or a failed verdict saying why there is none.
 fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {
     let m = find_method(resources, method).map_err(|missing| Verdict::fail(format!("on {api}: {missing}")))?;
@@ -58,7 +54,7 @@ validator! {
     /// The Lambda function that a method of the REST API integrates with exists; its runtime and handler are
     /// reported as evidence.
     ///
-    /// Why: the backend is found from the API itself (the integration URI of `method`, default `GET /items`),
+    /// Why: the backend is found from the API itself (the integration URI of `method`),
     /// so the check holds whatever the student named the function; an integration pointing at a deleted or
     /// misspelled function fails here.
     ///
@@ -70,7 +66,6 @@ validator! {
         /// REST API name.
         pub api: String,
         /// The method whose integration names the function.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
     }
 }
@@ -112,13 +107,12 @@ validator! {
     ///
     /// ```toml
     /// validator = "lambda_versions_published"
-    /// params = { api = "ItemsAPI", min = 1 }
+    /// params = { api = "ItemsAPI", method = "GET /items", min = 1 }
     /// ```
     pub struct LambdaVersionsPublished {
         /// REST API name.
         pub api: String,
         /// The method whose integration names the function.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
         /// How many published versions are required.
         #[serde(default = "one")]
@@ -163,13 +157,12 @@ validator! {
     ///
     /// ```toml
     /// validator = "lambda_aliases_exist"
-    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"] }
+    /// params = { api = "ItemsAPI", method = "GET /items", aliases = ["dev", "prod"] }
     /// ```
     pub struct LambdaAliasesExist {
         /// REST API name.
         pub api: String,
         /// The method whose integration names the function.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
         /// Alias names.
         pub aliases: Vec<String>,
@@ -211,13 +204,12 @@ validator! {
     ///
     /// ```toml
     /// validator = "lambda_alias_targets_published_version"
-    /// params = { api = "ItemsAPI", alias = "prod" }
+    /// params = { api = "ItemsAPI", method = "GET /items", alias = "prod" }
     /// ```
     pub struct LambdaAliasTargetsPublishedVersion {
         /// REST API name.
         pub api: String,
         /// The method whose integration names the function.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
         /// Alias name.
         pub alias: String,
@@ -353,13 +345,12 @@ validator! {
     ///
     /// ```toml
     /// validator = "lambda_invoke_permission"
-    /// params = { api = "ItemsAPI", aliases = ["dev", "prod"], methods = ["GET /items", "GET /items/{ID}"] }
+    /// params = { api = "ItemsAPI", method = "GET /items", aliases = ["dev", "prod"], methods = ["GET /items", "GET /items/{ID}"] }
     /// ```
     pub struct LambdaInvokePermission {
         /// REST API name.
         pub api: String,
         /// The method whose integration names the function.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
         /// Aliases that must be invocable.
         pub aliases: Vec<String>,
@@ -549,7 +540,7 @@ mod tests {
     }
 
     fn items() -> MethodRef {
-        default_method()
+        MethodRef { method: "GET".into(), path: "/items".into() }
     }
 
     #[test]

@@ -230,6 +230,21 @@ mod tests {
         }
     }
 
+    /// Each documented example is a lab entry that builds: the docs cannot drift from the params.
+    #[test]
+    fn every_documented_example_builds() {
+        for spec in REGISTRY {
+            let doc = spec.doc_text();
+            let example = doc.split("```toml").nth(1).and_then(|rest| rest.split("```").next()).unwrap();
+            let entry: toml::Table = toml::from_str(example).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+            assert_eq!(entry["validator"].as_str(), Some(spec.name), "{} example names another validator", spec.name);
+            let params = entry.get("params").cloned().unwrap_or(toml::Value::Table(toml::Table::new()));
+            if let Err(e) = spec.build(params) {
+                panic!("{}: the documented example does not build: {e}", spec.name);
+            }
+        }
+    }
+
     #[test]
     fn method_ref_parses_and_rejects() {
         let m: MethodRef = "get /items/{ID}".parse().unwrap();

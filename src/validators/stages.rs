@@ -8,10 +8,6 @@ use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 use crate::providers::apigateway::{RestApi, Stage};
 
-fn default_method() -> MethodRef {
-    MethodRef { method: "GET".into(), path: "/items".into() }
-}
-
 /// The stage named `name` of `api`, or a failed verdict naming the stages there are.
 fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'a Stage, Verdict>, FactError> {
     let stages = facts.apigateway.stages(&api.id)?;
@@ -92,7 +88,7 @@ validator! {
     ///
     /// ```toml
     /// validator = "stage_variables_select_aliases"
-    /// params = { api = "ItemsAPI", stages = ["dev", "prod"] }
+    /// params = { api = "ItemsAPI", method = "GET /items", stages = ["dev", "prod"] }
     /// ```
     pub struct StageVariablesSelectAliases {
         /// REST API name.
@@ -100,7 +96,6 @@ validator! {
         /// Stage names.
         pub stages: Vec<String>,
         /// The method whose integration names the stage variable.
-        #[serde(default = "default_method")]
         pub method: MethodRef,
         /// Alias per stage where it differs from the stage's name.
         #[serde(default)]
@@ -393,7 +388,7 @@ mod tests {
         let check = StageVariablesSelectAliases {
             api: "ItemsAPI".into(),
             stages: vec!["dev".into(), "prod".into()],
-            method: default_method(),
+            method: MethodRef { method: "GET".into(), path: "/items".into() },
             aliases: BTreeMap::new(),
         };
         let good = facts(vec![stage("dev", &[("alias", "dev")]), stage("prod", &[("alias", "prod")])]);

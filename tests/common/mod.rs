@@ -37,7 +37,7 @@ pub fn repo_path(relative: &str) -> PathBuf {
 }
 
 pub fn lab_file() -> PathBuf {
-    repo_path("checks/apigw-items.toml")
+    repo_path("checks/apigw-items/lab.toml")
 }
 
 /// A fresh, empty account on an emulator. LocalStack takes a 12-digit access key id as the account id; moto

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Rebuilds examples/: for each scenario of tests/support/seed.rs, creates the lab state on the local emulators, takes a
-# snapshot of the whole lab with `labcheck snapshot`, and writes examples/SCENARIO.json. Expected statuses
-# (examples/SCENARIO.expected.toml) are written for new scenarios only; review them, then `labcheck test examples`.
-#   scripts/make-examples.sh
+# Rebuilds the Items lab's regression cases (checks/apigw-items/cases/): for each scenario of tests/support/seed.rs,
+# creates the lab state on the local emulators, snapshots the whole lab with `labcheck snapshot` into
+# cases/SCENARIO.json. Expected statuses (cases/SCENARIO.expected.toml) are written for new scenarios only; review
+# them, then `labcheck test checks`.
+#   scripts/make-cases.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build --quiet --bin labcheck --example seed
 scenarios=(complete not-redeployed no-plan dev-only key-not-in-plan key-disabled open-method prod-on-latest cors-not-deployed cleaned-up)
 exec scripts/emulators.sh bash -c '
   set -euo pipefail
+  lab=checks/apigw-items
   slot=0
   for scenario in "$@"; do
     read -r account region < <(target/debug/examples/seed "$scenario" "$slot")
@@ -16,10 +18,10 @@ exec scripts/emulators.sh bash -c '
     AWS_ACCESS_KEY_ID="$account" AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
     AWS_ENDPOINT_URL="$LABCHECK_TEST_LOCALSTACK_URL" AWS_ENDPOINT_URL_LAMBDA="$LABCHECK_TEST_MOTO_URL" \
     LABCHECK_INVOKE_URL_TEMPLATE="$LABCHECK_TEST_LOCALSTACK_URL/_aws/execute-api/{api_id}/{stage}" \
-      target/debug/labcheck snapshot checks/apigw-items.toml --output "examples/$scenario.json"
-    if [[ ! -f "examples/$scenario.expected.toml" ]]; then
-      printf "# %s\nlab = \"../checks/apigw-items.toml\"\n" "$scenario" >"examples/$scenario.expected.toml"
-      target/debug/labcheck test examples --bless --only "$scenario"
+      target/debug/labcheck snapshot "$lab" --output "$lab/cases/$scenario.json"
+    if [[ ! -f "$lab/cases/$scenario.expected.toml" ]]; then
+      printf "# %s\n" "$scenario" >"$lab/cases/$scenario.expected.toml"
+      target/debug/labcheck test "$lab" --bless --only "$scenario"
     fi
   done
-' make-examples "${scenarios[@]}"
+' make-cases "${scenarios[@]}"
