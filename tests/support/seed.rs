@@ -5,7 +5,7 @@
 //!
 //! Prints `ACCOUNT_ID REGION`: use the id as AWS_ACCESS_KEY_ID against LocalStack; Lambda is on moto in REGION.
 
-#[path = "../common/mod.rs"]
+#[path = "../it/common/mod.rs"]
 mod common;
 
 use common::{Account, Cors, ItemsLab, KeyState, LambdaSetup};
@@ -54,7 +54,7 @@ async fn main() {
         eprintln!("seed: unknown scenario `{scenario}` (one of: {})", names.join(", "));
         std::process::exit(2);
     };
-    let mut account = Account::with_lambda(slot);
+    let mut account = Account::with_lambda_in(slot);
     if let Some(id) = args.next() {
         account.id = id;
     }

@@ -1,9 +1,9 @@
 //! A second lab (checks/apigw-pets/lab.toml) reuses the validators with other names and stages: graded live.
 
-mod common;
+use crate::common;
 
 use aws_sdk_apigateway::types::{ApiStage, IntegrationType};
-use common::{Account, Graded};
+use crate::common::{Account, Graded};
 
 /// PetsAPI with /pets and /pets/{petId} (GET, MOCK), deployed to `stages`, key required; plan and key.
 async fn build_pets(account: &Account, stages: &[&str], plan_stages: &[&str]) {
@@ -60,7 +60,7 @@ async fn variant_lab_passes_on_its_own_names() {
         ("pets-live-locked", "pass"),
         ("pets-live-open-with-key", "pass"),
     ]);
-    assert_eq!((graded.report["score"].as_u64(), graded.report["max_score"].as_u64()), (Some(9), Some(9)));
+    assert_eq!((graded.report.score, graded.report.max_score), (9, 9));
     assert_eq!(
         graded.message("pets-live-locked"),
         "without an API key, GET /pets and GET /pets/{petId} on live answered 403 Forbidden"

@@ -1,9 +1,7 @@
 //! Every step of the Items lab graded end to end: API Gateway on LocalStack (probes included), Lambda on moto,
 //! each test in an account (and moto region) of its own.
 
-mod common;
-
-use common::{Account, Cors, Graded, ItemsLab, LambdaSetup};
+use crate::common::{Account, Cors, Graded, ItemsLab, LambdaSetup};
 
 /// Grades `steps` (all when empty) of the shipped lab.
 fn grade(account: &Account, steps: &[&str]) -> Graded {
@@ -41,7 +39,7 @@ const ALL_BUT_CLEANUP: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn complete_lab_end_to_end_reads_each_collection_once() {
-    let account = Account::with_lambda(2);
+    let account = Account::with_lambda();
     ItemsLab::full().build(&account).await;
     let graded = grade(&account, &[]);
     let mut expected = ALL_BUT_CLEANUP.to_vec();
@@ -54,27 +52,27 @@ async fn complete_lab_end_to_end_reads_each_collection_once() {
     ]);
     graded.assert_statuses(&expected);
     assert_eq!(graded.message("function-deleted"), "Lambda function ItemsFunction still exists");
-    assert_eq!(graded.report["score"], 22);
-    assert_eq!(graded.report["max_score"], 26);
+    assert_eq!(graded.report.score, 22);
+    assert_eq!(graded.report.max_score, 26);
     assert_eq!(graded.code, 1);
-    let evidence = &graded.check("lambda-function-created")["evidence"];
+    let evidence = &graded.check("lambda-function-created").evidence;
     assert_eq!(
         (evidence["runtime"].as_str(), evidence["handler"].as_str()),
         (Some("python3.12"), Some("index.handler"))
     );
 
     // One API, one function, one plan: every collection once; GetPolicy once per alias (two policies).
-    let calls = graded.report["stats"]["api_calls"].as_object().unwrap().clone();
+    let calls = graded.report.stats.api_calls.clone();
     for (op, n) in &calls {
         let expected = if op == "lambda:GetPolicy" { 2 } else { 1 };
-        assert_eq!(n, expected, "{op} in {calls:?}");
+        assert_eq!(*n, expected, "{op} in {calls:?}");
     }
     assert_eq!(calls.len(), 12, "{calls:?}");
 }
 
 #[tokio::test]
 async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
-    let account = Account::with_lambda(3);
+    let account = Account::with_lambda();
     ItemsLab::full().build(&account).await;
     for step in [
         "resources",
@@ -87,13 +85,13 @@ async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
         "caching-throttling",
     ] {
         let graded = grade(&account, &[step]);
-        assert_eq!(graded.code, 0, "step {step}: {}", graded.report);
-        assert!(graded.report["steps"].as_array().unwrap().iter().any(|s| s["id"] == step));
+        assert_eq!(graded.code, 0, "step {step}: {:?}", graded.report);
+        assert!(graded.report.steps.iter().any(|s| s.id == step));
     }
     // Two steps at once: the score covers exactly what ran (their checks and the checks they need).
     let graded = grade(&account, &["resources", "cors"]);
     let ids: Vec<&str> =
-        graded.report["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        graded.report.checks.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
         [
@@ -105,12 +103,12 @@ async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
             "cors-preflight"
         ]
     );
-    assert_eq!(graded.report["max_score"], 6);
+    assert_eq!(graded.report.max_score, 6);
 }
 
 #[tokio::test]
 async fn resources_step_broken() {
-    let account = Account::with_lambda(4);
+    let account = Account::with_lambda();
     ItemsLab { item_part: "{id}", ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["resources"]);
     graded.assert_statuses(&[
@@ -121,7 +119,7 @@ async fn resources_step_broken() {
     assert_eq!(graded.message("resources-created"), "ItemsAPI has no resource /items/{ID} (found /items/{id})");
     assert_eq!(graded.code, 1);
 
-    let account = Account::with_lambda(4);
+    let account = Account::with_lambda();
     ItemsLab { item_get: false, ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["resources"]);
     graded.assert_statuses(&[
@@ -146,7 +144,7 @@ async fn resources_step_broken() {
 
 #[tokio::test]
 async fn lambda_backend_step_broken() {
-    let account = Account::with_lambda(5);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { create: false, ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["lambda-backend"]);
@@ -167,7 +165,7 @@ async fn lambda_backend_step_broken() {
 
 #[tokio::test]
 async fn versions_aliases_step_broken() {
-    let account = Account::with_lambda(6);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup {
         publish_version: false,
         aliases: vec![("dev", false), ("prod", false)],
@@ -189,7 +187,7 @@ async fn versions_aliases_step_broken() {
         "Lambda function ItemsFunction has no published version (only $LATEST)"
     );
 
-    let account = Account::with_lambda(6);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { aliases: vec![("dev", false), ("prod", false)], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["versions-aliases"]);
@@ -199,7 +197,7 @@ async fn versions_aliases_step_broken() {
         "alias prod of ItemsFunction points at $LATEST, not a published version"
     );
 
-    let account = Account::with_lambda(6);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { aliases: vec![("dev", false)], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["versions-aliases"]);
@@ -212,7 +210,7 @@ async fn versions_aliases_step_broken() {
 
 #[tokio::test]
 async fn backend_integration_step_broken() {
-    let account = Account::with_lambda(7);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { proxy_paths: vec!["/items"], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["backend-integration"]);
@@ -223,7 +221,7 @@ async fn backend_integration_step_broken() {
         "on ItemsAPI: GET /items/{ID} is a MOCK integration, not a Lambda proxy integration (AWS_PROXY)"
     );
 
-    let account = Account::with_lambda(7);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { qualifier: ":prod", ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["backend-integration"]);
@@ -232,7 +230,7 @@ async fn backend_integration_step_broken() {
         "on ItemsAPI: GET /items invokes ItemsFunction:prod, not an alias chosen by a stage variable; GET /items/{ID} invokes ItemsFunction:prod, not an alias chosen by a stage variable"
     );
 
-    let account = Account::with_lambda(7);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { permissions: vec!["dev"], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["backend-integration"]);
@@ -248,7 +246,7 @@ async fn backend_integration_step_broken() {
     );
 
     // A permission for GET /items alone: AWS answers 500 for GET /items/{ID}.
-    let account = Account::with_lambda(7);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { permission_methods: vec!["GET/items"], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["backend-integration"]);
@@ -258,7 +256,7 @@ async fn backend_integration_step_broken() {
     );
 
     // One statement with wildcards for the API, stage and method covers both.
-    let account = Account::with_lambda(7);
+    let account = Account::with_lambda();
     let lambda = LambdaSetup { permission_methods: vec!["*"], ..LambdaSetup::complete() };
     ItemsLab { lambda: Some(lambda), ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["backend-integration"]);
@@ -267,7 +265,7 @@ async fn backend_integration_step_broken() {
 
 #[tokio::test]
 async fn best_practices_step_broken() {
-    let account = Account::with_lambda(8);
+    let account = Account::with_lambda();
     ItemsLab {
         stages: vec!["dev"],
         plan_stages: Some(vec!["dev"]),
@@ -283,13 +281,13 @@ async fn best_practices_step_broken() {
     assert_eq!(graded.status("stage-variables-select-aliases"), "skip");
     assert_eq!(graded.message("stages-deployed"), "ItemsAPI has no stage prod (stages: dev)");
 
-    let account = Account::with_lambda(8);
+    let account = Account::with_lambda();
     ItemsLab { stage_variables: vec![("dev", "dev"), ("prod", "dev")], ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["best-practices"]);
     assert_eq!(graded.status("stage-variables-select-aliases"), "fail");
     assert_eq!(graded.message("stage-variables-select-aliases"), "stage prod sets alias = dev, not prod");
 
-    let account = Account::with_lambda(8);
+    let account = Account::with_lambda();
     ItemsLab { stage_variables: vec![], ..ItemsLab::full() }.build(&account).await;
     let graded = grade(&account, &["best-practices"]);
     assert_eq!(
@@ -319,7 +317,7 @@ async fn cors_step_broken() {
     let message = graded.message("cors-preflight");
     assert!(message.starts_with("as a CORS preflight, OPTIONS /items on prod answered"), "{message}");
     assert!(message.ends_with("without Access-Control-Allow-Origin"), "{message}");
-    assert!(graded.check("cors-preflight")["hint"].as_str().unwrap().contains("Deploy API"));
+    assert!(graded.check("cors-preflight").hint.as_deref().unwrap().contains("Deploy API"));
 }
 
 #[tokio::test]
@@ -353,7 +351,7 @@ async fn caching_throttling_step_broken() {
 
 #[tokio::test]
 async fn cleanup_step_on_cleaned_and_uncleaned_accounts() {
-    let account = Account::with_lambda(9);
+    let account = Account::with_lambda();
     account.wipe_lambda().await;
     let graded = grade(&account, &["cleanup"]);
     graded.assert_statuses(&[

@@ -13,7 +13,7 @@ use aws_sdk_apigateway::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_apigateway::types::{
     ApiStage, IntegrationType, Op, PatchOperation, QuotaPeriodType, QuotaSettings, ThrottleSettings,
 };
-use serde_json::Value;
+use labcheck::model::{CheckResult, Report};
 
 pub const REGION: &str = "us-east-1";
 
@@ -59,7 +59,7 @@ fn unique_account_id() -> String {
     format!("{:05}{:04}{:03}", std::process::id() % 100_000, nanos % 10_000, n % 1000)
 }
 
-/// Regions handed out to moto tests, one per test binary and test (each test binary has its own moto tests).
+/// Regions handed out to moto tests, one per account a test asks for ([`next_moto_region`]).
 pub const MOTO_REGIONS: &[&str] = &[
     "eu-west-1",
     "eu-west-2",
@@ -81,7 +81,24 @@ pub const MOTO_REGIONS: &[&str] = &[
     "ap-east-1",
     "me-south-1",
     "af-south-1",
+    "eu-south-2",
+    "eu-central-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "me-central-1",
+    "il-central-1",
+    "ca-west-1",
 ];
+
+static NEXT_MOTO_REGION: AtomicU32 = AtomicU32::new(0);
+
+/// A moto region no other test of this run uses (moto serves one account, so a region stands in for one).
+pub fn next_moto_region() -> usize {
+    let slot = NEXT_MOTO_REGION.fetch_add(1, Ordering::Relaxed) as usize;
+    assert!(slot < MOTO_REGIONS.len(), "more moto accounts than regions: add regions to MOTO_REGIONS");
+    slot
+}
 
 impl Account {
     /// An empty account on an endpoint where only this test works (a dead endpoint, say).
@@ -94,8 +111,13 @@ impl Account {
         Self::new_on(localstack_url())
     }
 
-    /// A region of its own on moto: `slot` must be unique among the moto tests of all test binaries.
-    pub fn moto(slot: usize) -> Self {
+    /// A region of its own on moto.
+    pub fn moto() -> Self {
+        Self::moto_in(next_moto_region())
+    }
+
+    /// Region `slot` of [`MOTO_REGIONS`] on moto (scripts that seed one state in a process of their own).
+    pub fn moto_in(slot: usize) -> Self {
         let region = MOTO_REGIONS[slot].to_owned();
         Self { id: MOTO_ACCOUNT.to_owned(), endpoint: moto_url(), region, lambda_endpoint: None }
     }
@@ -167,7 +189,7 @@ impl Account {
         let offline = Graded::from(run(cmd));
         assert_eq!(offline.verdicts(), live.verdicts(), "grading the snapshot differs from grading the account");
         assert_eq!(offline.code, live.code);
-        assert_eq!(offline.report["target"], live.report["target"]);
+        assert_eq!(offline.report.target, live.report.target);
         live
     }
 
@@ -199,7 +221,8 @@ pub fn run(mut cmd: Command) -> Output {
 #[derive(Debug)]
 pub struct Graded {
     pub code: i32,
-    pub report: Value,
+    /// The JSON report, read back into labcheck's own type.
+    pub report: Report,
     pub output: Output,
 }
 
@@ -212,60 +235,30 @@ impl From<Output> for Graded {
 }
 
 impl Graded {
-    pub fn check(&self, id: &str) -> &Value {
-        self.report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap_or_else(|| panic!("no check {id} in {}", self.report))
+    pub fn check(&self, id: &str) -> &CheckResult {
+        self.report.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no check {id} in {:?}", self.report))
     }
 
     pub fn status(&self, id: &str) -> &str {
-        self.check(id)["status"].as_str().unwrap()
+        self.check(id).status.as_str()
     }
 
     pub fn message(&self, id: &str) -> &str {
-        self.check(id)["message"].as_str().unwrap()
+        &self.check(id).message
     }
 
     /// (id, status, message) of every check, in order.
     pub fn verdicts(&self) -> Vec<(String, String, String)> {
-        self.report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                let field = |k: &str| c[k].as_str().unwrap().to_owned();
-                (field("id"), field("status"), field("message"))
-            })
-            .collect()
+        let verdict = |c: &CheckResult| (c.id.clone(), c.status.as_str().to_owned(), c.message.clone());
+        self.report.checks.iter().map(verdict).collect()
     }
 
     /// Asserts the status of every check, in order, with the messages in the failure text.
     pub fn assert_statuses(&self, expected: &[(&str, &str)]) {
-        let actual: Vec<(String, String)> = self.report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["status"].as_str().unwrap().to_owned()))
-            .collect();
-        let expected: Vec<(String, String)> =
-            expected.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
-        assert_eq!(actual, expected, "messages: {:#}", self.messages());
-    }
-
-    fn messages(&self) -> Value {
-        self.report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["id"].clone(), c["message"].clone()))
-            .fold(serde_json::Map::new(), |mut m, (k, v)| {
-                m.insert(k.as_str().unwrap().to_owned(), v);
-                m
-            })
-            .into()
+        let actual: Vec<(&str, &str)> = self.report.checks.iter().map(|c| (c.id.as_str(), c.status.as_str())).collect();
+        let messages: Vec<(&str, &str)> =
+            self.report.checks.iter().map(|c| (c.id.as_str(), c.message.as_str())).collect();
+        assert_eq!(actual, expected, "messages: {messages:#?}");
     }
 }
 
@@ -685,7 +678,12 @@ async fn put_cors_options(c: &Client, api_id: &str, resource_id: &str) {
 
 impl Account {
     /// An account whose API Gateway is LocalStack and whose Lambda is moto (in a region of its own there).
-    pub fn with_lambda(slot: usize) -> Self {
+    pub fn with_lambda() -> Self {
+        Self::with_lambda_in(next_moto_region())
+    }
+
+    /// The same, in region `slot` of [`MOTO_REGIONS`] (the seed example: one state per process).
+    pub fn with_lambda_in(slot: usize) -> Self {
         let mut account = Self::localstack();
         account.region = MOTO_REGIONS[slot].to_owned();
         account.lambda_endpoint = Some(moto_url());

@@ -1,10 +1,8 @@
 //! Bad invocations: each is one line on stderr naming what to fix, exit code 2, nothing checked or written.
 
-mod common;
-
 use std::process::Command;
 
-use common::{Output, repo_path, run};
+use crate::common::{Output, repo_path, run};
 
 /// `labcheck` with no AWS configuration from the machine at all.
 fn labcheck(args: &[&str]) -> Command {

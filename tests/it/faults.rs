@@ -2,12 +2,12 @@
 //! emulators answers 429, 500, delays past the deadline or drops connections for chosen operations, and records
 //! every request (labcheck only reads).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::fault_proxy::{Fault, FaultProxy, Rule};
-use common::{Account, Graded, ItemsLab};
+use crate::common::fault_proxy::{Fault, FaultProxy, Rule};
+use crate::common::{Account, Graded, ItemsLab};
 
 /// Grades the API-keys step of `account` through `proxy` (probes included), off the async runtime.
 async fn grade_via(account: &Account, proxy: &FaultProxy, extra: &[&str]) -> Graded {
@@ -29,8 +29,8 @@ async fn complete_lab() -> Account {
 }
 
 fn requests(graded: &Graded) -> (u64, u64) {
-    let stats = &graded.report["stats"];
-    (stats["api_calls_total"].as_u64().unwrap(), stats["api_requests"].as_u64().unwrap())
+    let stats = &graded.report.stats;
+    (stats.api_calls_total, stats.api_requests)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -63,7 +63,7 @@ async fn throttling_that_passes_is_retried_to_the_true_verdict() {
         vec![Rule::first(2, "GET /usageplans", Fault::Throttle), Rule::first(1, "GET /apikeys", Fault::ServerError)];
     let proxy = FaultProxy::start(&account.endpoint, rules).await;
     let graded = grade_via(&account, &proxy, &[]).await;
-    assert_eq!(graded.code, 0, "{}", graded.report);
+    assert_eq!(graded.code, 0, "{:?}", graded.report);
     let (calls, sent) = requests(&graded);
     assert_eq!(sent, calls + 3, "2 throttled + 1 server error retried");
 }
@@ -126,13 +126,13 @@ async fn an_unanswered_probe_is_an_error_but_a_403_is_a_verdict() {
 /// GetCallerIdentity, and GET/OPTIONS probes to invoke URLs.
 #[tokio::test(flavor = "multi_thread")]
 async fn grading_the_whole_lab_only_reads() {
-    let account = Account::with_lambda(10);
+    let account = Account::with_lambda();
     ItemsLab::full().build(&account).await;
     let front = FaultProxy::start(&account.endpoint, vec![]).await;
     let lambda = FaultProxy::start(account.lambda_endpoint.as_deref().unwrap(), vec![]).await;
     let via = Account { endpoint: front.url.clone(), lambda_endpoint: Some(lambda.url.clone()), ..account.clone() };
     let graded = tokio::task::spawn_blocking(move || via.grade_live(&common::lab_file(), &[])).await.unwrap();
-    assert_eq!(graded.report["summary"]["errors"], 0, "{}", graded.report);
+    assert_eq!(graded.report.summary.errors, 0, "{:?}", graded.report);
     let mut seen = Vec::new();
     for r in front.recorded().iter().chain(lambda.recorded().iter()) {
         let is_probe = r.path.starts_with("/_aws/execute-api/");
@@ -219,7 +219,7 @@ async fn a_gateway_error_from_the_network_is_an_error_not_a_verdict() {
     assert_eq!(graded.code, 3);
     let probes = proxy.recorded().iter().filter(|r| r.path.starts_with("/_aws/execute-api/")).count();
     assert_eq!(probes, 8 * 3, "each of the 8 probes was tried 3 times");
-    assert_eq!(graded.report["stats"]["probes"], 24, "every request sent is counted");
+    assert_eq!(graded.report.stats.probes, 24, "every request sent is counted");
 }
 
 /// A transient 503 from the network is retried to API Gateway's true answer.
@@ -229,7 +229,7 @@ async fn a_transient_probe_answer_is_retried_to_the_true_verdict() {
     let unavailable = Fault::Respond { status: 503, body: "", request_id: false };
     let proxy = FaultProxy::start(&account.endpoint, vec![Rule::first(2, "GET /_aws/execute-api/", unavailable)]).await;
     let graded = grade_via(&account, &proxy, &[]).await;
-    assert_eq!(graded.code, 0, "{}", graded.report);
+    assert_eq!(graded.code, 0, "{:?}", graded.report);
 }
 
 /// Throttling backoff starts short and grows: the four waits of a read that stays throttled stay within the
@@ -256,7 +256,7 @@ async fn a_stalled_sts_is_bounded_by_the_timeout() {
     let proxy = FaultProxy::start(&account.endpoint, rules).await;
     let started = std::time::Instant::now();
     let graded = grade_via(&account, &proxy, &["--timeout", "2"]).await;
-    assert_eq!(graded.report["target"]["account_id"], serde_json::Value::Null);
+    assert_eq!(graded.report.target.account_id, None);
     assert_eq!(graded.status("usage-plan-created"), "pass", "the grade itself is unaffected");
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
 }

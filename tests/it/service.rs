@@ -1,13 +1,13 @@
 //! `labcheck serve` over HTTP: the real server on a free port, graded against the emulators.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use common::fault_proxy::FaultProxy;
-use common::{Account, ItemsLab};
+use crate::common::fault_proxy::FaultProxy;
+use crate::common::{Account, ItemsLab};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token-0123456789";
@@ -95,15 +95,15 @@ async fn grades_over_http_with_the_cli_report() {
     let server = Server::start(&account, &["--allow-own-account"], &[]);
     let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["api-keys"] })).await;
     assert_eq!(status, 200, "{body}");
-    let report: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(report["schema_version"], 1);
-    assert_eq!(report["outcome"], "pass", "{body}");
-    assert_eq!((report["score"].as_u64(), report["max_score"].as_u64()), (Some(5), Some(5)));
-    assert_eq!(report["target"]["account_id"], account.id.as_str());
+    let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.outcome, labcheck::model::Outcome::Pass, "{body}");
+    assert_eq!((report.score, report.max_score), (5, 5));
+    assert_eq!(report.target.account_id.as_deref(), Some(account.id.as_str()));
     // The same document the CLI writes.
     let cli = account.grade_live(&common::lab_file(), &["--step", "api-keys"]);
-    let statuses = |r: &Value| -> Vec<(String, String)> {
-        r["checks"].as_array().unwrap().iter().map(|c| (c["id"].to_string(), c["message"].to_string())).collect()
+    let statuses = |r: &labcheck::model::Report| -> Vec<(String, String)> {
+        r.checks.iter().map(|c| (c.id.clone(), c.message.clone())).collect()
     };
     assert_eq!(statuses(&report), statuses(&cli.report));
 

@@ -1,9 +1,9 @@
 //! The API-keys step graded end to end: state created through the real SDK on LocalStack, graded by the real
 //! `labcheck` binary (control plane reads and HTTP probes of the deployed stages).
 
-mod common;
+use crate::common;
 
-use common::{Account, ItemsLab, KeyState};
+use crate::common::{Account, ItemsLab, KeyState};
 
 const STEP: [&str; 2] = ["--step", "api-keys"];
 
@@ -20,13 +20,13 @@ async fn complete_step_passes_every_check() {
         ("authenticated-get-accepted", "pass"),
     ]);
     assert_eq!(graded.code, 0, "{}", graded.output.stderr);
-    assert_eq!(graded.report["score"], 5);
-    assert_eq!(graded.report["max_score"], 5);
-    assert_eq!(graded.report["outcome"], "pass");
-    assert_eq!(graded.report["target"]["account_id"], account.id.as_str());
-    let evidence = &graded.check("usage-plan-created")["evidence"];
+    assert_eq!(graded.report.score, 5);
+    assert_eq!(graded.report.max_score, 5);
+    assert_eq!(graded.report.outcome, labcheck::model::Outcome::Pass);
+    assert_eq!(graded.report.target.account_id.as_deref(), Some(account.id.as_str()));
+    let evidence = &graded.check("usage-plan-created").evidence;
     assert_eq!(evidence["usage_plan_id"], built.plan_id.unwrap().as_str());
-    assert!(graded.check("usage-plan-created").get("hint").is_none(), "no hint on a pass");
+    assert!(graded.check("usage-plan-created").hint.is_none(), "no hint on a pass");
 }
 
 #[tokio::test]
@@ -34,8 +34,8 @@ async fn each_collection_is_read_once() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
     let graded = account.grade(&STEP);
-    let stats = &graded.report["stats"];
-    let calls = stats["api_calls"].as_object().unwrap();
+    let stats = &graded.report.stats;
+    let calls = &stats.api_calls;
     for op in [
         "apigateway:GetRestApis",
         "apigateway:GetResources",
@@ -45,12 +45,12 @@ async fn each_collection_is_read_once() {
         "apigateway:GetApiKeys",
         "sts:GetCallerIdentity",
     ] {
-        assert_eq!(calls.get(op), Some(&serde_json::json!(1)), "{op} in {stats}");
+        assert_eq!(calls.get(op), Some(&1), "{op} in {stats:?}");
     }
-    assert_eq!(stats["api_calls_total"], 7, "{stats}");
+    assert_eq!(stats.api_calls_total, 7, "{stats:?}");
     // 2 requests x 2 stages, without and with the key.
-    assert_eq!(stats["probes"], 8, "{stats}");
-    assert_eq!(stats["rounds"], 1);
+    assert_eq!(stats.probes, 8, "{stats:?}");
+    assert_eq!(stats.rounds, 1);
 }
 
 #[tokio::test]
@@ -72,9 +72,9 @@ async fn no_usage_plan() {
         "no usage plan named CloudAcademyPlan (the account has no usage plans)"
     );
     assert!(graded.message("usage-plan-key-created").contains("\"Created the Usage Plan\" (fail)"));
-    assert!(graded.check("usage-plan-created")["hint"].as_str().unwrap().contains("Usage Plans"));
+    assert!(graded.check("usage-plan-created").hint.as_deref().unwrap().contains("Usage Plans"));
     assert_eq!(graded.code, 1);
-    assert_eq!(graded.report["score"], 2);
+    assert_eq!(graded.report.score, 2);
 }
 
 #[tokio::test]
@@ -180,7 +180,7 @@ async fn api_key_required_but_not_redeployed() {
         message,
         "without an API key, GET /items and GET /items/{ID} on dev and prod answered 200 {\"items\": []}"
     );
-    let hint = graded.check("unauthenticated-get-forbidden")["hint"].as_str().unwrap();
+    let hint = graded.check("unauthenticated-get-forbidden").hint.as_deref().unwrap();
     assert!(hint.contains("Deploy API"), "the hint must say to redeploy: {hint}");
     assert_eq!(graded.code, 1);
 }
@@ -197,7 +197,7 @@ async fn empty_account() {
         ("authenticated-get-accepted", "skip"),
     ]);
     assert_eq!(graded.message("methods-require-api-key"), "there is no REST API named ItemsAPI");
-    assert_eq!(graded.report["score"], 0);
+    assert_eq!(graded.report.score, 0);
     assert_eq!(graded.code, 1);
 }
 
@@ -218,8 +218,8 @@ async fn stopped_emulator_is_an_error_never_a_pass() {
     ]);
     let message = graded.message("usage-plan-created");
     assert!(message.starts_with("could not read apigateway:GetUsagePlans (could not connect)"), "{message}");
-    assert_eq!(graded.report["outcome"], "error");
-    assert_eq!(graded.report["target"]["account_id"], serde_json::Value::Null);
+    assert_eq!(graded.report.outcome, labcheck::model::Outcome::Error);
+    assert_eq!(graded.report.target.account_id, None);
     assert_eq!(graded.code, 3);
 }
 
@@ -240,14 +240,14 @@ async fn wait_regrades_until_the_redeploy_lands() {
     .await
     .unwrap();
     redeploy.await.unwrap();
-    assert_eq!(graded.status("unauthenticated-get-forbidden"), "pass", "{}", graded.report);
+    assert_eq!(graded.status("unauthenticated-get-forbidden"), "pass", "{:?}", graded.report);
     assert_eq!(graded.code, 0);
-    let rounds = graded.report["stats"]["rounds"].as_u64().unwrap();
+    let rounds = u64::from(graded.report.stats.rounds);
     assert!(rounds >= 2, "rounds: {rounds}");
     // Later rounds re-read only what the pending check needs.
-    let calls = &graded.report["stats"]["api_calls"];
-    assert_eq!(calls["apigateway:GetUsagePlans"], 1, "{calls}");
-    assert_eq!(calls["apigateway:GetStages"], rounds, "{calls}");
+    let calls = &graded.report.stats.api_calls;
+    assert_eq!(calls["apigateway:GetUsagePlans"], 1, "{calls:?}");
+    assert_eq!(calls["apigateway:GetStages"], rounds, "{calls:?}");
 }
 
 #[tokio::test]
@@ -301,7 +301,7 @@ async fn credential_process_profiles_work() {
         .args(["--profile", "lab", "--step", "api-keys", "--format", "json"]);
     let graded = common::Graded::from(common::run(cmd));
     assert_eq!(graded.code, 0, "{}", graded.output.stderr);
-    assert_eq!(graded.report["target"]["account_id"], account.id.as_str());
+    assert_eq!(graded.report.target.account_id.as_deref(), Some(account.id.as_str()));
 }
 
 #[tokio::test]

@@ -1,0 +1,13 @@
+//! Every integration test, in one binary (one link, one run): modules by concern, sharing `common` (accounts on the
+//! emulators, the lab fixtures, running the real `labcheck` binary, the fault-injecting proxy).
+
+mod common;
+
+mod cli;
+mod faults;
+mod inventory_mocks;
+mod lab_steps;
+mod moto;
+mod scenarios;
+mod service;
+mod variant_lab;
