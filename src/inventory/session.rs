@@ -8,6 +8,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sts::Client as StsClient;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+use futures::future::BoxFuture;
 
 use super::errors;
 use super::stats::{CallCounter, StatsRecorder};
@@ -129,41 +130,13 @@ pub struct AwsSession {
     pub(crate) region: String,
     pub(crate) stats: Arc<StatsRecorder>,
     /// Paces AWS calls to one account (the service shares one per account across gradings).
-    pacer: Option<Arc<Pacer>>,
+    pacer: Option<Arc<dyn Pace>>,
 }
 
-/// A token bucket: at most `rate` calls per second on average, `burst` at once.
-#[derive(Debug)]
-pub struct Pacer {
-    rate: f64,
-    burst: f64,
-    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
-}
-
-impl Pacer {
-    pub fn new(rate: f64, burst: f64) -> Self {
-        let burst = burst.max(1.0);
-        Self { rate: rate.max(0.1), burst, state: tokio::sync::Mutex::new((burst, tokio::time::Instant::now())) }
-    }
-
+/// Something that spaces out the AWS calls of a session (the service's per-account token bucket).
+pub trait Pace: Send + Sync {
     /// Waits until a call may be made.
-    pub async fn acquire(&self) {
-        loop {
-            let wait = {
-                let mut state = self.state.lock().await;
-                let now = tokio::time::Instant::now();
-                let (tokens, last) = *state;
-                let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
-                if tokens >= 1.0 {
-                    *state = (tokens - 1.0, now);
-                    return;
-                }
-                *state = (tokens, now);
-                Duration::from_secs_f64((1.0 - tokens) / self.rate)
-            };
-            tokio::time::sleep(wait).await;
-        }
-    }
+    fn wait_turn(&self) -> BoxFuture<'_, ()>;
 }
 
 impl fmt::Debug for AwsSession {
@@ -195,7 +168,7 @@ impl AwsSession {
     pub fn from_sdk_config(
         config: &SdkConfig,
         invoke: InvokeUrlTemplate,
-        pacer: Option<Arc<Pacer>>,
+        pacer: Option<Arc<dyn Pace>>,
     ) -> Result<Self, SessionError> {
         let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
         let options = SessionOptions { invoke_url_template: invoke, ..SessionOptions::default() };
@@ -207,7 +180,7 @@ impl AwsSession {
     /// Waits for the account's pacer, if any, before an AWS call.
     pub(crate) async fn pace(&self) {
         if let Some(pacer) = &self.pacer {
-            pacer.acquire().await;
+            pacer.wait_turn().await;
         }
     }
 

@@ -144,6 +144,110 @@ impl<'a> Source<'a> {
     fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LabError {
         LabError { file: self.file.to_owned(), line: span.map(|s| self.line_of(s)), message: message.into() }
     }
+
+    /// An id as written, if it is a valid one.
+    fn id(&self, id: &Spanned<String>, what: &str) -> Result<String, LabError> {
+        let text = id.get_ref();
+        if valid_id(text) {
+            Ok(text.clone())
+        } else {
+            Err(self.error(Some(id.span()), format!("{what} `{text}` must be letters, digits, `-`, `_` or `.`")))
+        }
+    }
+
+    /// Records `id` at its line, refusing a second use.
+    fn unique(&self, seen: &mut HashMap<String, usize>, id: &Spanned<String>, what: &str) -> Result<(), LabError> {
+        let line = self.line_of(id.span());
+        match seen.insert(id.get_ref().clone(), line) {
+            Some(first) => {
+                Err(self
+                    .error(Some(id.span()), format!("duplicate {what} id `{}` (first at line {first})", id.get_ref())))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn step(&self, raw: RawStep, vars: &BTreeMap<String, String>, ids: &mut Ids) -> Result<Step, LabError> {
+        let step_id = self.id(&raw.id, "step id")?;
+        self.unique(&mut ids.steps, &raw.id, "step")?;
+        let mut checks = Vec::new();
+        for raw_check in raw.checks {
+            checks.push(self.check(raw_check, &step_id, vars, ids)?);
+        }
+        Ok(Step { id: step_id, title: substitute(&raw.title, vars), checks })
+    }
+
+    /// One check: a unique id, a known validator whose params build (vars substituted).
+    fn check(
+        &self,
+        raw: RawCheck,
+        step_id: &str,
+        vars: &BTreeMap<String, String>,
+        ids: &mut Ids,
+    ) -> Result<Check, LabError> {
+        let id = self.id(&raw.id, "check id")?;
+        self.unique(&mut ids.checks, &raw.id, "check")?;
+        let name = raw.validator.get_ref();
+        let Some(spec) = validators::lookup(name) else {
+            let hint = suggestion(name, validators::REGISTRY.iter().map(|s| s.name));
+            return Err(self.error(
+                Some(raw.validator.span()),
+                format!("check `{id}`: unknown validator `{name}`{hint} (`labcheck validators` lists them)"),
+            ));
+        };
+        let (params, params_span) = match raw.params {
+            Some(p) => {
+                let span = p.span();
+                (p.into_inner(), span)
+            }
+            None => (toml::Table::new(), raw.validator.span()),
+        };
+        let mut params = toml::Value::Table(params);
+        substitute_value(&mut params, vars);
+        let shown = params.as_table().cloned().unwrap_or_default();
+        let validator = spec
+            .build(params)
+            .map_err(|e| self.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
+        ids.needs.extend(raw.needs.iter().map(|need| (id.clone(), need.clone())));
+        Ok(Check {
+            line: self.line_of(raw.id.span()),
+            title: substitute(&raw.title, vars),
+            step: step_id.to_owned(),
+            validator_name: spec.name.to_owned(),
+            validator: Arc::from(validator),
+            points: raw.points,
+            hint: substitute(&raw.hint, vars),
+            description: raw.description.map(|d| substitute(&d, vars)),
+            needs: raw.needs.iter().map(|n| n.get_ref().clone()).collect(),
+            params: shown,
+            id,
+        })
+    }
+
+    /// Every `needs` names another check of the lab.
+    fn check_needs(&self, ids: &Ids) -> Result<(), LabError> {
+        for (check, need) in &ids.needs {
+            let target = need.get_ref();
+            if !ids.checks.contains_key(target) {
+                let hint = suggestion(target, ids.checks.keys().map(String::as_str));
+                return Err(
+                    self.error(Some(need.span()), format!("check `{check}` needs unknown check `{target}`{hint}"))
+                );
+            }
+            if target == check {
+                return Err(self.error(Some(need.span()), format!("check `{check}` needs itself")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ids a lab file has used so far, with their lines, and the `needs` to check once every id is known.
+#[derive(Default)]
+struct Ids {
+    steps: HashMap<String, usize>,
+    checks: HashMap<String, usize>,
+    needs: Vec<(String, Spanned<String>)>,
 }
 
 fn valid_id(id: &str) -> bool {
@@ -226,14 +330,7 @@ impl Lab {
         let src = Source::new(file, text);
         let raw: RawLab =
             toml::from_str(text).map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
-
-        let lab_id = raw.lab.id.get_ref().clone();
-        if !valid_id(&lab_id) {
-            return Err(src.error(
-                Some(raw.lab.id.span()),
-                format!("lab id `{lab_id}` must be letters, digits, `-`, `_` or `.`"),
-            ));
-        }
+        let lab_id = src.id(&raw.lab.id, "lab id")?;
         if raw.steps.is_empty() {
             return Err(src.error(None, "the lab has no steps (add a [[steps]] table)"));
         }
@@ -242,111 +339,23 @@ impl Lab {
                 return Err(src.error(None, format!("var name `{name}` must be letters, digits, `-`, `_` or `.`")));
             }
         }
-        let vars = &raw.vars;
-
-        let mut step_lines: HashMap<String, usize> = HashMap::new();
-        let mut check_lines: HashMap<String, usize> = HashMap::new();
+        let mut ids = Ids::default();
         let mut steps = Vec::new();
-        let mut need_spans: Vec<(String, Spanned<String>)> = Vec::new();
         for raw_step in raw.steps {
-            let step_id = raw_step.id.get_ref().clone();
-            let line = src.line_of(raw_step.id.span());
-            if !valid_id(&step_id) {
-                return Err(src.error(
-                    Some(raw_step.id.span()),
-                    format!("step id `{step_id}` must be letters, digits, `-`, `_` or `.`"),
-                ));
-            }
-            if let Some(first) = step_lines.insert(step_id.clone(), line) {
-                return Err(src.error(
-                    Some(raw_step.id.span()),
-                    format!("duplicate step id `{step_id}` (first at line {first})"),
-                ));
-            }
-            let mut checks = Vec::new();
-            for raw_check in raw_step.checks {
-                let id = raw_check.id.get_ref().clone();
-                let line = src.line_of(raw_check.id.span());
-                if !valid_id(&id) {
-                    return Err(src.error(
-                        Some(raw_check.id.span()),
-                        format!("check id `{id}` must be letters, digits, `-`, `_` or `.`"),
-                    ));
-                }
-                if let Some(first) = check_lines.insert(id.clone(), line) {
-                    return Err(src.error(
-                        Some(raw_check.id.span()),
-                        format!("duplicate check id `{id}` (first at line {first})"),
-                    ));
-                }
-                let name = raw_check.validator.get_ref();
-                let Some(spec) = validators::lookup(name) else {
-                    let hint = suggestion(name, validators::REGISTRY.iter().map(|s| s.name));
-                    return Err(src.error(
-                        Some(raw_check.validator.span()),
-                        format!("check `{id}`: unknown validator `{name}`{hint} (`labcheck validators` lists them)"),
-                    ));
-                };
-                let (params, params_span) = match raw_check.params {
-                    Some(p) => {
-                        let span = p.span();
-                        (p.into_inner(), span)
-                    }
-                    None => (toml::Table::new(), raw_check.validator.span()),
-                };
-                let mut params = toml::Value::Table(params);
-                substitute_value(&mut params, vars);
-                let shown = params.as_table().cloned().unwrap_or_default();
-                let validator = spec
-                    .build(params)
-                    .map_err(|e| src.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
-                for need in &raw_check.needs {
-                    need_spans.push((id.clone(), need.clone()));
-                }
-                checks.push(Check {
-                    id,
-                    title: substitute(&raw_check.title, vars),
-                    step: step_id.clone(),
-                    validator_name: spec.name.to_owned(),
-                    validator: Arc::from(validator),
-                    points: raw_check.points,
-                    hint: substitute(&raw_check.hint, vars),
-                    description: raw_check.description.map(|d| substitute(&d, vars)),
-                    needs: raw_check.needs.iter().map(|n| n.get_ref().clone()).collect(),
-                    params: shown,
-                    line,
-                });
-            }
-            steps.push(Step { id: step_id, title: substitute(&raw_step.title, vars), checks });
+            steps.push(src.step(raw_step, &raw.vars, &mut ids)?);
         }
-
-        for (check, need) in &need_spans {
-            let target = need.get_ref();
-            if !check_lines.contains_key(target) {
-                let hint = suggestion(target, check_lines.keys().map(String::as_str));
-                return Err(
-                    src.error(Some(need.span()), format!("check `{check}` needs unknown check `{target}`{hint}"))
-                );
-            }
-            if target == check {
-                return Err(src.error(Some(need.span()), format!("check `{check}` needs itself")));
-            }
-        }
-
+        src.check_needs(&ids)?;
         let lab = Lab {
             id: lab_id,
-            title: substitute(&raw.lab.title, vars),
+            title: substitute(&raw.lab.title, &raw.vars),
             description: raw.lab.description,
             file: file.to_owned(),
             steps,
         };
         if let Some(cycle) = lab.find_cycle() {
-            let line = check_lines.get(&cycle[0]).copied();
-            return Err(LabError {
-                file: file.to_owned(),
-                line,
-                message: format!("`needs` cycle: {}", cycle.join(" -> ")),
-            });
+            let line = ids.checks.get(&cycle[0]).copied();
+            let message = format!("`needs` cycle: {}", cycle.join(" -> "));
+            return Err(LabError { file: file.to_owned(), line, message });
         }
         Ok(lab)
     }

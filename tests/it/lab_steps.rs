@@ -90,8 +90,7 @@ async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
     }
     // Two steps at once: the score covers exactly what ran (their checks and the checks they need).
     let graded = grade(&account, &["resources", "cors"]);
-    let ids: Vec<&str> =
-        graded.report.checks.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = graded.report.checks.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(
         ids,
         [

@@ -2,8 +2,8 @@
 
 use crate::common;
 
-use aws_sdk_apigateway::types::{ApiStage, IntegrationType};
 use crate::common::{Account, Graded};
+use aws_sdk_apigateway::types::{ApiStage, IntegrationType};
 
 /// PetsAPI with /pets and /pets/{petId} (GET, MOCK), deployed to `stages`, key required; plan and key.
 async fn build_pets(account: &Account, stages: &[&str], plan_stages: &[&str]) {

@@ -1,0 +1,187 @@
+//! `POST /v1/labs/{lab}/grade`: admission (a bounded queue before a bounded number of gradings), one shared run for
+//! the same grading asked twice at once, the deadline, and the answer in the asked format.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+use serde::Deserialize;
+
+use super::accounts::{config_for, pacer_for};
+use super::auth::authorize;
+use super::labs::find_lab;
+use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
+use crate::engine::EngineOptions;
+use crate::grading;
+use crate::inventory::AwsSession;
+use crate::lab::Lab;
+use crate::model::Report;
+use crate::report::{self, Style};
+
+pub(super) type Run = Shared<BoxFuture<'static, Result<Arc<Report>, ApiError>>>;
+
+/// The same grading asked for twice at once shares one run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct RunKey {
+    lab: String,
+    steps: Vec<String>,
+    role_arn: Option<String>,
+    external_id: Option<String>,
+    region: Option<String>,
+    wait_seconds: Option<u64>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct GradeQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Runs one grading (admission, credentials, the engine), off the request.
+async fn run_grading(state: AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Result<Arc<Report>, ApiError> {
+    // Admission: a bounded queue in front of a bounded number of gradings.
+    let permit = match state.slots.try_acquire() {
+        Ok(permit) => permit,
+        Err(_) => {
+            let queued = state.metrics.queued.fetch_add(1, Ordering::SeqCst);
+            if queued as usize >= state.config.max_queue {
+                state.metrics.queued.fetch_sub(1, Ordering::SeqCst);
+                state.metrics.refused("busy");
+                let mut error = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "busy",
+                    "too many gradings in flight and queued; retry later",
+                );
+                error.retry_after = Some(5);
+                return Err(error);
+            }
+            let permit = state.slots.acquire().await;
+            state.metrics.queued.fetch_sub(1, Ordering::SeqCst);
+            permit.map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "shutting down"))?
+        }
+    };
+    state.metrics.in_flight.fetch_add(1, Ordering::SeqCst);
+    let started = Instant::now();
+    let result = async {
+        let config = config_for(&state, &request).await?;
+        let account_key = request.role_arn.clone().unwrap_or_else(|| "own-account".to_owned());
+        let session =
+            AwsSession::from_sdk_config(&config, state.config.invoke.clone(), Some(pacer_for(&state, &account_key)))
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "no_region", e.to_string()))?;
+        let checks =
+            lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
+        let options = EngineOptions { wait: request.wait_seconds.map(Duration::from_secs), ..EngineOptions::default() };
+        Ok::<_, ApiError>(grading::grade_account(&lab, &checks, Arc::new(session), &options).await)
+    }
+    .await;
+    state.metrics.in_flight.fetch_sub(1, Ordering::SeqCst);
+    drop(permit);
+    let report = result?;
+    state.metrics.graded(&report);
+    tracing::info!(
+        lab = %report.lab.id,
+        account = report.target.account_id.as_deref().unwrap_or("unknown"),
+        region = %report.target.region,
+        outcome = ?report.outcome,
+        score = report.score,
+        max_score = report.max_score,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "graded"
+    );
+    Ok(Arc::new(report))
+}
+
+pub(super) async fn grade(
+    State(state): State<AppStateRef>,
+    headers: HeaderMap,
+    Path(lab_id): Path<String>,
+    Query(query): Query<GradeQuery>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    not_shutting_down(&state)?;
+    authorize(&state, &headers)?;
+    let lab = find_lab(&state, &lab_id)?;
+    let request = read_request(&state, body).await?;
+    let format = report::named(query.format.as_deref().unwrap_or("json"))
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e.to_string()))?;
+    if let Err(e) = lab.select(&request.steps) {
+        state.metrics.refused("unknown_step");
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
+    }
+    let run = shared_run(&state, lab, request);
+    let report = within_deadline(&state, run).await?;
+    let text = report::render(&report, format, Style::default());
+    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+}
+
+/// The run of this grading: the one already in flight for the same lab, steps, account and wait (a double click),
+/// or a new one. A run is driven to its end even if every requester gives up, so its entry is always removed.
+fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Run {
+    let key = RunKey {
+        lab: lab.id.clone(),
+        steps: request.steps.clone(),
+        role_arn: request.role_arn.clone(),
+        external_id: request.external_id.clone(),
+        region: request.region.clone(),
+        wait_seconds: request.wait_seconds,
+    };
+    let mut runs = state.runs.lock().unwrap();
+    if let Some(run) = runs.get(&key) {
+        state.metrics.shared();
+        return run.clone();
+    }
+    let task = tokio::spawn(run_grading(state.clone(), lab, request));
+    let (cleanup_state, cleanup_key) = (state.clone(), key.clone());
+    let run: Run = async move {
+        let result = task.await.unwrap_or_else(|e| {
+            Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("grading failed: {e}")))
+        });
+        cleanup_state.runs.lock().unwrap().remove(&cleanup_key);
+        result
+    }
+    .boxed()
+    .shared();
+    tokio::spawn(run.clone());
+    runs.insert(key, run.clone());
+    run
+}
+
+/// The run's report, or 504 once the request's deadline passes (the run goes on for whoever else waits).
+async fn within_deadline(state: &AppState, run: Run) -> Result<Arc<Report>, ApiError> {
+    match tokio::time::timeout(state.config.deadline, run).await {
+        Ok(result) => result,
+        Err(_) => {
+            state.metrics.refused("deadline");
+            let message = format!("the grading took longer than {}s", state.config.deadline.as_secs());
+            Err(ApiError::new(StatusCode::GATEWAY_TIMEOUT, "deadline", message))
+        }
+    }
+}
+
+/// The body, read within `--read-timeout` and `--body-limit`, checked field by field.
+async fn read_request(state: &AppState, body: Body) -> Result<GradeRequest, ApiError> {
+    let limit = state.config.body_limit;
+    let bytes = match tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => {
+            state.metrics.refused("slow_body");
+            let message = format!("the body did not arrive within {}s", state.config.read_timeout.as_secs());
+            return Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "slow_body", message));
+        }
+        Ok(Err(_)) => {
+            state.metrics.refused("too_large");
+            let message = format!("the request body is larger than {limit} bytes");
+            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message));
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    GradeRequest::parse(&bytes).map_err(|message| {
+        state.metrics.refused("bad_body");
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message)
+    })
+}
