@@ -4,6 +4,8 @@
 #   scripts/test.sh scenario_       # extra args go to `cargo test`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Real consumers of the output formats (TAP: tap-parser), pinned by tests/consumers/package-lock.json.
+npm ci --prefix tests/consumers --no-audit --no-fund --silent
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -9,7 +9,7 @@ use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Lab, LabError};
-use crate::report::{self, Format, Human, Style};
+use crate::report::{self, Format, Human, Markdown, Style};
 use crate::snapshot::Snapshot;
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -20,6 +20,21 @@ fn use_color(choice: ColorChoice) -> bool {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
+}
+
+/// With `--format github` inside GitHub Actions, the Markdown checklist is appended to the job's step summary.
+fn append_step_summary(report: &crate::model::Report, format: &dyn Format) -> Result<(), CliError> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|_| format.name() == "github") else {
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    let text = report::render(report, &Markdown, Style::default());
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|source| CliError::Output { path: path.clone(), source })?;
+    file.write_all(text.as_bytes()).map_err(|source| CliError::Output { path, source })
 }
 
 pub async fn run(args: RunArgs) -> Result<u8, CliError> {
@@ -67,5 +82,6 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
         }
     }
     stdout.flush()?;
+    append_step_summary(&report, format)?;
     Ok(exit_code(report.outcome))
 }

@@ -5,9 +5,13 @@
 //! `--format` and the service's `?format=` both take their names, help and content types from that list, and the
 //! snapshot tests render every format listed over the same fixtures.
 
+mod github;
+mod gradescope;
 mod human;
 mod json;
 mod junit;
+mod markdown;
+mod tap;
 mod text;
 
 use std::io;
@@ -15,6 +19,7 @@ use std::io;
 use crate::model::Report;
 
 pub use human::Human;
+pub use markdown::Markdown;
 
 /// How a format may dress its output. Only the checklist uses it; the machine formats ignore it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,7 +43,8 @@ pub trait Format: Sync {
 }
 
 /// Every output format, the default (the checklist) first.
-pub static FORMATS: &[&dyn Format] = &[&Human, &json::Json, &junit::Junit];
+pub static FORMATS: &[&dyn Format] =
+    &[&Human, &json::Json, &junit::Junit, &tap::Tap, &markdown::Markdown, &github::Github, &gradescope::Gradescope];
 
 /// The format called `name`, or an error naming the ones there are.
 pub fn named(name: &str) -> Result<&'static dyn Format, UnknownFormat> {

@@ -86,7 +86,10 @@ fn every_format_has_its_snapshot() {
 #[test]
 fn names_parse_and_unknown_names_list_the_formats() {
     assert_eq!(named("junit").unwrap().name(), "junit");
-    assert_eq!(named("xml").unwrap_err().to_string(), "unknown format `xml` (human, json, junit)");
+    assert_eq!(
+        named("xml").unwrap_err().to_string(),
+        "unknown format `xml` (human, json, junit, tap, markdown, github, gradescope)"
+    );
     let mut names: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
     names.dedup();
     assert_eq!(names.len(), FORMATS.len(), "names are unique");
@@ -145,6 +148,32 @@ fn hostile_text_keeps_junit_well_formed() {
     }
     assert!(cdata.contains("]]> <x/>"), "the text reads back whole: {cdata}");
     assert!(!text.contains(['\u{1b}', '\u{0}', '\u{7}', '\u{FFFF}']));
+}
+
+/// Every format keeps hostile text from forging lines, escaping its structure or reaching a terminal raw.
+#[test]
+fn hostile_text_breaks_no_format() {
+    for format in FORMATS {
+        let text = render(&hostile(), *format, Style::default());
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{0}']), "{}: {text:?}", format.name());
+        assert!(!text.contains("\n  ✔ Forged"), "{}: a forged line", format.name());
+        // JSON documents keep the text exact (escaped by JSON's rules); every other format shows bidi controls.
+        if format.content_type() != "application/json" {
+            assert!(!text.contains('\u{202E}'), "{}: {text:?}", format.name());
+        }
+    }
+    let tap = render(&hostile(), named("tap").unwrap(), Style::default());
+    let points = tap.lines().filter(|l| l.starts_with("ok ") || l.starts_with("not ok ")).count();
+    assert_eq!(points, hostile().checks.len(), "one test point per check:\n{tap}");
+    let markdown = render(&hostile(), named("markdown").unwrap(), Style::default());
+    assert!(!markdown.contains("<x/>"), "no raw HTML:\n{markdown}");
+    let rows = markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| |")).count();
+    assert_eq!(rows, hostile().checks.len(), "one row per check:\n{markdown}");
+    let github = render(&hostile(), named("github").unwrap(), Style::default());
+    assert!(github.lines().all(|l| l.starts_with("::error title=") || l.starts_with("labcheck ")), "{github}");
+    let gradescope: serde_json::Value =
+        serde_json::from_str(&render(&hostile(), named("gradescope").unwrap(), Style::default())).unwrap();
+    assert_eq!(gradescope["tests"].as_array().unwrap().len(), hostile().checks.len());
 }
 
 #[test]

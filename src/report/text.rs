@@ -34,6 +34,22 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as a double-quoted JSON string (also a YAML one) with every unsafe character as a `\uXXXX` escape, so a
+/// reader gets the text exactly and a terminal showing the document sees no control or bidi character.
+pub fn quoted(text: &str) -> String {
+    let json = serde_json::to_string(text).expect("a string serializes");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if unsafe_char(c) {
+            // Every unsafe character is in the Basic Multilingual Plane: one escape each.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Text for inside `<![CDATA[...]]>`: printable, and a `]]>` in it split across two sections so it cannot end the
 /// section early (a reader still gets the same text).
 pub fn cdata(text: &str) -> String {
@@ -51,6 +67,14 @@ mod tests {
         assert_eq!(printable("\u{1b}[2J\u{7}\u{9b}"), "\\u{1b}[2J\\u{7}\\u{9b}");
         assert_eq!(printable("abc\u{202E}fed"), "abc\\u{202e}fed");
         assert_eq!(printable("\u{FFFF}"), "\\u{ffff}");
+    }
+
+    #[test]
+    fn quoted_strings_read_back_exactly() {
+        let text = "a\"b\n\u{1b}[2J\u{202e}c\u{9b}";
+        let q = quoted(text);
+        assert!(!q.contains(['\u{1b}', '\u{202e}', '\u{9b}', '\n']), "{q}");
+        assert_eq!(serde_json::from_str::<String>(&q).unwrap(), text);
     }
 
     #[test]

@@ -321,3 +321,84 @@ fn hostile_answers_break_no_output_format() {
         .to_owned();
     assert!(message.contains("]]> \u{1b}[2J"), "JSON keeps the text exact: {message:?}");
 }
+
+/// TAP version 14 read by a real consumer (tap-parser from npm, strict): the plan, every point, failures with their
+/// YAML diagnostics, skips.
+#[test]
+fn tap_is_read_by_a_tap_14_parser() {
+    let parse = |case: &str, steps: &[&str]| {
+        let from = format!("checks/apigw-items/cases/{case}.json");
+        let mut args = vec!["run", "checks/apigw-items", "--from", from.as_str(), "--format", "tap"];
+        args.extend(steps.iter().flat_map(|s| ["--step", s]));
+        let out = run(labcheck(&args));
+        let parser = repo_path("tests/consumers/node_modules/.bin/tap-parser");
+        let mut child = Command::new(&parser)
+            .args(["--strict", "-j", "0"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} runs (scripts/test.sh installs it): {e}", parser.display()));
+        use std::io::Write as _;
+        child.stdin.take().unwrap().write_all(out.stdout.as_bytes()).unwrap();
+        let parsed = child.wait_with_output().unwrap();
+        let events: Vec<serde_json::Value> = serde_json::from_slice(&parsed.stdout).unwrap();
+        let complete = events.iter().find(|e| e[0] == "complete").expect("a complete event")[1].clone();
+        (out.code, complete)
+    };
+    let (code, complete) = parse("not-redeployed", &[]);
+    assert_eq!(code, 1);
+    assert_eq!((complete["ok"].as_bool(), complete["count"].as_u64()), (Some(false), Some(26)), "{complete}");
+    assert_eq!((complete["pass"].as_u64(), complete["fail"].as_u64()), (Some(21), Some(5)), "{complete}");
+    let failure = &complete["failures"][0];
+    assert_eq!(failure["diag"]["status"], "fail", "{failure}");
+    assert!(failure["diag"]["hint"].as_str().is_some_and(|h| !h.is_empty()), "{failure}");
+    let (code, complete) = parse("cleaned-up", &["cleanup"]);
+    assert_eq!(code, 0);
+    assert_eq!((complete["ok"].as_bool(), complete["pass"].as_u64()), (Some(true), Some(4)), "{complete}");
+    let (_, complete) = parse("open-method", &["api-keys"]);
+    assert!(complete["skip"].as_u64().unwrap() >= 1, "skips are counted: {complete}");
+}
+
+/// Gradescope's documented `results.json` fields: the score is the tests' sum, each test has a name, a score within
+/// its max_score, `passed`/`failed`, and a visibility Gradescope knows.
+#[test]
+fn gradescope_results_have_the_documented_fields() {
+    let from = "checks/apigw-items/cases/not-redeployed.json";
+    let out = run(labcheck(&["run", "checks/apigw-items", "--from", from, "--format", "gradescope"]));
+    let results: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let tests = results["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 26);
+    let sum: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap()).sum();
+    assert_eq!(results["score"].as_u64(), Some(sum));
+    assert_eq!(sum, 21);
+    let visibilities = ["hidden", "after_due_date", "after_published", "visible"];
+    assert!(visibilities.contains(&results["visibility"].as_str().unwrap()));
+    for test in tests {
+        assert!(test["name"].as_str().is_some_and(|n| !n.is_empty()));
+        assert!(test["score"].as_u64() <= test["max_score"].as_u64());
+        assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()), "{test}");
+        assert!(visibilities.contains(&test["visibility"].as_str().unwrap()));
+        assert!(test["output"].is_string());
+    }
+    let failed = tests.iter().find(|t| t["status"] == "failed").unwrap();
+    assert!(failed["output"].as_str().unwrap().contains("Hint: "), "{failed}");
+}
+
+/// GitHub Actions: an annotation per failed check, and the Markdown checklist appended to the step summary.
+#[test]
+fn github_annotations_and_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let from = "checks/apigw-items/cases/not-redeployed.json";
+    let mut cmd = labcheck(&["run", "checks/apigw-items", "--from", from, "--format", "github"]);
+    cmd.env("GITHUB_STEP_SUMMARY", &summary);
+    let out = run(cmd);
+    assert_eq!(out.code, 1);
+    let annotations: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("::error title=")).collect();
+    assert_eq!(annotations.len(), 5, "{}", out.stdout);
+    assert!(out.stdout.lines().last().unwrap().contains("score 21/26"));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.starts_with("earlier step\n## API Gateway and Lambda"), "appended: {written}");
+    assert!(written.contains("| ❌ |"), "{written}");
+}
