@@ -4,8 +4,17 @@
 #   scripts/test.sh scenario_       # extra args go to `cargo test`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# Real consumers of the output formats (TAP: tap-parser), pinned by tests/consumers/package-lock.json.
+# Real consumers of the output formats, pinned: tap-parser (TAP 14) by tests/consumers/package-lock.json, junitparser
+# (JUnit) by tests/consumers/requirements.lock, into .emulators/consumers.
 npm ci --prefix tests/consumers --no-audit --no-fund --silent
+consumers=.emulators/consumers
+want="$(sha256sum tests/consumers/requirements.lock | cut -d' ' -f1)"
+if [[ ! -f "$consumers/.lock.sha256" || "$(cat "$consumers/.lock.sha256")" != "$want" ]]; then
+  rm -rf "$consumers"
+  python3 -m venv "$consumers"
+  "$consumers/bin/pip" install --quiet --disable-pip-version-check --no-deps -r tests/consumers/requirements.lock
+  echo "$want" >"$consumers/.lock.sha256"
+fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -1,42 +1,19 @@
-//! JUnit XML: a testsuite per step, a testcase per check. fail -> `<failure>`, error -> `<error>`,
-//! skip -> `<skipped>` with its reason; the message (and hint) in the element's text.
-
-use junit_report::{Duration, OffsetDateTime, ReportBuilder, TestCase, TestCaseBuilder, TestSuite};
-use time::format_description::well_known::Rfc3339;
+//! JUnit XML, as CI servers read it: `<testsuites>` with the totals, a `<testsuite>` per step (tests, failures,
+//! errors, skipped, time), a `<testcase>` per check with its points and hint as `<properties>`; fail → `<failure>`,
+//! error → `<error>`, skip → `<skipped>`, each with the message (and hint) as text.
+//!
+//! Every string goes through [`printable`] (XML 1.0 has no place for control characters, escaped or not); the writer
+//! escapes `<`, `&` and quotes in text and attributes.
 
 use std::io;
+use std::time::Duration;
 
-use super::text::{cdata, printable};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use super::text::printable;
 use super::{Format, Style};
 use crate::model::{CheckResult, Report, Status};
-
-fn duration(d: std::time::Duration) -> Duration {
-    Duration::try_from(d).unwrap_or(Duration::MAX)
-}
-
-/// Every string goes through [`printable`] (XML 1.0 has no place for control characters, escaped or not); the
-/// writer escapes `<`, `&` and quotes in attributes, and the trace, written as CDATA, through [`cdata`].
-fn testcase(report: &Report, check: &CheckResult) -> TestCase {
-    let name = format!("{} ({})", printable(&check.title), printable(&check.id));
-    let time = duration(check.duration);
-    let message = printable(&check.message);
-    let text = match &check.hint {
-        Some(hint) => format!("{}\nhint: {}", cdata(&check.message), cdata(hint)),
-        None => cdata(&check.message),
-    };
-    let mut builder = match check.status {
-        Status::Pass => TestCaseBuilder::success(&name, time),
-        Status::Fail => TestCaseBuilder::failure(&name, time, "fail", &message),
-        Status::Error => TestCaseBuilder::error(&name, time, "error", &message),
-        Status::Skip => TestCaseBuilder::skipped_with_cause(&name, "skip", &message),
-    };
-    if check.status != Status::Pass {
-        builder.set_trace(&text);
-    }
-    builder.set_classname(&format!("{}.{}", printable(&report.lab.id), printable(&check.step)));
-    builder.set_filepath(&printable(&report.lab.file));
-    builder.build()
-}
 
 pub struct Junit;
 
@@ -54,24 +31,100 @@ impl Format for Junit {
     }
 
     fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
-        out.write_all(render(report).as_bytes())
+        let mut xml = Writer::new_with_indent(Vec::new(), b' ', 2);
+        xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        let all: Vec<&CheckResult> = report.checks.iter().collect();
+        let name = format!("{} ({})", report.lab.title, report.lab.id);
+        let mut attributes = vec![("name", printable(&name).into_owned())];
+        attributes.extend(counts(&all, report.duration));
+        attributes.push(("timestamp", printable(&report.started_at).into_owned()));
+        xml.create_element("testsuites")
+            .with_attributes(attributes.iter().map(|(k, v)| (*k, v.as_str())))
+            .write_inner_content(|xml| {
+                for (index, step) in report.steps.iter().enumerate() {
+                    suite(xml, report, index, &step.id, &step.title)?;
+                }
+                Ok(())
+            })?;
+        out.write_all(&xml.into_inner())?;
+        out.write_all(b"\n")
     }
 }
 
-fn render(report: &Report) -> String {
-    let timestamp = OffsetDateTime::parse(&report.started_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let mut builder = ReportBuilder::new();
-    for step in &report.steps {
-        let mut suite = TestSuite::new(&format!("{}: {}", printable(&step.id), printable(&step.title)));
-        suite.package = format!("{}.{}", printable(&report.lab.id), printable(&step.id));
-        suite.hostname = printable(report.target.account_id.as_deref().unwrap_or("unknown-account")).into_owned();
-        suite.timestamp = timestamp;
-        suite.add_testcases(report.checks_of(&step.id).map(|c| testcase(report, c)));
-        builder.add_testsuite(suite);
-    }
-    let mut out = Vec::new();
-    builder.build().write_xml(&mut out).expect("writing XML to memory cannot fail");
-    let mut text = String::from_utf8(out).expect("junit-report writes UTF-8");
-    text.push('\n');
-    text
+fn seconds(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// `tests`, `failures`, `errors`, `skipped` and `time` of some checks.
+fn counts(checks: &[&CheckResult], time: Duration) -> Vec<(&'static str, String)> {
+    let count = |status: Status| checks.iter().filter(|c| c.status == status).count().to_string();
+    vec![
+        ("tests", checks.len().to_string()),
+        ("failures", count(Status::Fail)),
+        ("errors", count(Status::Error)),
+        ("skipped", count(Status::Skip)),
+        ("time", seconds(time)),
+    ]
+}
+
+fn suite(xml: &mut Writer<Vec<u8>>, report: &Report, index: usize, step: &str, title: &str) -> io::Result<()> {
+    let checks: Vec<&CheckResult> = report.checks_of(step).collect();
+    let time = checks.iter().map(|c| c.duration).sum();
+    let mut attributes = vec![
+        ("id", index.to_string()),
+        ("name", printable(&format!("{step}: {title}")).into_owned()),
+        ("package", printable(&format!("{}.{step}", report.lab.id)).into_owned()),
+        ("hostname", printable(report.target.account_id.as_deref().unwrap_or("unknown-account")).into_owned()),
+        ("timestamp", printable(&report.started_at).into_owned()),
+    ];
+    attributes.extend(counts(&checks, time));
+    xml.create_element("testsuite")
+        .with_attributes(attributes.iter().map(|(k, v)| (*k, v.as_str())))
+        .write_inner_content(|xml| {
+            for check in &checks {
+                testcase(xml, report, check)?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn testcase(xml: &mut Writer<Vec<u8>>, report: &Report, check: &CheckResult) -> io::Result<()> {
+    let name = printable(&format!("{} ({})", check.title, check.id)).into_owned();
+    let classname = printable(&format!("{}.{}", report.lab.id, check.step)).into_owned();
+    let file = printable(&report.lab.file).into_owned();
+    let time = seconds(check.duration);
+    let attributes = [("name", name.as_str()), ("classname", &classname), ("time", &time), ("file", &file)];
+    xml.create_element("testcase").with_attributes(attributes).write_inner_content(|xml| {
+        let points = check.points.to_string();
+        let max_points = check.max_points.to_string();
+        let hint = check.hint.as_deref().map(|h| printable(h).into_owned());
+        xml.create_element("properties").write_inner_content(|xml| {
+            let mut properties = vec![("points", points.as_str()), ("max_points", max_points.as_str())];
+            properties.push(("status", check.status.as_str()));
+            if let Some(hint) = &hint {
+                properties.push(("hint", hint));
+            }
+            for (name, value) in properties {
+                xml.create_element("property").with_attributes([("name", name), ("value", value)]).write_empty()?;
+            }
+            Ok(())
+        })?;
+        let element = match check.status {
+            Status::Pass => return Ok(()),
+            Status::Fail => "failure",
+            Status::Error => "error",
+            Status::Skip => "skipped",
+        };
+        let message = printable(&check.message).into_owned();
+        let text = match (&hint, check.status) {
+            (Some(hint), Status::Fail | Status::Error) => format!("{message}\nhint: {hint}"),
+            _ => message.clone(),
+        };
+        xml.create_element(element)
+            .with_attributes([("type", check.status.as_str()), ("message", message.as_str())])
+            .write_text_content(BytesText::new(&text))?;
+        Ok(())
+    })?;
+    Ok(())
 }

@@ -50,12 +50,6 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
-/// Text for inside `<![CDATA[...]]>`: printable, and a `]]>` in it split across two sections so it cannot end the
-/// section early (a reader still gets the same text).
-pub fn cdata(text: &str) -> String {
-    printable(text).replace("]]>", "]]]]><![CDATA[>")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,10 +69,5 @@ mod tests {
         let q = quoted(text);
         assert!(!q.contains(['\u{1b}', '\u{202e}', '\u{9b}', '\n']), "{q}");
         assert_eq!(serde_json::from_str::<String>(&q).unwrap(), text);
-    }
-
-    #[test]
-    fn cdata_cannot_be_closed_early() {
-        assert_eq!(cdata("a]]>b"), "a]]]]><![CDATA[>b");
     }
 }

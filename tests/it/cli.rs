@@ -359,6 +359,53 @@ fn tap_is_read_by_a_tap_14_parser() {
     assert!(complete["skip"].as_u64().unwrap() >= 1, "skips are counted: {complete}");
 }
 
+/// JUnit read by a real consumer (junitparser from PyPI): totals, per-suite counts with skips, and each case's
+/// points and hint as properties.
+#[test]
+fn junit_is_read_by_junitparser() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("junit.xml");
+    let from = "checks/apigw-items/cases/open-method.json";
+    let out = run(labcheck(&["run", "checks/apigw-items", "--from", from, "--format", "junit"]));
+    std::fs::write(&xml, &out.stdout).unwrap();
+    let script = r#"
+import json, sys
+from junitparser import JUnitXml
+import xml.etree.ElementTree as ET
+doc = JUnitXml.fromfile(sys.argv[1])
+suites = [{"name": s.name, "tests": s.tests, "failures": s.failures, "errors": s.errors, "skipped": s.skipped} for s in doc]
+root = ET.parse(sys.argv[1]).getroot()
+cases = {c.get("name"): {p.get("name"): p.get("value") for p in c.iter("property")} for c in root.iter("testcase")}
+print(json.dumps({"tests": doc.tests, "failures": doc.failures, "errors": doc.errors, "skipped": doc.skipped,
+                  "suites": suites, "cases": cases}))
+"#;
+    let python = repo_path(".emulators/consumers/bin/python");
+    let parsed = Command::new(&python).args(["-c", script]).arg(&xml).output().unwrap_or_else(|e| {
+        panic!("{} runs (scripts/test.sh installs it): {e}", python.display());
+    });
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let read: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let report: labcheck::model::Report =
+        serde_json::from_str(&run(labcheck(&["run", "checks/apigw-items", "--from", from, "--format", "json"])).stdout)
+            .unwrap();
+    let s = &report.summary;
+    assert_eq!(read["tests"], 26);
+    assert_eq!((read["failures"].as_u64(), read["errors"].as_u64()), (Some(s.failed as u64), Some(s.errors as u64)));
+    assert_eq!(read["skipped"].as_u64(), Some(s.skipped as u64), "{read}");
+    let api_keys = read["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str().unwrap().starts_with("api-keys"))
+        .unwrap();
+    assert!(api_keys["skipped"].as_u64().unwrap() >= 1, "skips counted per suite: {api_keys}");
+    let failed = report.checks.iter().find(|c| c.status == labcheck::model::Status::Fail).unwrap();
+    let properties = &read["cases"][format!("{} ({})", failed.title, failed.id)];
+    assert_eq!(properties["points"], "0");
+    assert_eq!(properties["max_points"], failed.max_points.to_string());
+    assert_eq!(properties["hint"].as_str(), failed.hint.as_deref());
+}
+
 /// Gradescope's documented `results.json` fields: the score is the tests' sum, each test has a name, a score within
 /// its max_score, `passed`/`failed`, and a visibility Gradescope knows.
 #[test]
