@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Real consumers of the output formats, pinned: tap-parser (TAP 14) by tests/consumers/package-lock.json, junitparser
 # (JUnit) by tests/consumers/requirements.lock, into .emulators/consumers.
 npm ci --prefix tests/consumers --no-audit --no-fund --silent
+# A headless browser renders the HTML report (Debian's chromium; installing it needs root, as CI runs).
+command -v chromium >/dev/null ||
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 consumers=.emulators/consumers
 want="$(sha256sum tests/consumers/requirements.lock | cut -d' ' -f1)"
 if [[ ! -f "$consumers/.lock.sha256" || "$(cat "$consumers/.lock.sha256")" != "$want" ]]; then

@@ -7,6 +7,7 @@
 
 mod github;
 mod gradescope;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -43,8 +44,16 @@ pub trait Format: Sync {
 }
 
 /// Every output format, the default (the checklist) first.
-pub static FORMATS: &[&dyn Format] =
-    &[&Human, &json::Json, &junit::Junit, &tap::Tap, &markdown::Markdown, &github::Github, &gradescope::Gradescope];
+pub static FORMATS: &[&dyn Format] = &[
+    &Human,
+    &json::Json,
+    &junit::Junit,
+    &tap::Tap,
+    &markdown::Markdown,
+    &github::Github,
+    &gradescope::Gradescope,
+    &html::Html,
+];
 
 /// The format called `name`, or an error naming the ones there are.
 pub fn named(name: &str) -> Result<&'static dyn Format, UnknownFormat> {

@@ -88,7 +88,7 @@ fn names_parse_and_unknown_names_list_the_formats() {
     assert_eq!(named("junit").unwrap().name(), "junit");
     assert_eq!(
         named("xml").unwrap_err().to_string(),
-        "unknown format `xml` (human, json, junit, tap, markdown, github, gradescope)"
+        "unknown format `xml` (human, json, junit, tap, markdown, github, gradescope, html)"
     );
     let mut names: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
     names.dedup();
@@ -166,6 +166,9 @@ fn hostile_text_breaks_no_format() {
     let tap = render(&hostile(), named("tap").unwrap(), Style::default());
     let points = tap.lines().filter(|l| l.starts_with("ok ") || l.starts_with("not ok ")).count();
     assert_eq!(points, hostile().checks.len(), "one test point per check:\n{tap}");
+    let html = render(&hostile(), named("html").unwrap(), Style::default());
+    assert!(!html.contains("<x/>") && html.contains("&lt;x/&gt;"), "escaped HTML:\n{html}");
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained");
     let markdown = render(&hostile(), named("markdown").unwrap(), Style::default());
     assert!(!markdown.contains("<x/>"), "no raw HTML:\n{markdown}");
     let rows = markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| |")).count();

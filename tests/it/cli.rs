@@ -449,3 +449,36 @@ fn github_annotations_and_step_summary() {
     assert!(written.starts_with("earlier step\n## API Gateway and Lambda"), "appended: {written}");
     assert!(written.contains("| ❌ |"), "{written}");
 }
+
+/// The HTML report renders in a real browser (headless Chromium): the page holds the score, and a screenshot of it
+/// is taken.
+#[test]
+fn html_renders_in_a_headless_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let from = "checks/apigw-items/cases/not-redeployed.json";
+    let mut cmd = labcheck(&["run", "checks/apigw-items", "--from", from, "--format", "html", "--output"]);
+    cmd.arg(&page);
+    let out = run(cmd);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let chromium = |extra: &[&str]| {
+        let profile = dir.path().join("profile");
+        Command::new("chromium")
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("chromium runs (scripts/test.sh installs it)")
+    };
+    let dom = chromium(&["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("id=\"score\">21/26<"), "the rendered page holds the score: {dom}");
+    assert_eq!(dom.matches("<li class=").count(), 26, "a line per check");
+    let shot = dir.path().join("report.png");
+    let screenshot = format!("--screenshot={}", shot.display());
+    chromium(&["--window-size=1000,1400", &screenshot]);
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{} bytes", png.len());
+}
