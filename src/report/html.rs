@@ -92,7 +92,7 @@ fn render(report: &Report) -> String {
         let checks: Vec<_> = report.checks_of(&step.id).collect();
         let points: u32 = checks.iter().map(|c| c.points).sum();
         let max: u32 = checks.iter().map(|c| c.max_points).sum();
-        let percent = if max == 0 { 100 } else { points * 100 / max };
+        let percent = (points * 100).checked_div(max).unwrap_or(100);
         let _ = writeln!(
             out,
             "<section><h2>{} <span class=\"points\">{points}/{max}</span></h2>\
