@@ -21,6 +21,7 @@ impl Cli {
     pub fn log_level(&self) -> u8 {
         match &self.command {
             Command::Run(args) => args.verbose,
+            Command::Watch(args) => args.verbose,
             Command::Snapshot(args) => args.verbose,
             Command::Serve(args) => args.verbose.max(1),
             _ => 0,
@@ -32,6 +33,8 @@ impl Cli {
 pub enum Command {
     /// Grade the account the AWS credential chain reaches (or a snapshot, with --from) against a lab file.
     Run(RunArgs),
+    /// A live checklist: re-check what has not passed every few seconds until everything passes (or Ctrl-C).
+    Watch(WatchArgs),
     /// Record the facts a lab's checks need (no secrets) to grade later with `run --from`.
     Snapshot(SnapshotArgs),
     /// List a lab's steps and checks with points and validators.
@@ -100,6 +103,33 @@ pub struct AwsArgs {
         default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
     )]
     pub invoke_url_template: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
+    pub lab: PathBuf,
+
+    /// Watch only this step (repeatable). Checks these need from other steps are watched too.
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Seconds between rounds (at least 2: a round reads each collection of what is pending once, so the reads stay
+    /// well under API Gateway's control-plane limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub interval: u64,
+
+    /// How to reach the account.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Time one check may take to read the account.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Args)]

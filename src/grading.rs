@@ -28,6 +28,31 @@ pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession
     report(lab, graded, target, stats, started_at, clock)
 }
 
+/// [`grade_account`] round after round (`options.wait`), showing each round's report to `on_report`, which may stop
+/// the grading by answering `false`: `labcheck watch`.
+pub async fn watch_account(
+    lab: &Lab,
+    checks: &[&Check],
+    session: Arc<AwsSession>,
+    options: &EngineOptions,
+    on_report: &mut (dyn FnMut(&Report) -> bool + Send),
+) -> Report {
+    let started_at = OffsetDateTime::now_utc();
+    let clock = Instant::now();
+    let account_id = session.account_id(options.check_timeout).await;
+    let target = Target { account_id, region: session.region().to_owned() };
+    let round_session = session.clone();
+    let new_source =
+        move |plan: &[Read]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
+    let mut on_round = |graded: &Graded| {
+        let stats = session.stats().snapshot(graded.rounds);
+        on_report(&report(lab, graded.clone(), target.clone(), stats, started_at, clock))
+    };
+    let graded = engine::grade_watching(checks, &new_source, options, &mut on_round).await;
+    let stats = session.stats().snapshot(graded.rounds);
+    report(lab, graded, target, stats, started_at, clock)
+}
+
 /// Grades `checks` of `lab` against recorded facts (no network).
 pub async fn grade_facts(
     lab: &Lab,

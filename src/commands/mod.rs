@@ -7,6 +7,7 @@ mod serve;
 mod snapshot;
 mod test;
 mod validators;
+mod watch;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,7 @@ fn write_output(mut file: tempfile::NamedTempFile, path: &Path, text: &str) -> R
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
+        Command::Watch(args) => watch::watch(args).await?,
         Command::Snapshot(args) => snapshot::snapshot(args).await?,
         Command::Serve(args) => serve::serve(args).await?,
         Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,

@@ -143,6 +143,17 @@ pub async fn grade(
     new_source: &(dyn Fn(&[Read]) -> Box<dyn FactSource> + Sync),
     options: &EngineOptions,
 ) -> Graded {
+    grade_watching(checks, new_source, options, &mut |_| true).await
+}
+
+/// [`grade`], calling `on_round` with each round's results (in the order of `checks`); it stops early when
+/// `on_round` answers `false`.
+pub async fn grade_watching(
+    checks: &[&Check],
+    new_source: &(dyn Fn(&[Read]) -> Box<dyn FactSource> + Sync),
+    options: &EngineOptions,
+    on_round: &mut (dyn FnMut(&Graded) -> bool + Send),
+) -> Graded {
     let started = Instant::now();
     let mut passed: HashMap<String, CheckResult> = HashMap::new();
     let mut rounds = 0;
@@ -159,9 +170,10 @@ pub async fn grade(
         };
         let all_passed = latest.values().all(|r| r.status == Status::Pass);
         let time_left = options.wait.is_some_and(|wait| started.elapsed() + options.poll_interval < wait);
-        if all_passed || !time_left {
-            let results = checks.iter().map(|c| latest[&c.id].clone()).collect();
-            return Graded { results, rounds };
+        let graded = Graded { results: checks.iter().map(|c| latest[&c.id].clone()).collect(), rounds };
+        let go_on = on_round(&graded);
+        if all_passed || !time_left || !go_on {
+            return graded;
         }
         passed.extend(latest.into_iter().filter(|(_, r)| r.status == Status::Pass));
         tracing::info!(round = rounds, pending = checks.len() - passed.len(), "not all checks pass yet; reading again");

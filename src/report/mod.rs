@@ -11,6 +11,7 @@ mod html;
 mod human;
 mod json;
 mod junit;
+pub mod live;
 mod markdown;
 mod tap;
 mod text;

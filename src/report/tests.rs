@@ -186,3 +186,22 @@ fn hostile_text_stays_valid_json() {
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, hostile(), "JSON escapes everything and keeps it exact");
 }
+
+#[test]
+fn the_live_view_shows_one_hint_and_only_changes_when_piped() {
+    let screen = live::screen(&sample(), "footer");
+    assert_eq!(screen.matches("hint: ").count(), 1, "the first failing check's hint only:\n{screen}");
+    assert!(screen.contains("[#######-----------------------] 1/4"), "{screen}");
+    let hostile_screen = live::screen(&hostile(), "footer");
+    assert!(!hostile_screen.contains(['\u{1b}', '\u{7}', '\u{0}', '\u{202E}']), "{hostile_screen:?}");
+    let first = live::changes(None, &sample());
+    assert_eq!(first.lines().count(), sample().checks.len() + 1, "every check, then the score:\n{first}");
+    assert_eq!(live::changes(Some(&sample()), &sample()), "", "nothing changed, nothing printed");
+    let mut better = sample();
+    better.checks[1].status = Status::Pass;
+    better.checks[1].points = 1;
+    better.tally();
+    let changed = live::changes(Some(&sample()), &better);
+    assert!(changed.contains("(usage-plan-key-created): fail -> pass"), "{changed}");
+    assert!(changed.ends_with("score 2/4\n"), "{changed}");
+}

@@ -11,3 +11,4 @@ mod moto;
 mod scenarios;
 mod service;
 mod variant_lab;
+mod watch;

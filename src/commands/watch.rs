@@ -1,0 +1,58 @@
+//! `labcheck watch`: a live checklist for a student working through a lab. Every `--interval` seconds it re-reads and
+//! re-checks what has not passed yet (each collection once per round, only what is pending), and shows the result:
+//! redrawn in place on a terminal, the changes only when piped. It ends when everything passes, or on Ctrl-C, with
+//! the exit code `run` would give for the last round.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{CliError, connect, exit_code};
+use crate::cli::WatchArgs;
+use crate::engine::EngineOptions;
+use crate::grading;
+use crate::lab::Lab;
+use crate::model::Report;
+use crate::report::live;
+
+/// Clears the screen and puts the cursor home, for the in-place redraw.
+const REDRAW: &str = "\x1b[H\x1b[2J";
+
+pub async fn watch(args: WatchArgs) -> Result<u8, CliError> {
+    let lab = Lab::load(&args.lab)?;
+    let checks = lab.select(&args.steps)?;
+    let interval = Duration::from_secs(args.interval.max(2));
+    let options = EngineOptions {
+        check_timeout: Duration::from_secs(args.timeout.max(1)),
+        wait: Some(Duration::MAX),
+        poll_interval: interval,
+    };
+    let session = Arc::new(connect(&args.aws).await?);
+    let terminal = std::io::stdout().is_terminal();
+    let footer = format!("re-checking every {}s · Ctrl-C to stop", interval.as_secs());
+    let last: Arc<Mutex<Option<Report>>> = Arc::new(Mutex::new(None));
+    let seen = last.clone();
+    let mut show = move |report: &Report| {
+        let mut previous = seen.lock().expect("last report");
+        let text = if terminal {
+            format!("{REDRAW}{}", live::screen(report, &footer))
+        } else {
+            live::changes(previous.as_ref(), report)
+        };
+        let mut stdout = std::io::stdout().lock();
+        // A closed stdout (the reader went away) ends the watch.
+        let shown = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_ok();
+        *previous = Some(report.clone());
+        shown
+    };
+    let grading = grading::watch_account(&lab, &checks, session, &options, &mut show);
+    let report = tokio::select! {
+        report = grading => report,
+        _ = tokio::signal::ctrl_c() => match last.lock().expect("last report").take() {
+            Some(report) => report,
+            // Stopped before the first round ended: nothing was graded.
+            None => return Ok(super::exit::INCOMPLETE),
+        },
+    };
+    Ok(exit_code(report.outcome))
+}
