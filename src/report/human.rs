@@ -54,7 +54,8 @@ impl Paint {
     }
 }
 
-fn mark(status: Status) -> &'static str {
+/// The checklist's mark of a status (the live view uses the same).
+pub(super) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✔",
         Status::Fail => "✘",

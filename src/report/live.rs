@@ -3,17 +3,9 @@
 
 use std::fmt::Write as _;
 
+use super::human::mark;
 use super::text::printable;
 use crate::model::{CheckResult, Report, Status};
-
-fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✔",
-        Status::Fail => "✘",
-        Status::Error => "!",
-        Status::Skip => "-",
-    }
-}
 
 /// `[#########-----] 21/26`
 fn progress(score: u32, max: u32) -> String {
