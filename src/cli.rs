@@ -41,6 +41,8 @@ pub enum Command {
     List {
         /// Lab: a lab folder (checks/apigw-items) or its lab.toml
         lab: PathBuf,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// Grade each snapshot in DIR and compare with the statuses expected beside it (NAME.json + NAME.expected.toml).
     Test {
@@ -61,6 +63,8 @@ pub enum Command {
         lab: PathBuf,
         /// Check id, e.g. usage-plan-created (`labcheck list LAB` shows them)
         check: String,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// List every validator a lab file can use.
     Validators {
@@ -82,6 +86,25 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// The learner's language.
+#[derive(Debug, Args)]
+pub struct LangArg {
+    /// Language of titles, hints and messages, e.g. es or pt-BR (the lab's own where it has no translation)
+    /// [default: from LC_ALL, LC_MESSAGES or LANG]
+    #[arg(long, value_name = "TAG", value_parser = crate::i18n::parse_tag)]
+    pub lang: Option<crate::i18n::Locale>,
+}
+
+impl LangArg {
+    /// The languages asked for, best first: `--lang`, else the POSIX locale environment.
+    pub fn requested(&self) -> Vec<crate::i18n::Locale> {
+        match &self.lang {
+            Some(lang) => vec![lang.clone()],
+            None => crate::i18n::from_environment(|name| std::env::var(name).ok()),
+        }
+    }
 }
 
 /// How to reach the account.
@@ -119,6 +142,9 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     pub interval: u64,
 
+    #[command(flatten)]
+    pub lang: LangArg,
+
     /// How to reach the account.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -148,6 +174,9 @@ pub struct RunArgs {
     /// Write the report to FILE (atomically) instead of stdout; the checklist still goes to stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub lang: LangArg,
 
     /// Grade a snapshot (from `labcheck snapshot`) instead of the account: no network, no credentials.
     #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["profile", "region", "wait"])]

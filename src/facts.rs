@@ -11,6 +11,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Message, msg};
+
 /// A collection as read from the account, or why it could not be read.
 pub type Fact<T> = Result<T, FactError>;
 
@@ -58,18 +60,32 @@ impl FactError {
     }
 }
 
+impl FactErrorKind {
+    /// Its name in the JSON report and in the catalogue's `read-error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactErrorKind::AccessDenied => "access_denied",
+            FactErrorKind::Throttled => "throttled",
+            FactErrorKind::Timeout => "timeout",
+            FactErrorKind::Network => "network",
+            FactErrorKind::Malformed => "malformed",
+            FactErrorKind::Service => "service",
+            FactErrorKind::NotCollected => "not_collected",
+        }
+    }
+}
+
+impl FactError {
+    /// What the check shows: "could not read apigateway:GetRestApis (access denied): ..." in the learner's
+    /// language (the detail is AWS's own words).
+    pub fn describe(&self) -> Message {
+        msg!("read-error", operation = &self.operation, kind = self.kind.as_str(), detail = &self.message)
+    }
+}
+
 impl fmt::Display for FactError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason = match self.kind {
-            FactErrorKind::AccessDenied => "access denied",
-            FactErrorKind::Throttled => "throttled by AWS",
-            FactErrorKind::Timeout => "timed out",
-            FactErrorKind::Network => "could not connect",
-            FactErrorKind::Malformed => "malformed response",
-            FactErrorKind::Service => "service error",
-            FactErrorKind::NotCollected => "internal error",
-        };
-        write!(f, "could not read {} ({reason}): {}", self.operation, self.message)
+        self.describe().fmt(f)
     }
 }
 

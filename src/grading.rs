@@ -9,6 +9,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::engine::{self, EngineOptions, Graded};
 use crate::facts::{Facts, Read};
+use crate::i18n::Locale;
 use crate::inventory::{AwsInventory, AwsSession, FactSource};
 use crate::lab::{Check, Lab};
 use crate::model::{CheckResult, LabInfo, Outcome, REPORT_SCHEMA_VERSION, Report, Stats, StepInfo, Summary, Target};
@@ -25,7 +26,7 @@ pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession
         tokio::join!(engine::grade(checks, &new_source, options), session.account_id(options.check_timeout));
     let target = Target { account_id, region: session.region().to_owned() };
     let stats = session.stats().snapshot(graded.rounds);
-    report(lab, graded, target, stats, started_at, clock)
+    report(lab, graded, target, stats, started_at, clock, options)
 }
 
 /// [`grade_account`] round after round (`options.wait`), showing each round's report to `on_report`, which may stop
@@ -46,11 +47,11 @@ pub async fn watch_account(
         move |plan: &[Read]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
     let mut on_round = |graded: &Graded| {
         let stats = session.stats().snapshot(graded.rounds);
-        on_report(&report(lab, graded.clone(), target.clone(), stats, started_at, clock))
+        on_report(&report(lab, graded.clone(), target.clone(), stats, started_at, clock, options))
     };
     let graded = engine::grade_watching(checks, &new_source, options, &mut on_round).await;
     let stats = session.stats().snapshot(graded.rounds);
-    report(lab, graded, target, stats, started_at, clock)
+    report(lab, graded, target, stats, started_at, clock, options)
 }
 
 /// Grades `checks` of `lab` against recorded facts (no network).
@@ -66,7 +67,7 @@ pub async fn grade_facts(
     let new_source = move |_: &[Read]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
     let graded = engine::grade(checks, &new_source, options).await;
     let stats = Stats { rounds: graded.rounds, ..Stats::default() };
-    report(lab, graded, target, stats, started_at, clock)
+    report(lab, graded, target, stats, started_at, clock, options)
 }
 
 fn report(
@@ -76,11 +77,18 @@ fn report(
     stats: Stats,
     started_at: OffsetDateTime,
     clock: Instant,
+    options: &EngineOptions,
 ) -> Report {
+    let locale = &options.locale;
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         labcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
-        lab: LabInfo { id: lab.id.clone(), title: lab.title.clone(), file: lab.file.display().to_string() },
+        lang: locale.to_string(),
+        lab: LabInfo {
+            id: lab.id.clone(),
+            title: lab.title.get(locale).to_owned(),
+            file: lab.file.display().to_string(),
+        },
         target,
         started_at: started_at.format(&Rfc3339).unwrap_or_default(),
         duration: clock.elapsed(),
@@ -88,7 +96,7 @@ fn report(
         score: 0,
         max_score: 0,
         summary: Summary::default(),
-        steps: steps_of(lab, &graded.results),
+        steps: steps_of(lab, &graded.results, locale),
         checks: graded.results,
         stats,
     };
@@ -97,10 +105,10 @@ fn report(
 }
 
 /// The steps that have graded checks, in lab order.
-fn steps_of(lab: &Lab, results: &[CheckResult]) -> Vec<StepInfo> {
+fn steps_of(lab: &Lab, results: &[CheckResult], locale: &Locale) -> Vec<StepInfo> {
     lab.steps
         .iter()
         .filter(|s| results.iter().any(|r| r.step == s.id))
-        .map(|s| StepInfo { id: s.id.clone(), title: s.title.clone() })
+        .map(|s| StepInfo { id: s.id.clone(), title: s.title.get(locale).to_owned() })
         .collect()
 }

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod facts;
 pub mod files;
 pub mod grading;
+pub mod i18n;
 pub mod inventory;
 pub mod lab;
 pub mod model;

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Message;
+
 /// Version of the JSON report document. Bump on any incompatible change.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -39,17 +41,18 @@ pub type Evidence = BTreeMap<String, serde_json::Value>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub passed: bool,
-    pub message: String,
+    /// Why, in no language yet: the report renders it in the learner's.
+    pub message: Message,
     pub evidence: Evidence,
 }
 
 impl Verdict {
-    pub fn pass(message: impl Into<String>) -> Self {
-        Self { passed: true, message: message.into(), evidence: Evidence::new() }
+    pub fn pass(message: Message) -> Self {
+        Self { passed: true, message, evidence: Evidence::new() }
     }
 
-    pub fn fail(message: impl Into<String>) -> Self {
-        Self { passed: false, message: message.into(), evidence: Evidence::new() }
+    pub fn fail(message: Message) -> Self {
+        Self { passed: false, message, evidence: Evidence::new() }
     }
 
     pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
@@ -137,6 +140,9 @@ pub struct Summary {
 pub struct Report {
     pub schema_version: u32,
     pub labcheck_version: String,
+    /// The language of titles, messages and hints (a BCP 47 tag, e.g. `en`, `es`).
+    #[serde(default = "english")]
+    pub lang: String,
     pub lab: LabInfo,
     pub target: Target,
     /// RFC 3339, UTC.
@@ -152,6 +158,10 @@ pub struct Report {
     /// Checks in lab order.
     pub checks: Vec<CheckResult>,
     pub stats: Stats,
+}
+
+fn english() -> String {
+    "en".to_owned()
 }
 
 impl Report {
@@ -176,6 +186,16 @@ impl Report {
             Outcome::Pass
         };
         self.summary = summary;
+    }
+
+    /// The language of the report's texts (English if `lang` is not a language tag).
+    pub fn locale(&self) -> crate::i18n::Locale {
+        self.lang.parse().unwrap_or_else(|_| crate::i18n::english())
+    }
+
+    /// `message` in the report's language.
+    pub fn say(&self, message: Message) -> String {
+        message.render(&self.locale())
     }
 
     pub fn checks_of<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a CheckResult> + 'a {

@@ -99,8 +99,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Snapshot(args) => snapshot::snapshot(args).await?,
         Command::Serve(args) => serve::serve(args).await?,
         Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
-        Command::List { lab } => list::list(&lab)?,
-        Command::Explain { lab, check } => explain::explain(&lab, &check)?,
+        Command::List { lab, lang } => list::list(&lab, &lang)?,
+        Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
         Command::Validators { verbose } => validators::validators(verbose)?,
     };
     Ok(ExitCode::from(code))

@@ -44,6 +44,7 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     let options = EngineOptions {
         check_timeout: Duration::from_secs(args.timeout.max(1)),
         wait: args.wait.map(Duration::from_secs),
+        locale: lab.locale_for(&args.lang.requested()),
         ..EngineOptions::default()
     };
 

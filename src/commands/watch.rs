@@ -26,16 +26,16 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CliError> {
         check_timeout: Duration::from_secs(args.timeout.max(1)),
         wait: Some(Duration::MAX),
         poll_interval: interval,
+        locale: lab.locale_for(&args.lang.requested()),
     };
     let session = Arc::new(connect(&args.aws).await?);
     let terminal = std::io::stdout().is_terminal();
-    let footer = format!("re-checking every {}s · Ctrl-C to stop", interval.as_secs());
     let last: Arc<Mutex<Option<Report>>> = Arc::new(Mutex::new(None));
     let seen = last.clone();
     let mut show = move |report: &Report| {
         let mut previous = seen.lock().expect("last report");
         let text = if terminal {
-            format!("{REDRAW}{}", live::screen(report, &footer))
+            format!("{REDRAW}{}", live::screen(report, interval))
         } else {
             live::changes(previous.as_ref(), report)
         };

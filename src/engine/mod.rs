@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use futures::future::{BoxFuture, FutureExt, Shared, join_all};
 
 use crate::facts::Read;
+use crate::i18n::{Locale, Message, and, msg};
 use crate::inventory::FactSource;
 use crate::lab::Check;
 use crate::model::{CheckResult, Evidence, Status};
@@ -25,11 +26,18 @@ pub struct EngineOptions {
     pub wait: Option<Duration>,
     /// Pause between rounds with `wait`.
     pub poll_interval: Duration,
+    /// The language of the results' titles, messages and hints (one the lab has: [`crate::lab::Lab::locale_for`]).
+    pub locale: Locale,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        Self { check_timeout: Duration::from_secs(60), wait: None, poll_interval: Duration::from_secs(3) }
+        Self {
+            check_timeout: Duration::from_secs(60),
+            wait: None,
+            poll_interval: Duration::from_secs(3),
+            locale: crate::i18n::english(),
+        }
     }
 }
 
@@ -40,36 +48,50 @@ pub struct Graded {
     pub rounds: u32,
 }
 
-fn result(check: &Check, status: Status, message: String, evidence: Evidence, duration: Duration) -> CheckResult {
-    let passed = status == Status::Pass;
-    CheckResult {
-        id: check.id.clone(),
-        step: check.step.clone(),
-        title: check.title.clone(),
-        validator: check.validator_name.clone(),
-        status,
-        points: if passed { check.points } else { 0 },
-        max_points: check.points,
-        message,
-        hint: (!passed).then(|| check.hint.clone()),
-        evidence,
-        duration,
+/// What became of one check, before it is written in the grading's language.
+struct Judged {
+    status: Status,
+    message: Message,
+    evidence: Evidence,
+    duration: Duration,
+}
+
+impl Judged {
+    fn new(status: Status, message: Message, started: Instant) -> Self {
+        Self { status, message, evidence: Evidence::new(), duration: started.elapsed() }
+    }
+
+    /// The check's result, its title, message and hint in `locale`.
+    fn result(self, check: &Check, locale: &Locale) -> CheckResult {
+        let passed = self.status == Status::Pass;
+        CheckResult {
+            id: check.id.clone(),
+            step: check.step.clone(),
+            title: check.title.get(locale).to_owned(),
+            validator: check.validator_name.clone(),
+            status: self.status,
+            points: if passed { check.points } else { 0 },
+            max_points: check.points,
+            message: self.message.render(locale),
+            hint: (!passed).then(|| check.hint.get(locale).to_owned()),
+            evidence: self.evidence,
+            duration: self.duration,
+        }
     }
 }
 
-async fn evaluate(check: &Check, source: &dyn FactSource, timeout: Duration) -> CheckResult {
+async fn evaluate(check: &Check, source: &dyn FactSource, timeout: Duration) -> Judged {
     let started = Instant::now();
     let reads = check.validator.reads();
     let Ok(facts) = tokio::time::timeout(timeout, source.collect(&reads)).await else {
-        let message = format!("timed out after {timeout:?} reading the account");
-        return result(check, Status::Error, message, Evidence::new(), started.elapsed());
+        return Judged::new(Status::Error, msg!("read-timed-out", seconds = timeout.as_secs_f64()), started);
     };
     match check.validator.evaluate(&facts) {
         Ok(verdict) => {
             let status = if verdict.passed { Status::Pass } else { Status::Fail };
-            result(check, status, verdict.message, verdict.evidence, started.elapsed())
+            Judged { evidence: verdict.evidence, ..Judged::new(status, verdict.message, started) }
         }
-        Err(err) => result(check, Status::Error, err.to_string(), Evidence::new(), started.elapsed()),
+        Err(err) => Judged::new(Status::Error, err.describe(), started),
     }
 }
 
@@ -105,8 +127,9 @@ async fn round(
     checks: &[&Check],
     passed: &HashMap<String, CheckResult>,
     source: &dyn FactSource,
-    timeout: Duration,
+    options: &EngineOptions,
 ) -> HashMap<String, CheckResult> {
+    let locale = &options.locale;
     let mut futures: HashMap<&str, Shared<BoxFuture<'_, CheckResult>>> = HashMap::new();
     for check in prerequisites_first(checks) {
         let future = if let Some(done) = passed.get(&check.id) {
@@ -115,18 +138,18 @@ async fn round(
             let prerequisites: Vec<_> = check.needs.iter().filter_map(|id| futures.get(id.as_str()).cloned()).collect();
             async move {
                 let started = Instant::now();
-                let blocking: Vec<String> = join_all(prerequisites)
+                let blocking: Vec<Message> = join_all(prerequisites)
                     .await
                     .into_iter()
                     .filter(|r| r.status != Status::Pass)
-                    .map(|r| format!("\"{}\" ({})", r.title, r.status.as_str()))
+                    .map(|r| msg!("not-checked-because", title = r.title, status = r.status.as_str()))
                     .collect();
-                if blocking.is_empty() {
-                    evaluate(check, source, timeout).await
+                let judged = if blocking.is_empty() {
+                    evaluate(check, source, options.check_timeout).await
                 } else {
-                    let message = format!("not checked: needs {} to pass first", blocking.join(" and "));
-                    result(check, Status::Skip, message, Evidence::new(), started.elapsed())
-                }
+                    Judged::new(Status::Skip, msg!("not-checked", checks = and(blocking)), started)
+                };
+                judged.result(check, locale)
             }
             .boxed()
         };
@@ -162,7 +185,7 @@ pub async fn grade_watching(
         let plan: Vec<Read> =
             checks.iter().filter(|c| !passed.contains_key(&c.id)).flat_map(|c| c.validator.reads()).collect();
         let source = new_source(&plan);
-        let checks_done = round(checks, &passed, source.as_ref(), options.check_timeout).boxed();
+        let checks_done = round(checks, &passed, source.as_ref(), options).boxed();
         let latest = match futures::future::select(checks_done, source.collect(&plan)).await {
             // The checks are done: whatever is still being read was for checks that did not need it after all.
             futures::future::Either::Left((latest, _unneeded)) => latest,

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::facts::{FactError, FactErrorKind, Facts};
+use crate::i18n::Text;
 use crate::model::Verdict;
 use crate::validators::Validator;
 
@@ -18,19 +19,23 @@ impl Validator for PlanNamed {
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let found = facts.apigateway.usage_plans()?.iter().any(|p| p.name == self.0);
-        Ok(if found { Verdict::pass("found") } else { Verdict::fail(format!("no plan {}", self.0)) })
+        Ok(if found {
+            Verdict::pass(msg!("plan-limits", plan = self.0, limits = "none"))
+        } else {
+            Verdict::fail(msg!("plan-missing", plan = self.0))
+        })
     }
 }
 
 fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check {
     Check {
         id: id.into(),
-        title: format!("Title of {id}"),
+        title: Text::plain(format!("Title of {id}")),
         step: "s".into(),
         validator_name: "test".into(),
         validator: Arc::new(validator),
         points: 2,
-        hint: format!("hint for {id}"),
+        hint: Text::plain(format!("hint for {id}")),
         description: None,
         needs: needs.iter().map(|s| (*s).to_owned()).collect(),
         params: toml::Table::new(),
@@ -121,7 +126,7 @@ async fn a_check_that_reads_too_long_is_an_error() {
     let options = EngineOptions { check_timeout: Duration::from_millis(50), ..EngineOptions::default() };
     let graded = grade(&[&a], &slow, &options).await;
     assert_eq!(graded.results[0].status, Status::Error);
-    assert_eq!(graded.results[0].message, "timed out after 50ms reading the account");
+    assert_eq!(graded.results[0].message, "timed out after 0.05 s reading the account");
 }
 
 #[tokio::test]
@@ -190,7 +195,7 @@ impl Validator for Reads {
     }
 
     fn evaluate(&self, _facts: &Facts) -> Result<Verdict, FactError> {
-        Ok(Verdict::pass("read"))
+        Ok(Verdict::pass(msg!("path", path = "read")))
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::i18n::{self, Locale, RawText, Text};
 use crate::validators::{self, Validator};
 
 /// A lab file problem: `file:line: message`.
@@ -35,8 +36,13 @@ impl fmt::Display for LabError {
 #[derive(Debug, Clone)]
 pub struct Lab {
     pub id: String,
-    pub title: String,
-    pub description: Option<String>,
+    pub title: Text,
+    pub description: Option<Text>,
+    /// The language the lab is written in (`[lab] language`, English if not given): every text has it, and a
+    /// text not translated to the learner's language is shown in it.
+    pub language: Locale,
+    /// Every language some text of the lab is in, its own first.
+    pub languages: Vec<Locale>,
     pub file: PathBuf,
     pub steps: Vec<Step>,
 }
@@ -44,14 +50,14 @@ pub struct Lab {
 #[derive(Debug, Clone)]
 pub struct Step {
     pub id: String,
-    pub title: String,
+    pub title: Text,
     pub checks: Vec<Check>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Check {
     pub id: String,
-    pub title: String,
+    pub title: Text,
     /// Id of the step the check belongs to.
     pub step: String,
     /// Registry name of the validator.
@@ -59,9 +65,9 @@ pub struct Check {
     pub validator: Arc<dyn Validator>,
     pub points: u32,
     /// Student-facing hint, shown when the check does not pass.
-    pub hint: String,
+    pub hint: Text,
     /// What the check verifies, for `list` and authors.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Ids of checks that must pass before this one is evaluated.
     pub needs: Vec<String>,
     /// The validator's params as given (vars substituted), for `explain`.
@@ -84,16 +90,18 @@ struct RawLab {
 #[serde(deny_unknown_fields)]
 struct RawMeta {
     id: Spanned<String>,
-    title: String,
+    title: Spanned<RawText>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<Spanned<RawText>>,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
     id: Spanned<String>,
-    title: String,
+    title: Spanned<RawText>,
     #[serde(default)]
     checks: Vec<RawCheck>,
 }
@@ -102,13 +110,13 @@ struct RawStep {
 #[serde(deny_unknown_fields)]
 struct RawCheck {
     id: Spanned<String>,
-    title: String,
+    title: Spanned<RawText>,
     validator: Spanned<String>,
     #[serde(default = "one")]
     points: u32,
-    hint: String,
+    hint: Spanned<RawText>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<Spanned<RawText>>,
     #[serde(default)]
     needs: Vec<Spanned<String>>,
     #[serde(default)]
@@ -129,12 +137,23 @@ struct Source<'a> {
     file: &'a Path,
     /// Byte offset of each line's start, so a span's line is a binary search (loading stays linear in the file).
     line_starts: Vec<usize>,
+    /// The lab's language, which every text must have.
+    language: Locale,
+    vars: BTreeMap<String, String>,
 }
 
 impl<'a> Source<'a> {
     fn new(file: &'a Path, text: &str) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
-        Self { file, line_starts }
+        Self { file, line_starts, language: i18n::english(), vars: BTreeMap::new() }
+    }
+
+    /// A text of the lab in each of its languages, vars substituted; `whose` names it in an error (`check \`x\`: hint`).
+    fn text(&self, raw: Spanned<RawText>, whose: &str) -> Result<Text, LabError> {
+        let span = raw.span();
+        let text = Text::from_raw(raw.into_inner(), &self.language)
+            .map_err(|e| self.error(Some(span), format!("{whose} {e}")))?;
+        Ok(text.map(|t| substitute(t, &self.vars)))
     }
 
     fn line_of(&self, span: Range<usize>) -> usize {
@@ -167,24 +186,19 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn step(&self, raw: RawStep, vars: &BTreeMap<String, String>, ids: &mut Ids) -> Result<Step, LabError> {
+    fn step(&self, raw: RawStep, ids: &mut Ids) -> Result<Step, LabError> {
         let step_id = self.id(&raw.id, "step id")?;
         self.unique(&mut ids.steps, &raw.id, "step")?;
+        let title = self.text(raw.title, &format!("step `{step_id}`: title"))?;
         let mut checks = Vec::new();
         for raw_check in raw.checks {
-            checks.push(self.check(raw_check, &step_id, vars, ids)?);
+            checks.push(self.check(raw_check, &step_id, ids)?);
         }
-        Ok(Step { id: step_id, title: substitute(&raw.title, vars), checks })
+        Ok(Step { id: step_id, title, checks })
     }
 
     /// One check: a unique id, a known validator whose params build (vars substituted).
-    fn check(
-        &self,
-        raw: RawCheck,
-        step_id: &str,
-        vars: &BTreeMap<String, String>,
-        ids: &mut Ids,
-    ) -> Result<Check, LabError> {
+    fn check(&self, raw: RawCheck, step_id: &str, ids: &mut Ids) -> Result<Check, LabError> {
         let id = self.id(&raw.id, "check id")?;
         self.unique(&mut ids.checks, &raw.id, "check")?;
         let name = raw.validator.get_ref();
@@ -203,21 +217,25 @@ impl<'a> Source<'a> {
             None => (toml::Table::new(), raw.validator.span()),
         };
         let mut params = toml::Value::Table(params);
-        substitute_value(&mut params, vars);
+        substitute_value(&mut params, &self.vars);
         let shown = params.as_table().cloned().unwrap_or_default();
         let validator = spec
             .build(params)
             .map_err(|e| self.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
         ids.needs.extend(raw.needs.iter().map(|need| (id.clone(), need.clone())));
+        let whose = |field: &str| format!("check `{id}`: {field}");
+        let title = self.text(raw.title, &whose("title"))?;
+        let hint = self.text(raw.hint, &whose("hint"))?;
+        let description = raw.description.map(|d| self.text(d, &whose("description"))).transpose()?;
         Ok(Check {
             line: self.line_of(raw.id.span()),
-            title: substitute(&raw.title, vars),
+            title,
             step: step_id.to_owned(),
             validator_name: spec.name.to_owned(),
             validator: Arc::from(validator),
             points: raw.points,
-            hint: substitute(&raw.hint, vars),
-            description: raw.description.map(|d| substitute(&d, vars)),
+            hint,
+            description,
             needs: raw.needs.iter().map(|n| n.get_ref().clone()).collect(),
             params: shown,
             id,
@@ -327,7 +345,7 @@ impl Lab {
 
     /// Validates lab file text; `file` is only used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Lab, LabError> {
-        let src = Source::new(file, text);
+        let mut src = Source::new(file, text);
         let raw: RawLab =
             toml::from_str(text).map_err(|e| src.error(e.span(), e.message().trim().replace('\n', " ")))?;
         let lab_id = src.id(&raw.lab.id, "lab id")?;
@@ -339,25 +357,55 @@ impl Lab {
                 return Err(src.error(None, format!("var name `{name}` must be letters, digits, `-`, `_` or `.`")));
             }
         }
+        if let Some(language) = &raw.lab.language {
+            src.language = i18n::parse_tag(language.get_ref()).map_err(|e| src.error(Some(language.span()), e))?;
+        }
+        src.vars = raw.vars;
+        let title = src.text(raw.lab.title, "lab title")?;
+        let description = raw.lab.description.map(|d| src.text(d, "lab description")).transpose()?;
         let mut ids = Ids::default();
         let mut steps = Vec::new();
         for raw_step in raw.steps {
-            steps.push(src.step(raw_step, &raw.vars, &mut ids)?);
+            steps.push(src.step(raw_step, &mut ids)?);
         }
         src.check_needs(&ids)?;
-        let lab = Lab {
+        let mut lab = Lab {
             id: lab_id,
-            title: substitute(&raw.lab.title, &raw.vars),
-            description: raw.lab.description,
+            title,
+            description,
+            languages: Vec::new(),
+            language: src.language,
             file: file.to_owned(),
             steps,
         };
+        lab.languages = lab.find_languages();
         if let Some(cycle) = lab.find_cycle() {
             let line = ids.checks.get(&cycle[0]).copied();
             let message = format!("`needs` cycle: {}", cycle.join(" -> "));
             return Err(LabError { file: file.to_owned(), line, message });
         }
         Ok(lab)
+    }
+
+    /// The lab's language, then every other language one of its texts is in.
+    fn find_languages(&self) -> Vec<Locale> {
+        let mut languages = vec![self.language.clone()];
+        let step_texts = self.steps.iter().map(|s| &s.title);
+        let check_texts = self.checks().flat_map(|c| [Some(&c.title), Some(&c.hint), c.description.as_ref()]);
+        let lab_texts = [Some(&self.title), self.description.as_ref()];
+        let texts = lab_texts.into_iter().chain(check_texts).flatten().chain(step_texts);
+        for locale in texts.flat_map(Text::translated_to) {
+            if !languages.contains(locale) {
+                languages.push(locale.clone());
+            }
+        }
+        languages
+    }
+
+    /// The language to grade in for a reader who asked for `requested` (best first): the closest the lab has
+    /// (`es-MX` gets `es`), else the lab's own.
+    pub fn locale_for(&self, requested: &[Locale]) -> Locale {
+        i18n::negotiate(requested, &self.languages, &self.language)
     }
 
     pub fn checks(&self) -> impl Iterator<Item = &Check> {

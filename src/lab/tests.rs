@@ -46,11 +46,11 @@ fn error(text: &str) -> String {
 #[test]
 fn good_lab_loads_with_vars_substituted() {
     let lab = parse(GOOD).unwrap();
-    assert_eq!(lab.title, "Demo on ItemsAPI");
+    assert_eq!(lab.title.default_text(), "Demo on ItemsAPI");
     assert_eq!(lab.steps.len(), 2);
     assert_eq!(lab.max_score(), 3);
     let plan = lab.check("plan").unwrap();
-    assert_eq!(plan.hint, "Create it on ItemsAPI.");
+    assert_eq!(plan.hint.default_text(), "Create it on ItemsAPI.");
     assert_eq!(plan.line, 14);
     let methods = lab.check("methods").unwrap();
     assert_eq!(methods.needs, vec!["plan"]);

@@ -5,8 +5,10 @@
 
 use std::io;
 
+use super::human::counts;
 use super::text::printable;
 use super::{Format, Style};
+use crate::i18n::msg;
 use crate::model::{Report, Status};
 
 pub struct Github;
@@ -26,30 +28,20 @@ impl Format for Github {
 
     fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
         for check in &report.checks {
-            let kind = match check.status {
-                Status::Fail => "failed",
-                Status::Error => "could not be checked",
+            let status = match check.status {
+                Status::Fail | Status::Error => check.status.as_str(),
                 Status::Pass | Status::Skip => continue,
             };
-            let title = format!("{}: {} {kind}", report.lab.id, check.title);
+            let title = report.say(msg!("report-annotation", lab = &report.lab.id, check = &check.title, status));
             let mut message = format!("{} ({} {}/{})", check.message, check.id, check.points, check.max_points);
             if let Some(hint) = &check.hint {
-                message.push_str(&format!("\nHint: {hint}"));
+                message.push('\n');
+                message.push_str(&report.say(msg!("report-hint-sentence", hint)));
             }
             writeln!(out, "::error title={}::{}", property(&title), data(&message))?;
         }
-        let s = &report.summary;
-        writeln!(
-            out,
-            "labcheck {}: score {}/{} · {} passed, {} failed, {} could not be checked, {} skipped",
-            data(&report.lab.id),
-            report.score,
-            report.max_score,
-            s.passed,
-            s.failed,
-            s.errors,
-            s.skipped
-        )
+        let score = report.say(msg!("report-score-line", score = report.score, max = report.max_score));
+        writeln!(out, "labcheck {}: {} · {}", data(&report.lab.id), data(&score), data(&counts(report, true)))
     }
 }
 

@@ -6,7 +6,9 @@ use std::io;
 
 use serde::Serialize;
 
+use super::human::counts;
 use super::{Format, Style};
+use crate::i18n::msg;
 use crate::model::{CheckResult, Report, Status};
 
 pub struct Gradescope;
@@ -48,14 +50,10 @@ impl Format for Gradescope {
     }
 
     fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
-        let s = &report.summary;
         let results = Results {
             score: report.score,
             execution_time: report.duration.as_secs_f64(),
-            output: format!(
-                "{}: {}/{} · {} passed, {} failed, {} could not be checked, {} skipped",
-                report.lab.title, report.score, report.max_score, s.passed, s.failed, s.errors, s.skipped
-            ),
+            output: format!("{}: {}/{} · {}", report.lab.title, report.score, report.max_score, counts(report, true)),
             visibility: "visible",
             stdout_visibility: "hidden",
             tests: report.checks.iter().map(|c| test(report, c)).collect(),
@@ -69,7 +67,9 @@ fn test<'a>(report: &'a Report, check: &'a CheckResult) -> Test<'a> {
     let step = report.steps.iter().position(|s| s.id == check.step).map_or(0, |i| i + 1);
     let number = report.checks_of(&check.step).position(|c| c.id == check.id).map_or(0, |i| i + 1);
     let output = match (&check.hint, check.status) {
-        (Some(hint), Status::Fail | Status::Error) => format!("{}\n\nHint: {hint}", check.message),
+        (Some(hint), Status::Fail | Status::Error) => {
+            format!("{}\n\n{}", check.message, report.say(msg!("report-hint-sentence", hint)))
+        }
         _ => check.message.clone(),
     };
     Test {

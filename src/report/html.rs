@@ -5,8 +5,10 @@
 use std::fmt::Write as _;
 use std::io;
 
+use super::human::{account, counts};
 use super::text::printable;
 use super::{Format, Style};
+use crate::i18n::msg;
 use crate::model::{Report, Status};
 
 pub struct Html;
@@ -66,28 +68,27 @@ fn mark(status: Status) -> &'static str {
 fn render(report: &Report) -> String {
     let mut out = String::new();
     let title = escape(&report.lab.title);
-    let account = escape(report.target.account_id.as_deref().unwrap_or("unknown account"));
+    let account = escape(&account(report));
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
 <title>{title} · {}/{}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n",
-        report.score, report.max_score
+        escape(&report.lang),
+        report.score,
+        report.max_score
     );
-    let s = &report.summary;
     let _ = writeln!(
         out,
-        "<p class=\"meta\">{} · account {account} · {} · {}</p>\n<p class=\"score\" id=\"score\">{}/{}</p>\n\
-<p class=\"meta\">{} passed, {} failed, {} could not be checked, {} skipped</p>",
+        "<p class=\"meta\">{} · {account} · {} · {}</p>\n<p class=\"score\" id=\"score\">{}/{}</p>\n\
+<p class=\"meta\">{}</p>",
         escape(&report.lab.id),
         escape(&report.target.region),
         escape(&report.started_at),
         report.score,
         report.max_score,
-        s.passed,
-        s.failed,
-        s.errors,
-        s.skipped
+        escape(&counts(report, true)),
     );
+    let hint = |text: &str| report.say(msg!("report-hint-sentence", hint = text));
     for step in &report.steps {
         let checks: Vec<_> = report.checks_of(&step.id).collect();
         let points: u32 = checks.iter().map(|c| c.points).sum();
@@ -111,8 +112,8 @@ fn render(report: &Report) -> String {
             );
             if check.status != Status::Pass {
                 let _ = write!(out, "<p class=\"message\">{}</p>", escape(&check.message));
-                if let (Some(hint), Status::Fail | Status::Error) = (&check.hint, check.status) {
-                    let _ = write!(out, "<p class=\"hint\">Hint: {}</p>", escape(hint));
+                if let (Some(hint_text), Status::Fail | Status::Error) = (&check.hint, check.status) {
+                    let _ = write!(out, "<p class=\"hint\">{}</p>", escape(&hint(hint_text)));
                 }
             }
             out.push_str("</li>\n");

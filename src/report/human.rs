@@ -6,7 +6,8 @@ use std::io;
 
 use super::text::printable;
 use super::{Format, Style};
-use crate::model::{Report, Status};
+use crate::i18n::{Arg, msg};
+use crate::model::{Report, Status, Summary};
 
 /// The checklist; the CLI's default, and what it prints beside a report written to a file.
 pub struct Human;
@@ -73,12 +74,17 @@ fn render(report: &Report, options: Style) -> String {
     let mut out = String::new();
     // Every string printed may come from the account or a lab file: printable() keeps each on its own line and
     // lets no escape sequence through.
-    let account = printable(report.target.account_id.as_deref().unwrap_or("unknown account"));
+    let account = account(report);
     let _ = writeln!(
         out,
         "{} {}",
         p.bold(&printable(&report.lab.title)),
-        p.dim(&format!("({}) · account {account} · {}", printable(&report.lab.id), printable(&report.target.region)))
+        p.dim(&format!(
+            "({}) · {} · {}",
+            printable(&report.lab.id),
+            printable(&account),
+            printable(&report.target.region)
+        ))
     );
     let width = report.checks.iter().map(|c| printable(&c.title).chars().count()).max().unwrap_or(0).min(60);
     for step in &report.steps {
@@ -86,7 +92,9 @@ fn render(report: &Report, options: Style) -> String {
         for check in report.checks_of(&step.id) {
             let label = match check.status {
                 Status::Pass | Status::Fail => String::new(),
-                other => format!("{} ", other.as_str()),
+                other @ (Status::Error | Status::Skip) => {
+                    format!("{} ", report.say(msg!("report-status-label", status = other.as_str())))
+                }
             };
             let title = printable(&check.title);
             let title_pad = width.saturating_sub(title.chars().count());
@@ -103,39 +111,45 @@ fn render(report: &Report, options: Style) -> String {
                 let _ = writeln!(out, "      {}", printable(&check.message));
                 // A skipped check's own hint is noise until its prerequisite passes.
                 if let (Some(hint), false) = (&check.hint, check.status == Status::Skip) {
-                    let _ = writeln!(out, "      {} {}", p.dim("hint:"), printable(hint));
+                    let _ = writeln!(out, "      {} {}", p.dim(&report.say(msg!("report-hint"))), printable(hint));
                 }
             }
         }
     }
-    let s = &report.summary;
-    let mut counts = vec![format!("{} passed", s.passed)];
-    if s.failed > 0 {
-        counts.push(format!("{} failed", s.failed));
-    }
-    if s.errors > 0 {
-        counts.push(format!("{} could not be checked", s.errors));
-    }
-    if s.skipped > 0 {
-        counts.push(format!("{} skipped", s.skipped));
-    }
-    let score = format!("Score {}/{}", report.score, report.max_score);
-    let _ = writeln!(out, "\n{} · {} · {}", p.bold(&score), counts.join(", "), seconds(report.duration));
+    let score = report.say(msg!("report-score", score = report.score, max = report.max_score));
+    let counts = counts(report, false);
+    let _ = writeln!(out, "\n{} · {counts} · {}", p.bold(&score), seconds(report.duration));
     if options.stats {
         let st = &report.stats;
         let calls: Vec<String> = st.api_calls.iter().map(|(op, n)| format!("{} {n}", printable(op))).collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            p.dim(&format!(
-                "AWS API calls: {} ({}) · HTTP requests sent: {} · probes: {} · rounds: {}",
-                st.api_calls_total,
-                if calls.is_empty() { "none".to_owned() } else { calls.join(", ") },
-                st.api_requests,
-                st.probes,
-                st.rounds
-            ))
+        let calls: Arg = if calls.is_empty() { msg!("report-stats-none").into() } else { calls.join(", ").into() };
+        let stats = msg!(
+            "report-stats",
+            total = st.api_calls_total,
+            calls,
+            requests = st.api_requests,
+            probes = st.probes,
+            rounds = st.rounds
         );
+        let _ = writeln!(out, "{}", p.dim(&report.say(stats)));
     }
     out
+}
+
+/// "account 123456789012", or that it is unknown.
+pub(super) fn account(report: &Report) -> String {
+    match &report.target.account_id {
+        Some(account) => report.say(msg!("report-account", account)),
+        None => report.say(msg!("report-unknown-account")),
+    }
+}
+
+/// "3 passed, 1 failed" in the report's language: every status, or (`all` false) the passed count and the others
+/// that are not 0.
+pub(super) fn counts(report: &Report, all: bool) -> String {
+    let Summary { passed, failed, errors, skipped } = report.summary;
+    let counts = [("pass", passed), ("fail", failed), ("error", errors), ("skip", skipped)];
+    let shown = counts.into_iter().filter(|&(status, count)| all || status == "pass" || count > 0);
+    let words: Vec<String> = shown.map(|(status, count)| report.say(msg!("report-count", status, count))).collect();
+    words.join(", ")
 }

@@ -5,8 +5,10 @@
 use std::fmt::Write as _;
 use std::io;
 
+use super::human::{account, counts};
 use super::text::printable;
 use super::{Format, Style};
+use crate::i18n::msg;
 use crate::model::{Report, Status};
 
 pub struct Markdown;
@@ -62,31 +64,28 @@ fn mark(status: Status) -> &'static str {
 
 fn render(report: &Report) -> String {
     let mut out = String::new();
-    let account = report.target.account_id.as_deref().unwrap_or("unknown account");
     let _ = writeln!(out, "## {} · {}/{}", escape(&report.lab.title), report.score, report.max_score);
-    let s = &report.summary;
-    let _ = writeln!(
-        out,
-        "\n{} passed, {} failed, {} could not be checked, {} skipped · account {} · {}",
-        s.passed,
-        s.failed,
-        s.errors,
-        s.skipped,
-        escape(account),
-        escape(&report.target.region)
+    let (counts, account) = (counts(report, true), account(report));
+    let _ = writeln!(out, "\n{} · {} · {}", escape(&counts), escape(&account), escape(&report.target.region));
+    let (check_title, points_title, details_title) = (
+        report.say(msg!("report-check-title")),
+        report.say(msg!("report-points-title")),
+        report.say(msg!("report-details-title")),
     );
+    let hint_label = report.say(msg!("report-hint-label"));
     for step in &report.steps {
         let checks: Vec<_> = report.checks_of(&step.id).collect();
         let points: u32 = checks.iter().map(|c| c.points).sum();
         let max: u32 = checks.iter().map(|c| c.max_points).sum();
         let _ = writeln!(out, "\n### {} · {points}/{max}\n", escape(&step.title));
-        let _ = writeln!(out, "| | Check | Points | Details |");
+        let _ =
+            writeln!(out, "| | {} | {} | {} |", escape(&check_title), escape(&points_title), escape(&details_title));
         let _ = writeln!(out, "|---|---|---|---|");
         for check in checks {
             let details = match (&check.hint, check.status) {
                 (_, Status::Pass) => String::new(),
                 (Some(hint), Status::Fail | Status::Error) => {
-                    format!("{}<br>**Hint:** {}", escape(&check.message), escape(hint))
+                    format!("{}<br>**{}:** {}", escape(&check.message), escape(&hint_label), escape(hint))
                 }
                 (_, _) => escape(&check.message),
             };

@@ -26,6 +26,7 @@ fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
 
 fn sample() -> Report {
     let mut report = Report {
+        lang: "en".to_owned(),
         schema_version: REPORT_SCHEMA_VERSION,
         labcheck_version: "0.0.0-test".into(),
         lab: LabInfo { id: "apigw-items".into(), title: "Items lab".into(), file: "checks/apigw-items.toml".into() },
@@ -189,10 +190,10 @@ fn hostile_text_stays_valid_json() {
 
 #[test]
 fn the_live_view_shows_one_hint_and_only_changes_when_piped() {
-    let screen = live::screen(&sample(), "footer");
+    let screen = live::screen(&sample(), std::time::Duration::from_secs(5));
     assert_eq!(screen.matches("hint: ").count(), 1, "the first failing check's hint only:\n{screen}");
     assert!(screen.contains("[#######-----------------------] 1/4"), "{screen}");
-    let hostile_screen = live::screen(&hostile(), "footer");
+    let hostile_screen = live::screen(&hostile(), std::time::Duration::from_secs(5));
     assert!(!hostile_screen.contains(['\u{1b}', '\u{7}', '\u{0}', '\u{202E}']), "{hostile_screen:?}");
     let first = live::changes(None, &sample());
     assert_eq!(first.lines().count(), sample().checks.len() + 1, "every check, then the score:\n{first}");
@@ -202,6 +203,6 @@ fn the_live_view_shows_one_hint_and_only_changes_when_piped() {
     better.checks[1].points = 1;
     better.tally();
     let changed = live::changes(Some(&sample()), &better);
-    assert!(changed.contains("(usage-plan-key-created): fail -> pass"), "{changed}");
+    assert!(changed.contains("(usage-plan-key-created): failed -> passed"), "{changed}");
     assert!(changed.ends_with("score 2/4\n"), "{changed}");
 }

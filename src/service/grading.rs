@@ -15,10 +15,11 @@ use serde::Deserialize;
 
 use super::accounts::{config_for, pacer_for};
 use super::auth::authorize;
-use super::labs::find_lab;
+use super::labs::{accepted_languages, find_lab};
 use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
 use crate::engine::EngineOptions;
 use crate::grading;
+use crate::i18n::{self, Locale};
 use crate::inventory::AwsSession;
 use crate::lab::Lab;
 use crate::model::Report;
@@ -35,6 +36,7 @@ pub(super) struct RunKey {
     external_id: Option<String>,
     region: Option<String>,
     wait_seconds: Option<u64>,
+    locale: String,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +46,12 @@ pub(super) struct GradeQuery {
 }
 
 /// Runs one grading (admission, credentials, the engine), off the request.
-async fn run_grading(state: AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Result<Arc<Report>, ApiError> {
+async fn run_grading(
+    state: AppStateRef,
+    lab: Arc<Lab>,
+    request: GradeRequest,
+    locale: Locale,
+) -> Result<Arc<Report>, ApiError> {
     // Admission: a bounded queue in front of a bounded number of gradings.
     let permit = match state.slots.try_acquire() {
         Ok(permit) => permit,
@@ -76,7 +83,8 @@ async fn run_grading(state: AppStateRef, lab: Arc<Lab>, request: GradeRequest) -
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "no_region", e.to_string()))?;
         let checks =
             lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
-        let options = EngineOptions { wait: request.wait_seconds.map(Duration::from_secs), ..EngineOptions::default() };
+        let wait = request.wait_seconds.map(Duration::from_secs);
+        let options = EngineOptions { wait, locale, ..EngineOptions::default() };
         Ok::<_, ApiError>(grading::grade_account(&lab, &checks, Arc::new(session), &options).await)
     }
     .await;
@@ -114,7 +122,8 @@ pub(super) async fn grade(
         state.metrics.refused("unknown_step");
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
     }
-    let run = shared_run(&state, lab, request);
+    let locale = lab.locale_for(&requested_languages(&request, &headers));
+    let run = shared_run(&state, lab, request, locale);
     let report = within_deadline(&state, run).await?;
     let text = report::render(&report, format, Style::default());
     Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
@@ -122,8 +131,9 @@ pub(super) async fn grade(
 
 /// The run of this grading: the one already in flight for the same lab, steps, account and wait (a double click),
 /// or a new one. A run is driven to its end even if every requester gives up, so its entry is always removed.
-fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Run {
+fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest, locale: Locale) -> Run {
     let key = RunKey {
+        locale: locale.to_string(),
         lab: lab.id.clone(),
         steps: request.steps.clone(),
         role_arn: request.role_arn.clone(),
@@ -136,7 +146,7 @@ fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Run 
         state.metrics.shared();
         return run.clone();
     }
-    let task = tokio::spawn(run_grading(state.clone(), lab, request));
+    let task = tokio::spawn(run_grading(state.clone(), lab, request, locale));
     let (cleanup_state, cleanup_key) = (state.clone(), key.clone());
     let run: Run = async move {
         let result = task.await.unwrap_or_else(|e| {
@@ -150,6 +160,14 @@ fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest) -> Run 
     tokio::spawn(run.clone());
     runs.insert(key, run.clone());
     run
+}
+
+/// The languages the learner asked for, best first: the body's `lang`, else `Accept-Language`.
+fn requested_languages(request: &GradeRequest, headers: &HeaderMap) -> Vec<Locale> {
+    match &request.lang {
+        Some(tag) => i18n::parse_tag(tag).into_iter().collect(),
+        None => accepted_languages(headers),
+    }
 }
 
 /// The run's report, or 504 once the request's deadline passes (the run goes on for whoever else waits).

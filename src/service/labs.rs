@@ -9,12 +9,17 @@ use serde::Serialize;
 
 use super::auth::authorize;
 use super::{ApiError, AppState, AppStateRef};
+use crate::i18n::{self, Locale};
 use crate::lab::Lab;
 
 #[derive(Serialize)]
 struct LabSummary {
     id: String,
     title: String,
+    /// The language of the titles.
+    lang: String,
+    /// Every language the lab has (ask for one with `Accept-Language`).
+    languages: Vec<String>,
     steps: Vec<StepSummary>,
     max_score: u32,
 }
@@ -35,23 +40,26 @@ struct CheckSummary {
     needs: Vec<String>,
 }
 
-fn summary(lab: &Lab) -> LabSummary {
+/// The lab's summary, titles in `locale`.
+fn summary(lab: &Lab, locale: &Locale) -> LabSummary {
     LabSummary {
         id: lab.id.clone(),
-        title: lab.title.clone(),
+        title: lab.title.get(locale).to_owned(),
+        lang: locale.to_string(),
         max_score: lab.max_score(),
+        languages: lab.languages.iter().map(ToString::to_string).collect(),
         steps: lab
             .steps
             .iter()
             .map(|s| StepSummary {
                 id: s.id.clone(),
-                title: s.title.clone(),
+                title: s.title.get(locale).to_owned(),
                 checks: s
                     .checks
                     .iter()
                     .map(|c| CheckSummary {
                         id: c.id.clone(),
-                        title: c.title.clone(),
+                        title: c.title.get(locale).to_owned(),
                         points: c.points,
                         validator: c.validator_name.clone(),
                         needs: c.needs.clone(),
@@ -64,7 +72,8 @@ fn summary(lab: &Lab) -> LabSummary {
 
 pub(super) async fn list_labs(State(state): State<AppStateRef>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
-    let labs: Vec<LabSummary> = state.labs.values().map(|l| summary(l)).collect();
+    let requested = accepted_languages(&headers);
+    let labs: Vec<LabSummary> = state.labs.values().map(|l| summary(l, &l.locale_for(&requested))).collect();
     Ok(axum::Json(serde_json::json!({ "labs": labs })).into_response())
 }
 
@@ -75,7 +84,14 @@ pub(super) async fn get_lab(
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
     let lab = find_lab(&state, &lab_id)?;
-    Ok(axum::Json(summary(&lab)).into_response())
+    let locale = lab.locale_for(&accepted_languages(&headers));
+    Ok(axum::Json(summary(&lab, &locale)).into_response())
+}
+
+/// The languages of the request's `Accept-Language`, best first.
+pub(super) fn accepted_languages(headers: &HeaderMap) -> Vec<Locale> {
+    let header = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    header.map(i18n::accept_language).unwrap_or_default()
 }
 
 pub(super) fn find_lab(state: &AppState, id: &str) -> Result<Arc<Lab>, ApiError> {

@@ -20,6 +20,9 @@ pub struct GradeRequest {
     pub region: Option<String>,
     #[serde(default)]
     pub wait_seconds: Option<u64>,
+    /// The learner's language (`es`, `pt-BR`); without it, the request's `Accept-Language`.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 impl GradeRequest {
@@ -69,6 +72,11 @@ impl GradeRequest {
             && wait > MAX_WAIT_SECONDS
         {
             return Err(format!("wait_seconds: at most {MAX_WAIT_SECONDS}"));
+        }
+        if let Some(lang) = &self.lang
+            && crate::i18n::parse_tag(lang).is_err()
+        {
+            return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
         }
         Ok(())
     }

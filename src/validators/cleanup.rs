@@ -1,17 +1,17 @@
 //! The last step: what the lab created is gone. These pass on an empty account.
 
-use super::{Validator, join_and, validator};
+use super::{Validator, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, msg};
 use crate::model::Verdict;
 use crate::providers::{apigateway, lambda};
 
 /// Shared verdict of the "X is gone" checks.
-fn absent(kind: &str, name: &str, left: &[&str]) -> Verdict {
+/// `kind` selects the noun in the catalogue: `rest-api`, `usage-plan` or `api-key`.
+fn absent(kind: &'static str, name: &str, left: &[&str]) -> Verdict {
     match left {
-        [] => Verdict::pass(format!("no {kind} named {name} is left")),
-        [id] => Verdict::fail(format!("{kind} {name} still exists ({id})")).with("left", left),
-        ids => Verdict::fail(format!("{} {kind}s named {name} still exist ({})", ids.len(), join_and(ids)))
-            .with("left", left),
+        [] => Verdict::pass(msg!("resource-gone", kind, name)),
+        ids => Verdict::fail(msg!("resource-left", kind, name, count = ids.len(), ids = and(ids))).with("left", left),
     }
 }
 
@@ -38,7 +38,7 @@ impl Validator for RestApiAbsent {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
             facts.apigateway.rest_apis()?.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
-        Ok(absent("REST API", &self.api, &left))
+        Ok(absent("rest-api", &self.api, &left))
     }
 }
 
@@ -63,7 +63,7 @@ impl Validator for UsagePlanAbsent {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
             facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.name).map(|p| p.id.as_str()).collect();
-        Ok(absent("usage plan", &self.name, &left))
+        Ok(absent("usage-plan", &self.name, &left))
     }
 }
 
@@ -88,7 +88,7 @@ impl Validator for ApiKeyAbsent {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
             facts.apigateway.api_keys()?.iter().filter(|k| k.name == self.name).map(|k| k.id.as_str()).collect();
-        Ok(absent("API key", &self.name, &left))
+        Ok(absent("api-key", &self.name, &left))
     }
 }
 
@@ -139,11 +139,10 @@ impl Validator for LambdaFunctionAbsent {
             .filter(|name| self.names.iter().any(|p| glob_match(p, name)))
             .map(String::as_str)
             .collect();
-        let patterns = join_and(&self.names);
-        Ok(match left.as_slice() {
-            [] => Verdict::pass(format!("no Lambda function matching {patterns} is left")),
-            [one] => Verdict::fail(format!("Lambda function {one} still exists")).with("left", &left),
-            many => Verdict::fail(format!("Lambda functions {} still exist", join_and(many))).with("left", &left),
+        Ok(if left.is_empty() {
+            Verdict::pass(msg!("functions-gone", patterns = and(&self.names)))
+        } else {
+            Verdict::fail(msg!("functions-left", count = left.len(), names = and(&left))).with("left", &left)
         })
     }
 }

@@ -1,7 +1,8 @@
 //! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
 
-use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use super::{MethodRef, Validator, find_method, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 
@@ -51,13 +52,14 @@ impl Validator for CorsConfigured {
                         continue;
                     }
                 };
+                let method_name = options.to_string();
                 let Some(integration) = &method.integration else {
-                    problems.push(format!("{options} has no integration"));
+                    problems.push(msg!("method-no-integration", method = method_name));
                     continue;
                 };
                 let kind = integration.integration_type.as_deref().unwrap_or("no");
                 if kind != "MOCK" {
-                    problems.push(format!("{options} is a {kind} integration, not MOCK"));
+                    problems.push(msg!("cors-not-mock", method = method_name, kind));
                     continue;
                 }
                 let set: Vec<String> = integration
@@ -74,14 +76,15 @@ impl Validator for CorsConfigured {
                     .map(String::as_str)
                     .collect();
                 if !missing.is_empty() {
-                    problems.push(format!("{options} does not set {}", join_and(&missing)));
+                    problems.push(msg!("cors-headers-missing", method = method_name, headers = and(missing)));
                 }
             }
+            let name = &self.api;
             Ok(if problems.is_empty() {
                 let options: Vec<String> = self.paths.iter().map(|p| format!("OPTIONS {p}")).collect();
-                Verdict::pass(format!("{} on {} answer with {}", join_and(&options), self.api, join_and(&self.headers)))
+                Verdict::pass(msg!("cors-configured", methods = and(options), name, headers = and(&self.headers)))
             } else {
-                Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+                Verdict::fail(msg!("on-api", name, problems = clauses(problems)))
             }
             .with("api_id", &api.id))
         })

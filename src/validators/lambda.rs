@@ -4,21 +4,24 @@ use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
 use super::resource_policy::{self, Decision};
-use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
 use crate::providers::lambda::Part;
 
 /// The function `method` invokes, or a failed verdict saying why there is none.
 fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {
-    let m = find_method(resources, method).map_err(|missing| Verdict::fail(format!("on {api}: {missing}")))?;
+    let m = find_method(resources, method)
+        .map_err(|missing| Verdict::fail(msg!("on-api", name = api, problems = missing)))?;
+    let method = method.to_string();
     let Some(integration) = &m.integration else {
-        return Err(Verdict::fail(format!("{method} on {api} has no integration")));
+        return Err(Verdict::fail(msg!("method-on-api-no-integration", method, name = api)));
     };
     integration.lambda_target().ok_or_else(|| {
         let kind = integration.integration_type.as_deref().unwrap_or("unknown");
-        Verdict::fail(format!("{method} on {api} does not invoke a Lambda function ({kind} integration)"))
+        Verdict::fail(msg!("method-not-lambda", method, name = api, kind))
     })
 }
 
@@ -79,16 +82,22 @@ impl Validator for LambdaFunctionExists {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
             Ok(match facts.lambda.lambda_function(name)? {
-                None => Verdict::fail(format!(
-                    "{} on {} integrates with Lambda function {name}, which does not exist",
-                    self.method, self.api
+                None => Verdict::fail(msg!(
+                    "function-missing",
+                    method = self.method.to_string(),
+                    api = &self.api,
+                    function = name
                 )),
                 Some(f) => {
                     let runtime = f.runtime.as_deref().unwrap_or("unknown");
                     let handler = f.handler.as_deref().unwrap_or("unknown");
-                    Verdict::pass(format!(
-                        "{} on {} invokes Lambda function {name} (runtime {runtime}, handler {handler})",
-                        self.method, self.api
+                    Verdict::pass(msg!(
+                        "function-invoked",
+                        method = self.method.to_string(),
+                        api = &self.api,
+                        function = name,
+                        runtime,
+                        handler
                     ))
                     .with("function_arn", &f.arn)
                     .with("runtime", runtime)
@@ -134,15 +143,16 @@ impl Validator for LambdaVersionsPublished {
             let name = &target.function_name;
             let versions = published(facts.lambda.lambda_versions(name)?);
             Ok(if versions.len() >= self.min {
-                Verdict::pass(format!("Lambda function {name} has published versions {}", join_and(&versions)))
+                Verdict::pass(msg!("versions-published", function = name, versions = and(&versions)))
             } else if versions.is_empty() {
-                Verdict::fail(format!("Lambda function {name} has no published version (only $LATEST)"))
+                Verdict::fail(msg!("versions-none", function = name))
             } else {
-                Verdict::fail(format!(
-                    "Lambda function {name} has {} published versions ({}); {} are required",
-                    versions.len(),
-                    join_and(&versions),
-                    self.min
+                Verdict::fail(msg!(
+                    "versions-too-few",
+                    function = name,
+                    count = versions.len(),
+                    versions = and(&versions),
+                    min = self.min
                 ))
             }
             .with("published_versions", &versions))
@@ -181,15 +191,14 @@ impl Validator for LambdaAliasesExist {
             let missing: Vec<&str> =
                 self.aliases.iter().map(String::as_str).filter(|a| !existing.contains(a)).collect();
             Ok(if missing.is_empty() {
-                Verdict::pass(format!("Lambda function {name} has aliases {}", join_and(&self.aliases)))
+                Verdict::pass(msg!("aliases-exist", function = name, aliases = and(&self.aliases)))
             } else {
-                let found = if existing.is_empty() {
-                    "it has no aliases".to_owned()
+                let count = missing.len();
+                Verdict::fail(if existing.is_empty() {
+                    msg!("aliases-missing-none", function = name, count, aliases = and(&missing))
                 } else {
-                    format!("aliases: {}", join_and(&existing))
-                };
-                let noun = if missing.len() == 1 { "alias" } else { "aliases" };
-                Verdict::fail(format!("Lambda function {name} has no {noun} {} ({found})", join_and(&missing)))
+                    msg!("aliases-missing", function = name, count, aliases = and(&missing), found = and(&existing))
+                })
             }
             .with("aliases", &existing))
         })
@@ -226,16 +235,16 @@ impl Validator for LambdaAliasTargetsPublishedVersion {
             let name = &target.function_name;
             let alias = &self.alias;
             let Some(found) = facts.lambda.lambda_aliases(name)?.iter().find(|a| &a.name == alias) else {
-                return Ok(Verdict::fail(format!("Lambda function {name} has no alias {alias}")));
+                return Ok(Verdict::fail(msg!("alias-missing", function = name, alias)));
             };
             let version = found.function_version.as_str();
             let versions = published(facts.lambda.lambda_versions(name)?);
             Ok(if version == "$LATEST" {
-                Verdict::fail(format!("alias {alias} of {name} points at $LATEST, not a published version"))
+                Verdict::fail(msg!("alias-at-latest", alias, function = name))
             } else if versions.contains(&version) {
-                Verdict::pass(format!("alias {alias} of {name} points at published version {version}"))
+                Verdict::pass(msg!("alias-at-published", alias, function = name, version))
             } else {
-                Verdict::fail(format!("alias {alias} of {name} points at version {version}, which is not published"))
+                Verdict::fail(msg!("alias-at-unpublished", alias, function = name, version))
             }
             .with("function_version", version))
         })
@@ -284,13 +293,13 @@ impl Validator for LambdaProxyIntegration {
                 };
                 let integration = method.integration.as_ref();
                 let kind = integration.and_then(|i| i.integration_type.as_deref()).unwrap_or("no");
+                let method = wanted.to_string();
                 if kind != "AWS_PROXY" {
-                    problems
-                        .push(format!("{wanted} is a {kind} integration, not a Lambda proxy integration (AWS_PROXY)"));
+                    problems.push(msg!("not-proxy", method, kind));
                     continue;
                 }
                 let Some(target) = integration.and_then(|i| i.lambda_target()) else {
-                    problems.push(format!("{wanted} does not invoke a Lambda function"));
+                    problems.push(msg!("proxy-not-lambda", method));
                     continue;
                 };
                 let invoked = match &target.qualifier {
@@ -298,31 +307,35 @@ impl Validator for LambdaProxyIntegration {
                     None => target.function_name.clone(),
                 };
                 match (target.stage_variable(), &self.stage_variable) {
-                    (None, _) => problems.push(format!("{wanted} invokes {invoked}, not an alias chosen by a stage variable")),
-                    (Some(var), Some(wanted_var)) if var != wanted_var => problems.push(format!(
-                        "{wanted} selects the alias with ${{stageVariables.{var}}}, not ${{stageVariables.{wanted_var}}}"
+                    (None, _) => problems.push(msg!("proxy-fixed-alias", method, function = &invoked)),
+                    (Some(var), Some(wanted_var)) if var != wanted_var => problems.push(msg!(
+                        "proxy-other-variable",
+                        method,
+                        found = format!("${{stageVariables.{var}}}"),
+                        wanted = format!("${{stageVariables.{wanted_var}}}")
                     )),
                     _ => {}
                 }
                 targets.entry(invoked).or_default().push(wanted.to_string());
             }
             if targets.len() > 1 {
-                let each: Vec<String> =
-                    targets.iter().map(|(t, methods)| format!("{} invokes {t}", join_and(methods))).collect();
-                problems.push(format!("the methods invoke different functions: {}", each.join("; ")));
+                let each: Vec<Message> = targets
+                    .iter()
+                    .map(|(function, methods)| msg!("methods-invoke", methods = and(methods), function))
+                    .collect();
+                problems.push(msg!("proxy-different-functions", each = clauses(each)));
             }
             let invoked: Vec<&String> = targets.keys().collect();
             if !problems.is_empty() {
-                return Ok(Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+                return Ok(Verdict::fail(msg!("on-api", name = &self.api, problems = clauses(problems)))
                     .with("api_id", &rest_api.id)
                     .with("invokes", &invoked));
             }
-            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
-            Ok(Verdict::pass(format!(
-                "{} on {} are Lambda proxy integrations with {}",
-                join_and(&methods),
-                self.api,
-                join_and(&invoked)
+            Ok(Verdict::pass(msg!(
+                "proxy-integrations",
+                methods = and(method_names(&self.methods)),
+                name = &self.api,
+                functions = and(&invoked)
             ))
             .with("api_id", &rest_api.id)
             .with("invokes", &invoked))
@@ -415,7 +428,7 @@ impl Validator for LambdaInvokePermission {
             let mut problems = Vec::new();
             for alias in &self.aliases {
                 let Some(policy) = facts.lambda.lambda_policy(name, alias)? else {
-                    problems.push(format!("{name}:{alias} has no resource policy"));
+                    problems.push(msg!("policy-missing", function = format!("{name}:{alias}")));
                     continue;
                 };
                 let function_arn =
@@ -431,32 +444,33 @@ impl Validator for LambdaInvokePermission {
                             source_arn: &source,
                             source_account: &target.account,
                         };
+                        let method = method.to_string();
                         match resource_policy::decide(policy, &request) {
                             Decision::Allowed => {}
-                            Decision::NotAllowed => refused.push(format!("{method} on {stage}")),
-                            Decision::Denied { sid } => refused.push(format!(
-                                "{method} on {stage} (denied by statement {})",
-                                sid.as_deref().unwrap_or("without Sid")
-                            )),
-                            Decision::Unjudged { what } => refused.push(format!(
-                                "{method} on {stage} (the policy has a {what}, which labcheck does not evaluate)"
-                            )),
+                            Decision::NotAllowed => refused.push(msg!("method-on-stage", method, stage = &stage)),
+                            Decision::Denied { sid: Some(sid) } => {
+                                refused.push(msg!("denied-by", method, stage = &stage, sid))
+                            }
+                            Decision::Denied { sid: None } => {
+                                refused.push(msg!("denied-by-unnamed", method, stage = &stage))
+                            }
+                            Decision::Unjudged { what } => {
+                                refused.push(msg!("policy-unjudged", method, stage = &stage, what))
+                            }
                         }
                     }
                 }
                 if !refused.is_empty() {
-                    problems.push(format!(
-                        "the resource policy of {name}:{alias} does not let API Gateway invoke it for {}",
-                        join_and(&refused)
-                    ));
+                    let function = format!("{name}:{alias}");
+                    problems.push(msg!("policy-refuses", function, requests = and(refused)));
                 }
             }
-            let methods_text: Vec<String> = methods.iter().map(ToString::to_string).collect();
+            let methods_text = method_names(&methods);
             Ok(if problems.is_empty() {
                 let aliases: Vec<String> = self.aliases.iter().map(|a| format!("{name}:{a}")).collect();
-                Verdict::pass(format!("API Gateway may invoke {} for {}", join_and(&aliases), join_and(&methods_text)))
+                Verdict::pass(msg!("policy-allows", functions = and(aliases), methods = and(&methods_text)))
             } else {
-                Verdict::fail(problems.join("; "))
+                Verdict::fail(msg!("problems", problems = clauses(problems)))
             }
             .with("methods", &methods_text))
         })
@@ -629,6 +643,7 @@ mod tests {
                 .evaluate(&complete())
                 .unwrap()
                 .message
+                .to_string()
                 .contains("selects the alias with ${stageVariables.alias}, not ${stageVariables.lambdaAlias}")
         );
     }
@@ -710,7 +725,7 @@ mod tests {
         let v = invoke_check().evaluate(&f).unwrap();
         assert!(!v.passed);
         assert!(
-            v.message.contains("GET /items on dev (the policy has a condition IpAddress on aws:SourceIp, which labcheck does not evaluate)"),
+            v.message.to_string().contains("GET /items on dev (the policy has a condition IpAddress on aws:SourceIp, which labcheck does not evaluate)"),
             "{}",
             v.message
         );

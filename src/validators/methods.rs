@@ -1,7 +1,8 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
-use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 
@@ -42,16 +43,15 @@ impl Validator for MethodsRequireApiKey {
                     Err(missing) => problems.push(missing),
                 }
             }
-            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
+            let name = &self.api;
             if open.is_empty() && problems.is_empty() {
-                return Ok(Verdict::pass(format!("{} on {} require an API key", join_and(&methods), self.api))
+                return Ok(Verdict::pass(msg!("api-key-required", methods = and(method_names(&self.methods)), name))
                     .with("api_id", &api.id));
             }
             if !open.is_empty() {
-                let verb = if open.len() == 1 { "does" } else { "do" };
-                problems.insert(0, format!("{} {verb} not require an API key", join_and(&open)));
+                problems.insert(0, msg!("api-key-not-required", count = open.len(), methods = and(&open)));
             }
-            Ok(Verdict::fail(format!("on {}: {}", self.api, problems.join("; ")))
+            Ok(Verdict::fail(msg!("on-api", name, problems = clauses(problems)))
                 .with("api_id", &api.id)
                 .with("methods_without_api_key", &open))
         })
@@ -84,12 +84,12 @@ impl Validator for MethodsExist {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
             let resources = facts.apigateway.resources(&api.id)?;
-            let missing: Vec<String> = self.methods.iter().filter_map(|m| find_method(resources, m).err()).collect();
-            let methods: Vec<String> = self.methods.iter().map(ToString::to_string).collect();
+            let missing: Vec<_> = self.methods.iter().filter_map(|m| find_method(resources, m).err()).collect();
+            let name = &self.api;
             Ok(if missing.is_empty() {
-                Verdict::pass(format!("{} exist on {}", join_and(&methods), self.api))
+                Verdict::pass(msg!("methods-exist", methods = and(method_names(&self.methods)), name))
             } else {
-                Verdict::fail(format!("on {}: {}", self.api, missing.join("; ")))
+                Verdict::fail(msg!("on-api", name, problems = clauses(missing)))
             }
             .with("api_id", &api.id))
         })
@@ -181,7 +181,11 @@ mod tests {
         f.apigateway.rest_apis = Some(Ok(apis));
         f.apigateway.resources.insert("a2".into(), Ok(vec![resource("/items", &[("GET", false)])]));
         let v = check().evaluate(&f).unwrap();
-        assert!(v.message.starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "), "{}", v.message);
+        assert!(
+            v.message.to_string().starts_with("2 REST APIs are named ItemsAPI and none passes; a1: "),
+            "{}",
+            v.message
+        );
         f.apigateway.resources.insert(
             "a2".into(),
             Ok(vec![resource("/items", &[("GET", true)]), resource("/items/{ID}", &[("GET", true)])]),

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::facts::{FactError, Facts, Read};
 
+use crate::i18n::{Message, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{Method, Resource, RestApi};
 
@@ -140,7 +141,7 @@ pub(crate) fn judge_apis_named(
 ) -> Result<Verdict, FactError> {
     let apis = facts.apigateway.apis_named(name)?;
     let Some(first) = apis.first() else {
-        return Ok(Verdict::fail(format!("there is no REST API named {name}")));
+        return Ok(Verdict::fail(msg!("rest-api-missing", name)));
     };
     if apis.len() == 1 {
         return judge(first);
@@ -154,30 +155,27 @@ pub(crate) fn judge_apis_named(
         first_failure.get_or_insert((api.id.clone(), verdict));
     }
     let (id, mut verdict) = first_failure.expect("at least one API was judged");
-    verdict.message = format!("{} REST APIs are named {name} and none passes; {id}: {}", apis.len(), verdict.message);
+    verdict.message = msg!("rest-apis-none-passes", count = apis.len(), name, id, problem = verdict.message);
     Ok(verdict)
 }
 
 /// The method `wanted` among an API's resources, or what is missing ("GET /items does not exist (no GET method)").
-pub(crate) fn find_method<'a>(resources: &'a [Resource], wanted: &MethodRef) -> Result<&'a Method, String> {
+pub(crate) fn find_method<'a>(resources: &'a [Resource], wanted: &MethodRef) -> Result<&'a Method, Message> {
+    let method = wanted.to_string();
     let Some(resource) = resources.iter().find(|r| r.path == wanted.path) else {
-        let similar = resources.iter().find(|r| r.path.eq_ignore_ascii_case(&wanted.path));
-        let found = similar.map(|r| format!("; found {}", r.path)).unwrap_or_default();
-        return Err(format!("{wanted} does not exist (no resource {}{found})", wanted.path));
+        let path = &wanted.path;
+        return Err(match resources.iter().find(|r| r.path.eq_ignore_ascii_case(path)) {
+            Some(similar) => msg!("method-missing-resource-similar", method, path, found = &similar.path),
+            None => msg!("method-missing-resource", method, path),
+        });
     };
-    resource.methods.get(&wanted.method).ok_or_else(|| format!("{wanted} does not exist (no {} method)", wanted.method))
+    let verb = &wanted.method;
+    resource.methods.get(verb).ok_or_else(|| msg!("method-missing-verb", method, verb))
 }
 
-/// "a, b and c"
-pub(crate) fn join_and<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
-        }
-    }
+/// Method refs as the texts a message lists.
+pub(crate) fn method_names(methods: &[MethodRef]) -> Vec<String> {
+    methods.iter().map(ToString::to_string).collect()
 }
 
 /// `"GET /items/{ID}"` in a lab file: an HTTP verb and a resource path.
@@ -251,12 +249,5 @@ mod tests {
         assert_eq!(m, MethodRef { method: "GET".into(), path: "/items/{ID}".into() });
         assert!("GET items".parse::<MethodRef>().is_err());
         assert!("/items".parse::<MethodRef>().is_err());
-    }
-
-    #[test]
-    fn join_and_reads_naturally() {
-        assert_eq!(join_and::<&str>(&[]), "");
-        assert_eq!(join_and(&["a"]), "a");
-        assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -3,8 +3,9 @@
 use crate::providers::{apigateway, probes};
 use std::collections::BTreeMap;
 
-use super::{MethodRef, Validator, join_and, judge_apis_named, validator};
+use super::{MethodRef, Validator, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::RestApi;
 use crate::providers::probes::{ProbeOutcome, ProbeResponse, ProbeSpec};
@@ -64,7 +65,7 @@ struct Judged {
     /// Stages not deployed.
     undeployed: Vec<String>,
     /// Unexpected answers, each with the probes that got it, in probe order.
-    bad: Vec<(String, Vec<(String, MethodRef)>)>,
+    bad: Vec<(Message, Vec<(String, MethodRef)>)>,
     /// Probes that answered as expected.
     fine: Vec<(String, MethodRef)>,
     /// The first probe that could not be made.
@@ -78,20 +79,21 @@ fn is_api_gateway_forbidden(response: &ProbeResponse) -> bool {
     response.status == 403 && response.json() == Some(serde_json::json!({ "message": "Forbidden" }))
 }
 
-fn describe(response: &ProbeResponse) -> String {
+fn describe(response: &ProbeResponse) -> Message {
     let body = response.body.trim();
-    if body.is_empty() {
+    let answer = if body.is_empty() {
         format!("{}", response.status)
     } else {
         let short: String = body.chars().take(80).collect();
         let ellipsis = if body.chars().count() > 80 { "…" } else { "" };
         format!("{} {short}{ellipsis}", response.status)
-    }
+    };
+    msg!("probe-response", answer)
 }
 
 /// "GET /items and GET /items/{ID} on dev and prod" when every stage got the same requests, else each
 /// "GET /items on dev" in turn.
-fn requests_on_stages(probes: &[(String, MethodRef)]) -> String {
+fn requests_on_stages(probes: &[(String, MethodRef)]) -> Message {
     let mut stages: Vec<&str> = Vec::new();
     for (stage, _) in probes {
         if !stages.contains(&stage.as_str()) {
@@ -103,9 +105,10 @@ fn requests_on_stages(probes: &[(String, MethodRef)]) -> String {
     };
     let first = requests_of(stages[0]);
     if stages.iter().all(|s| requests_of(s) == first) {
-        format!("{} on {}", join_and(&first), join_and(&stages))
+        msg!("requests-on-stages", requests = and(first), stages = and(stages))
     } else {
-        join_and(&probes.iter().map(|(s, r)| format!("{r} on {s}")).collect::<Vec<_>>())
+        let each = probes.iter().map(|(stage, r)| msg!("method-on-stage", method = r.to_string(), stage));
+        msg!("requests", requests = and(each))
     }
 }
 
@@ -114,7 +117,7 @@ fn judge_probes(
     facts: &Facts,
     api: &RestApi,
     planned: &[Planned],
-    mut judge: impl FnMut(&Planned, &ProbeOutcome) -> Option<String>,
+    mut judge: impl FnMut(&Planned, &ProbeOutcome) -> Option<Message>,
 ) -> Result<Judged, FactError> {
     let deployed: Vec<&str> = facts.apigateway.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
     let mut judged = Judged::default();
@@ -146,23 +149,34 @@ fn judge_probes(
 /// Turns judged probes into a verdict: a definite problem fails the check even if another probe could not be
 /// made; otherwise an unsent probe makes it an error; otherwise it passes. `how` says how the probes were sent
 /// ("without an API key").
-fn conclude(api: &RestApi, judged: Judged, how: &str, expected: &str) -> Result<Verdict, FactError> {
+/// How the probes were sent, which the catalogue's `probe-*` messages select on: `unauthenticated`,
+/// `authenticated` (with the key named `key`) or `preflight`.
+#[derive(Clone, Copy)]
+struct Sent<'a> {
+    how: &'static str,
+    key: &'a str,
+}
+
+fn conclude(api: &RestApi, judged: Judged, sent: Sent<'_>) -> Result<Verdict, FactError> {
     let fine: Vec<String> = judged.fine.iter().map(|(s, r)| format!("{r} on {s}")).collect();
+    let Sent { how, key } = sent;
     let mut problems = Vec::new();
     if !judged.undeployed.is_empty() {
-        let verb = if judged.undeployed.len() == 1 { "is" } else { "are" };
-        problems.push(format!("stage {} of {} {verb} not deployed", join_and(&judged.undeployed), api.name));
+        let (count, stages) = (judged.undeployed.len(), and(&judged.undeployed));
+        problems.push(msg!("stages-undeployed", count, stages, name = &api.name));
     }
     for (answer, probes) in &judged.bad {
-        problems.push(format!("{how}, {} answered {answer}", requests_on_stages(probes)));
+        let requests = requests_on_stages(probes);
+        problems.push(msg!("probe-unexpected", how, key, requests, answer = answer.clone()));
     }
     if !problems.is_empty() {
-        return Ok(Verdict::fail(problems.join("; ")).with("api_id", &api.id).with("as_expected", &fine));
+        let message = msg!("problems", problems = clauses(problems));
+        return Ok(Verdict::fail(message).with("api_id", &api.id).with("as_expected", &fine));
     }
     if let Some(err) = judged.unreadable {
         return Err(err);
     }
-    let message = format!("{how}, {} {expected}", requests_on_stages(&judged.fine));
+    let message = msg!("probe-expected", how, key, requests = requests_on_stages(&judged.fine));
     Ok(Verdict::pass(message).with("api_id", &api.id).with("as_expected", &fine))
 }
 
@@ -216,9 +230,9 @@ impl Validator for UnauthenticatedRequestForbidden {
             let judged = judge_probes(facts, api, &planned, |_, outcome| match outcome {
                 ProbeOutcome::Response(r) if is_api_gateway_forbidden(r) => None,
                 ProbeOutcome::Response(r) => Some(describe(r)),
-                ProbeOutcome::NoSuchApiKey { .. } => Some("nothing: no key was asked for".to_owned()),
+                ProbeOutcome::NoSuchApiKey { .. } => Some(msg!("probe-no-key-asked")),
             })?;
-            conclude(api, judged, "without an API key", "answered 403 Forbidden")
+            conclude(api, judged, Sent { how: "unauthenticated", key: "" })
         })
     }
 }
@@ -269,17 +283,17 @@ impl Validator for AuthenticatedRequestAccepted {
             let judged = judge_probes(facts, api, &planned, |probe, outcome| match outcome {
                 ProbeOutcome::NoSuchApiKey { .. } => {
                     no_key = true;
-                    Some("nothing (not sent)".to_owned())
+                    Some(msg!("probe-not-sent"))
                 }
                 ProbeOutcome::Response(r) => {
                     statuses.insert(format!("{} on {}", probe.request, probe.spec.stage), r.status);
                     (r.status == 403).then(|| describe(r))
                 }
             })?;
-            conclude(api, judged, &format!("with key {}", self.api_key), "were accepted")
+            conclude(api, judged, Sent { how: "authenticated", key: &self.api_key })
         })?;
         if no_key {
-            return Ok(Verdict::fail(format!("there is no API key named {} to send", self.api_key)));
+            return Ok(Verdict::fail(msg!("probe-key-missing", key = &self.api_key)));
         }
         Ok(verdict.with("statuses", statuses))
     }
@@ -325,10 +339,10 @@ impl Validator for CorsPreflightAllowsOrigin {
         judge_apis_named(facts, &self.api, |api| {
             let judged = judge_probes(facts, api, &planned, |_, outcome| match outcome {
                 ProbeOutcome::Response(r) if r.headers.contains_key("access-control-allow-origin") => None,
-                ProbeOutcome::Response(r) => Some(format!("{} without Access-Control-Allow-Origin", r.status)),
-                ProbeOutcome::NoSuchApiKey { .. } => Some("nothing: no key was asked for".to_owned()),
+                ProbeOutcome::Response(r) => Some(msg!("probe-no-allow-origin", status = r.status.to_string())),
+                ProbeOutcome::NoSuchApiKey { .. } => Some(msg!("probe-no-key-asked")),
             })?;
-            conclude(api, judged, "as a CORS preflight", "answered with Access-Control-Allow-Origin")
+            conclude(api, judged, Sent { how: "preflight", key: "" })
         })
     }
 }

@@ -1,5 +1,6 @@
 //! A generic check over the facts, written in the lab file alone: a JMESPath query and the value it must give.
 
+use crate::i18n::msg;
 use std::fmt;
 
 use super::{Validator, validator};
@@ -169,19 +170,22 @@ impl Validator for FactsQuery {
             .search(data)
             .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
         let got = serde_json::to_value(&*result).unwrap_or(serde_json::Value::Null);
-        let (passed, wanted) = match &self.expect {
+        let (passed, expected) = match &self.expect {
             Some(expect) => {
                 let expect = serde_json::to_value(expect).unwrap_or(serde_json::Value::Null);
-                (numbers_equal(&got, &expect), format!("{expect}"))
+                (numbers_equal(&got, &expect), Some(expect.to_string()))
             }
-            None => (result.is_truthy(), "a truthy value".to_owned()),
+            None => (result.is_truthy(), None),
         };
-        let summary = format!("{} gave {got}", self.query.0);
+        let (query, result) = (&self.query.0, got.to_string());
         Ok(if passed {
-            Verdict::pass(summary)
+            Verdict::pass(msg!("query-result", query, result))
         } else {
-            let what = self.message.clone().unwrap_or_else(|| format!("expected {wanted}"));
-            Verdict::fail(format!("{what} ({summary})"))
+            match (&self.message, expected) {
+                (Some(message), _) => Verdict::fail(msg!("query-failed-because", message, query, result)),
+                (None, Some(expected)) => Verdict::fail(msg!("query-failed", expected, query, result)),
+                (None, None) => Verdict::fail(msg!("query-not-truthy", query, result)),
+            }
         }
         .with("result", &got))
     }

@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use crate::i18n::{Message, msg};
+
 /// The request AWS authorizes, e.g. API Gateway invoking a Lambda alias for one method of one stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request<'a> {
@@ -24,7 +26,7 @@ pub struct Request<'a> {
 }
 
 /// What the policy decides for a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
     Allowed,
     /// No statement allows it.
@@ -35,7 +37,7 @@ pub enum Decision {
     },
     /// A statement might decide it, but it uses something labcheck does not evaluate (named here).
     Unjudged {
-        what: String,
+        what: Message,
     },
 }
 
@@ -43,7 +45,7 @@ pub enum Decision {
 enum Match {
     Yes,
     No,
-    Unknown(String),
+    Unknown(Message),
 }
 
 impl Match {
@@ -100,7 +102,7 @@ pub fn decide(policy: &Value, request: &Request<'_>) -> Decision {
 fn statement_matches(statement: &Value, request: &Request<'_>) -> Match {
     for negated in ["NotPrincipal", "NotAction", "NotResource"] {
         if !statement[negated].is_null() {
-            return Match::Unknown(format!("a statement with {negated}"));
+            return Match::Unknown(msg!("policy-negated-statement", element = negated));
         }
     }
     let principal = principal_matches(&statement["Principal"], request.service);
@@ -115,7 +117,7 @@ fn statement_matches(statement: &Value, request: &Request<'_>) -> Match {
         return Match::Yes;
     };
     Match::all(conditions.iter().flat_map(|(operator, block)| match block.as_object() {
-        None => vec![Match::Unknown(format!("condition {operator} that is not an object"))],
+        None => vec![Match::Unknown(msg!("policy-condition-not-object", operator))],
         Some(keys) => keys.iter().map(|(key, values)| condition_matches(operator, key, values, request)).collect(),
     }))
 }
@@ -128,7 +130,7 @@ fn condition_matches(operator: &str, key: &str, values: &Value, request: &Reques
     let actual = match key.to_ascii_lowercase().as_str() {
         "aws:sourcearn" => request.source_arn,
         "aws:sourceaccount" => request.source_account,
-        _ => return Match::Unknown(format!("condition {operator} on {key}")),
+        _ => return Match::Unknown(msg!("policy-condition-unknown", operator, key)),
     };
     let base = operator.strip_suffix("IfExists").unwrap_or(operator);
     let (negated, test): (bool, fn(&str, &str) -> bool) = match base {
@@ -140,11 +142,11 @@ fn condition_matches(operator: &str, key: &str, values: &Value, request: &Reques
         "StringNotLike" => (true, glob),
         "ArnEquals" | "ArnLike" => (false, arn_like),
         "ArnNotEquals" | "ArnNotLike" => (true, arn_like),
-        _ => return Match::Unknown(format!("condition {operator} on {key}")),
+        _ => return Match::Unknown(msg!("policy-condition-unknown", operator, key)),
     };
     let patterns = strings(values);
     if patterns.is_empty() {
-        return Match::Unknown(format!("condition {operator} on {key} without string values"));
+        return Match::Unknown(msg!("policy-condition-no-values", operator, key));
     }
     let any = patterns.iter().any(|p| test(p, actual));
     Match::from_bool(any != negated)
@@ -268,13 +270,13 @@ mod tests {
         let unknown = allow(json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}));
         assert_eq!(
             decide(&unknown, &request(ITEMS)),
-            Decision::Unjudged { what: "condition IpAddress on aws:SourceIp".into() }
+            Decision::Unjudged { what: msg!("policy-condition-unknown", operator = "IpAddress", key = "aws:SourceIp") }
         );
         let negated =
             json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "x"}, "Action": "*", "Resource": "*"}});
         assert_eq!(
             decide(&negated, &request(ITEMS)),
-            Decision::Unjudged { what: "a statement with NotPrincipal".into() }
+            Decision::Unjudged { what: msg!("policy-negated-statement", element = "NotPrincipal") }
         );
         // A known condition that fails decides, whatever else the statement has.
         let mixed = allow(json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"},

@@ -1,7 +1,8 @@
 //! REST APIs and their resources.
 
-use super::{Validator, join_and, judge_apis_named, validator};
+use super::{Validator, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 
@@ -31,16 +32,14 @@ impl Validator for RestApiExists {
         let named: Vec<&str> = all.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
         Ok(match named.as_slice() {
             [] => {
-                let others: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
-                let found = if others.is_empty() {
-                    "the account has no REST APIs".to_owned()
-                } else {
-                    format!("found: {}", join_and(&others))
-                };
-                Verdict::fail(format!("there is no REST API named {} ({found})", self.api))
+                let name = &self.api;
+                match all.iter().map(|a| a.name.as_str()).collect::<Vec<_>>() {
+                    others if others.is_empty() => Verdict::fail(msg!("rest-api-missing-none-in-account", name)),
+                    others => Verdict::fail(msg!("rest-api-missing-found", name, found = and(others))),
+                }
             }
-            [id] => Verdict::pass(format!("REST API {} exists ({id})", self.api)).with("api_id", id),
-            ids => Verdict::pass(format!("{} REST APIs are named {} ({})", ids.len(), self.api, join_and(ids)))
+            [id] => Verdict::pass(msg!("rest-api-exists", name = &self.api, id)).with("api_id", id),
+            ids => Verdict::pass(msg!("rest-apis-named", count = ids.len(), name = &self.api, ids = and(ids)))
                 .with("api_ids", ids),
         })
     }
@@ -72,20 +71,20 @@ impl Validator for ResourcesExist {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
             let resources = facts.apigateway.resources(&api.id)?;
-            let missing: Vec<String> = self
+            let missing: Vec<_> = self
                 .paths
                 .iter()
                 .filter(|p| !resources.iter().any(|r| &r.path == *p))
-                .map(|p| match resources.iter().find(|r| r.path.eq_ignore_ascii_case(p)) {
-                    Some(similar) => format!("{p} (found {})", similar.path),
-                    None => p.clone(),
+                .map(|path| match resources.iter().find(|r| r.path.eq_ignore_ascii_case(path)) {
+                    Some(similar) => msg!("path-found-instead", path, found = &similar.path),
+                    None => msg!("path", path),
                 })
                 .collect();
+            let name = &self.api;
             Ok(if missing.is_empty() {
-                Verdict::pass(format!("{} has resources {}", self.api, join_and(&self.paths)))
+                Verdict::pass(msg!("resources-exist", name, paths = and(&self.paths)))
             } else {
-                let noun = if missing.len() == 1 { "resource" } else { "resources" };
-                Verdict::fail(format!("{} has no {noun} {}", self.api, join_and(&missing)))
+                Verdict::fail(msg!("resources-missing", name, count = missing.len(), paths = and(missing)))
             }
             .with("api_id", &api.id))
         })
@@ -124,7 +123,10 @@ mod tests {
             "REST API ItemsAPI exists (a1)"
         );
         let v = check.evaluate(&facts(&[("a1", "ItemAPI")], &[])).unwrap();
-        assert_eq!((v.passed, v.message.as_str()), (false, "there is no REST API named ItemsAPI (found: ItemAPI)"));
+        assert_eq!(
+            (v.passed, v.message.to_string().as_str()),
+            (false, "there is no REST API named ItemsAPI (found: ItemAPI)")
+        );
         assert_eq!(
             check.evaluate(&facts(&[], &[])).unwrap().message,
             "there is no REST API named ItemsAPI (the account has no REST APIs)"

@@ -3,8 +3,9 @@
 use crate::providers::apigateway;
 use std::collections::BTreeMap;
 
-use super::{MethodRef, Validator, find_method, join_and, judge_apis_named, validator};
+use super::{MethodRef, Validator, find_method, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{RestApi, Stage};
 
@@ -13,10 +14,18 @@ fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'
     let stages = facts.apigateway.stages(&api.id)?;
     Ok(stages.iter().find(|s| s.name == name).ok_or_else(|| {
         let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
-        let found =
-            if names.is_empty() { "it has no stages".to_owned() } else { format!("stages: {}", join_and(&names)) };
-        Verdict::fail(format!("{} has no stage {name} ({found})", api.name))
+        Verdict::fail(stages_missing(&api.name, &[name], &names))
     }))
+}
+
+/// "ItemsAPI has no stage prod (stages: dev)".
+fn stages_missing(api: &str, missing: &[&str], found: &[&str]) -> crate::i18n::Message {
+    let (name, count, stages) = (api, missing.len(), and(missing));
+    if found.is_empty() {
+        msg!("stages-missing-none", name, count, stages)
+    } else {
+        msg!("stages-missing", name, count, stages, found = and(found))
+    }
 }
 
 /// Runs `judge` on the stage `name` of each API named `api` (a missing stage fails, naming the stages there are).
@@ -63,15 +72,9 @@ impl Validator for StagesDeployed {
             let deployments: BTreeMap<&str, Option<&str>> =
                 stages.iter().map(|s| (s.name.as_str(), s.deployment_id.as_deref())).collect();
             Ok(if missing.is_empty() {
-                Verdict::pass(format!("{} is deployed to {}", self.api, join_and(&self.stages)))
+                Verdict::pass(msg!("stages-deployed", name = &self.api, stages = and(&self.stages)))
             } else {
-                let found = if names.is_empty() {
-                    "it has no stages".to_owned()
-                } else {
-                    format!("stages: {}", join_and(&names))
-                };
-                let noun = if missing.len() == 1 { "stage" } else { "stages" };
-                Verdict::fail(format!("{} has no {noun} {} ({found})", self.api, join_and(&missing)))
+                Verdict::fail(stages_missing(&self.api, &missing, &names))
             }
             .with("api_id", &api.id)
             .with("deployments", deployments))
@@ -117,13 +120,14 @@ impl Validator for StageVariablesSelectAliases {
             let resources = facts.apigateway.resources(&api.id)?;
             let method = match find_method(resources, &self.method) {
                 Ok(m) => m,
-                Err(missing) => return Ok(Verdict::fail(format!("on {}: {missing}", self.api))),
+                Err(missing) => return Ok(Verdict::fail(msg!("on-api", name = &self.api, problems = missing))),
             };
             let target = method.integration.as_ref().and_then(|i| i.lambda_target());
             let Some(variable) = target.as_ref().and_then(|t| t.stage_variable()) else {
-                return Ok(Verdict::fail(format!(
-                    "{} on {} does not select a Lambda alias by a stage variable, so the stages cannot choose one",
-                    self.method, self.api
+                return Ok(Verdict::fail(msg!(
+                    "alias-not-by-variable",
+                    method = self.method.to_string(),
+                    name = &self.api
                 )));
             };
             let mut problems = Vec::new();
@@ -142,16 +146,16 @@ impl Validator for StageVariablesSelectAliases {
                         set.insert(stage_name.clone(), value.clone());
                     }
                     Some(value) => {
-                        problems.push(format!("stage {stage_name} sets {variable} = {value}, not {expected}"))
+                        problems.push(msg!("variable-other-value", stage = stage_name, variable, value, expected))
                     }
-                    None => problems.push(format!("stage {stage_name} does not set the stage variable {variable}")),
+                    None => problems.push(msg!("variable-unset", stage = stage_name, variable)),
                 }
             }
             Ok(if problems.is_empty() {
                 let pairs: Vec<String> = set.iter().map(|(s, v)| format!("{s} -> {v}")).collect();
-                Verdict::pass(format!("stage variable {variable} selects the alias per stage: {}", join_and(&pairs)))
+                Verdict::pass(msg!("variable-selects-aliases", variable, pairs = and(pairs)))
             } else {
-                Verdict::fail(problems.join("; "))
+                Verdict::fail(msg!("problems", problems = clauses(problems)))
             }
             .with("stage_variable", variable)
             .with("values", &set))
@@ -184,11 +188,11 @@ impl Validator for StageCacheEnabled {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_stage(facts, &self.api, &self.stage, |stage| {
             let size = stage.cache_cluster_size.as_deref().unwrap_or("unknown");
+            let (stage_name, name) = (&self.stage, &self.api);
             Ok(if stage.cache_cluster_enabled {
-                Verdict::pass(format!("stage {} of {} has a cache cluster ({size} GB)", self.stage, self.api))
-                    .with("cache_cluster_size", size)
+                Verdict::pass(msg!("cache-cluster", stage = stage_name, name, size)).with("cache_cluster_size", size)
             } else {
-                Verdict::fail(format!("stage {} of {} has no cache cluster enabled", self.stage, self.api))
+                Verdict::fail(msg!("cache-cluster-off", stage = stage_name, name))
             })
         })
     }
@@ -227,10 +231,11 @@ impl Validator for StageMethodCachingEnabled {
                     None => path.clone(),
                 })
                 .collect();
+            let (stage_name, name) = (&self.stage, &self.api);
             Ok(if cached.is_empty() {
-                Verdict::fail(format!("no method setting of stage {} of {} enables caching", self.stage, self.api))
+                Verdict::fail(msg!("caching-off", stage = stage_name, name))
             } else {
-                Verdict::pass(format!("stage {} of {} caches {}", self.stage, self.api, join_and(&cached)))
+                Verdict::pass(msg!("caching-on", stage = stage_name, name, settings = and(&cached)))
             }
             .with("cached", &cached))
         })
@@ -281,25 +286,22 @@ impl Validator for ThrottlingConfigured {
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_stage(facts, &self.api, &self.stage, |stage| {
-            let limited: Vec<String> = stage
+            let limited: Vec<_> = stage
                 .method_settings
                 .iter()
                 .filter_map(|(path, m)| {
                     let rate = m.throttling_rate_limit?;
-                    (rate > 0.0 && rate < self.account_default_rate).then(|| {
-                        let burst = m.throttling_burst_limit.map(|b| format!(", burst {b}")).unwrap_or_default();
-                        format!("{path} at {rate} requests/s{burst}")
+                    (rate > 0.0 && rate < self.account_default_rate).then(|| match m.throttling_burst_limit {
+                        Some(burst) => msg!("throttle-rate-burst", path, rate, burst),
+                        None => msg!("throttle-rate", path, rate),
                     })
                 })
                 .collect();
+            let (stage_name, name) = (&self.stage, &self.api);
             if !limited.is_empty() {
-                return Ok(Verdict::pass(format!(
-                    "stage {} of {} throttles {}",
-                    self.stage,
-                    self.api,
-                    join_and(&limited)
-                ))
-                .with("stage_throttling", &limited));
+                let evidence: Vec<String> = limited.iter().map(ToString::to_string).collect();
+                return Ok(Verdict::pass(msg!("stage-throttles", stage = stage_name, name, limits = and(limited)))
+                    .with("stage_throttling", evidence));
             }
             if let Some(plan_name) = &self.plan {
                 let plans = facts.apigateway.usage_plans()?;
@@ -308,18 +310,12 @@ impl Validator for ThrottlingConfigured {
                     (rate > 0.0).then_some(rate)
                 });
                 if let Some(rate) = throttled {
-                    return Ok(Verdict::pass(format!("usage plan {plan_name} throttles at {rate} requests/s"))
+                    return Ok(Verdict::pass(msg!("plan-throttles", plan = plan_name, rate))
                         .with("usage_plan_rate_limit", rate));
                 }
-                return Ok(Verdict::fail(format!(
-                    "stage {} of {} has no throttling below the account default, and usage plan {plan_name} has no throttle",
-                    self.stage, self.api
-                )));
+                return Ok(Verdict::fail(msg!("no-throttling-nor-plan", stage = stage_name, name, plan = plan_name)));
             }
-            Ok(Verdict::fail(format!(
-                "stage {} of {} has no throttling below the account default",
-                self.stage, self.api
-            )))
+            Ok(Verdict::fail(msg!("no-throttling", stage = stage_name, name)))
         })
     }
 }

@@ -3,8 +3,9 @@
 use crate::providers::apigateway;
 use std::collections::BTreeSet;
 
-use super::{Validator, join_and, validator};
+use super::{Validator, validator};
 use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{and, msg};
 use crate::model::Verdict;
 
 validator! {
@@ -38,20 +39,18 @@ impl Validator for UsagePlanExists {
         let plans: Vec<_> = all_plans.iter().filter(|p| p.name == self.name).collect();
         if plans.is_empty() {
             let others: Vec<&str> = all_plans.iter().map(|p| p.name.as_str()).collect();
-            let found = if others.is_empty() {
-                "the account has no usage plans".to_owned()
+            let plan = &self.name;
+            return Ok(Verdict::fail(if others.is_empty() {
+                msg!("plan-missing-none-in-account", plan)
             } else {
-                format!("found: {}", join_and(&others))
-            };
-            return Ok(Verdict::fail(format!("no usage plan named {} ({found})", self.name)));
+                msg!("plan-missing-found", plan, found = and(others))
+            }));
         }
         let api_ids: BTreeSet<&str> = facts.apigateway.apis_named(&self.api)?.iter().map(|a| a.id.as_str()).collect();
+        let (plan_name, name) = (&self.name, &self.api);
         if api_ids.is_empty() {
-            return Ok(Verdict::fail(format!(
-                "usage plan {} exists, but there is no REST API named {} to bind it to",
-                self.name, self.api
-            ))
-            .with("usage_plan_ids", plans.iter().map(|p| &p.id).collect::<Vec<_>>()));
+            return Ok(Verdict::fail(msg!("plan-without-api", plan = plan_name, name))
+                .with("usage_plan_ids", plans.iter().map(|p| &p.id).collect::<Vec<_>>()));
         }
 
         let mut best: Option<(Verdict, usize)> = None;
@@ -65,32 +64,26 @@ impl Validator for UsagePlanExists {
             let missing: Vec<&str> = self.stages.iter().map(String::as_str).filter(|s| !bound.contains(s)).collect();
             let bound_list: Vec<&str> = bound.iter().copied().collect();
             let verdict = if missing.is_empty() {
-                Verdict::pass(format!(
-                    "usage plan {} is bound to {} stages {}",
-                    self.name,
-                    self.api,
-                    join_and(&self.stages)
-                ))
+                Verdict::pass(msg!("plan-bound", plan = plan_name, name, stages = and(&self.stages)))
             } else if bound.is_empty() {
                 let elsewhere: Vec<String> = plan
                     .api_stages
                     .iter()
                     .map(|s| format!("{}/{}", facts.apigateway.api_name(&s.api_id).unwrap_or(&s.api_id), s.stage))
                     .collect();
-                let detail = if elsewhere.is_empty() {
-                    "it has no API stages".to_owned()
+                Verdict::fail(if elsewhere.is_empty() {
+                    msg!("plan-unbound-no-stages", plan = plan_name, name)
                 } else {
-                    format!("it is bound to {} only", join_and(&elsewhere))
-                };
-                Verdict::fail(format!("usage plan {} is not bound to {} ({detail})", self.name, self.api))
+                    msg!("plan-bound-elsewhere", plan = plan_name, name, stages = and(elsewhere))
+                })
             } else {
-                Verdict::fail(format!(
-                    "usage plan {} is bound to {}/{} only; {} {} missing",
-                    self.name,
-                    self.api,
-                    join_and(&bound_list),
-                    join_and(&missing),
-                    if missing.len() == 1 { "is" } else { "are" }
+                Verdict::fail(msg!(
+                    "plan-bound-partly",
+                    plan = plan_name,
+                    name,
+                    bound = and(&bound_list),
+                    count = missing.len(),
+                    missing = and(&missing)
                 ))
             };
             let verdict =
@@ -136,16 +129,15 @@ impl Validator for UsagePlanKeyExists {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let keys: Vec<_> = facts.apigateway.api_keys()?.iter().filter(|k| k.name == self.key).collect();
         if keys.is_empty() {
-            return Ok(Verdict::fail(format!("no API key named {}", self.key)));
+            return Ok(Verdict::fail(msg!("key-missing", key = &self.key)));
         }
+        let (key_name, plan_name) = (&self.key, &self.plan);
         let key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
         let plans: Vec<_> = facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.plan).collect();
         if plans.is_empty() {
-            return Ok(Verdict::fail(format!(
-                "API key {} exists, but there is no usage plan named {} to add it to",
-                self.key, self.plan
-            ))
-            .with("api_key_ids", &key_ids));
+            return Ok(
+                Verdict::fail(msg!("key-without-plan", key = key_name, plan = plan_name)).with("api_key_ids", &key_ids)
+            );
         }
         let mut disabled_in_plan = None;
         for plan in &plans {
@@ -153,25 +145,19 @@ impl Validator for UsagePlanKeyExists {
                 facts.apigateway.usage_plan_keys(&plan.id)?.iter().map(|k| k.id.as_str()).collect();
             for key in keys.iter().filter(|k| plan_key_ids.contains(k.id.as_str())) {
                 if key.enabled {
-                    return Ok(Verdict::pass(format!(
-                        "API key {} is enabled and a key of usage plan {}",
-                        self.key, self.plan
-                    ))
-                    .with("api_key_id", &key.id)
-                    .with("usage_plan_id", &plan.id));
+                    return Ok(Verdict::pass(msg!("key-in-plan", key = key_name, plan = plan_name))
+                        .with("api_key_id", &key.id)
+                        .with("usage_plan_id", &plan.id));
                 }
                 disabled_in_plan.get_or_insert((key.id.clone(), plan.id.clone()));
             }
         }
         if let Some((key_id, plan_id)) = disabled_in_plan {
-            return Ok(Verdict::fail(format!(
-                "API key {} is a key of usage plan {} but it is disabled",
-                self.key, self.plan
-            ))
-            .with("api_key_id", key_id)
-            .with("usage_plan_id", plan_id));
+            return Ok(Verdict::fail(msg!("key-disabled", key = key_name, plan = plan_name))
+                .with("api_key_id", key_id)
+                .with("usage_plan_id", plan_id));
         }
-        Ok(Verdict::fail(format!("API key {} exists but is not a key of usage plan {}", self.key, self.plan))
+        Ok(Verdict::fail(msg!("key-not-in-plan", key = key_name, plan = plan_name))
             .with("api_key_ids", &key_ids)
             .with("usage_plan_ids", plans.iter().map(|p| &p.id).collect::<Vec<_>>()))
     }
@@ -201,8 +187,9 @@ impl Validator for UsagePlanLimitsEnabled {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let plans: Vec<_> = facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.name).collect();
         if plans.is_empty() {
-            return Ok(Verdict::fail(format!("no usage plan named {}", self.name)));
+            return Ok(Verdict::fail(msg!("plan-missing", plan = &self.name)));
         }
+        let plan_name = &self.name;
         let mut first_failure = None;
         for plan in plans {
             let throttle = plan.throttle.as_ref().and_then(|t| {
@@ -213,15 +200,19 @@ impl Validator for UsagePlanLimitsEnabled {
                 let limit = q.limit?;
                 (limit > 0).then(|| (limit, q.period.clone().unwrap_or_else(|| "period".into())))
             });
+            let plan_limits = |limits: &'static str| msg!("plan-limits", plan = plan_name, limits);
             let verdict = match (throttle, quota) {
-                (Some((rate, burst)), Some((limit, period))) => Verdict::pass(format!(
-                    "usage plan {} throttles at {rate} requests/s (burst {burst}) with a quota of {limit} per {}",
-                    self.name,
-                    period.to_ascii_lowercase()
+                (Some((rate, burst)), Some((limit, period))) => Verdict::pass(msg!(
+                    "plan-limited",
+                    plan = plan_name,
+                    rate,
+                    burst,
+                    limit,
+                    period = period.to_ascii_lowercase()
                 )),
-                (None, None) => Verdict::fail(format!("usage plan {} has neither throttling nor a quota", self.name)),
-                (None, Some(_)) => Verdict::fail(format!("usage plan {} has a quota but no throttling", self.name)),
-                (Some(_), None) => Verdict::fail(format!("usage plan {} has throttling but no quota", self.name)),
+                (None, None) => Verdict::fail(plan_limits("none")),
+                (None, Some(_)) => Verdict::fail(plan_limits("quota-only")),
+                (Some(_), None) => Verdict::fail(plan_limits("throttle-only")),
             }
             .with("usage_plan_id", &plan.id);
             if verdict.passed {

@@ -417,5 +417,5 @@ async fn an_omitted_empty_list_is_read_as_empty() {
     let facts = collect(&session, &check.reads()).await;
     let verdict = check.evaluate(&facts).unwrap();
     assert!(!verdict.passed);
-    assert!(verdict.message.contains("is not bound to ItemsAPI"), "{}", verdict.message);
+    assert!(verdict.message.to_string().contains("is not bound to ItemsAPI"), "{}", verdict.message);
 }

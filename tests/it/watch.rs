@@ -58,7 +58,7 @@ async fn piped_watch_prints_changes_and_ends_when_the_step_passes() {
     let code = tokio::task::spawn_blocking(move || wait_at_most(&mut child, Duration::from_secs(60))).await.unwrap();
     output.extend(lines.map(Result::unwrap));
     assert_eq!(code, Some(0), "{output:#?}");
-    assert!(output.iter().any(|l| l.ends_with("(usage-plan-created): fail -> pass")), "{output:#?}");
+    assert!(output.iter().any(|l| l.ends_with("(usage-plan-created): failed -> passed")), "{output:#?}");
     assert!(output.contains(&"step complete: Creating API Keys and Usage Plans".to_owned()), "{output:#?}");
     assert_eq!(output.last().map(String::as_str), Some("score 5/5"), "{output:#?}");
 }

@@ -1,0 +1,273 @@
+# labcheck's sentences in English: the catalogue every other language is held to (same ids, same variables).
+# Variables are facts from the account or the lab (names, ids, paths) and are shown as they are.
+# A validator's sentence says what it found; it is shown under the check's title, beside the lab's hint.
+
+## How lists are written
+
+# "a, b and c": $init is every item but the last, joined by list-separator.
+list-and = { $init } and { $last }
+list-separator = {", "}
+# Between clauses that each say what is wrong.
+clause-separator = {"; "}
+
+## Reading the account
+
+read-error = could not read { $operation } ({ $kind ->
+        [access_denied] access denied
+        [throttled] throttled by AWS
+        [timeout] timed out
+        [network] could not connect
+        [malformed] malformed response
+        [service] service error
+       *[not_collected] internal error
+    }): { $detail }
+read-timed-out = timed out after { $seconds } s reading the account
+not-checked = not checked: needs { $checks } to pass first
+# One prerequisite that did not pass: its title and status.
+not-checked-because = "{ $title }" ({ $status })
+
+## REST APIs, resources and methods
+
+rest-api-missing = there is no REST API named { $name }
+rest-apis-none-passes = { $count } REST APIs are named { $name } and none passes; { $id }: { $problem }
+method-missing-resource = { $method } does not exist (no resource { $path })
+method-missing-resource-similar = { $method } does not exist (no resource { $path }; found { $found })
+method-missing-verb = { $method } does not exist (no { $verb } method)
+rest-api-missing-none-in-account = there is no REST API named { $name } (the account has no REST APIs)
+rest-api-missing-found = there is no REST API named { $name } (found: { $found })
+rest-api-exists = REST API { $name } exists ({ $id })
+rest-apis-named = { $count } REST APIs are named { $name } ({ $ids })
+resources-exist = { $name } has resources { $paths }
+resources-missing = { $name } has no { $count ->
+        [one] resource
+       *[other] resources
+    } { $paths }
+# A resource path as written in the lab.
+path = { $path }
+path-found-instead = { $path } (found { $found })
+# What is wrong with an API, clause by clause.
+on-api = on { $name }: { $problems }
+methods-exist = { $methods } exist on { $name }
+api-key-required = { $methods } on { $name } require an API key
+api-key-not-required = { $methods } { $count ->
+        [one] does
+       *[other] do
+    } not require an API key
+method-no-integration = { $method } has no integration
+
+## CORS
+
+cors-not-mock = { $method } is a { $kind } integration, not MOCK
+cors-headers-missing = { $method } does not set { $headers }
+cors-configured = { $methods } on { $name } answer with { $headers }
+
+## Cleaning up
+
+resource-gone = no { $kind ->
+        [rest-api] REST API
+        [usage-plan] usage plan
+       *[api-key] API key
+    } named { $name } is left
+resource-left = { $count ->
+        [one] { $kind ->
+            [rest-api] REST API
+            [usage-plan] usage plan
+           *[api-key] API key
+        } { $name } still exists ({ $ids })
+       *[other] { $count } { $kind ->
+            [rest-api] REST APIs
+            [usage-plan] usage plans
+           *[api-key] API keys
+        } named { $name } still exist ({ $ids })
+    }
+functions-gone = no Lambda function matching { $patterns } is left
+functions-left = { $count ->
+        [one] Lambda function { $names } still exists
+       *[other] Lambda functions { $names } still exist
+    }
+# Clauses that each say what is wrong, with nothing around them.
+problems = { $problems }
+
+## The Lambda function behind the API
+
+method-on-api-no-integration = { $method } on { $name } has no integration
+method-not-lambda = { $method } on { $name } does not invoke a Lambda function ({ $kind } integration)
+function-missing = { $method } on { $api } integrates with Lambda function { $function }, which does not exist
+function-invoked = { $method } on { $api } invokes Lambda function { $function } (runtime { $runtime }, handler { $handler })
+versions-published = Lambda function { $function } has published versions { $versions }
+versions-none = Lambda function { $function } has no published version (only $LATEST)
+versions-too-few = Lambda function { $function } has { $count } published versions ({ $versions }); { $min } are required
+aliases-exist = Lambda function { $function } has aliases { $aliases }
+aliases-missing-none = Lambda function { $function } has no { $count ->
+        [one] alias
+       *[other] aliases
+    } { $aliases } (it has no aliases)
+aliases-missing = Lambda function { $function } has no { $count ->
+        [one] alias
+       *[other] aliases
+    } { $aliases } (aliases: { $found })
+alias-missing = Lambda function { $function } has no alias { $alias }
+alias-at-latest = alias { $alias } of { $function } points at $LATEST, not a published version
+alias-at-published = alias { $alias } of { $function } points at published version { $version }
+alias-at-unpublished = alias { $alias } of { $function } points at version { $version }, which is not published
+
+## Lambda proxy integrations
+
+not-proxy = { $method } is a { $kind } integration, not a Lambda proxy integration (AWS_PROXY)
+proxy-not-lambda = { $method } does not invoke a Lambda function
+proxy-fixed-alias = { $method } invokes { $function }, not an alias chosen by a stage variable
+proxy-other-variable = { $method } selects the alias with { $found }, not { $wanted }
+methods-invoke = { $methods } invokes { $function }
+proxy-different-functions = the methods invoke different functions: { $each }
+proxy-integrations = { $methods } on { $name } are Lambda proxy integrations with { $functions }
+
+## Who may invoke the function
+
+policy-missing = { $function } has no resource policy
+method-on-stage = { $method } on { $stage }
+denied-by = { $method } on { $stage } (denied by statement { $sid })
+denied-by-unnamed = { $method } on { $stage } (denied by statement without Sid)
+policy-unjudged = { $method } on { $stage } (the policy has a { $what }, which labcheck does not evaluate)
+policy-refuses = the resource policy of { $function } does not let API Gateway invoke it for { $requests }
+policy-allows = API Gateway may invoke { $functions } for { $methods }
+# Parts of a resource policy labcheck does not evaluate (shown inside policy-unjudged).
+policy-negated-statement = statement with { $element }
+policy-condition-not-object = condition { $operator } that is not an object
+policy-condition-unknown = condition { $operator } on { $key }
+policy-condition-no-values = condition { $operator } on { $key } without string values
+
+## Stages
+
+stages-deployed = { $name } is deployed to { $stages }
+stages-missing-none = { $name } has no { $count ->
+        [one] stage
+       *[other] stages
+    } { $stages } (it has no stages)
+stages-missing = { $name } has no { $count ->
+        [one] stage
+       *[other] stages
+    } { $stages } (stages: { $found })
+alias-not-by-variable = { $method } on { $name } does not select a Lambda alias by a stage variable, so the stages cannot choose one
+variable-other-value = stage { $stage } sets { $variable } = { $value }, not { $expected }
+variable-unset = stage { $stage } does not set the stage variable { $variable }
+variable-selects-aliases = stage variable { $variable } selects the alias per stage: { $pairs }
+cache-cluster = stage { $stage } of { $name } has a cache cluster ({ $size } GB)
+cache-cluster-off = stage { $stage } of { $name } has no cache cluster enabled
+caching-off = no method setting of stage { $stage } of { $name } enables caching
+caching-on = stage { $stage } of { $name } caches { $settings }
+
+## Throttling
+
+throttle-rate = { $path } at { $rate } requests/s
+throttle-rate-burst = { $path } at { $rate } requests/s, burst { $burst }
+stage-throttles = stage { $stage } of { $name } throttles { $limits }
+plan-throttles = usage plan { $plan } throttles at { $rate } requests/s
+no-throttling = stage { $stage } of { $name } has no throttling below the account default
+no-throttling-nor-plan = stage { $stage } of { $name } has no throttling below the account default, and usage plan { $plan } has no throttle
+
+## Usage plans and API keys
+
+plan-missing = no usage plan named { $plan }
+plan-missing-none-in-account = no usage plan named { $plan } (the account has no usage plans)
+plan-missing-found = no usage plan named { $plan } (found: { $found })
+plan-without-api = usage plan { $plan } exists, but there is no REST API named { $name } to bind it to
+plan-bound = usage plan { $plan } is bound to { $name } stages { $stages }
+plan-unbound-no-stages = usage plan { $plan } is not bound to { $name } (it has no API stages)
+plan-bound-elsewhere = usage plan { $plan } is not bound to { $name } (it is bound to { $stages } only)
+plan-bound-partly = usage plan { $plan } is bound to { $name }/{ $bound } only; { $missing } { $count ->
+        [one] is
+       *[other] are
+    } missing
+plan-limited = usage plan { $plan } throttles at { $rate } requests/s (burst { $burst }) with a quota of { $limit } per { $period ->
+        [day] day
+        [week] week
+        [month] month
+       *[other] { $period }
+    }
+# What a usage plan lacks: none, quota-only or throttle-only.
+plan-limits = usage plan { $plan } { $limits ->
+        [quota-only] has a quota but no throttling
+        [throttle-only] has throttling but no quota
+       *[none] has neither throttling nor a quota
+    }
+key-missing = no API key named { $key }
+key-without-plan = API key { $key } exists, but there is no usage plan named { $plan } to add it to
+key-in-plan = API key { $key } is enabled and a key of usage plan { $plan }
+key-disabled = API key { $key } is a key of usage plan { $plan } but it is disabled
+key-not-in-plan = API key { $key } exists but is not a key of usage plan { $plan }
+
+## Requests sent to deployed stages
+
+stages-undeployed = stage { $stages } of { $name } { $count ->
+        [one] is
+       *[other] are
+    } not deployed
+requests-on-stages = { $requests } on { $stages }
+requests = { $requests }
+# A status code and the start of the body, as API Gateway answered.
+probe-response = { $answer }
+probe-no-key-asked = nothing: no key was asked for
+probe-not-sent = nothing (not sent)
+probe-no-allow-origin = { $status } without Access-Control-Allow-Origin
+probe-key-missing = there is no API key named { $key } to send
+# $how is unauthenticated, authenticated (with the key named $key) or preflight.
+probe-unexpected = { $how ->
+        [unauthenticated] without an API key
+        [authenticated] with key { $key }
+       *[preflight] as a CORS preflight
+    }, { $requests } answered { $answer }
+probe-expected = { $how ->
+        [unauthenticated] without an API key, { $requests } answered 403 Forbidden
+        [authenticated] with key { $key }, { $requests } were accepted
+       *[preflight] as a CORS preflight, { $requests } answered with Access-Control-Allow-Origin
+    }
+
+## Queries a lab author writes (facts_query)
+
+query-result = { $query } gave { $result }
+query-failed = expected { $expected } ({ $query } gave { $result })
+query-not-truthy = expected a truthy value ({ $query } gave { $result })
+# $message is the lab author's, shown as written.
+query-failed-because = { $message } ({ $query } gave { $result })
+
+## The reports' own words (checklist, live view, Markdown, HTML, CI annotations)
+
+# A check's status as a word: pass, fail, error or skip.
+report-status = { $status ->
+        [pass] passed
+        [fail] failed
+        [error] could not be checked
+       *[skip] skipped
+    }
+# How many checks ended with a status.
+report-count = { $status ->
+        [pass] { $count } passed
+        [fail] { $count } failed
+        [error] { $count } could not be checked
+       *[skip] { $count } skipped
+    }
+# Shown before the status of a check that errored or was skipped, in the checklist.
+report-status-label = { $status ->
+        [error] error
+       *[skip] skip
+    }
+report-account = account { $account }
+report-unknown-account = unknown account
+report-score = Score { $score }/{ $max }
+report-hint = hint:
+report-hint-sentence = Hint: { $hint }
+report-hint-label = Hint
+report-stats = AWS API calls: { $total } ({ $calls }) · HTTP requests sent: { $requests } · probes: { $probes } · rounds: { $rounds }
+report-stats-none = none
+report-step-complete = step complete
+report-step-completed = step complete: { $step }
+report-score-line = score { $score }/{ $max }
+report-watching = re-checking every { $seconds }s · Ctrl-C to stop
+report-check-title = Check
+report-points-title = Points
+report-details-title = Details
+# A CI annotation's title: the lab, the check's title, and what became of it.
+report-annotation = { $lab }: { $check } { $status ->
+        [fail] failed
+       *[error] could not be checked
+    }

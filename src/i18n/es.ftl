@@ -1,0 +1,274 @@
+# Las frases de labcheck en español. Mismos ids y variables que en.ftl (una prueba lo comprueba).
+# Las variables son datos de la cuenta o del laboratorio (nombres, ids, rutas) y se muestran tal cual.
+# Tuteo, como en la consola de AWS en español.
+
+## Cómo se escriben las listas
+
+list-and = { $init } y { $last }
+list-separator = {", "}
+clause-separator = {"; "}
+
+## Lectura de la cuenta
+
+read-error = no se pudo leer { $operation } ({ $kind ->
+        [access_denied] acceso denegado
+        [throttled] AWS limitó las peticiones
+        [timeout] se agotó el tiempo
+        [network] no se pudo conectar
+        [malformed] respuesta mal formada
+        [service] error del servicio
+       *[not_collected] error interno
+    }): { $detail }
+read-timed-out = se agotó el tiempo tras { $seconds } s leyendo la cuenta
+not-checked = sin comprobar: requiere que antes se supere { $checks }
+not-checked-because = «{ $title }» ({ $status ->
+        [fail] falló
+        [error] no se pudo comprobar
+       *[skip] sin comprobar
+    })
+
+## API REST, recursos y métodos
+
+rest-api-missing = no hay ninguna API REST llamada { $name }
+rest-apis-none-passes = { $count } API REST se llaman { $name } y ninguna cumple; { $id }: { $problem }
+method-missing-resource = { $method } no existe (no hay recurso { $path })
+method-missing-resource-similar = { $method } no existe (no hay recurso { $path }; hay { $found })
+method-missing-verb = { $method } no existe (no hay método { $verb })
+rest-api-missing-none-in-account = no hay ninguna API REST llamada { $name } (la cuenta no tiene API REST)
+rest-api-missing-found = no hay ninguna API REST llamada { $name } (hay: { $found })
+rest-api-exists = la API REST { $name } existe ({ $id })
+rest-apis-named = { $count } API REST se llaman { $name } ({ $ids })
+resources-exist = { $name } tiene los recursos { $paths }
+resources-missing = { $name } no tiene { $count ->
+        [one] el recurso
+       *[other] los recursos
+    } { $paths }
+path = { $path }
+path-found-instead = { $path } (hay { $found })
+on-api = en { $name }: { $problems }
+methods-exist = { $methods } existen en { $name }
+api-key-required = { $methods } en { $name } exigen una clave de API
+api-key-not-required = { $methods } no { $count ->
+        [one] exige
+       *[other] exigen
+    } una clave de API
+method-no-integration = { $method } no tiene integración
+
+## CORS
+
+cors-not-mock = { $method } es una integración { $kind }, no MOCK
+cors-headers-missing = { $method } no establece { $headers }
+cors-configured = { $methods } en { $name } responden con { $headers }
+
+## Limpieza
+
+resource-gone = no queda { $kind ->
+        [rest-api] ninguna API REST llamada
+        [usage-plan] ningún plan de uso llamado
+       *[api-key] ninguna clave de API llamada
+    } { $name }
+resource-left = { $count ->
+        [one] { $kind ->
+            [rest-api] la API REST
+            [usage-plan] el plan de uso
+           *[api-key] la clave de API
+        } { $name } sigue existiendo ({ $ids })
+       *[other] siguen existiendo { $count } { $kind ->
+            [rest-api] API REST llamadas
+            [usage-plan] planes de uso llamados
+           *[api-key] claves de API llamadas
+        } { $name } ({ $ids })
+    }
+functions-gone = no queda ninguna función Lambda que coincida con { $patterns }
+functions-left = { $count ->
+        [one] la función Lambda { $names } sigue existiendo
+       *[other] las funciones Lambda { $names } siguen existiendo
+    }
+problems = { $problems }
+
+## La función Lambda detrás de la API
+
+method-on-api-no-integration = { $method } en { $name } no tiene integración
+method-not-lambda = { $method } en { $name } no invoca una función Lambda (integración { $kind })
+function-missing = { $method } en { $api } se integra con la función Lambda { $function }, que no existe
+function-invoked = { $method } en { $api } invoca la función Lambda { $function } (tiempo de ejecución { $runtime }, controlador { $handler })
+versions-published = la función Lambda { $function } tiene publicadas las versiones { $versions }
+versions-none = la función Lambda { $function } no tiene ninguna versión publicada (solo $LATEST)
+versions-too-few = la función Lambda { $function } tiene { $count ->
+        [one] { $count } versión publicada
+       *[other] { $count } versiones publicadas
+    } ({ $versions }); se necesitan { $min }
+aliases-exist = la función Lambda { $function } tiene los alias { $aliases }
+aliases-missing-none = la función Lambda { $function } no tiene { $count ->
+        [one] el alias
+       *[other] los alias
+    } { $aliases } (no tiene ningún alias)
+aliases-missing = la función Lambda { $function } no tiene { $count ->
+        [one] el alias
+       *[other] los alias
+    } { $aliases } (alias: { $found })
+alias-missing = la función Lambda { $function } no tiene el alias { $alias }
+alias-at-latest = el alias { $alias } de { $function } apunta a $LATEST, no a una versión publicada
+alias-at-published = el alias { $alias } de { $function } apunta a la versión publicada { $version }
+alias-at-unpublished = el alias { $alias } de { $function } apunta a la versión { $version }, que no está publicada
+
+## Integraciones de proxy Lambda
+
+not-proxy = { $method } es una integración { $kind }, no una integración de proxy Lambda (AWS_PROXY)
+proxy-not-lambda = { $method } no invoca una función Lambda
+proxy-fixed-alias = { $method } invoca { $function }, no un alias elegido por una variable de etapa
+proxy-other-variable = { $method } elige el alias con { $found }, no con { $wanted }
+methods-invoke = { $methods } invoca { $function }
+proxy-different-functions = los métodos invocan funciones distintas: { $each }
+proxy-integrations = { $methods } en { $name } son integraciones de proxy Lambda con { $functions }
+
+## Quién puede invocar la función
+
+policy-missing = { $function } no tiene política de recursos
+method-on-stage = { $method } en { $stage }
+denied-by = { $method } en { $stage } (denegado por la instrucción { $sid })
+denied-by-unnamed = { $method } en { $stage } (denegado por una instrucción sin Sid)
+policy-unjudged = { $method } en { $stage } (la política tiene una { $what }, que labcheck no evalúa)
+policy-refuses = la política de recursos de { $function } no permite que API Gateway la invoque para { $requests }
+policy-allows = API Gateway puede invocar { $functions } para { $methods }
+policy-negated-statement = instrucción con { $element }
+policy-condition-not-object = condición { $operator } que no es un objeto
+policy-condition-unknown = condición { $operator } sobre { $key }
+policy-condition-no-values = condición { $operator } sobre { $key } sin valores de texto
+
+## Etapas
+
+stages-deployed = { $name } está implementada en { $stages }
+stages-missing-none = { $name } no tiene { $count ->
+        [one] la etapa
+       *[other] las etapas
+    } { $stages } (no tiene ninguna etapa)
+stages-missing = { $name } no tiene { $count ->
+        [one] la etapa
+       *[other] las etapas
+    } { $stages } (etapas: { $found })
+alias-not-by-variable = { $method } en { $name } no elige el alias de Lambda con una variable de etapa, así que las etapas no pueden elegirlo
+variable-other-value = la etapa { $stage } define { $variable } = { $value }, no { $expected }
+variable-unset = la etapa { $stage } no define la variable de etapa { $variable }
+variable-selects-aliases = la variable de etapa { $variable } elige el alias de cada etapa: { $pairs }
+cache-cluster = la etapa { $stage } de { $name } tiene un clúster de caché ({ $size } GB)
+cache-cluster-off = la etapa { $stage } de { $name } no tiene activado el clúster de caché
+caching-off = ningún ajuste de método de la etapa { $stage } de { $name } activa la caché
+caching-on = la etapa { $stage } de { $name } guarda en caché { $settings }
+
+## Limitación
+
+throttle-rate = { $path } a { $rate } solicitudes/s
+throttle-rate-burst = { $path } a { $rate } solicitudes/s, ráfaga { $burst }
+stage-throttles = la etapa { $stage } de { $name } limita { $limits }
+plan-throttles = el plan de uso { $plan } limita a { $rate } solicitudes/s
+no-throttling = la etapa { $stage } de { $name } no tiene ninguna limitación por debajo del valor predeterminado de la cuenta
+no-throttling-nor-plan = la etapa { $stage } de { $name } no tiene ninguna limitación por debajo del valor predeterminado de la cuenta, y el plan de uso { $plan } no tiene limitación
+
+## Planes de uso y claves de API
+
+plan-missing = no hay ningún plan de uso llamado { $plan }
+plan-missing-none-in-account = no hay ningún plan de uso llamado { $plan } (la cuenta no tiene planes de uso)
+plan-missing-found = no hay ningún plan de uso llamado { $plan } (hay: { $found })
+plan-without-api = el plan de uso { $plan } existe, pero no hay ninguna API REST llamada { $name } a la que asociarlo
+plan-bound = el plan de uso { $plan } está asociado a las etapas { $stages } de { $name }
+plan-unbound-no-stages = el plan de uso { $plan } no está asociado a { $name } (no tiene etapas de API)
+plan-bound-elsewhere = el plan de uso { $plan } no está asociado a { $name } (solo está asociado a { $stages })
+plan-bound-partly = el plan de uso { $plan } solo está asociado a { $name }/{ $bound }; { $count ->
+        [one] falta
+       *[other] faltan
+    } { $missing }
+plan-limited = el plan de uso { $plan } limita a { $rate } solicitudes/s (ráfaga { $burst }) con una cuota de { $limit } por { $period ->
+        [day] día
+        [week] semana
+        [month] mes
+       *[other] { $period }
+    }
+plan-limits = el plan de uso { $plan } { $limits ->
+        [quota-only] tiene cuota pero no limitación
+        [throttle-only] tiene limitación pero no cuota
+       *[none] no tiene ni limitación ni cuota
+    }
+key-missing = no hay ninguna clave de API llamada { $key }
+key-without-plan = la clave de API { $key } existe, pero no hay ningún plan de uso llamado { $plan } al que añadirla
+key-in-plan = la clave de API { $key } está activada y es una clave del plan de uso { $plan }
+key-disabled = la clave de API { $key } es una clave del plan de uso { $plan }, pero está desactivada
+key-not-in-plan = la clave de API { $key } existe, pero no es una clave del plan de uso { $plan }
+
+## Solicitudes a las etapas implementadas
+
+stages-undeployed = { $count ->
+        [one] la etapa { $stages } de { $name } no está implementada
+       *[other] las etapas { $stages } de { $name } no están implementadas
+    }
+requests-on-stages = { $requests } en { $stages }
+requests = { $requests }
+probe-response = { $answer }
+probe-no-key-asked = nada: no se pidió ninguna clave
+probe-not-sent = nada (no se envió)
+probe-no-allow-origin = { $status } sin Access-Control-Allow-Origin
+probe-key-missing = no hay ninguna clave de API llamada { $key } que enviar
+probe-unexpected = { $how ->
+        [unauthenticated] sin clave de API
+        [authenticated] con la clave { $key }
+       *[preflight] como solicitud preliminar de CORS
+    }, { $requests } respondió { $answer }
+probe-expected = { $how ->
+        [unauthenticated] sin clave de API, { $requests } respondió 403 Forbidden
+        [authenticated] con la clave { $key }, { $requests } se aceptaron
+       *[preflight] como solicitud preliminar de CORS, { $requests } respondió con Access-Control-Allow-Origin
+    }
+
+## Consultas que escribe el autor del laboratorio (facts_query)
+
+query-result = { $query } dio { $result }
+query-failed = se esperaba { $expected } ({ $query } dio { $result })
+query-not-truthy = se esperaba un valor verdadero ({ $query } dio { $result })
+query-failed-because = { $message } ({ $query } dio { $result })
+
+## Las palabras de los informes (lista, vista en directo, Markdown, HTML, anotaciones de CI)
+
+report-status = { $status ->
+        [pass] superada
+        [fail] fallida
+        [error] no se pudo comprobar
+       *[skip] sin comprobar
+    }
+report-count = { $status ->
+        [pass] { $count ->
+            [one] { $count } superada
+           *[other] { $count } superadas
+        }
+        [fail] { $count ->
+            [one] { $count } fallida
+           *[other] { $count } fallidas
+        }
+        [error] { $count ->
+            [one] { $count } no se pudo comprobar
+           *[other] { $count } no se pudieron comprobar
+        }
+       *[skip] { $count } sin comprobar
+    }
+report-status-label = { $status ->
+        [error] error
+       *[skip] sin comprobar
+    }
+report-account = cuenta { $account }
+report-unknown-account = cuenta desconocida
+report-score = Puntuación { $score }/{ $max }
+report-hint = pista:
+report-hint-sentence = Pista: { $hint }
+report-hint-label = Pista
+report-stats = Llamadas a la API de AWS: { $total } ({ $calls }) · solicitudes HTTP enviadas: { $requests } · sondeos: { $probes } · rondas: { $rounds }
+report-stats-none = ninguna
+report-step-complete = paso completado
+report-step-completed = paso completado: { $step }
+report-score-line = puntuación { $score }/{ $max }
+report-watching = se vuelve a comprobar cada { $seconds } s · Ctrl-C para parar
+report-check-title = Comprobación
+report-points-title = Puntos
+report-details-title = Detalles
+report-annotation = { $lab }: { $check } { $status ->
+        [fail] falló
+       *[error] no se pudo comprobar
+    }
