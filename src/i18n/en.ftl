@@ -47,8 +47,14 @@ path = { $path }
 path-found-instead = { $path } (found { $found })
 # What is wrong with an API, clause by clause.
 on-api = on { $name }: { $problems }
-methods-exist = { $methods } exist on { $name }
-api-key-required = { $methods } on { $name } require an API key
+methods-exist = { $methods } { $count ->
+        [one] exists
+       *[other] exist
+    } on { $name }
+api-key-required = { $methods } on { $name } { $count ->
+        [one] requires
+       *[other] require
+    } an API key
 api-key-not-required = { $methods } { $count ->
         [one] does
        *[other] do
@@ -59,7 +65,10 @@ method-no-integration = { $method } has no integration
 
 cors-not-mock = { $method } is a { $kind } integration, not MOCK
 cors-headers-missing = { $method } does not set { $headers }
-cors-configured = { $methods } on { $name } answer with { $headers }
+cors-configured = { $methods } on { $name } { $count ->
+        [one] answers
+       *[other] answer
+    } with { $headers }
 
 ## Cleaning up
 
@@ -119,7 +128,10 @@ proxy-fixed-alias = { $method } invokes { $function }, not an alias chosen by a 
 proxy-other-variable = { $method } selects the alias with { $found }, not { $wanted }
 methods-invoke = { $methods } invokes { $function }
 proxy-different-functions = the methods invoke different functions: { $each }
-proxy-integrations = { $methods } on { $name } are Lambda proxy integrations with { $functions }
+proxy-integrations = { $methods } on { $name } { $count ->
+        [one] is a Lambda proxy integration
+       *[other] are Lambda proxy integrations
+    } with { $functions }
 
 ## Who may invoke the function
 
@@ -210,15 +222,21 @@ probe-no-key-asked = nothing: no key was asked for
 probe-not-sent = nothing (not sent)
 probe-no-allow-origin = { $status } without Access-Control-Allow-Origin
 probe-key-missing = there is no API key named { $key } to send
-# $how is unauthenticated, authenticated (with the key named $key) or preflight.
+# $how is unauthenticated, authenticated (with the key named $key) or preflight; $count is how many requests
+# (English "answered" is the same for one or many, languages whose verb agrees select on it).
 probe-unexpected = { $how ->
         [unauthenticated] without an API key
         [authenticated] with key { $key }
        *[preflight] as a CORS preflight
-    }, { $requests } answered { $answer }
+    }, { $requests } { $count ->
+       *[other] answered
+    } { $answer }
 probe-expected = { $how ->
         [unauthenticated] without an API key, { $requests } answered 403 Forbidden
-        [authenticated] with key { $key }, { $requests } were accepted
+        [authenticated] with key { $key }, { $requests } { $count ->
+            [one] was accepted
+           *[other] were accepted
+        }
        *[preflight] as a CORS preflight, { $requests } answered with Access-Control-Allow-Origin
     }
 

@@ -46,8 +46,14 @@ resources-missing = { $name } no tiene { $count ->
 path = { $path }
 path-found-instead = { $path } (hay { $found })
 on-api = en { $name }: { $problems }
-methods-exist = { $methods } existen en { $name }
-api-key-required = { $methods } en { $name } exigen una clave de API
+methods-exist = { $methods } { $count ->
+        [one] existe
+       *[other] existen
+    } en { $name }
+api-key-required = { $methods } en { $name } { $count ->
+        [one] exige
+       *[other] exigen
+    } una clave de API
 api-key-not-required = { $methods } no { $count ->
         [one] exige
        *[other] exigen
@@ -58,7 +64,10 @@ method-no-integration = { $method } no tiene integración
 
 cors-not-mock = { $method } es una integración { $kind }, no MOCK
 cors-headers-missing = { $method } no establece { $headers }
-cors-configured = { $methods } en { $name } responden con { $headers }
+cors-configured = { $methods } en { $name } { $count ->
+        [one] responde
+       *[other] responden
+    } con { $headers }
 
 ## Limpieza
 
@@ -120,7 +129,10 @@ proxy-fixed-alias = { $method } invoca { $function }, no un alias elegido por un
 proxy-other-variable = { $method } elige el alias con { $found }, no con { $wanted }
 methods-invoke = { $methods } invoca { $function }
 proxy-different-functions = los métodos invocan funciones distintas: { $each }
-proxy-integrations = { $methods } en { $name } son integraciones de proxy Lambda con { $functions }
+proxy-integrations = { $methods } en { $name } { $count ->
+        [one] es una integración de proxy Lambda
+       *[other] son integraciones de proxy Lambda
+    } con { $functions }
 
 ## Quién puede invocar la función
 
@@ -212,11 +224,23 @@ probe-unexpected = { $how ->
         [unauthenticated] sin clave de API
         [authenticated] con la clave { $key }
        *[preflight] como solicitud preliminar de CORS
-    }, { $requests } respondió { $answer }
+    }, { $requests } { $count ->
+        [one] respondió
+       *[other] respondieron
+    } { $answer }
 probe-expected = { $how ->
-        [unauthenticated] sin clave de API, { $requests } respondió 403 Forbidden
-        [authenticated] con la clave { $key }, { $requests } se aceptaron
-       *[preflight] como solicitud preliminar de CORS, { $requests } respondió con Access-Control-Allow-Origin
+        [unauthenticated] sin clave de API, { $requests } { $count ->
+            [one] respondió
+           *[other] respondieron
+        } 403 Forbidden
+        [authenticated] con la clave { $key }, { $requests } { $count ->
+            [one] se aceptó
+           *[other] se aceptaron
+        }
+       *[preflight] como solicitud preliminar de CORS, { $requests } { $count ->
+            [one] respondió
+           *[other] respondieron
+        } con Access-Control-Allow-Origin
     }
 
 ## Consultas que escribe el autor del laboratorio (facts_query)

@@ -61,14 +61,64 @@ fn good_lab_loads_with_vars_substituted() {
 }
 
 #[test]
-fn shipped_lab_files_load() {
+fn shipped_labs_load() {
+    let mut loaded = 0;
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("checks")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let lab = Lab::load(&path).unwrap_or_else(|e| panic!("{e}"));
-            assert!(lab.checks().count() > 0, "{} has no checks", path.display());
-        }
+        let folder = entry.unwrap().path();
+        let lab = Lab::load(&folder).unwrap_or_else(|e| panic!("{e}"));
+        assert!(lab.checks().count() > 0, "{} has no checks", folder.display());
+        loaded += 1;
     }
+    assert!(loaded > 0, "no lab under checks/");
+}
+
+/// The Items lab speaks English and Spanish: every title and hint a learner sees has its Spanish text.
+#[test]
+fn the_items_lab_is_in_english_and_spanish() {
+    let lab = Lab::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/apigw-items")).unwrap();
+    let spanish: Locale = "es".parse().unwrap();
+    assert_eq!(lab.languages, vec![i18n::english(), spanish.clone()]);
+    let texts = lab.steps.iter().map(|s| &s.title).chain(lab.checks().flat_map(|c| [&c.title, &c.hint]));
+    for text in texts.chain([&lab.title]) {
+        assert_ne!(text.get(&spanish), text.default_text(), "not translated: {}", text.default_text());
+    }
+    assert_eq!(lab.locale_for(&["es-AR".parse().unwrap()]), spanish);
+    assert_eq!(lab.locale_for(&["fr".parse().unwrap()]), i18n::english());
+}
+
+const TRANSLATED: &str = r#"
+[lab]
+id = "demo"
+language = "es"
+title = { es = "Demo en {api}", en = "Demo on {api}" }
+
+[vars]
+api = "ItemsAPI"
+
+[[steps]]
+id = "one"
+title = "Paso uno"
+
+[[steps.checks]]
+id = "plan"
+title = { es = "Existe el plan", pt-BR = "O plano existe" }
+validator = "usage_plan_exists"
+hint = { es = "Créalo en {api}.", en = "Create it on {api}." }
+params = { name = "P", api = "{api}", stages = ["dev"] }
+"#;
+
+#[test]
+fn texts_per_language_fall_back_to_the_labs_own() {
+    let lab = parse(TRANSLATED).unwrap();
+    let locale = |tag: &str| -> Locale { tag.parse().unwrap() };
+    assert_eq!(lab.language, locale("es"));
+    assert_eq!(lab.languages, vec![locale("es"), locale("en"), locale("pt-BR")]);
+    let plan = lab.check("plan").unwrap();
+    assert_eq!(plan.hint.get(&locale("en")), "Create it on ItemsAPI.", "vars are substituted in every language");
+    assert_eq!(plan.title.get(&locale("en")), "Existe el plan", "no English title: the lab's own");
+    assert_eq!(plan.title.get(&locale("pt-BR")), "O plano existe");
+    assert_eq!(lab.steps[0].title.get(&locale("en")), "Paso uno");
+    assert_eq!(lab.title.get(&locale("en")), "Demo on ItemsAPI");
 }
 
 /// Every malformed input gives one line naming file and line, and no panic.
@@ -133,6 +183,31 @@ fn malformed_labs_are_one_line_errors_with_file_and_line() {
         ("empty lab", "[lab]\nid = \"x\"\ntitle = \"X\"\n".to_owned(), "lab.toml: the lab has no steps"),
         ("empty file", String::new(), "missing field `lab`"),
         ("bad id", GOOD.replace("id = \"plan\"", "id = \"has space\""), "lab.toml:14: check id `has space` must be"),
+        (
+            "text without the lab's language",
+            GOOD.replace("hint = \"Set the flag.\"", "hint = { es = \"Activa la opción.\" }"),
+            "lab.toml:26: check `methods`: hint has no text in the lab's language `en`",
+        ),
+        (
+            "text in a language that is no tag",
+            GOOD.replace("title = \"Step one\"", "title = { en = \"Step one\", \"e s\" = \"Paso\" }"),
+            "lab.toml:11: step `one`: title `e s` is not a language tag",
+        ),
+        (
+            "empty table of texts",
+            GOOD.replace("title = \"Step one\"", "title = {}"),
+            "lab.toml:11: a table of texts by language needs at least one language",
+        ),
+        (
+            "text that is a number",
+            GOOD.replace("title = \"Step one\"", "title = 1"),
+            "lab.toml:11: invalid type: integer `1`, expected a string, or a table of strings by language",
+        ),
+        (
+            "lab language that is no tag",
+            GOOD.replace("id = \"demo\"", "id = \"demo\"\nlanguage = \"english!\""),
+            "lab.toml:4: `english!` is not a language tag",
+        ),
     ];
     for (name, text, expected) in cases {
         let message = error(text);

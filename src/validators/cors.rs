@@ -82,7 +82,8 @@ impl Validator for CorsConfigured {
             let name = &self.api;
             Ok(if problems.is_empty() {
                 let options: Vec<String> = self.paths.iter().map(|p| format!("OPTIONS {p}")).collect();
-                Verdict::pass(msg!("cors-configured", methods = and(options), name, headers = and(&self.headers)))
+                let (count, headers) = (options.len(), and(&self.headers));
+                Verdict::pass(msg!("cors-configured", count, methods = and(options), name, headers))
             } else {
                 Verdict::fail(msg!("on-api", name, problems = clauses(problems)))
             }

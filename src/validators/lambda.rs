@@ -333,6 +333,7 @@ impl Validator for LambdaProxyIntegration {
             }
             Ok(Verdict::pass(msg!(
                 "proxy-integrations",
+                count = self.methods.len(),
                 methods = and(method_names(&self.methods)),
                 name = &self.api,
                 functions = and(&invoked)

@@ -45,8 +45,8 @@ impl Validator for MethodsRequireApiKey {
             }
             let name = &self.api;
             if open.is_empty() && problems.is_empty() {
-                return Ok(Verdict::pass(msg!("api-key-required", methods = and(method_names(&self.methods)), name))
-                    .with("api_id", &api.id));
+                let (count, methods) = (self.methods.len(), and(method_names(&self.methods)));
+                return Ok(Verdict::pass(msg!("api-key-required", count, methods, name)).with("api_id", &api.id));
             }
             if !open.is_empty() {
                 problems.insert(0, msg!("api-key-not-required", count = open.len(), methods = and(&open)));
@@ -87,7 +87,8 @@ impl Validator for MethodsExist {
             let missing: Vec<_> = self.methods.iter().filter_map(|m| find_method(resources, m).err()).collect();
             let name = &self.api;
             Ok(if missing.is_empty() {
-                Verdict::pass(msg!("methods-exist", methods = and(method_names(&self.methods)), name))
+                let (count, methods) = (self.methods.len(), and(method_names(&self.methods)));
+                Verdict::pass(msg!("methods-exist", count, methods, name))
             } else {
                 Verdict::fail(msg!("on-api", name, problems = clauses(missing)))
             }

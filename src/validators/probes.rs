@@ -167,7 +167,8 @@ fn conclude(api: &RestApi, judged: Judged, sent: Sent<'_>) -> Result<Verdict, Fa
     }
     for (answer, probes) in &judged.bad {
         let requests = requests_on_stages(probes);
-        problems.push(msg!("probe-unexpected", how, key, requests, answer = answer.clone()));
+        let count = probes.len();
+        problems.push(msg!("probe-unexpected", how, key, count, requests, answer = answer.clone()));
     }
     if !problems.is_empty() {
         let message = msg!("problems", problems = clauses(problems));
@@ -176,7 +177,8 @@ fn conclude(api: &RestApi, judged: Judged, sent: Sent<'_>) -> Result<Verdict, Fa
     if let Some(err) = judged.unreadable {
         return Err(err);
     }
-    let message = msg!("probe-expected", how, key, requests = requests_on_stages(&judged.fine));
+    let (count, requests) = (judged.fine.len(), requests_on_stages(&judged.fine));
+    let message = msg!("probe-expected", how, key, count, requests);
     Ok(Verdict::pass(message).with("api_id", &api.id).with("as_expected", &fine))
 }
 

@@ -101,7 +101,7 @@ async fn a_read_slower_than_the_deadline_is_an_error() {
     let proxy = FaultProxy::start(&account.endpoint, rules).await;
     let graded = grade_via(&account, &proxy, &["--timeout", "2"]).await;
     assert_eq!(graded.status("methods-require-api-key"), "error");
-    assert_eq!(graded.message("methods-require-api-key"), "timed out after 2s reading the account");
+    assert_eq!(graded.message("methods-require-api-key"), "timed out after 2 s reading the account");
     assert_eq!(graded.status("usage-plan-created"), "pass", "untouched checks keep their verdict");
     assert_eq!(graded.code, 3);
 }

@@ -49,6 +49,14 @@ impl Server {
         self.post_raw(path, body.to_string(), Some(TOKEN)).await
     }
 
+    /// POST with `Accept-Language: accept_language`.
+    async fn post_in(&self, path: &str, body: Value, accept_language: &str) -> (u16, String) {
+        let request = self.http.post(format!("{}{path}", self.url)).header("accept-language", accept_language);
+        let request = request.header("content-type", "application/json").body(body.to_string());
+        let response = request.bearer_auth(TOKEN).send().await.expect("the server answers");
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
     async fn post_raw(&self, path: &str, body: String, token: Option<&str>) -> (u16, String) {
         let mut request =
             self.http.post(format!("{}{path}", self.url)).header("content-type", "application/json").body(body);
@@ -60,7 +68,16 @@ impl Server {
     }
 
     async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.http.get(format!("{}{path}", self.url)).bearer_auth(TOKEN).send().await.unwrap();
+        self.get_in(path, "").await
+    }
+
+    /// GET with `Accept-Language: accept_language` (none if empty).
+    async fn get_in(&self, path: &str, accept_language: &str) -> (u16, String) {
+        let mut request = self.http.get(format!("{}{path}", self.url)).bearer_auth(TOKEN);
+        if !accept_language.is_empty() {
+            request = request.header("accept-language", accept_language);
+        }
+        let response = request.send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
@@ -122,13 +139,33 @@ async fn grades_over_http_with_the_cli_report() {
     assert_eq!(lab["max_score"], 26);
     assert_eq!(lab["steps"][7]["checks"][0]["id"], "usage-plan-created");
     assert_eq!(lab["steps"][7]["checks"][0]["points"], 1);
+    assert_eq!((&lab["lang"], &lab["languages"]), (&json!("en"), &json!(["en", "es"])));
+
+    // The learner's language: Accept-Language, or the body's `lang` over it.
+    let (status, body) =
+        server.post_in("/v1/labs/apigw-items/grade", json!({ "steps": ["api-keys"] }), "es-MX,es;q=0.9,en;q=0.5").await;
+    assert_eq!(status, 200, "{body}");
+    let spanish: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    assert_eq!(spanish.lang, "es");
+    assert_eq!(spanish.checks[0].title, "Creaste el plan de uso");
+    assert!(spanish.checks[0].message.starts_with("el plan de uso CloudAcademyPlan está asociado"), "{body}");
+    let body = json!({ "steps": ["api-keys"], "lang": "en" });
+    let (_, english) = server.post_in("/v1/labs/apigw-items/grade?format=html", body, "es").await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Created the Usage Plan"), "{english}");
+    let (status, lab) = server.get_in("/v1/labs/apigw-items", "es").await;
+    assert_eq!(status, 200);
+    let lab: Value = serde_json::from_str(&lab).unwrap();
+    assert_eq!(
+        (&lab["lang"], &lab["steps"][7]["checks"][0]["title"]),
+        (&json!("es"), &json!("Creaste el plan de uso"))
+    );
 
     let health = reqwest::get(format!("{}/healthz", server.url)).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     let (_, metrics) = server.get("/metrics").await;
     assert_eq!(
         Server::metric(&metrics, "labcheck_gradings_total{lab=\"apigw-items\",outcome=\"pass\"}"),
-        2.0,
+        4.0,
         "{metrics}"
     );
     assert!(Server::metric(&metrics, "labcheck_aws_calls_total") >= 14.0, "{metrics}");
@@ -169,6 +206,7 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
         (json!({ "region": "us-east-1\n{\"forged\": true}" }), "region: "),
         (json!({ "role_arn": "arn:aws:s3:::bucket" }), "role_arn: "),
         (json!({ "wait_seconds": 86400 }), "wait_seconds: "),
+        (json!({ "lang": "e s" }), "lang: "),
     ] {
         let (status, answer) = server.post(grade, body.clone()).await;
         assert_eq!((status, error_code(&answer).as_str()), (400, "bad_body"), "{body}: {answer}");
