@@ -66,6 +66,15 @@ pub enum Command {
         #[command(flatten)]
         lang: LangArg,
     },
+    /// A learner's progress in a lab: each check's best result so far, when it passed, and the lab's score.
+    Progress(ProgressArgs),
+    /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
+    Evidence(EvidenceArgs),
+    /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).
+    StoreInit {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// List every validator a lab file can use.
     Validators {
         /// Print each validator's full documentation with an example lab entry.
@@ -86,6 +95,88 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// Where learners' progress and gradings are kept.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The store: a SQLite file (`sqlite:PATH` or a path) or a DynamoDB table (`dynamodb:TABLE`, reached through
+    /// the standard AWS chain) [default: $XDG_DATA_HOME/labcheck/progress.sqlite, else
+    /// ~/.local/share/labcheck/progress.sqlite]
+    #[arg(long, env = "LABCHECK_STORE", value_name = "STORE")]
+    pub store: Option<crate::progress::StoreSpec>,
+}
+
+impl StoreArgs {
+    /// The store asked for, or the user's default one.
+    pub fn spec(&self) -> Result<crate::progress::StoreSpec, String> {
+        match &self.store {
+            Some(spec) => Ok(spec.clone()),
+            None => crate::progress::StoreSpec::default_for_user(|name| std::env::var(name).ok())
+                .ok_or_else(|| "no HOME or XDG_DATA_HOME for the default store: give --store".to_owned()),
+        }
+    }
+}
+
+/// Recording a grading in a learner's progress.
+#[derive(Debug, Args)]
+pub struct LearnerArgs {
+    /// Record this grading in NAME's progress (and keep its evidence) in the store.
+    #[arg(long, value_name = "NAME", value_parser = learner_name)]
+    pub learner: Option<String>,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Drop the evidence of gradings older than DAYS days (their reports and all progress stay).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub evidence_days: Option<u64>,
+}
+
+fn learner_name(name: &str) -> Result<String, String> {
+    crate::progress::check_learner(name).map(|()| name.to_owned())
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
+    pub lab: PathBuf,
+
+    /// The learner, as given to `run --learner`.
+    #[arg(long, value_name = "NAME", value_parser = learner_name)]
+    pub learner: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Output format.
+    #[arg(long, short, value_parser = format_names(), default_value = "human")]
+    pub format: String,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+
+    /// When to colour the checklist.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// The grading's id (`run --learner` prints it; the JSON report has it under `recorded`).
+    #[arg(value_parser = grading_id)]
+    pub grading: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Write the snapshot to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn grading_id(id: &str) -> Result<String, String> {
+    crate::progress::check_grading_id(id).map(|()| id.to_owned())
 }
 
 /// The learner's language.
@@ -177,6 +268,9 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub lang: LangArg,
+
+    #[command(flatten)]
+    pub learner: LearnerArgs,
 
     /// Grade a snapshot (from `labcheck snapshot`) instead of the account: no network, no credentials.
     #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["profile", "region", "wait"])]

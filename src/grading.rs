@@ -1,8 +1,11 @@
 //! One grading, from a lab's selected checks to a [`Report`]: the one code path behind `labcheck run` and the
 //! service.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -12,21 +15,59 @@ use crate::facts::{Facts, Read};
 use crate::i18n::Locale;
 use crate::inventory::{AwsInventory, AwsSession, FactSource};
 use crate::lab::{Check, Lab};
-use crate::model::{CheckResult, LabInfo, Outcome, REPORT_SCHEMA_VERSION, Report, Stats, StepInfo, Summary, Target};
-use crate::snapshot::SnapshotSource;
+use crate::model::{CheckResult, Report, Stats, StepInfo, Target};
+use crate::snapshot::{Snapshot, SnapshotLab, SnapshotSource};
 
 /// Grades `checks` of `lab` against the account `session` reaches.
 pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession>, options: &EngineOptions) -> Report {
+    grade_account_with_evidence(lab, checks, session, options).await.0
+}
+
+/// [`grade_account`], and the evidence: a snapshot of every fact the grading read (no secrets), which
+/// `run --from` grades again.
+pub async fn grade_account_with_evidence(
+    lab: &Lab,
+    checks: &[&Check],
+    session: Arc<AwsSession>,
+    options: &EngineOptions,
+) -> (Report, Snapshot) {
     let started_at = OffsetDateTime::now_utc();
     let clock = Instant::now();
     let round_session = session.clone();
-    let new_source =
-        move |plan: &[Read]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
+    let seen = Arc::new(Mutex::new(Facts::default()));
+    let recorded = seen.clone();
+    let new_source = move |plan: &[Read]| -> Box<dyn FactSource> {
+        let inventory = Box::new(AwsInventory::new(round_session.clone(), plan));
+        Box::new(Recorder { source: inventory, seen: recorded.clone() })
+    };
     let (graded, account_id) =
         tokio::join!(engine::grade(checks, &new_source, options), session.account_id(options.check_timeout));
     let target = Target { account_id, region: session.region().to_owned() };
     let stats = session.stats().snapshot(graded.rounds);
-    report(lab, graded, target, stats, started_at, clock, options)
+    let report = report(lab, graded, target, stats, started_at, clock, options);
+    let facts = std::mem::take(&mut *seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let steps: Vec<String> = report.steps.iter().map(|s| s.id.clone()).collect();
+    let lab_ref = SnapshotLab { id: lab.id.clone(), file: lab.file.display().to_string() };
+    let evidence = Snapshot::new(lab_ref, steps, report.started_at.clone(), report.target.clone(), facts);
+    (report, evidence)
+}
+
+/// A round's fact source that keeps a copy of every fact it answers with: the grading's evidence. A later round
+/// (`--wait`) overwrites what it reads again.
+struct Recorder {
+    source: Box<dyn FactSource>,
+    seen: Arc<Mutex<Facts>>,
+}
+
+impl FactSource for Recorder {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+        async move {
+            let facts = self.source.collect(reads).await;
+            self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).merge(facts.clone());
+            facts
+        }
+        .boxed()
+    }
 }
 
 /// [`grade_account`] round after round (`options.wait`), showing each round's report to `on_report`, which may stop
@@ -80,26 +121,12 @@ fn report(
     options: &EngineOptions,
 ) -> Report {
     let locale = &options.locale;
-    let mut report = Report {
-        schema_version: REPORT_SCHEMA_VERSION,
-        labcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
-        lang: locale.to_string(),
-        lab: LabInfo {
-            id: lab.id.clone(),
-            title: lab.title.get(locale).to_owned(),
-            file: lab.file.display().to_string(),
-        },
-        target,
-        started_at: started_at.format(&Rfc3339).unwrap_or_default(),
-        duration: clock.elapsed(),
-        outcome: Outcome::Pass,
-        score: 0,
-        max_score: 0,
-        summary: Summary::default(),
-        steps: steps_of(lab, &graded.results, locale),
-        checks: graded.results,
-        stats,
-    };
+    let mut report = Report::for_lab(lab, locale, target);
+    report.started_at = started_at.format(&Rfc3339).unwrap_or_default();
+    report.duration = clock.elapsed();
+    report.steps = steps_of(lab, &graded.results, locale);
+    report.checks = graded.results;
+    report.stats = stats;
     report.tally();
     report
 }

@@ -80,6 +80,12 @@ pub struct CheckResult {
     pub evidence: Evidence,
     #[serde(with = "duration_ms", rename = "duration_ms")]
     pub duration: Duration,
+    /// In a progress report: when the check first passed (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_at: Option<String>,
+    /// In a progress report: the grading that gave this result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +164,19 @@ pub struct Report {
     /// Checks in lab order.
     pub checks: Vec<CheckResult>,
     pub stats: Stats,
+    /// With a learner: where the grading was kept, or why it could not be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recorded>,
+}
+
+/// What became of a grading made for a learner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recorded {
+    /// Kept as `grading_id`; the learner's progress in the lab is now `score` of `max_score`.
+    Kept { grading_id: String, learner: String, score: u32, max_score: u32 },
+    /// The store could not keep it (the verdicts stand; the progress did not change).
+    NotKept { error: String },
 }
 
 fn english() -> String {
@@ -165,6 +184,32 @@ fn english() -> String {
 }
 
 impl Report {
+    /// An empty report of `lab` in `locale` for `target`, started now: the checks, steps and stats are to be filled.
+    pub fn for_lab(lab: &crate::lab::Lab, locale: &crate::i18n::Locale, target: Target) -> Self {
+        let started_at = time::OffsetDateTime::now_utc();
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            labcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
+            lang: locale.to_string(),
+            lab: LabInfo {
+                id: lab.id.clone(),
+                title: lab.title.get(locale).to_owned(),
+                file: lab.file.display().to_string(),
+            },
+            target,
+            started_at: started_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            duration: Duration::ZERO,
+            outcome: Outcome::Pass,
+            score: 0,
+            max_score: 0,
+            summary: Summary::default(),
+            steps: Vec::new(),
+            checks: Vec::new(),
+            stats: Stats::default(),
+            recorded: None,
+        }
+    }
+
     /// Fills score, summary and outcome from `checks`.
     pub fn tally(&mut self) {
         let mut summary = Summary::default();

@@ -1,8 +1,10 @@
 //! One module per subcommand. Each returns the process exit code or a [`CliError`] (exit 2).
 
+mod evidence;
 mod explain;
 mod list;
-mod run;
+mod progress;
+pub(crate) mod run;
 mod serve;
 mod snapshot;
 mod test;
@@ -58,6 +60,14 @@ pub enum CliError {
     Service(#[from] crate::service::ServiceError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Store(String),
+    #[error("{0}")]
+    StoreUnusable(#[from] crate::progress::StoreError),
+    #[error("the grading was not recorded: {0}")]
+    NotKept(String),
+    #[error("{0}")]
+    NotFound(String),
 }
 
 /// Connects to the account `args` name (credentials and region checked before anything is read).
@@ -102,6 +112,14 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::List { lab, lang } => list::list(&lab, &lang)?,
         Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
         Command::Validators { verbose } => validators::validators(verbose)?,
+        Command::Progress(args) => progress::progress(args).await?,
+        Command::Evidence(args) => evidence::evidence(args).await?,
+        Command::StoreInit { store } => {
+            let spec = store.spec().map_err(CliError::Store)?;
+            spec.init().await?;
+            eprintln!("labcheck: store {spec} is ready");
+            exit::PASS
+        }
     };
     Ok(ExitCode::from(code))
 }

@@ -9,10 +9,12 @@ use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Lab, LabError};
+use crate::model::{Recorded, Report};
+use crate::progress::{self, Grading, Store, StoreError};
 use crate::report::{self, Format, Human, Markdown, Style};
 use crate::snapshot::Snapshot;
 
-fn use_color(choice: ColorChoice) -> bool {
+pub(super) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -41,6 +43,11 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     let lab = Lab::load(&args.lab)?;
     let checks = lab.select(&args.steps)?;
     let output = args.output.as_deref().map(prepare_output).transpose()?;
+    // The store is opened before anything is read: one that cannot be used stops the run here.
+    let store = match &args.learner.learner {
+        Some(_) => Some(args.learner.store.spec().map_err(CliError::Store)?.open(args.learner.evidence_days).await?),
+        None => None,
+    };
     let options = EngineOptions {
         check_timeout: Duration::from_secs(args.timeout.max(1)),
         wait: args.wait.map(Duration::from_secs),
@@ -60,9 +67,23 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
                 );
                 return Err(LabError { file: lab.file.clone(), line: None, message }.into());
             }
-            grading::grade_facts(&lab, &checks, snapshot.facts, snapshot.target, &options).await
+            let report = grading::grade_facts(&lab, &checks, snapshot.facts.clone(), snapshot.target.clone(), &options);
+            (report.await, snapshot)
         }
-        None => grading::grade_account(&lab, &checks, Arc::new(connect(&args.aws).await?), &options).await,
+        None => {
+            let session = Arc::new(connect(&args.aws).await?);
+            grading::grade_account_with_evidence(&lab, &checks, session, &options).await
+        }
+    };
+    let (mut report, evidence) = report;
+    let not_kept = match (&store, &args.learner.learner) {
+        (Some(store), Some(learner)) => {
+            let kept = keep(store.as_ref(), &lab, learner, &report, evidence, args.learner.evidence_days).await;
+            let error = kept.as_ref().err().map(ToString::to_string);
+            report.recorded = Some(kept.unwrap_or_else(|e| Recorded::NotKept { error: e.to_string() }));
+            error
+        }
+        _ => None,
     };
 
     let format = report::named(&args.format).expect("clap allows only listed formats");
@@ -84,5 +105,34 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     }
     stdout.flush()?;
     append_step_summary(&report, format)?;
-    Ok(exit_code(report.outcome))
+    match not_kept {
+        // The verdicts stand (printed above); that they were not kept is an error of its own.
+        Some(error) => Err(CliError::NotKept(error)),
+        None => Ok(exit_code(report.outcome)),
+    }
+}
+
+/// Keeps the grading in `learner`'s progress, then drops evidence older than `evidence_days`.
+async fn keep(
+    store: &dyn Store,
+    lab: &Lab,
+    learner: &str,
+    report: &Report,
+    evidence: Snapshot,
+    evidence_days: Option<u64>,
+) -> Result<Recorded, StoreError> {
+    let grading = Grading {
+        id: progress::new_grading_id(),
+        learner: learner.to_owned(),
+        lab: lab.id.clone(),
+        graded_at: report.started_at.clone(),
+        report: report.clone(),
+        evidence: Some(evidence),
+    };
+    let grading_id = grading.id.clone();
+    let progress = store.record(Arc::new(lab.clone()), grading).await?;
+    if let Some(days) = evidence_days {
+        store.forget_evidence_before(&progress::days_ago(days)).await?;
+    }
+    Ok(Recorded::Kept { grading_id, learner: learner.to_owned(), score: progress.score(), max_score: lab.max_score() })
 }

@@ -76,6 +76,8 @@ impl Judged {
             hint: (!passed).then(|| check.hint.get(locale).to_owned()),
             evidence: self.evidence,
             duration: self.duration,
+            passed_at: None,
+            grading: None,
         }
     }
 }

@@ -289,3 +289,11 @@ report-annotation = { $lab }: { $check } { $status ->
         [fail] failed
        *[error] could not be checked
     }
+
+## A learner's progress
+
+# A cleanup check passed before the steps it cleans up had passed: it does not count yet.
+progress-cleanup-too-early = counts once { $steps } passed in an earlier grading
+progress-not-graded = not graded yet
+# In a progress checklist, beside a check that passed.
+report-passed-at = passed { $when }

@@ -296,3 +296,9 @@ report-annotation = { $lab }: { $check } { $status ->
         [fail] falló
        *[error] no se pudo comprobar
     }
+
+## El progreso de un alumno
+
+progress-cleanup-too-early = cuenta cuando se haya superado { $steps } en una calificación anterior
+progress-not-graded = aún sin calificar
+report-passed-at = superada el { $when }

@@ -52,6 +52,9 @@ pub struct Step {
     pub id: String,
     pub title: Text,
     pub checks: Vec<Check>,
+    /// The earlier steps this one takes apart (a cleanup step): in a learner's progress its checks count only once
+    /// every check of these steps has passed.
+    pub undoes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +105,8 @@ struct RawMeta {
 struct RawStep {
     id: Spanned<String>,
     title: Spanned<RawText>,
+    #[serde(default)]
+    undoes: Vec<Spanned<String>>,
     #[serde(default)]
     checks: Vec<RawCheck>,
 }
@@ -188,13 +193,23 @@ impl<'a> Source<'a> {
 
     fn step(&self, raw: RawStep, ids: &mut Ids) -> Result<Step, LabError> {
         let step_id = self.id(&raw.id, "step id")?;
-        self.unique(&mut ids.steps, &raw.id, "step")?;
         let title = self.text(raw.title, &format!("step `{step_id}`: title"))?;
+        let mut undoes = Vec::new();
+        for undone in &raw.undoes {
+            let target = undone.get_ref();
+            if !ids.steps.contains_key(target) {
+                let hint = suggestion(target, ids.steps.keys().map(String::as_str));
+                let message = format!("step `{step_id}` undoes `{target}`, which is not an earlier step{hint}");
+                return Err(self.error(Some(undone.span()), message));
+            }
+            undoes.push(target.clone());
+        }
+        self.unique(&mut ids.steps, &raw.id, "step")?;
         let mut checks = Vec::new();
         for raw_check in raw.checks {
             checks.push(self.check(raw_check, &step_id, ids)?);
         }
-        Ok(Step { id: step_id, title, checks })
+        Ok(Step { id: step_id, title, checks, undoes })
     }
 
     /// One check: a unique id, a known validator whose params build (vars substituted).

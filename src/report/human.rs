@@ -98,6 +98,10 @@ fn render(report: &Report, options: Style) -> String {
             };
             let title = printable(&check.title);
             let title_pad = width.saturating_sub(title.chars().count());
+            let passed_at = match &check.passed_at {
+                Some(when) => format!("  {}", report.say(msg!("report-passed-at", when = minutes(when)))),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
                 "  {} {}{}  {}{}",
@@ -105,7 +109,7 @@ fn render(report: &Report, options: Style) -> String {
                 title,
                 " ".repeat(title_pad),
                 p.status(check.status, &label),
-                p.dim(&format!("{}/{}", check.points, check.max_points)),
+                p.dim(&format!("{}/{}{}", check.points, check.max_points, printable(&passed_at))),
             );
             if check.status != Status::Pass {
                 let _ = writeln!(out, "      {}", printable(&check.message));
@@ -134,6 +138,14 @@ fn render(report: &Report, options: Style) -> String {
         let _ = writeln!(out, "{}", p.dim(&report.say(stats)));
     }
     out
+}
+
+/// An RFC 3339 time to the minute, for people: `2026-11-29 06:55 UTC`.
+fn minutes(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) if rfc3339.ends_with('Z') => format!("{day} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
 }
 
 /// "account 123456789012", or that it is unknown.

@@ -21,6 +21,8 @@ fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
         hint: (!passed).then(|| format!("Hint for {id}.")),
         evidence: BTreeMap::from([("usage_plan_id".to_owned(), serde_json::json!("p1"))]),
         duration: Duration::from_millis(12),
+        passed_at: None,
+        grading: None,
     }
 }
 
@@ -37,6 +39,7 @@ fn sample() -> Report {
         score: 0,
         max_score: 0,
         summary: Summary::default(),
+        recorded: None,
         steps: vec![
             StepInfo { id: "api-keys".into(), title: "Creating API Keys and Usage Plans".into() },
             StepInfo { id: "cors".into(), title: "Enabling CORS".into() },

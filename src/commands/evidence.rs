@@ -1,0 +1,27 @@
+//! `labcheck evidence`: one recorded grading's evidence, as the snapshot `run --from` grades again.
+
+use std::io::Write;
+
+use super::{CliError, exit, prepare_output, write_output};
+use crate::cli::EvidenceArgs;
+
+pub async fn evidence(args: EvidenceArgs) -> Result<u8, CliError> {
+    let output = args.output.as_deref().map(prepare_output).transpose()?;
+    let spec = args.store.spec().map_err(CliError::Store)?;
+    let store = spec.open(None).await?;
+    let Some(grading) = store.grading(&args.grading).await? else {
+        return Err(CliError::NotFound(format!("no grading {} in store {spec}", args.grading)));
+    };
+    let Some(snapshot) = grading.evidence else {
+        return Err(CliError::NotFound(format!(
+            "the evidence of grading {} ({}) was dropped (older than --evidence-days); its report is kept",
+            grading.id, grading.graded_at
+        )));
+    };
+    let text = snapshot.to_json();
+    match (output, &args.output) {
+        (Some(file), Some(path)) => write_output(file, path, &text)?,
+        _ => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(exit::PASS)
+}

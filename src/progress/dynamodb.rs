@@ -1,0 +1,321 @@
+//! The shared store: one DynamoDB table, for several `labcheck serve` replicas or the service on AWS Lambda.
+//!
+//! One table with a string partition key `pk`, three kinds of item:
+//! - `progress#<lab>#<learner>`: the merged progress (`body`, JSON) and its `version`;
+//! - `grading#<id>`: who, which lab, when, the report (`report`, JSON);
+//! - `evidence#<id>`: the grading's snapshot (`snapshot`, JSON), with `expires_at` (epoch seconds) when evidence is
+//!   kept for a limited time: DynamoDB's TTL deletes it then, with no scan.
+//!
+//! A grading is recorded by one `TransactWriteItems`: the grading, its evidence, and the progress written on the
+//! condition that its `version` is still the one read. Two gradings of one learner at once: one transaction is
+//! cancelled, reads the progress again, merges again and retries, so neither update is lost.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, KeySchemaElement, KeyType, Put,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, WriteRequest,
+};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+
+use super::{Grading, Progress, STORE_SCHEMA_VERSION, Store, StoreError, merge};
+use crate::lab::Lab;
+use crate::snapshot::Snapshot;
+
+/// How often a record is tried again after another grading of the same learner won the race.
+const MAX_ATTEMPTS: u32 = 12;
+/// DynamoDB's item limit is 400 KB; evidence larger than this is not kept (the grading and progress are).
+const MAX_EVIDENCE_BYTES: usize = 350 * 1024;
+
+/// A DynamoDB table store.
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+    /// Seconds evidence is kept (the TTL written with it), if limited.
+    evidence_ttl: Option<u64>,
+}
+
+fn one_line<E: std::error::Error + 'static, R: std::fmt::Debug>(error: &SdkError<E, R>) -> String {
+    let text = format!("{}", DisplayErrorContext(error));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn text(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}
+
+fn number(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn progress_key(learner: &str, lab: &str) -> String {
+    format!("progress#{lab}#{learner}")
+}
+
+impl DynamoStore {
+    /// The store on `table`, which must exist (`labcheck store init dynamodb:TABLE` makes it).
+    pub async fn open(config: &aws_config::SdkConfig, table: &str) -> Result<Self, StoreError> {
+        let store = Self { client: Client::new(config), table: table.to_owned(), evidence_ttl: None };
+        match store.client.describe_table().table_name(table).send().await {
+            Ok(_) => Ok(store),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Err(store
+                .unusable(format!("table {table} does not exist (`labcheck store init dynamodb:{table}` makes it)"))),
+            Err(e) => Err(store.unusable(one_line(&e))),
+        }
+    }
+
+    /// Makes the table (on-demand capacity, `pk` key, TTL on `expires_at`) if it does not exist, and waits until
+    /// it is active.
+    pub async fn create(config: &aws_config::SdkConfig, table: &str) -> Result<(), StoreError> {
+        let client = Client::new(config);
+        let store = |message: String| StoreError::Unusable { store: format!("dynamodb:{table}"), message };
+        let created = client
+            .create_table()
+            .table_name(table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .expect("complete"),
+            )
+            .key_schema(
+                KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().expect("complete"),
+            )
+            .send()
+            .await;
+        match created {
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => return Ok(()),
+            Err(e) => return Err(store(one_line(&e))),
+        }
+        for _ in 0..120 {
+            let described = client.describe_table().table_name(table).send().await.map_err(|e| store(one_line(&e)))?;
+            let active = described.table().and_then(|t| t.table_status()).is_some_and(|s| s.as_str() == "ACTIVE");
+            if active {
+                let ttl = TimeToLiveSpecification::builder().enabled(true).attribute_name("expires_at").build();
+                let ttl = ttl.expect("complete");
+                client
+                    .update_time_to_live()
+                    .table_name(table)
+                    .time_to_live_specification(ttl)
+                    .send()
+                    .await
+                    .map_err(|e| store(one_line(&e)))?;
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(store("the table did not become active within a minute".to_owned()))
+    }
+
+    /// Evidence written from now on expires after `days` (DynamoDB's TTL deletes it).
+    pub fn with_evidence_days(mut self, days: Option<u64>) -> Self {
+        self.evidence_ttl = days.map(|d| d * 86_400);
+        self
+    }
+
+    fn name(&self) -> String {
+        format!("dynamodb:{}", self.table)
+    }
+
+    fn unusable(&self, message: String) -> StoreError {
+        StoreError::Unusable { store: self.name(), message }
+    }
+
+    fn failed(&self, message: String) -> StoreError {
+        StoreError::Failed { store: self.name(), message }
+    }
+
+    /// A stored document's schema: newer than this labcheck reads is refused.
+    fn check_schema(&self, item: &HashMap<String, AttributeValue>) -> Result<(), StoreError> {
+        let found = item.get("schema").and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
+        if found > STORE_SCHEMA_VERSION { Err(StoreError::Newer { store: self.name(), found }) } else { Ok(()) }
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        item: &HashMap<String, AttributeValue>,
+        attribute: &str,
+    ) -> Result<T, StoreError> {
+        let body = item.get(attribute).and_then(|v| v.as_s().ok()).ok_or_else(|| {
+            self.failed(format!("a stored item has no `{attribute}`: the table was changed by something else"))
+        })?;
+        serde_json::from_str(body).map_err(|e| self.failed(format!("a stored `{attribute}` does not read back: {e}")))
+    }
+
+    /// The progress item and its version (0 when there is none).
+    async fn read_progress(&self, learner: &str, lab: &str) -> Result<(Option<Progress>, u64), StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", text(&progress_key(learner, lab)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.failed(one_line(&e)))?;
+        let Some(item) = answer.item() else { return Ok((None, 0)) };
+        self.check_schema(item)?;
+        let version = item.get("version").and_then(|v| v.as_n().ok()).and_then(|n| n.parse().ok()).unwrap_or(0);
+        Ok((Some(self.json(item, "body")?), version))
+    }
+
+    fn put(&self, item: HashMap<String, AttributeValue>) -> Put {
+        Put::builder().table_name(&self.table).set_item(Some(item)).build().expect("table and item are set")
+    }
+
+    /// The writes of one record: grading, evidence (unless too large), and the progress on its version.
+    fn writes(&self, grading: &Grading, progress: &Progress, version: u64) -> Vec<TransactWriteItem> {
+        let graded_ms = super::epoch_millis(&grading.graded_at);
+        let report = serde_json::to_string(&grading.report).expect("a report serializes");
+        let grading_item = HashMap::from([
+            ("pk".to_owned(), text(&format!("grading#{}", grading.id))),
+            ("schema".to_owned(), number(STORE_SCHEMA_VERSION)),
+            ("learner".to_owned(), text(&grading.learner)),
+            ("lab".to_owned(), text(&grading.lab)),
+            ("graded_at".to_owned(), text(&grading.graded_at)),
+            ("report".to_owned(), text(&report)),
+        ]);
+        let mut writes = vec![TransactWriteItem::builder().put(self.put(grading_item)).build()];
+        if let Some(snapshot) =
+            grading.evidence.as_ref().map(Snapshot::to_json).filter(|s| s.len() <= MAX_EVIDENCE_BYTES)
+        {
+            let mut item = HashMap::from([
+                ("pk".to_owned(), text(&format!("evidence#{}", grading.id))),
+                ("schema".to_owned(), number(STORE_SCHEMA_VERSION)),
+                ("graded_at_ms".to_owned(), number(graded_ms)),
+                ("snapshot".to_owned(), text(&snapshot)),
+            ]);
+            if let Some(ttl) = self.evidence_ttl {
+                item.insert("expires_at".to_owned(), number(graded_ms / 1000 + ttl as i64));
+            }
+            writes.push(TransactWriteItem::builder().put(self.put(item)).build());
+        }
+        let body = serde_json::to_string(progress).expect("progress serializes");
+        let progress_item = HashMap::from([
+            ("pk".to_owned(), text(&progress_key(&grading.learner, &grading.lab))),
+            ("schema".to_owned(), number(STORE_SCHEMA_VERSION)),
+            ("version".to_owned(), number(version + 1)),
+            ("body".to_owned(), text(&body)),
+        ]);
+        let mut put = Put::builder().table_name(&self.table).set_item(Some(progress_item));
+        put = if version == 0 {
+            put.condition_expression("attribute_not_exists(pk)")
+        } else {
+            put.condition_expression("version = :read").expression_attribute_values(":read", number(version))
+        };
+        writes.push(TransactWriteItem::builder().put(put.build().expect("table and item are set")).build());
+        writes
+    }
+}
+
+impl Store for DynamoStore {
+    fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>> {
+        async move {
+            for attempt in 0..MAX_ATTEMPTS {
+                let (previous, version) = self.read_progress(&grading.learner, &grading.lab).await?;
+                let progress = merge(previous, &lab, &grading);
+                let writes = self.writes(&grading, &progress, version);
+                match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+                    Ok(_) => return Ok(progress),
+                    // Another grading of this learner wrote first (or is writing): read, merge and try again.
+                    Err(e) if e.as_service_error().is_some_and(|s| s.is_transaction_canceled_exception()) => {
+                        let pause = 20 * u64::from(attempt + 1) + u64::from(grading.id.as_bytes()[29] % 20);
+                        tokio::time::sleep(Duration::from_millis(pause)).await;
+                    }
+                    Err(e) => return Err(self.failed(one_line(&e))),
+                }
+            }
+            Err(self.failed(format!("gave up after {MAX_ATTEMPTS} attempts: too many gradings of one learner at once")))
+        }
+        .boxed()
+    }
+
+    fn progress<'a>(&'a self, learner: &'a str, lab: &'a str) -> BoxFuture<'a, Result<Option<Progress>, StoreError>> {
+        async move { Ok(self.read_progress(learner, lab).await?.0) }.boxed()
+    }
+
+    fn grading<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Grading>, StoreError>> {
+        async move {
+            let get = |pk: String| self.client.get_item().table_name(&self.table).key("pk", text(&pk)).send();
+            let (grading, evidence) = tokio::join!(get(format!("grading#{id}")), get(format!("evidence#{id}")));
+            let grading = grading.map_err(|e| self.failed(one_line(&e)))?;
+            let Some(item) = grading.item() else { return Ok(None) };
+            self.check_schema(item)?;
+            let field = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let evidence = evidence.map_err(|e| self.failed(one_line(&e)))?;
+            let snapshot = match evidence.item() {
+                Some(item) => Some(self.json::<Snapshot>(item, "snapshot")?),
+                None => None,
+            };
+            Ok(Some(Grading {
+                id: id.to_owned(),
+                learner: field("learner"),
+                lab: field("lab"),
+                graded_at: field("graded_at"),
+                report: self.json(item, "report")?,
+                evidence: snapshot,
+            }))
+        }
+        .boxed()
+    }
+
+    /// A scan for evidence items older than `cutoff`, deleted 25 at a time. With `--evidence-days` set when they
+    /// were written, DynamoDB's TTL deletes them on its own and this finds little.
+    fn forget_evidence_before<'a>(&'a self, cutoff: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
+        async move {
+            let cutoff = super::epoch_millis(cutoff);
+            let mut pages = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(pk, :evidence) AND graded_at_ms < :cutoff")
+                .expression_attribute_values(":evidence", text("evidence#"))
+                .expression_attribute_values(":cutoff", number(cutoff))
+                .projection_expression("pk")
+                .into_paginator()
+                .items()
+                .send();
+            let mut keys = Vec::new();
+            while let Some(item) = pages.next().await {
+                let item = item.map_err(|e| self.failed(one_line(&e)))?;
+                if let Some(pk) = item.get("pk") {
+                    keys.push(pk.clone());
+                }
+            }
+            for chunk in keys.chunks(25) {
+                let mut requests: Vec<WriteRequest> = chunk
+                    .iter()
+                    .map(|pk| {
+                        let delete = DeleteRequest::builder().key("pk", pk.clone()).build().expect("key is set");
+                        WriteRequest::builder().delete_request(delete).build()
+                    })
+                    .collect();
+                for _ in 0..MAX_ATTEMPTS {
+                    let answer = self
+                        .client
+                        .batch_write_item()
+                        .request_items(&self.table, requests)
+                        .send()
+                        .await
+                        .map_err(|e| self.failed(one_line(&e)))?;
+                    requests = answer.unprocessed_items().and_then(|u| u.get(&self.table)).cloned().unwrap_or_default();
+                    if requests.is_empty() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            Ok(keys.len() as u64)
+        }
+        .boxed()
+    }
+}

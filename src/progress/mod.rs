@@ -1,0 +1,345 @@
+//! Lab progress: a learner's best result per check, accumulated over gradings, and each grading kept with its
+//! evidence (the facts it read), in a [`Store`].
+//!
+//! The rules (also in the README):
+//! - A check's entry is its best result so far: a pass stays a pass (with when it first passed and the grading
+//!   that earned it); otherwise the latest verdict, except that a grading which could not read the account
+//!   (`error`) does not replace an earlier pass, fail or skip.
+//! - A check of a step that `undoes` earlier steps (the cleanup) counts only once every check of those steps had
+//!   passed in an earlier grading of this learner's progress: a fresh account has cleaned up nothing.
+//! - The lab's score is the sum of the entries that passed.
+//!
+//! Merging is a pure function ([`merge`]); a store only reads, merges and writes one learner's progress atomically
+//! (a transaction in SQLite, a conditional write in DynamoDB), so two gradings at once never lose an update.
+
+mod dynamodb;
+mod sqlite;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Locale, msg};
+use crate::lab::Lab;
+use crate::model::{CheckResult, Evidence, Report, Status};
+use crate::snapshot::Snapshot;
+
+pub use dynamodb::DynamoStore;
+pub use sqlite::SqliteStore;
+
+/// Version of the stored documents (a grading, a progress). A store written by a newer labcheck is refused.
+pub const STORE_SCHEMA_VERSION: u32 = 1;
+
+/// One grading as kept: who, which lab, when, the report and the evidence (none once retention dropped it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grading {
+    pub id: String,
+    pub learner: String,
+    pub lab: String,
+    /// RFC 3339, UTC.
+    pub graded_at: String,
+    pub report: Report,
+    /// The facts the grading read (no secrets); `None` after `--evidence-days`.
+    pub evidence: Option<Snapshot>,
+}
+
+/// A learner's progress in one lab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub learner: String,
+    pub lab: String,
+    /// Each graded check's best result, by check id.
+    pub checks: BTreeMap<String, CheckProgress>,
+    /// How many gradings were merged.
+    pub gradings: u64,
+    /// RFC 3339, UTC: the last merged grading.
+    pub updated_at: String,
+}
+
+/// One check's best result so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckProgress {
+    pub status: Status,
+    pub points: u32,
+    pub max_points: u32,
+    pub message: String,
+    /// When it first passed (RFC 3339); set once, never changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_at: Option<String>,
+    /// The grading that gave this result.
+    pub grading: String,
+    /// The verdict's evidence: what this learner built (ids, names), never a secret.
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+impl Progress {
+    pub fn new(learner: &str, lab: &str) -> Self {
+        Self {
+            learner: learner.to_owned(),
+            lab: lab.to_owned(),
+            checks: BTreeMap::new(),
+            gradings: 0,
+            updated_at: String::new(),
+        }
+    }
+
+    pub fn score(&self) -> u32 {
+        self.checks.values().filter(|c| c.status == Status::Pass).map(|c| c.points).sum()
+    }
+
+    fn passed(&self, check: &str) -> bool {
+        self.checks.get(check).is_some_and(|c| c.status == Status::Pass)
+    }
+}
+
+/// How much a result is worth keeping over another: a pass, then a verdict, then an unreadable account.
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Pass => 2,
+        Status::Fail | Status::Skip => 1,
+        Status::Error => 0,
+    }
+}
+
+/// `previous` progress with `grading`'s results merged in, by the rules of the module doc.
+pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progress {
+    let mut progress = previous.unwrap_or_else(|| Progress::new(&grading.learner, &grading.lab));
+    let before = progress.clone();
+    let locale = grading.report.locale();
+    for result in &grading.report.checks {
+        let mut entry = CheckProgress {
+            status: result.status,
+            points: result.points,
+            max_points: result.max_points,
+            message: result.message.clone(),
+            passed_at: (result.status == Status::Pass).then(|| grading.graded_at.clone()),
+            grading: grading.id.clone(),
+            evidence: result.evidence.clone(),
+        };
+        if result.status == Status::Pass
+            && let Some(waiting) = undone_too_early(lab, &before, &result.id, &locale)
+        {
+            (entry.status, entry.points, entry.message, entry.passed_at) = (Status::Skip, 0, waiting, None);
+        }
+        // A pass stays as it first came (when, which grading); otherwise only a better result is kept over the new.
+        let keep_previous = before
+            .checks
+            .get(&result.id)
+            .is_some_and(|old| old.status == Status::Pass || rank(old.status) > rank(entry.status));
+        if !keep_previous {
+            progress.checks.insert(result.id.clone(), entry);
+        }
+    }
+    progress.gradings += 1;
+    progress.updated_at = grading.graded_at.clone();
+    progress
+}
+
+/// For a check of a step that undoes others: why its pass does not count yet (the undone steps whose checks had not
+/// all passed before), or `None` when it counts.
+fn undone_too_early(lab: &Lab, before: &Progress, check: &str, locale: &Locale) -> Option<String> {
+    let step = lab.steps.iter().find(|s| s.checks.iter().any(|c| c.id == check))?;
+    let pending: Vec<String> = step
+        .undoes
+        .iter()
+        .filter_map(|id| lab.steps.iter().find(|s| &s.id == id))
+        .filter(|undone| !undone.checks.iter().all(|c| before.passed(&c.id)))
+        .map(|undone| undone.title.get(locale).to_owned())
+        .collect();
+    (!pending.is_empty()).then(|| msg!("progress-cleanup-too-early", steps = crate::i18n::and(pending)).render(locale))
+}
+
+/// The progress as a report over the whole lab, for every format: each check's best result with when it passed;
+/// checks never graded are `skip`.
+pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
+    let checks = lab
+        .checks()
+        .map(|check| {
+            let entry = progress.checks.get(&check.id);
+            let status = entry.map_or(Status::Skip, |e| e.status);
+            CheckResult {
+                id: check.id.clone(),
+                step: check.step.clone(),
+                title: check.title.get(locale).to_owned(),
+                validator: check.validator_name.clone(),
+                status,
+                points: entry.map_or(0, |e| e.points),
+                max_points: check.points,
+                message: entry.map_or_else(|| msg!("progress-not-graded").render(locale), |e| e.message.clone()),
+                hint: (status != Status::Pass).then(|| check.hint.get(locale).to_owned()),
+                evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
+                duration: std::time::Duration::ZERO,
+                passed_at: entry.and_then(|e| e.passed_at.clone()),
+                grading: entry.map(|e| e.grading.clone()),
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut report = Report::for_lab(lab, locale, crate::model::Target { account_id: None, region: String::new() });
+    report.started_at = progress.updated_at.clone();
+    report.steps = lab
+        .steps
+        .iter()
+        .filter(|s| !s.checks.is_empty())
+        .map(|s| crate::model::StepInfo { id: s.id.clone(), title: s.title.get(locale).to_owned() })
+        .collect();
+    report.checks = checks;
+    report.stats.rounds = u32::try_from(progress.gradings).unwrap_or(u32::MAX);
+    report.tally();
+    report
+}
+
+/// Why the store cannot be used: one line, naming the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store {store}: {message}")]
+    Unusable { store: String, message: String },
+    #[error(
+        "store {store} was written by a newer labcheck (schema {found}; this one reads {STORE_SCHEMA_VERSION}): upgrade labcheck"
+    )]
+    Newer { store: String, found: u32 },
+    #[error("store {store}: {message}")]
+    Failed { store: String, message: String },
+}
+
+/// Where progress and gradings are kept.
+pub trait Store: Send + Sync + fmt::Debug {
+    /// Keeps `grading` and merges it into its learner's progress in `lab` ([`merge`]), atomically: both or
+    /// neither, and two gradings of one learner at once both count. Returns the progress after the merge.
+    fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>>;
+
+    /// A learner's progress in a lab, if they were ever graded in it.
+    fn progress<'a>(&'a self, learner: &'a str, lab: &'a str) -> BoxFuture<'a, Result<Option<Progress>, StoreError>>;
+
+    /// One grading with its evidence.
+    fn grading<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Grading>, StoreError>>;
+
+    /// Drops the evidence of gradings before `cutoff` (RFC 3339); their reports and all progress stay. Returns how
+    /// many gradings lost their evidence.
+    fn forget_evidence_before<'a>(&'a self, cutoff: &'a str) -> BoxFuture<'a, Result<u64, StoreError>>;
+}
+
+/// Which store: a SQLite file (`sqlite:PATH` or a path) or a DynamoDB table (`dynamodb:TABLE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSpec {
+    Sqlite(PathBuf),
+    Dynamo(String),
+}
+
+impl std::str::FromStr for StoreSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(table) = s.strip_prefix("dynamodb:") {
+            let valid = (3..=255).contains(&table.len())
+                && table.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            return if valid {
+                Ok(StoreSpec::Dynamo(table.to_owned()))
+            } else {
+                Err(format!("`{table}` is not a DynamoDB table name (3-255 of letters, digits, _ - .)"))
+            };
+        }
+        let path = s.strip_prefix("sqlite:").unwrap_or(s);
+        if path.is_empty() {
+            return Err("a store is `sqlite:PATH`, a path, or `dynamodb:TABLE`".to_owned());
+        }
+        Ok(StoreSpec::Sqlite(PathBuf::from(path)))
+    }
+}
+
+impl fmt::Display for StoreSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreSpec::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            StoreSpec::Dynamo(table) => write!(f, "dynamodb:{table}"),
+        }
+    }
+}
+
+impl StoreSpec {
+    /// The default store of the CLI: `progress.sqlite` under the user's data directory (`$XDG_DATA_HOME/labcheck`,
+    /// else `~/.local/share/labcheck`).
+    pub fn default_for_user(var: impl Fn(&str) -> Option<String>) -> Option<Self> {
+        let data = var("XDG_DATA_HOME")
+            .filter(|d| Path::new(d).is_absolute())
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").filter(|h| !h.is_empty()).map(|home| Path::new(&home).join(".local/share")))?;
+        Some(StoreSpec::Sqlite(data.join("labcheck").join("progress.sqlite")))
+    }
+
+    /// Opens (and for SQLite creates or migrates) the store. DynamoDB is reached through the standard AWS chain
+    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, ...); evidence written there expires after `evidence_days`.
+    pub async fn open(&self, evidence_days: Option<u64>) -> Result<Arc<dyn Store>, StoreError> {
+        match self {
+            StoreSpec::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
+            StoreSpec::Dynamo(table) => {
+                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                Ok(Arc::new(DynamoStore::open(&config, table).await?.with_evidence_days(evidence_days)))
+            }
+        }
+    }
+
+    /// Makes the store if it does not exist: the SQLite file, or the DynamoDB table.
+    pub async fn init(&self) -> Result<(), StoreError> {
+        match self {
+            StoreSpec::Sqlite(path) => SqliteStore::open(path).await.map(drop),
+            StoreSpec::Dynamo(table) => {
+                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                DynamoStore::create(&config, table).await
+            }
+        }
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time (0 if it is not one): stores compare times as numbers.
+fn epoch_millis(rfc3339: &str) -> i64 {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map_or(0, |t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
+}
+
+/// The RFC 3339 time `days` days ago.
+pub fn days_ago(days: u64) -> String {
+    let then = time::OffsetDateTime::now_utc() - time::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400));
+    then.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// A learner id as a platform sends it: 1 to 128 of letters, digits and `. _ @ + : -` (an email, a user id).
+pub fn check_learner(learner: &str) -> Result<(), String> {
+    let valid = (1..=128).contains(&learner.len())
+        && learner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '+' | ':' | '-'));
+    if valid {
+        Ok(())
+    } else {
+        let shown: String = learner.chars().take(64).flat_map(char::escape_debug).collect();
+        Err(format!("learner `{shown}` must be 1 to 128 of letters, digits and . _ @ + : -"))
+    }
+}
+
+/// A new grading id: time-ordered (milliseconds since the epoch, in hex) and random, e.g. `g019a8c4e2f1b-4be1...`.
+pub fn new_grading_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let mut random = std::collections::hash_map::RandomState::new().build_hasher();
+    random.write_i128(millis);
+    format!("g{millis:012x}-{:016x}", random.finish())
+}
+
+/// A grading id as [`new_grading_id`] makes them (checked before any store is asked).
+pub fn check_grading_id(id: &str) -> Result<(), String> {
+    let valid = id.len() == 30
+        && id.starts_with('g')
+        && id[1..].chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && id.as_bytes()[13] == b'-';
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("`{}` is not a grading id (like g019a8c4e2f1b-4be1d2c3a4b5c6d7)", id.escape_debug()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+//! The embedded store: one SQLite file (WAL, every commit synced), for the CLI and a single `labcheck serve`.
+//!
+//! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
+//! `progress` (one row per learner and lab: the merged progress as JSON). `PRAGMA user_version` is the schema
+//! version; a file of a newer version is refused, an older one migrated in a transaction.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use super::{Grading, Progress, STORE_SCHEMA_VERSION, Store, StoreError, epoch_millis, merge};
+use crate::lab::Lab;
+use crate::snapshot::Snapshot;
+
+/// Each schema version's migration from the one before, in order: `MIGRATIONS[n]` takes a file from n to n + 1.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE gradings (
+        id TEXT PRIMARY KEY,
+        learner TEXT NOT NULL,
+        lab TEXT NOT NULL,
+        graded_at TEXT NOT NULL,
+        graded_at_ms INTEGER NOT NULL,
+        report TEXT NOT NULL,
+        evidence TEXT
+    );
+    CREATE INDEX gradings_by_time ON gradings (graded_at_ms) WHERE evidence IS NOT NULL;
+    CREATE TABLE progress (
+        learner TEXT NOT NULL,
+        lab TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (learner, lab)
+    );
+"];
+
+/// A SQLite file store. One connection behind a mutex; every call runs on the blocking pool.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    path: PathBuf,
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens `path`, creating it (and its folder) if missing, migrating it to the current schema.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let path = path.to_owned();
+        let opened = path.clone();
+        let connection = tokio::task::spawn_blocking(move || open_file(&opened))
+            .await
+            .map_err(|e| StoreError::Failed { store: describe(&path), message: e.to_string() })??;
+        Ok(Self { path, connection: Arc::new(Mutex::new(connection)) })
+    }
+
+    fn name(&self) -> String {
+        describe(&self.path)
+    }
+
+    /// Runs `work` on the connection, off the async threads.
+    fn with<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    ) -> BoxFuture<'_, Result<T, StoreError>> {
+        let connection = self.connection.clone();
+        async move {
+            let done = tokio::task::spawn_blocking(move || {
+                let mut connection = connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                work(&mut connection)
+            })
+            .await;
+            match done {
+                Ok(result) => result.map_err(|e| self.failed(&e)),
+                Err(e) => Err(StoreError::Failed { store: self.name(), message: e.to_string() }),
+            }
+        }
+        .boxed()
+    }
+
+    fn failed(&self, error: &rusqlite::Error) -> StoreError {
+        StoreError::Failed { store: self.name(), message: one_line(error) }
+    }
+}
+
+fn describe(path: &Path) -> String {
+    format!("sqlite:{}", path.display())
+}
+
+fn one_line(error: &impl std::fmt::Display) -> String {
+    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn open_file(path: &Path) -> Result<Connection, StoreError> {
+    let unusable = |message: String| StoreError::Unusable { store: describe(path), message };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| unusable(format!("cannot create {}: {e}", folder.display())))?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut connection = Connection::open_with_flags(path, flags).map_err(|e| unusable(one_line(&e)))?;
+    let setup = || -> Result<u32, rusqlite::Error> {
+        connection.busy_timeout(Duration::from_secs(10))?;
+        // Reading the schema version is the first read: a file that is not a database fails here.
+        let version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        Ok(version)
+    };
+    let version = setup().map_err(|e| unusable(one_line(&e)))?;
+    if version > STORE_SCHEMA_VERSION {
+        return Err(StoreError::Newer { store: describe(path), found: version });
+    }
+    migrate(&mut connection, version)
+        .map_err(|e| unusable(format!("migrating from schema {version}: {}", one_line(&e))))?;
+    Ok(connection)
+}
+
+fn migrate(connection: &mut Connection, from: u32) -> Result<(), rusqlite::Error> {
+    if from == STORE_SCHEMA_VERSION {
+        return Ok(());
+    }
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Another process may have migrated it meanwhile.
+    let now: u32 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for migration in MIGRATIONS.iter().skip(now as usize) {
+        transaction.execute_batch(migration)?;
+    }
+    transaction.pragma_update(None, "user_version", STORE_SCHEMA_VERSION)?;
+    transaction.commit()
+}
+
+/// A stored JSON document that does not read back: the file was changed by something else.
+fn corrupt(what: &str, error: &serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(format!("a stored {what} does not read back: {error}").into())
+}
+
+impl Store for SqliteStore {
+    fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>> {
+        self.with(move |connection| {
+            let report = serde_json::to_string(&grading.report).expect("a report serializes");
+            let evidence = grading.evidence.as_ref().map(Snapshot::to_json);
+            // IMMEDIATE: the write lock first, so two gradings of one learner merge one after the other.
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            transaction.execute(
+                "INSERT INTO gradings (id, learner, lab, graded_at, graded_at_ms, report, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    grading.id,
+                    grading.learner,
+                    grading.lab,
+                    grading.graded_at,
+                    epoch_millis(&grading.graded_at),
+                    report,
+                    evidence
+                ],
+            )?;
+            let previous: Option<String> = transaction
+                .query_row(
+                    "SELECT body FROM progress WHERE learner = ?1 AND lab = ?2",
+                    params![grading.learner, grading.lab],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let previous =
+                previous.map(|body| serde_json::from_str(&body)).transpose().map_err(|e| corrupt("progress", &e))?;
+            let progress = merge(previous, &lab, &grading);
+            transaction.execute(
+                "INSERT INTO progress (learner, lab, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (learner, lab) DO UPDATE SET body = excluded.body",
+                params![grading.learner, grading.lab, serde_json::to_string(&progress).expect("progress serializes")],
+            )?;
+            transaction.commit()?;
+            Ok(progress)
+        })
+    }
+
+    fn progress<'a>(&'a self, learner: &'a str, lab: &'a str) -> BoxFuture<'a, Result<Option<Progress>, StoreError>> {
+        let (learner, lab) = (learner.to_owned(), lab.to_owned());
+        self.with(move |connection| {
+            let body: Option<String> = connection
+                .query_row("SELECT body FROM progress WHERE learner = ?1 AND lab = ?2", params![learner, lab], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            body.map(|body| serde_json::from_str(&body)).transpose().map_err(|e| corrupt("progress", &e))
+        })
+    }
+
+    fn grading<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Grading>, StoreError>> {
+        let id = id.to_owned();
+        self.with(move |connection| {
+            let row = connection
+                .query_row(
+                    "SELECT id, learner, lab, graded_at, report, evidence FROM gradings WHERE id = ?1",
+                    params![id],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, String>(3)?,
+                            row.get::<_, String>(4)?,
+                            row.get::<_, Option<String>>(5)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((id, learner, lab, graded_at, report, evidence)) = row else { return Ok(None) };
+            let report = serde_json::from_str(&report).map_err(|e| corrupt("report", &e))?;
+            let evidence = evidence
+                .map(|text| Snapshot::parse(&text))
+                .transpose()
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(format!("stored evidence: {e}").into()))?;
+            Ok(Some(Grading { id, learner, lab, graded_at, report, evidence }))
+        })
+    }
+
+    fn forget_evidence_before<'a>(&'a self, cutoff: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
+        let cutoff = epoch_millis(cutoff);
+        self.with(move |connection| {
+            let changed = connection.execute(
+                "UPDATE gradings SET evidence = NULL WHERE evidence IS NOT NULL AND graded_at_ms < ?1",
+                params![cutoff],
+            )?;
+            Ok(changed as u64)
+        })
+    }
+}

@@ -1,0 +1,167 @@
+use std::path::Path;
+
+use super::*;
+use crate::model::Target;
+
+const LAB: &str = r#"
+[lab]
+id = "demo"
+title = "Demo"
+
+[[steps]]
+id = "build"
+title = "Build it"
+
+[[steps.checks]]
+id = "plan"
+title = "Plan exists"
+validator = "usage_plan_exists"
+points = 2
+hint = "Create it."
+params = { name = "P", api = "A", stages = ["dev"] }
+
+[[steps.checks]]
+id = "key"
+title = "Key exists"
+validator = "usage_plan_key_exists"
+hint = "Create it."
+params = { key = "K", plan = "P" }
+
+[[steps]]
+id = "cleanup"
+title = "Clean up"
+undoes = ["build"]
+
+[[steps.checks]]
+id = "plan-gone"
+title = "Plan deleted"
+validator = "usage_plan_absent"
+hint = "Delete it."
+params = { name = "P" }
+"#;
+
+fn lab() -> Lab {
+    Lab::parse(Path::new("lab.toml"), LAB).unwrap()
+}
+
+/// A grading at minute `minute` with these statuses.
+fn grading(minute: u32, statuses: &[(&str, Status)]) -> Grading {
+    let lab = lab();
+    let mut report = Report::for_lab(&lab, &crate::i18n::english(), Target { account_id: None, region: "r".into() });
+    report.checks = statuses
+        .iter()
+        .map(|(id, status)| {
+            let check = lab.check(id).unwrap();
+            CheckResult {
+                id: (*id).to_owned(),
+                step: check.step.clone(),
+                title: check.title.default_text().to_owned(),
+                validator: check.validator_name.clone(),
+                status: *status,
+                points: if *status == Status::Pass { check.points } else { 0 },
+                max_points: check.points,
+                message: format!("{id} at {minute}"),
+                hint: None,
+                evidence: Evidence::from([("minute".to_owned(), serde_json::json!(minute))]),
+                duration: std::time::Duration::ZERO,
+                passed_at: None,
+                grading: None,
+            }
+        })
+        .collect();
+    report.tally();
+    Grading {
+        id: format!("g{minute}"),
+        learner: "ana@example.com".into(),
+        lab: "demo".into(),
+        graded_at: format!("2026-11-29T10:{minute:02}:00Z"),
+        report,
+        evidence: None,
+    }
+}
+
+fn merged(gradings: &[Grading]) -> Progress {
+    let lab = lab();
+    gradings.iter().fold(None, |progress, g| Some(merge(progress, &lab, g))).unwrap()
+}
+
+#[test]
+fn a_pass_stays_a_pass_with_when_it_first_passed() {
+    let progress = merged(&[
+        grading(1, &[("plan", Status::Fail)]),
+        grading(2, &[("plan", Status::Pass)]),
+        grading(3, &[("plan", Status::Fail)]),
+        grading(4, &[("plan", Status::Pass)]),
+    ]);
+    let plan = &progress.checks["plan"];
+    assert_eq!((plan.status, plan.points), (Status::Pass, 2));
+    assert_eq!(plan.passed_at.as_deref(), Some("2026-11-29T10:02:00Z"));
+    assert_eq!(plan.grading, "g2");
+    assert_eq!(progress.gradings, 4);
+    assert_eq!(progress.score(), 2);
+}
+
+#[test]
+fn the_latest_verdict_counts_until_a_pass_and_an_unreadable_account_replaces_none() {
+    let progress = merged(&[grading(1, &[("key", Status::Skip)]), grading(2, &[("key", Status::Fail)])]);
+    assert_eq!(progress.checks["key"].message, "key at 2");
+    let progress = merged(&[grading(1, &[("key", Status::Fail)]), grading(2, &[("key", Status::Error)])]);
+    assert_eq!((progress.checks["key"].status, progress.checks["key"].grading.as_str()), (Status::Fail, "g1"));
+    let progress = merged(&[grading(1, &[("key", Status::Error)])]);
+    assert_eq!(progress.checks["key"].status, Status::Error, "an error is kept when there is nothing better");
+}
+
+#[test]
+fn cleanup_counts_only_after_what_it_undoes_had_passed() {
+    // A fresh account: nothing to clean up yet, so the cleanup pass does not count.
+    let fresh = merged(&[grading(1, &[("plan-gone", Status::Pass)])]);
+    let gone = &fresh.checks["plan-gone"];
+    assert_eq!((gone.status, gone.points), (Status::Skip, 0));
+    assert_eq!(gone.message, "counts once Build it passed in an earlier grading");
+    // Built (every check of the undone step passed), then cleaned up: it counts.
+    let done = merged(&[
+        grading(1, &[("plan", Status::Pass), ("key", Status::Fail), ("plan-gone", Status::Fail)]),
+        grading(2, &[("key", Status::Pass)]),
+        grading(3, &[("plan", Status::Fail), ("key", Status::Fail), ("plan-gone", Status::Pass)]),
+    ]);
+    assert_eq!(done.checks["plan-gone"].status, Status::Pass);
+    assert_eq!(done.score(), 4, "the earlier passes stay while the cleanup removes what earned them");
+    // Built and cleaned up in the same grading is impossible; in one that passes both, cleanup waits.
+    let same = merged(&[grading(1, &[("plan", Status::Pass), ("key", Status::Pass), ("plan-gone", Status::Pass)])]);
+    assert_eq!(same.checks["plan-gone"].status, Status::Skip);
+}
+
+#[test]
+fn the_progress_report_covers_the_whole_lab() {
+    let lab = lab();
+    let progress = merged(&[grading(1, &[("plan", Status::Pass)])]);
+    let report = report(&lab, &progress, &crate::i18n::english());
+    let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["plan", "key", "plan-gone"]);
+    assert_eq!((report.score, report.max_score), (2, 4));
+    assert_eq!(report.checks[0].passed_at.as_deref(), Some("2026-11-29T10:01:00Z"));
+    assert_eq!((report.checks[1].status, report.checks[1].message.as_str()), (Status::Skip, "not graded yet"));
+    assert_eq!(report.checks[1].hint.as_deref(), Some("Create it."));
+}
+
+#[test]
+fn store_specs_learners_and_grading_ids_are_checked() {
+    assert_eq!("dynamodb:labcheck-progress".parse(), Ok(StoreSpec::Dynamo("labcheck-progress".into())));
+    assert_eq!("sqlite:/tmp/p.sqlite".parse(), Ok(StoreSpec::Sqlite("/tmp/p.sqlite".into())));
+    assert_eq!("p.sqlite".parse(), Ok(StoreSpec::Sqlite("p.sqlite".into())));
+    assert!("dynamodb:no spaces".parse::<StoreSpec>().is_err());
+    assert!("sqlite:".parse::<StoreSpec>().is_err());
+    let home = |name: &str| (name == "HOME").then(|| "/home/ana".to_owned());
+    assert_eq!(
+        StoreSpec::default_for_user(home),
+        Some(StoreSpec::Sqlite("/home/ana/.local/share/labcheck/progress.sqlite".into()))
+    );
+    assert!(check_learner("ana.perez+lab@example.com").is_ok());
+    assert!(check_learner("").is_err());
+    assert!(check_learner("ana\n{\"forged\": 1}").is_err());
+    assert!(check_learner(&"a".repeat(129)).is_err());
+    let id = new_grading_id();
+    assert!(check_grading_id(&id).is_ok(), "{id}");
+    assert_ne!(id, new_grading_id());
+    assert!(check_grading_id("../../etc/passwd").is_err());
+}
