@@ -59,13 +59,13 @@ fn progress_key(learner: &str, lab: &str) -> String {
 }
 
 impl DynamoStore {
-    /// The store on `table`, which must exist (`labcheck store init dynamodb:TABLE` makes it).
+    /// The store on `table`, which must exist (`labcheck store-init dynamodb:TABLE` makes it).
     pub async fn open(config: &aws_config::SdkConfig, table: &str) -> Result<Self, StoreError> {
         let store = Self { client: Client::new(config), table: table.to_owned(), evidence_ttl: None };
         match store.client.describe_table().table_name(table).send().await {
             Ok(_) => Ok(store),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Err(store
-                .unusable(format!("table {table} does not exist (`labcheck store init dynamodb:{table}` makes it)"))),
+                .unusable(format!("table {table} does not exist (`labcheck store-init dynamodb:{table}` makes it)"))),
             Err(e) => Err(store.unusable(one_line(&e))),
         }
     }
@@ -120,6 +120,11 @@ impl DynamoStore {
     pub fn with_evidence_days(mut self, days: Option<u64>) -> Self {
         self.evidence_ttl = days.map(|d| d * 86_400);
         self
+    }
+
+    /// The table's name.
+    pub fn table(&self) -> &str {
+        &self.table
     }
 
     fn name(&self) -> String {

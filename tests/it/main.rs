@@ -11,5 +11,6 @@ mod languages;
 mod moto;
 mod scenarios;
 mod service;
+mod stores;
 mod variant_lab;
 mod watch;

@@ -1,0 +1,197 @@
+//! The progress stores, one suite run against each: SQLite (a real file) and DynamoDB (moto over HTTP).
+
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use labcheck::lab::Lab;
+use labcheck::model::{Report, Status};
+use labcheck::progress::{self, DynamoStore, Grading, SqliteStore, Store, StoreError};
+use labcheck::snapshot::Snapshot;
+
+use crate::common::{moto_url, repo_path};
+
+fn items_lab() -> Arc<Lab> {
+    Arc::new(Lab::load(&repo_path("checks/apigw-items")).unwrap())
+}
+
+/// A shipped case graded offline: its report and evidence, as `run --learner` keeps them.
+async fn case(name: &str) -> (Report, Snapshot) {
+    let snapshot = Snapshot::load(&repo_path(&format!("checks/apigw-items/cases/{name}.json"))).unwrap();
+    let lab = items_lab();
+    let checks = lab.select(&[]).unwrap();
+    let options = labcheck::engine::EngineOptions::default();
+    let (facts, target) = (snapshot.facts.clone(), snapshot.target.clone());
+    (labcheck::grading::grade_facts(&lab, &checks, facts, target, &options).await, snapshot)
+}
+
+fn grading(learner: &str, (report, snapshot): (Report, Snapshot)) -> Grading {
+    Grading {
+        id: progress::new_grading_id(),
+        learner: learner.to_owned(),
+        lab: "apigw-items".to_owned(),
+        graded_at: report.started_at.clone(),
+        report,
+        evidence: Some(snapshot),
+    }
+}
+
+/// A document as stored (durations in whole milliseconds).
+fn as_stored(document: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(document).unwrap()
+}
+
+/// The lab done as a learner does it: built (not yet redeployed), then complete, then cleaned up: 26/26.
+async fn progress_accumulates_to_the_whole_lab(store: &dyn Store) {
+    let lab = items_lab();
+    assert_eq!(store.progress("ana", "apigw-items").await.unwrap(), None);
+    let fresh = store.record(lab.clone(), grading("ana", case("cleaned-up").await)).await.unwrap();
+    assert_eq!(fresh.score(), 0, "a fresh account has cleaned up nothing");
+    let mut last = None;
+    for name in ["not-redeployed", "complete", "cleaned-up"] {
+        let kept = grading("ana", case(name).await);
+        let id = kept.id.clone();
+        let progress = store.record(lab.clone(), kept.clone()).await.unwrap();
+        assert_eq!(store.progress("ana", "apigw-items").await.unwrap().as_ref(), Some(&progress), "reads back");
+        let read = store.grading(&id).await.unwrap().expect("the grading is kept");
+        assert!(as_stored(&read) == as_stored(&kept), "report and evidence round-trip ({name})");
+        last = Some(progress);
+    }
+    let progress = last.unwrap();
+    assert_eq!((progress.score(), progress.gradings), (26, 4));
+    assert!(progress.checks.values().all(|c| c.status == Status::Pass && c.passed_at.is_some()));
+    assert_eq!(store.progress("bob", "apigw-items").await.unwrap(), None, "learners are apart");
+    assert_eq!(store.grading(&progress::new_grading_id()).await.unwrap(), None);
+}
+
+/// Gradings of one learner at once: each is kept and merged, none lost.
+async fn concurrent_gradings_all_count(store: Arc<dyn Store>) {
+    let lab = items_lab();
+    let (base_report, snapshot) = case("complete").await;
+    // Each grading passes one check only, so the progress shows whether every one of them was merged.
+    let gradings: Vec<Grading> = base_report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Pass)
+        .take(8)
+        .map(|passing| {
+            let mut report = base_report.clone();
+            for check in &mut report.checks {
+                if check.id != passing.id {
+                    (check.status, check.points) = (Status::Fail, 0);
+                }
+            }
+            grading("carla", (report, snapshot.clone()))
+        })
+        .collect();
+    let writes = gradings.iter().cloned().map(|g| {
+        let (store, lab) = (store.clone(), lab.clone());
+        tokio::spawn(async move { store.record(lab, g).await })
+    });
+    for done in futures::future::join_all(writes).await {
+        done.unwrap().unwrap();
+    }
+    let progress = store.progress("carla", "apigw-items").await.unwrap().unwrap();
+    assert_eq!(progress.gradings, 8);
+    assert_eq!(progress.score(), 8, "every grading's pass was merged: {:#?}", progress.checks);
+    for g in &gradings {
+        assert!(store.grading(&g.id).await.unwrap().is_some());
+    }
+}
+
+/// Retention drops evidence; the reports and the progress stay.
+async fn old_evidence_is_dropped_and_the_rest_kept(store: &dyn Store) {
+    let lab = items_lab();
+    let kept = grading("dora", case("complete").await);
+    store.record(lab, kept.clone()).await.unwrap();
+    assert_eq!(store.forget_evidence_before(&progress::days_ago(1)).await.unwrap(), 0, "nothing is a day old");
+    let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let cutoff = tomorrow.format(&time::format_description::well_known::Rfc3339).unwrap();
+    assert!(store.forget_evidence_before(&cutoff).await.unwrap() >= 1);
+    let read = store.grading(&kept.id).await.unwrap().unwrap();
+    assert!(read.evidence.is_none(), "the evidence is gone");
+    assert!(as_stored(&read.report) == as_stored(&kept.report), "the report stays");
+    assert_eq!(store.progress("dora", "apigw-items").await.unwrap().unwrap().score(), 22);
+}
+
+fn sqlite_path() -> std::path::PathBuf {
+    tempfile::tempdir().unwrap().keep().join("progress.sqlite")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_store() {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&sqlite_path()).await.unwrap());
+    progress_accumulates_to_the_whole_lab(store.as_ref()).await;
+    concurrent_gradings_all_count(store.clone()).await;
+    old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
+}
+
+fn moto_config() -> SdkConfig {
+    let credentials = Credentials::new("test", "test", None, None, "labcheck-tests");
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(moto_url())
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .build()
+}
+
+/// A table of its own on moto.
+async fn dynamo_store() -> DynamoStore {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let table = format!("labcheck-progress-{}-{n}", std::process::id());
+    DynamoStore::create(&moto_config(), &table).await.unwrap();
+    DynamoStore::open(&moto_config(), &table).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dynamodb_store() {
+    let store: Arc<dyn Store> = Arc::new(dynamo_store().await);
+    progress_accumulates_to_the_whole_lab(store.as_ref()).await;
+    concurrent_gradings_all_count(store.clone()).await;
+    old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
+}
+
+fn one_line(error: &StoreError) -> String {
+    let text = error.to_string();
+    assert!(!text.contains('\n'), "one line: {text}");
+    text
+}
+
+#[tokio::test]
+async fn unusable_stores_are_one_clear_line() {
+    let garbage = sqlite_path();
+    std::fs::create_dir_all(garbage.parent().unwrap()).unwrap();
+    std::fs::write(&garbage, "this is not a database, just text that is long enough to have a header page").unwrap();
+    let error = SqliteStore::open(&garbage).await.unwrap_err();
+    assert!(one_line(&error).contains("file is not a database"), "{error}");
+
+    let newer = sqlite_path();
+    drop(SqliteStore::open(&newer).await.unwrap());
+    let connection = rusqlite::Connection::open(&newer).unwrap();
+    connection.pragma_update(None, "user_version", 99).unwrap();
+    drop(connection);
+    let error = SqliteStore::open(&newer).await.unwrap_err();
+    assert!(matches!(error, StoreError::Newer { found: 99, .. }), "{error}");
+    assert!(one_line(&error).contains("written by a newer labcheck (schema 99"), "{error}");
+
+    let error = DynamoStore::open(&moto_config(), "no-such-table").await.unwrap_err();
+    assert!(one_line(&error).contains("`labcheck store-init dynamodb:no-such-table`"), "{error}");
+}
+
+#[tokio::test]
+async fn a_newer_dynamodb_item_is_refused() {
+    let store = dynamo_store().await;
+    let client = aws_sdk_dynamodb::Client::new(&moto_config());
+    let table = store.table().to_owned();
+    let item = [("pk", "progress#apigw-items#eve"), ("body", "{}")];
+    let mut put = client.put_item().table_name(&table);
+    for (name, value) in item {
+        put = put.item(name, aws_sdk_dynamodb::types::AttributeValue::S(value.to_owned()));
+    }
+    put.item("schema", aws_sdk_dynamodb::types::AttributeValue::N("7".into())).send().await.unwrap();
+    let error = store.progress("eve", "apigw-items").await.unwrap_err();
+    assert!(matches!(error, StoreError::Newer { found: 7, .. }), "{error}");
+}
