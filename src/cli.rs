@@ -375,6 +375,15 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ROLES", default_value_t = 1024)]
     pub role_cache: usize,
 
+    /// Keep learners' progress and gradings here (`sqlite:PATH`, a path, or `dynamodb:TABLE`): requests may then
+    /// carry a `learner`. Without it the service keeps nothing.
+    #[arg(long, env = "LABCHECK_STORE", value_name = "STORE")]
+    pub store: Option<crate::progress::StoreSpec>,
+
+    /// Drop the evidence of gradings older than DAYS days (checked hourly; reports and progress stay).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub evidence_days: Option<u64>,
+
     /// The service's own AWS identity and region (default for requests without one), and where probes go.
     #[command(flatten)]
     pub aws: AwsArgs,

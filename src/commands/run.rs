@@ -9,8 +9,8 @@ use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Lab, LabError};
-use crate::model::{Recorded, Report};
-use crate::progress::{self, Grading, Store, StoreError};
+use crate::model::Recorded;
+use crate::progress;
 use crate::report::{self, Format, Human, Markdown, Style};
 use crate::snapshot::Snapshot;
 
@@ -76,14 +76,17 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
         }
     };
     let (mut report, evidence) = report;
-    let not_kept = match (&store, &args.learner.learner) {
-        (Some(store), Some(learner)) => {
-            let kept = keep(store.as_ref(), &lab, learner, &report, evidence, args.learner.evidence_days).await;
-            let error = kept.as_ref().err().map(ToString::to_string);
-            report.recorded = Some(kept.unwrap_or_else(|e| Recorded::NotKept { error: e.to_string() }));
-            error
+    if let (Some(store), Some(learner)) = (&store, &args.learner.learner) {
+        report.recorded = Some(progress::keep(store.as_ref(), Arc::new(lab.clone()), learner, &report, evidence).await);
+        if let Some(days) = args.learner.evidence_days
+            && let Err(e) = store.forget_evidence_before(&progress::days_ago(days)).await
+        {
+            eprintln!("labcheck: warning: old evidence was not dropped: {e}");
         }
-        _ => None,
+    }
+    let not_kept = match &report.recorded {
+        Some(Recorded::NotKept { error }) => Some(error.clone()),
+        Some(Recorded::Kept { .. }) | None => None,
     };
 
     let format = report::named(&args.format).expect("clap allows only listed formats");
@@ -110,29 +113,4 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
         Some(error) => Err(CliError::NotKept(error)),
         None => Ok(exit_code(report.outcome)),
     }
-}
-
-/// Keeps the grading in `learner`'s progress, then drops evidence older than `evidence_days`.
-async fn keep(
-    store: &dyn Store,
-    lab: &Lab,
-    learner: &str,
-    report: &Report,
-    evidence: Snapshot,
-    evidence_days: Option<u64>,
-) -> Result<Recorded, StoreError> {
-    let grading = Grading {
-        id: progress::new_grading_id(),
-        learner: learner.to_owned(),
-        lab: lab.id.clone(),
-        graded_at: report.started_at.clone(),
-        report: report.clone(),
-        evidence: Some(evidence),
-    };
-    let grading_id = grading.id.clone();
-    let progress = store.record(Arc::new(lab.clone()), grading).await?;
-    if let Some(days) = evidence_days {
-        store.forget_evidence_before(&progress::days_ago(days)).await?;
-    }
-    Ok(Recorded::Kept { grading_id, learner: learner.to_owned(), score: progress.score(), max_score: lab.max_score() })
 }

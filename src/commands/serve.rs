@@ -60,6 +60,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         region: args.aws.region.clone(),
         role_cache: args.role_cache,
         read_timeout: Duration::from_secs(args.read_timeout.max(1)),
+        store: args.store.clone(),
+        evidence_days: args.evidence_days,
     };
     service::serve(config).await?;
     Ok(exit::PASS)

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Locale, msg};
 use crate::lab::Lab;
-use crate::model::{CheckResult, Evidence, Report, Status};
+use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
 use crate::snapshot::Snapshot;
 
 pub use dynamodb::DynamoStore;
@@ -299,6 +299,25 @@ impl StoreSpec {
 fn epoch_millis(rfc3339: &str) -> i64 {
     time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
         .map_or(0, |t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
+}
+
+/// Keeps a grading in `learner`'s progress and says what became of it: kept (with the progress now), or why not.
+/// The verdicts stand either way.
+pub async fn keep(store: &dyn Store, lab: Arc<Lab>, learner: &str, report: &Report, evidence: Snapshot) -> Recorded {
+    let grading = Grading {
+        id: new_grading_id(),
+        learner: learner.to_owned(),
+        lab: lab.id.clone(),
+        graded_at: report.started_at.clone(),
+        report: report.clone(),
+        evidence: Some(evidence),
+    };
+    let grading_id = grading.id.clone();
+    let max_score = lab.max_score();
+    match store.record(lab, grading).await {
+        Ok(progress) => Recorded::Kept { grading_id, learner: learner.to_owned(), score: progress.score(), max_score },
+        Err(error) => Recorded::NotKept { error: error.to_string() },
+    }
 }
 
 /// The RFC 3339 time `days` days ago.

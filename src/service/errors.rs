@@ -58,5 +58,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Session(#[from] SessionError),
     #[error("{0}")]
+    Store(#[from] crate::progress::StoreError),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -22,7 +22,8 @@ use crate::grading;
 use crate::i18n::{self, Locale};
 use crate::inventory::AwsSession;
 use crate::lab::Lab;
-use crate::model::Report;
+use crate::model::{Recorded, Report};
+use crate::progress;
 use crate::report::{self, Style};
 
 pub(super) type Run = Shared<BoxFuture<'static, Result<Arc<Report>, ApiError>>>;
@@ -37,12 +38,21 @@ pub(super) struct RunKey {
     region: Option<String>,
     wait_seconds: Option<u64>,
     locale: String,
+    learner: Option<String>,
 }
 
+/// `?format=`: any format of the CLI; JSON without it.
 #[derive(Deserialize)]
-pub(super) struct GradeQuery {
+pub(super) struct FormatQuery {
     #[serde(default)]
     format: Option<String>,
+}
+
+impl FormatQuery {
+    pub(super) fn format(&self) -> Result<&'static dyn report::Format, ApiError> {
+        report::named(self.format.as_deref().unwrap_or("json"))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e.to_string()))
+    }
 }
 
 /// Runs one grading (admission, credentials, the engine), off the request.
@@ -85,7 +95,14 @@ async fn run_grading(
             lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
         let wait = request.wait_seconds.map(Duration::from_secs);
         let options = EngineOptions { wait, locale, ..EngineOptions::default() };
-        Ok::<_, ApiError>(grading::grade_account(&lab, &checks, Arc::new(session), &options).await)
+        let (mut report, evidence) =
+            grading::grade_account_with_evidence(&lab, &checks, Arc::new(session), &options).await;
+        if let (Some(learner), Some(store)) = (&request.learner, &state.store) {
+            let recorded = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence).await;
+            state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }));
+            report.recorded = Some(recorded);
+        }
+        Ok::<_, ApiError>(report)
     }
     .await;
     state.metrics.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -109,15 +126,19 @@ pub(super) async fn grade(
     State(state): State<AppStateRef>,
     headers: HeaderMap,
     Path(lab_id): Path<String>,
-    Query(query): Query<GradeQuery>,
+    Query(query): Query<FormatQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
     not_shutting_down(&state)?;
     authorize(&state, &headers)?;
     let lab = find_lab(&state, &lab_id)?;
     let request = read_request(&state, body).await?;
-    let format = report::named(query.format.as_deref().unwrap_or("json"))
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e.to_string()))?;
+    let format = query.format()?;
+    if request.learner.is_some() && state.store.is_none() {
+        state.metrics.refused("no_store");
+        let message = "`learner` needs a service that keeps progress (start it with --store)";
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "no_store", message));
+    }
     if let Err(e) = lab.select(&request.steps) {
         state.metrics.refused("unknown_step");
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
@@ -134,6 +155,7 @@ pub(super) async fn grade(
 fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest, locale: Locale) -> Run {
     let key = RunKey {
         locale: locale.to_string(),
+        learner: request.learner.clone(),
         lab: lab.id.clone(),
         steps: request.steps.clone(),
         role_arn: request.role_arn.clone(),

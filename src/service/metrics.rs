@@ -22,6 +22,9 @@ pub struct Metrics {
     probes: AtomicU64,
     check_seconds_sum: Mutex<f64>,
     checks: AtomicU64,
+    /// Gradings kept in learners' progress, and those the store could not keep.
+    kept: AtomicU64,
+    not_kept: AtomicU64,
 }
 
 impl Metrics {
@@ -35,6 +38,12 @@ impl Metrics {
         let seconds: f64 = report.checks.iter().map(|c| c.duration.as_secs_f64()).sum();
         *self.check_seconds_sum.lock().unwrap() += seconds;
         self.checks.fetch_add(report.checks.len() as u64, Ordering::Relaxed);
+    }
+
+    /// A grading for a learner: kept in the store or not.
+    pub fn recorded(&self, kept: bool) {
+        let counter = if kept { &self.kept } else { &self.not_kept };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn shared(&self) {
@@ -62,6 +71,8 @@ impl Metrics {
             ("labcheck_aws_calls_total", "AWS API operations called.", &self.aws_calls),
             ("labcheck_aws_retries_total", "AWS requests retried (throttling, 5xx, network).", &self.aws_retries),
             ("labcheck_probes_total", "HTTP probes sent to deployed stages.", &self.probes),
+            ("labcheck_gradings_kept_total", "Gradings kept in learners' progress.", &self.kept),
+            ("labcheck_gradings_not_kept_total", "Gradings for a learner the store could not keep.", &self.not_kept),
         ];
         for (name, help, value) in counters {
             let _ =

@@ -8,6 +8,7 @@ mod errors;
 mod grading;
 mod labs;
 mod metrics;
+mod progress;
 mod request;
 mod server;
 
@@ -35,6 +36,7 @@ pub use request::GradeRequest;
 
 use crate::inventory::InvokeUrlTemplate;
 use crate::lab::Lab;
+use crate::progress::{Store, StoreSpec};
 
 /// How the service was started.
 #[derive(Debug, Clone)]
@@ -62,6 +64,10 @@ pub struct ServiceConfig {
     pub role_cache: usize,
     /// How long a client may take to send a request's headers, and its body.
     pub read_timeout: Duration,
+    /// Where learners' progress is kept; `None`: requests with a `learner` are refused.
+    pub store: Option<StoreSpec>,
+    /// Evidence older than this many days is dropped (hourly).
+    pub evidence_days: Option<u64>,
 }
 
 struct AppState {
@@ -76,6 +82,7 @@ struct AppState {
     slots: Semaphore,
     metrics: Metrics,
     shutting_down: AtomicBool,
+    store: Option<Arc<dyn Store>>,
 }
 
 type AppStateRef = Arc<AppState>;
@@ -123,7 +130,16 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
     }
     // The service's own identity: --profile and --region, else the standard chain's (checked before serving).
     let (base, _region) = crate::inventory::load_config(config.profile.as_deref(), config.region.as_deref()).await?;
+    // The store is opened (and checked) before serving: one that cannot be used stops the service here.
+    let store = match &config.store {
+        Some(spec) => Some(spec.open(config.evidence_days).await?),
+        None => None,
+    };
+    if let (Some(store), Some(days)) = (&store, config.evidence_days) {
+        tokio::spawn(progress::forget_old_evidence(store.clone(), days));
+    }
     let state = Arc::new(AppState {
+        store,
         labs,
         base,
         role_configs: BoundedCache::new(config.role_cache, ROLE_MAX_AGE, ROLE_MAX_IDLE),
@@ -138,6 +154,8 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
         .route("/v1/labs", get(labs::list_labs))
         .route("/v1/labs/{lab_id}", get(labs::get_lab))
         .route("/v1/labs/{lab_id}/grade", post(grading::grade))
+        .route("/v1/labs/{lab_id}/learners/{learner}/progress", get(progress::learner_progress))
+        .route("/v1/gradings/{grading_id}", get(progress::grading))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(fallback)

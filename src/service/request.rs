@@ -23,6 +23,9 @@ pub struct GradeRequest {
     /// The learner's language (`es`, `pt-BR`); without it, the request's `Accept-Language`.
     #[serde(default)]
     pub lang: Option<String>,
+    /// Keep this grading in this learner's progress (the service needs `--store`).
+    #[serde(default)]
+    pub learner: Option<String>,
 }
 
 impl GradeRequest {
@@ -72,6 +75,9 @@ impl GradeRequest {
             && wait > MAX_WAIT_SECONDS
         {
             return Err(format!("wait_seconds: at most {MAX_WAIT_SECONDS}"));
+        }
+        if let Some(learner) = &self.learner {
+            crate::progress::check_learner(learner).map_err(|e| format!("learner: {e}"))?;
         }
         if let Some(lang) = &self.lang
             && crate::i18n::parse_tag(lang).is_err()

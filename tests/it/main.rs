@@ -9,6 +9,7 @@ mod inventory_mocks;
 mod lab_steps;
 mod languages;
 mod moto;
+mod progress;
 mod scenarios;
 mod service;
 mod stores;

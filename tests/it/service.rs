@@ -418,3 +418,95 @@ async fn over_the_limits_answers_429_and_past_the_deadline_504() {
     assert_eq!((busy_status, error_code(&busy_body).as_str()), (429, "busy"), "{busy_body}");
     assert_eq!(retry_after.as_deref(), Some("5"));
 }
+
+/// Gradings of one learner, asked at once to each of `servers`: every one is kept and merged.
+async fn learner_progress_through(servers: &[&Server]) {
+    let steps = ["api-keys", "resources", "cors", "best-practices"];
+    let requests = steps.iter().enumerate().map(|(i, step)| {
+        let server = servers[i % servers.len()];
+        server.post("/v1/labs/apigw-items/grade", json!({ "steps": [step], "learner": "ana@example.com" }))
+    });
+    let mut ids = Vec::new();
+    let mut passed_somewhere = std::collections::BTreeSet::new();
+    for (status, body) in futures::future::join_all(requests).await {
+        assert_eq!(status, 200, "{body}");
+        let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+        let Some(labcheck::model::Recorded::Kept { grading_id, .. }) = &report.recorded else {
+            panic!("not kept: {body}")
+        };
+        ids.push(grading_id.clone());
+        passed_somewhere
+            .extend(report.checks.iter().filter(|c| c.status == labcheck::model::Status::Pass).map(|c| c.id.clone()));
+    }
+    for server in servers {
+        let (status, body) = server.get("/v1/labs/apigw-items/learners/ana@example.com/progress").await;
+        assert_eq!(status, 200, "{body}");
+        let progress: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+        let passed: std::collections::BTreeSet<String> =
+            progress.checks.iter().filter(|c| c.passed_at.is_some()).map(|c| c.id.clone()).collect();
+        assert_eq!(passed, passed_somewhere, "what passed in any of the four gradings, and nothing else");
+        assert_eq!((progress.score, progress.stats.rounds), (passed.len() as u32, 4), "{body}");
+    }
+    let (status, body) = servers[0].get(&format!("/v1/gradings/{}", ids[0])).await;
+    assert_eq!(status, 200, "{body}");
+    let kept: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((kept["learner"].as_str(), kept["lab"].as_str()), (Some("ana@example.com"), Some("apigw-items")));
+    assert_eq!(kept["evidence"]["kind"], "labcheck-snapshot", "the facts it read, which `run --from` grades again");
+    assert_eq!(kept["report"]["checks"][0]["id"], "usage-plan-created");
+    let (status, body) = servers[0].get("/v1/gradings/g019a8c4e2f1b-4be1d2c3a4b5c6d7").await;
+    assert_eq!((status, error_code(&body).as_str()), (404, "unknown_grading"));
+    let (status, body) = servers[0].get("/v1/labs/apigw-items/learners/not%20a%20learner/progress").await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_learner"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keeps_learners_progress_in_sqlite() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let store = tempfile::tempdir().unwrap().keep().join("progress.sqlite");
+    let store = format!("sqlite:{}", store.display());
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store, "--evidence-days", "30"], &[]);
+    learner_progress_through(&[&server]).await;
+    let (_, metrics) = server.get("/metrics").await;
+    assert_eq!(Server::metric(&metrics, "labcheck_gradings_kept_total"), 4.0, "{metrics}");
+}
+
+/// Two replicas on one DynamoDB table (moto): the progress is one, whichever replica answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn replicas_share_progress_in_dynamodb() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let table = format!("labcheck-service-{}", std::process::id());
+    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", common::moto_url())];
+    let dynamodb: Vec<(&str, &str)> = dynamodb.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut init = account.labcheck();
+    init.envs(dynamodb.iter().copied()).args(["store-init", "--store", &format!("dynamodb:{table}")]);
+    let out = common::run(init);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let store = format!("dynamodb:{table}");
+    let args = ["--allow-own-account", "--store", store.as_str()];
+    let (one, two) = (Server::start(&account, &args, &dynamodb), Server::start(&account, &args, &dynamodb));
+    learner_progress_through(&[&one, &two]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_learner_needs_a_store_and_an_unusable_store_stops_the_service() {
+    let account = Account::localstack();
+    let server = Server::start(&account, &["--allow-own-account"], &[]);
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "learner": "ana" })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "no_store"));
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "learner": "ana\nforged" })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"));
+    assert!(body.contains("learner: "), "{body}");
+    let (status, body) = server.get("/v1/labs/apigw-items/learners/ana/progress").await;
+    assert_eq!((status, error_code(&body).as_str()), (404, "no_store"));
+
+    let garbage = tempfile::tempdir().unwrap().keep().join("progress.sqlite");
+    std::fs::write(&garbage, "not a database, just text long enough to look like a header page of one").unwrap();
+    let mut cmd = account.labcheck();
+    cmd.args(["serve", "--labs"]).arg(common::repo_path("checks")).args(["--listen", "127.0.0.1:0", "--store"]);
+    cmd.arg(&garbage).env("LABCHECK_SERVICE_TOKENS", TOKEN);
+    let out = common::run(cmd);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.trim_end().ends_with("file is not a database"), "{}", out.stderr);
+}

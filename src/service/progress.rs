@@ -1,0 +1,93 @@
+//! Learners' progress over HTTP: `GET /v1/labs/{lab}/learners/{learner}/progress` and `GET /v1/gradings/{id}`,
+//! answered from the store; and dropping old evidence hourly.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::auth::authorize;
+use super::grading::FormatQuery;
+use super::labs::{accepted_languages, find_lab};
+use super::{ApiError, AppState, AppStateRef};
+use crate::model::Report;
+use crate::progress::{self, Progress, Store, StoreError};
+use crate::report::{self, Style};
+use crate::snapshot::Snapshot;
+
+/// The store, or 404 when the service keeps no progress.
+pub(super) fn store_of(state: &AppState) -> Result<&Arc<dyn Store>, ApiError> {
+    state.store.as_ref().ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "no_store", "this service keeps no progress (start it with --store)")
+    })
+}
+
+/// A store that cannot answer: 503, the grading service itself still works.
+fn unavailable(error: StoreError) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", error.to_string())
+}
+
+pub(super) async fn learner_progress(
+    State(state): State<AppStateRef>,
+    headers: HeaderMap,
+    Path((lab_id, learner)): Path<(String, String)>,
+    Query(query): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let lab = find_lab(&state, &lab_id)?;
+    progress::check_learner(&learner).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_learner", e))?;
+    let format = query.format()?;
+    let store = store_of(&state)?;
+    let kept = store.progress(&learner, &lab.id).await.map_err(unavailable)?;
+    let progress = kept.unwrap_or_else(|| Progress::new(&learner, &lab.id));
+    let report = progress::report(&lab, &progress, &lab.locale_for(&accepted_languages(&headers)));
+    let text = report::render(&report, format, Style::default());
+    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+}
+
+/// A kept grading: who, which lab, when, its report and its evidence (`null` once dropped).
+#[derive(Serialize)]
+struct GradingAnswer {
+    id: String,
+    learner: String,
+    lab: String,
+    graded_at: String,
+    report: Report,
+    evidence: Option<Snapshot>,
+}
+
+pub(super) async fn grading(
+    State(state): State<AppStateRef>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    progress::check_grading_id(&id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_grading_id", e))?;
+    let store = store_of(&state)?;
+    let Some(kept) = store.grading(&id).await.map_err(unavailable)? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_grading", format!("no grading {id}")));
+    };
+    let answer = GradingAnswer {
+        id: kept.id,
+        learner: kept.learner,
+        lab: kept.lab,
+        graded_at: kept.graded_at,
+        report: kept.report,
+        evidence: kept.evidence,
+    };
+    Ok(axum::Json(answer).into_response())
+}
+
+/// Drops evidence older than `days` days now and every hour after.
+pub(super) async fn forget_old_evidence(store: Arc<dyn Store>, days: u64) {
+    loop {
+        match store.forget_evidence_before(&progress::days_ago(days)).await {
+            Ok(dropped) => tracing::info!(dropped, days, "dropped old evidence"),
+            Err(e) => tracing::warn!(error = %e, "could not drop old evidence"),
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
+}
