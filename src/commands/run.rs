@@ -40,14 +40,21 @@ fn append_step_summary(report: &crate::model::Report, format: &dyn Format) -> Re
 }
 
 pub async fn run(args: RunArgs) -> Result<u8, CliError> {
-    let lab = Lab::load(&args.lab)?;
-    let checks = lab.select(&args.steps)?;
+    let mut lab = Lab::load(&args.lab)?;
+    lab.select(&args.steps)?;
     let output = args.output.as_deref().map(prepare_output).transpose()?;
-    // The store is opened before anything is read: one that cannot be used stops the run here.
+    // The store is opened before anything is read: one that cannot be used stops the run here. The learner's
+    // progress says what they built, which checks with `recall` judge.
     let store = match &args.learner.learner {
-        Some(_) => Some(args.learner.store.spec().map_err(CliError::Store)?.open(args.learner.evidence_days).await?),
+        Some(learner) => {
+            let store = args.learner.store.spec().map_err(CliError::Store)?.open(args.learner.evidence_days).await?;
+            let progress = store.progress(learner, &lab.id).await?;
+            lab = lab.recalling(progress::recalled(progress.as_ref()));
+            Some(store)
+        }
         None => None,
     };
+    let checks = lab.select(&args.steps)?;
     let options = EngineOptions {
         check_timeout: Duration::from_secs(args.timeout.max(1)),
         wait: args.wait.map(Duration::from_secs),

@@ -39,6 +39,7 @@ fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check
         description: None,
         needs: needs.iter().map(|s| (*s).to_owned()).collect(),
         params: toml::Table::new(),
+        recall: Vec::new(),
         line: 1,
     }
 }

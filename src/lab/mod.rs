@@ -75,8 +75,20 @@ pub struct Check {
     pub needs: Vec<String>,
     /// The validator's params as given (vars substituted), for `explain`.
     pub params: toml::Table,
+    /// Params taken from what this learner built, when their progress has it (`recall` in the lab file).
+    pub recall: Vec<Recall>,
     /// The line of the check in its lab file.
     pub line: usize,
+}
+
+/// A param of a check taken from the evidence of an earlier check in the learner's progress: the cleanup checks
+/// judge the function this learner built (found through their API) rather than a name pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recall {
+    pub param: String,
+    /// The earlier check whose evidence holds the value, and its key there.
+    pub check: String,
+    pub key: String,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +136,8 @@ struct RawCheck {
     description: Option<Spanned<RawText>>,
     #[serde(default)]
     needs: Vec<Spanned<String>>,
+    #[serde(default)]
+    recall: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     params: Option<Spanned<toml::Table>>,
 }
@@ -238,6 +252,7 @@ impl<'a> Source<'a> {
             .build(params)
             .map_err(|e| self.error(Some(params_span), format!("check `{id}`: params of {name}: {e}")))?;
         ids.needs.extend(raw.needs.iter().map(|need| (id.clone(), need.clone())));
+        let recall = self.recall(&id, &raw.recall, &shown, ids)?;
         let whose = |field: &str| format!("check `{id}`: {field}");
         let title = self.text(raw.title, &whose("title"))?;
         let hint = self.text(raw.hint, &whose("hint"))?;
@@ -253,8 +268,38 @@ impl<'a> Source<'a> {
             description,
             needs: raw.needs.iter().map(|n| n.get_ref().clone()).collect(),
             params: shown,
+            recall,
             id,
         })
+    }
+
+    /// `recall = { param = "check-id.evidence-key" }`: each param must be one of the check's, each source an
+    /// earlier check.
+    fn recall(
+        &self,
+        id: &str,
+        raw: &BTreeMap<String, Spanned<String>>,
+        params: &toml::Table,
+        ids: &Ids,
+    ) -> Result<Vec<Recall>, LabError> {
+        let mut recall = Vec::new();
+        for (param, source) in raw {
+            let error = |message: String| self.error(Some(source.span()), format!("check `{id}`: recall {message}"));
+            if !params.contains_key(param) {
+                return Err(error(format!(
+                    "`{param}`: not one of its params (give it a value to use without progress)"
+                )));
+            }
+            let Some((check, key)) = source.get_ref().split_once('.') else {
+                return Err(error(format!("`{param}`: `{}` is not CHECK.EVIDENCE_KEY", source.get_ref())));
+            };
+            if !ids.checks.contains_key(check) || check == id {
+                let hint = suggestion(check, ids.checks.keys().map(String::as_str));
+                return Err(error(format!("`{param}`: `{check}` is not an earlier check{hint}")));
+            }
+            recall.push(Recall { param: param.clone(), check: check.to_owned(), key: key.to_owned() });
+        }
+        Ok(recall)
     }
 
     /// Every `needs` names another check of the lab.
@@ -415,6 +460,40 @@ impl Lab {
             }
         }
         languages
+    }
+
+    /// The lab with each `recall` param replaced by what `recalled(check, key)` finds (a passed check's evidence in
+    /// the learner's progress); a single value for a list param becomes a one-item list. Params with nothing
+    /// recalled, or whose recalled value does not fit the validator, stay as written.
+    pub fn recalling(&self, recalled: impl Fn(&str, &str) -> Option<serde_json::Value>) -> Lab {
+        let mut lab = self.clone();
+        for check in lab.steps.iter_mut().flat_map(|s| s.checks.iter_mut()).filter(|c| !c.recall.is_empty()) {
+            let mut params = check.params.clone();
+            for recall in &check.recall {
+                let Some(value) = recalled(&recall.check, &recall.key).and_then(|v| toml::Value::try_from(v).ok())
+                else {
+                    continue;
+                };
+                let value = match (params.get(&recall.param), value) {
+                    (Some(toml::Value::Array(_)), scalar @ (toml::Value::String(_) | toml::Value::Integer(_))) => {
+                        toml::Value::Array(vec![scalar])
+                    }
+                    (_, value) => value,
+                };
+                params.insert(recall.param.clone(), value);
+            }
+            let spec = validators::lookup(&check.validator_name).expect("a loaded check's validator is registered");
+            match spec.build(toml::Value::Table(params.clone())) {
+                Ok(validator) => {
+                    check.validator = Arc::from(validator);
+                    check.params = params;
+                }
+                Err(e) => {
+                    tracing::warn!(check = %check.id, error = %e, "a recalled value does not fit; params as written")
+                }
+            }
+        }
+        lab
     }
 
     /// The language to grade in for a reader who asked for `requested` (best first): the closest the lab has

@@ -345,3 +345,50 @@ fn a_deeply_nested_query_is_refused_not_a_crash() {
     let fine = "[lab]\nid = \"q\"\ntitle = \"Q\"\n[[steps]]\nid = \"s\"\ntitle = \"S\"\n[[steps.checks]]\nid = \"c\"\ntitle = \"t\"\nvalidator = \"facts_query\"\nhint = \"h\"\nparams = { reads = [\"rest_apis\"], query = \"length(rest_apis[?name == '((((((((((((((((((((((((((((((((((((((('])\" }\n";
     parse(fine).unwrap();
 }
+
+#[test]
+fn recall_takes_params_from_what_the_learner_built() {
+    let lab = Lab::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/apigw-items")).unwrap();
+    let check = lab.check("function-deleted").unwrap();
+    assert_eq!(
+        check.recall,
+        vec![Recall { param: "names".into(), check: "lambda-function-created".into(), key: "function".into() }]
+    );
+    // This learner's function is not named like the lab's: the patterns would miss it, the recalled name does not.
+    let mut facts = crate::facts::Facts::default();
+    facts.lambda.lambda_function_names = Some(Ok(vec!["OrdersHandler".to_owned()]));
+    let built = |check: &str, key: &str| {
+        (check, key).eq(&("lambda-function-created", "function")).then(|| serde_json::json!("OrdersHandler"))
+    };
+    let recalled = lab.recalling(built);
+    let check = recalled.check("function-deleted").unwrap();
+    assert_eq!(check.params["names"], toml::Value::Array(vec!["OrdersHandler".into()]));
+    let verdict = check.validator.evaluate(&facts).unwrap();
+    assert_eq!(
+        (verdict.passed, verdict.message.to_string().as_str()),
+        (false, "Lambda function OrdersHandler still exists")
+    );
+    let as_written = lab.check("function-deleted").unwrap().validator.evaluate(&facts).unwrap();
+    assert!(as_written.passed, "the name patterns alone miss it");
+    // Nothing recalled: the params as written.
+    let unchanged = lab.recalling(|_, _| None);
+    assert_eq!(unchanged.check("function-deleted").unwrap().params, lab.check("function-deleted").unwrap().params);
+    // A recalled value that does not fit the param: the params as written.
+    let odd = lab.recalling(|_, _| Some(serde_json::json!({"not": "a name"})));
+    assert_eq!(odd.check("function-deleted").unwrap().params, lab.check("function-deleted").unwrap().params);
+}
+
+#[test]
+fn recall_is_checked_when_the_lab_loads() {
+    let with = |recall: &str| GOOD.replace("needs = [\"plan\"]", &format!("needs = [\"plan\"]\nrecall = {recall}"));
+    for (recall, expected) in [
+        ("{ nope = \"plan.usage_plan_id\" }", "check `methods`: recall `nope`: not one of its params"),
+        ("{ api = \"plan\" }", "recall `api`: `plan` is not CHECK.EVIDENCE_KEY"),
+        ("{ api = \"plam.usage_plan_id\" }", "recall `api`: `plam` is not an earlier check; did you mean `plan`?"),
+        ("{ api = \"methods.api_id\" }", "recall `api`: `methods` is not an earlier check"),
+    ] {
+        let message = error(&with(recall));
+        assert!(message.contains(expected) && message.starts_with("lab.toml:"), "{recall}: {message}");
+    }
+    assert_eq!(parse(&with("{ api = \"plan.usage_plan_id\" }")).unwrap().check("methods").unwrap().recall.len(), 1);
+}

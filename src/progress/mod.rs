@@ -154,6 +154,14 @@ fn undone_too_early(lab: &Lab, before: &Progress, check: &str, locale: &Locale) 
     (!pending.is_empty()).then(|| msg!("progress-cleanup-too-early", steps = crate::i18n::and(pending)).render(locale))
 }
 
+/// What this learner built, for [`Lab::recalling`]: the evidence `key` of `check`, if it passed in their progress.
+pub fn recalled<'a>(progress: Option<&'a Progress>) -> impl Fn(&str, &str) -> Option<serde_json::Value> + 'a {
+    move |check, key| {
+        let entry = progress?.checks.get(check).filter(|c| c.status == Status::Pass)?;
+        entry.evidence.get(key).cloned()
+    }
+}
+
 /// The progress as a report over the whole lab, for every format: each check's best result with when it passed;
 /// checks never graded are `skip`.
 pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {

@@ -91,6 +91,17 @@ async fn run_grading(
         let session =
             AwsSession::from_sdk_config(&config, state.config.invoke.clone(), Some(pacer_for(&state, &account_key)))
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "no_region", e.to_string()))?;
+        // With a learner, checks that `recall` judge what this learner built.
+        let lab = match (&request.learner, &state.store) {
+            (Some(learner), Some(store)) => {
+                let progress = store
+                    .progress(learner, &lab.id)
+                    .await
+                    .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", e.to_string()))?;
+                Arc::new(lab.recalling(progress::recalled(progress.as_ref())))
+            }
+            _ => lab,
+        };
         let checks =
             lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
         let wait = request.wait_seconds.map(Duration::from_secs);

@@ -104,6 +104,8 @@ async fn the_lab_done_step_by_step_then_cleaned_up_scores_26() {
     args.extend(["--step", "cleanup"]);
     let cleaned = cleaned_account.grade_live(&lab_file(), &args);
     assert_eq!((cleaned.code, kept(&cleaned).1), (0, 26));
+    // The cleanup judged the function this learner built, found through their API earlier, not a name pattern.
+    assert_eq!(cleaned.message("function-deleted"), "no Lambda function matching ItemsFunction is left");
 
     let (progress, code) = progress_report(&store, "ana@example.com");
     assert_eq!((progress.score, progress.max_score, code), (26, 26, 0));
