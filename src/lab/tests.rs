@@ -204,6 +204,16 @@ fn malformed_labs_are_one_line_errors_with_file_and_line() {
             "lab.toml:11: invalid type: integer `1`, expected a string, or a table of strings by language",
         ),
         (
+            "undoing a step that is not earlier",
+            GOOD.replace("title = \"Step two\"", "title = \"Step two\"\nundoes = [\"two\"]"),
+            "step `two` undoes `two`, which is not an earlier step",
+        ),
+        (
+            "undoing an unknown step",
+            GOOD.replace("title = \"Step two\"", "title = \"Step two\"\nundoes = [\"onr\"]"),
+            "step `two` undoes `onr`, which is not an earlier step; did you mean `one`?",
+        ),
+        (
             "lab language that is no tag",
             GOOD.replace("id = \"demo\"", "id = \"demo\"\nlanguage = \"english!\""),
             "lab.toml:4: `english!` is not a language tag",
