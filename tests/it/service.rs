@@ -510,3 +510,42 @@ async fn a_learner_needs_a_store_and_an_unusable_store_stops_the_service() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.trim_end().ends_with("file is not a database"), "{}", out.stderr);
 }
+
+/// The store failing after the service started (its table deleted): gradings still answer with their verdicts,
+/// and say they were not kept; reading progress is 503.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_that_fails_changes_no_verdict() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let table = format!("labcheck-gone-{}", std::process::id());
+    let endpoint = common::moto_url();
+    let env = [("AWS_ENDPOINT_URL_DYNAMODB", endpoint.as_str())];
+    let mut init = account.labcheck();
+    init.envs(env).args(["store-init", "--store", &format!("dynamodb:{table}")]);
+    assert_eq!(common::run(init).code, 0);
+    let store = format!("dynamodb:{table}");
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &env);
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(account.region.clone()))
+            .endpoint_url(&endpoint)
+            .credentials_provider(aws_credential_types::Credentials::new(&account.id, "test", None, None, "tests"))
+            .build(),
+    );
+    dynamodb.delete_table().table_name(&table).send().await.unwrap();
+
+    let (status, body) =
+        server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["api-keys"], "learner": "ana" })).await;
+    assert_eq!(status, 200, "{body}");
+    let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    assert_eq!((report.outcome, report.score), (labcheck::model::Outcome::Pass, 5), "the verdicts stand");
+    match &report.recorded {
+        Some(labcheck::model::Recorded::NotKept { error }) => assert!(error.contains(&table), "{error}"),
+        other => panic!("{other:?}"),
+    }
+    let (status, body) = server.get("/v1/labs/apigw-items/learners/ana/progress").await;
+    assert_eq!((status, error_code(&body).as_str()), (503, "store_unavailable"));
+    let (_, metrics) = server.get("/metrics").await;
+    assert_eq!(Server::metric(&metrics, "labcheck_gradings_not_kept_total"), 1.0, "{metrics}");
+}
