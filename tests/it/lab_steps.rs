@@ -1,7 +1,7 @@
 //! Every step of the Items lab graded end to end: API Gateway on LocalStack (probes included), Lambda on moto,
 //! each test in an account (and moto region) of its own.
 
-use crate::common::{Account, Cors, Graded, ItemsLab, LambdaSetup};
+use crate::common::{Account, BUILD_STEPS, Cors, Graded, ItemsLab, LambdaSetup};
 
 /// Grades `steps` (all when empty) of the shipped lab.
 fn grade(account: &Account, steps: &[&str]) -> Graded {
@@ -74,16 +74,7 @@ async fn complete_lab_end_to_end_reads_each_collection_once() {
 async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
     let account = Account::with_lambda();
     ItemsLab::full().build(&account).await;
-    for step in [
-        "resources",
-        "lambda-backend",
-        "versions-aliases",
-        "backend-integration",
-        "best-practices",
-        "api-keys",
-        "cors",
-        "caching-throttling",
-    ] {
+    for &step in BUILD_STEPS {
         let graded = grade(&account, &[step]);
         assert_eq!(graded.code, 0, "step {step}: {:?}", graded.report);
         assert!(graded.report.steps.iter().any(|s| s.id == step));

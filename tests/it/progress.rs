@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use labcheck::model::{Recorded, Report};
 
-use crate::common::{Account, Graded, ItemsLab, Output, lab_file, run};
+use crate::common::{Account, BUILD_STEPS, Graded, ItemsLab, Output, lab_file, run};
 
 fn store_path() -> PathBuf {
     tempfile::tempdir().unwrap().keep().join("progress.sqlite")
@@ -56,16 +56,7 @@ async fn the_lab_done_step_by_step_then_cleaned_up_scores_26() {
     ItemsLab::full().build(&account).await;
     let mut evidence_of_api_keys = None;
     let mut score = 0;
-    for step in [
-        "resources",
-        "lambda-backend",
-        "versions-aliases",
-        "backend-integration",
-        "best-practices",
-        "api-keys",
-        "cors",
-        "caching-throttling",
-    ] {
+    for &step in BUILD_STEPS {
         let graded = grade(&[step]);
         assert_eq!(graded.code, 0, "{step}: {:?}", graded.report.checks);
         let (grading_id, now) = kept(&graded);

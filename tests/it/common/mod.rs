@@ -32,6 +32,18 @@ pub fn moto_url() -> String {
     emulator("LABCHECK_TEST_MOTO_URL")
 }
 
+/// The Items lab's steps that build something, in order (every step with checks but the cleanup).
+pub const BUILD_STEPS: &[&str] = &[
+    "resources",
+    "lambda-backend",
+    "versions-aliases",
+    "backend-integration",
+    "best-practices",
+    "api-keys",
+    "cors",
+    "caching-throttling",
+];
+
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
