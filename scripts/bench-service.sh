@@ -56,5 +56,6 @@ LUA
   echo "== wrk: $connections connections, ${seconds}s, $roles accounts, store $store, POST $url/v1/labs/apigw-items/grade (API-keys step)"
   wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s --latency -s "$work/bench.lua" "$url"
   echo "== server peak memory: $(grep VmHWM /proc/$server/status | tr -s " ")"
-  curl -s -H "Authorization: Bearer bench-token" "$url/metrics" | grep -E "^labcheck_(gradings_total|gradings_kept|gradings_not_kept|aws_calls_total|aws_retries_total|refused_total|shared|probes)"
+  grep -i "not kept" "$work/server.log" | head -3 || true
+  curl -s -H "Authorization: Bearer bench-token" "$url/metrics" | grep -E "^labcheck_(gradings_total|gradings_kept|gradings_not_kept|store_duration|aws_calls_total|aws_retries_total|refused_total|shared|probes)"
 ' bench "$connections" "$seconds" "$roles" "$store"

@@ -48,8 +48,10 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     let store = match &args.learner.learner {
         Some(learner) => {
             let store = args.learner.store.spec().map_err(CliError::Store)?.open(args.learner.evidence_days).await?;
-            let progress = store.progress(learner, &lab.id).await?;
-            lab = lab.recalling(progress::recalled(progress.as_ref()));
+            if lab.recalls(&args.steps) {
+                let progress = store.progress(learner, &lab.id).await?;
+                lab = lab.recalling(progress::recalled(progress.as_ref()));
+            }
             Some(store)
         }
         None => None,

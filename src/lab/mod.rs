@@ -462,6 +462,12 @@ impl Lab {
         languages
     }
 
+    /// Whether a check of these steps (all if empty) takes a param from the learner's progress: only then is the
+    /// progress read before grading.
+    pub fn recalls(&self, step_ids: &[String]) -> bool {
+        self.select(step_ids).is_ok_and(|checks| checks.iter().any(|c| !c.recall.is_empty()))
+    }
+
     /// The lab with each `recall` param replaced by what `recalled(check, key)` finds (a passed check's evidence in
     /// the learner's progress); a single value for a list param becomes a one-item list. Params with nothing
     /// recalled, or whose recalled value does not fit the validator, stay as written.

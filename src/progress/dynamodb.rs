@@ -15,11 +15,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, KeySchemaElement, KeyType, Put,
     ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, WriteRequest,
 };
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
@@ -41,9 +42,21 @@ pub struct DynamoStore {
     evidence_ttl: Option<u64>,
 }
 
-fn one_line<E: std::error::Error + 'static, R: std::fmt::Debug>(error: &SdkError<E, R>) -> String {
-    let text = format!("{}", DisplayErrorContext(error));
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// An SDK error in one short line: DynamoDB's error code and message, else the HTTP status, else the cause.
+fn one_line<E: ProvideErrorMetadata + std::error::Error + 'static>(error: &SdkError<E, HttpResponse>) -> String {
+    let text = match (error.code(), error.message(), error.raw_response()) {
+        (Some(code), message, _) => format!("{code}: {}", message.unwrap_or("no message")),
+        (None, _, Some(raw)) => format!("HTTP {} from DynamoDB", raw.status().as_u16()),
+        (None, _, None) => format!("{}", DisplayErrorContext(error)),
+    };
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().take(300).collect()
+}
+
+/// The DynamoDB client: the SDK's standard retries, with a few more attempts (a store write is worth them).
+fn client(config: &aws_config::SdkConfig) -> Client {
+    let retries = aws_sdk_dynamodb::config::retry::RetryConfig::standard().with_max_attempts(5);
+    Client::from_conf(aws_sdk_dynamodb::config::Builder::from(config).retry_config(retries).build())
 }
 
 fn text(value: &str) -> AttributeValue {
@@ -61,7 +74,7 @@ fn progress_key(learner: &str, lab: &str) -> String {
 impl DynamoStore {
     /// The store on `table`, which must exist (`labcheck store-init dynamodb:TABLE` makes it).
     pub async fn open(config: &aws_config::SdkConfig, table: &str) -> Result<Self, StoreError> {
-        let store = Self { client: Client::new(config), table: table.to_owned(), evidence_ttl: None };
+        let store = Self { client: client(config), table: table.to_owned(), evidence_ttl: None };
         match store.client.describe_table().table_name(table).send().await {
             Ok(_) => Ok(store),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Err(store
@@ -73,7 +86,7 @@ impl DynamoStore {
     /// Makes the table (on-demand capacity, `pk` key, TTL on `expires_at`) if it does not exist, and waits until
     /// it is active.
     pub async fn create(config: &aws_config::SdkConfig, table: &str) -> Result<(), StoreError> {
-        let client = Client::new(config);
+        let client = client(config);
         let store = |message: String| StoreError::Unusable { store: format!("dynamodb:{table}"), message };
         let created = client
             .create_table()

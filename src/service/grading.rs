@@ -94,7 +94,8 @@ async fn run_grading(
         // With a learner, checks that `recall` judge what this learner built. A store that cannot say stops no
         // grading: the params as written apply, and the record below says what became of the grading.
         let lab = match (&request.learner, &state.store) {
-            (Some(learner), Some(store)) => match store.progress(learner, &lab.id).await {
+            (Some(learner), Some(store)) if lab.recalls(&request.steps) => match store.progress(learner, &lab.id).await
+            {
                 Ok(progress) => Arc::new(lab.recalling(progress::recalled(progress.as_ref()))),
                 Err(e) => {
                     tracing::warn!(error = %e, "the learner's progress could not be read; grading without it");
@@ -110,8 +111,12 @@ async fn run_grading(
         let (mut report, evidence) =
             grading::grade_account_with_evidence(&lab, &checks, Arc::new(session), &options).await;
         if let (Some(learner), Some(store)) = (&request.learner, &state.store) {
+            let keeping = Instant::now();
             let recorded = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence).await;
-            state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }));
+            if let Recorded::NotKept { error } = &recorded {
+                tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
+            }
+            state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
             report.recorded = Some(recorded);
         }
         Ok::<_, ApiError>(report)

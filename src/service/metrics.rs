@@ -25,6 +25,8 @@ pub struct Metrics {
     /// Gradings kept in learners' progress, and those the store could not keep.
     kept: AtomicU64,
     not_kept: AtomicU64,
+    /// Seconds spent keeping gradings (the store's share of a grading).
+    store_seconds_sum: Mutex<f64>,
 }
 
 impl Metrics {
@@ -40,10 +42,11 @@ impl Metrics {
         self.checks.fetch_add(report.checks.len() as u64, Ordering::Relaxed);
     }
 
-    /// A grading for a learner: kept in the store or not.
-    pub fn recorded(&self, kept: bool) {
+    /// A grading for a learner: kept in the store or not, after `seconds` in the store.
+    pub fn recorded(&self, kept: bool, seconds: f64) {
         let counter = if kept { &self.kept } else { &self.not_kept };
         counter.fetch_add(1, Ordering::Relaxed);
+        *self.store_seconds_sum.lock().unwrap() += seconds;
     }
 
     pub fn shared(&self) {
@@ -98,6 +101,12 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE labcheck_check_duration_seconds summary");
         let _ = writeln!(out, "labcheck_check_duration_seconds_sum {}", self.check_seconds_sum.lock().unwrap());
         let _ = writeln!(out, "labcheck_check_duration_seconds_count {}", self.checks.load(Ordering::Relaxed));
+        let recorded = self.kept.load(Ordering::Relaxed) + self.not_kept.load(Ordering::Relaxed);
+        let _ =
+            writeln!(out, "# HELP labcheck_store_duration_seconds Time spent keeping gradings in the store, summed.");
+        let _ = writeln!(out, "# TYPE labcheck_store_duration_seconds summary");
+        let _ = writeln!(out, "labcheck_store_duration_seconds_sum {}", self.store_seconds_sum.lock().unwrap());
+        let _ = writeln!(out, "labcheck_store_duration_seconds_count {recorded}");
         out
     }
 }
