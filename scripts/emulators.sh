@@ -2,6 +2,7 @@
 # Runs a command with local AWS emulators up:
 #   moto (server mode)      - AWS control plane and Lambda          -> LABCHECK_TEST_MOTO_URL
 #   LocalStack (on the host) - API Gateway incl. invoking stages     -> LABCHECK_TEST_LOCALSTACK_URL
+#   cargo-lambda (installed, started by the tests) - Lambda runtime  -> LABCHECK_TEST_CARGO_LAMBDA
 # Installs both from PyPI into venvs under .emulators/ (pinned by tests/emulators/*.lock, reinstalled when a lock
 # file changes), starts them on free loopback ports, waits until they answer, runs "$@", and stops them by PID.
 #
@@ -69,6 +70,8 @@ wait_for() {
 py312="$(find_python312)" || die "LocalStack needs Python >= 3.12 (python3.12/python3.13 or pyenv) and none was found"
 ensure_venv moto "$(command -v python3)" "$locks/moto-requirements.lock"
 ensure_venv localstack "$py312" "$locks/localstack-requirements.lock"
+# The Lambda runtime emulator (`cargo lambda watch`); its zig dependency is only for cross builds, not installed.
+ensure_venv cargo-lambda "$(command -v python3)" "$locks/cargo-lambda-requirements.lock"
 
 pids=()
 cleanup() {
@@ -108,6 +111,7 @@ log "moto on :$moto_port, LocalStack on :$ls_port (logs in ${run_dir#"$root"/})"
 
 export LABCHECK_TEST_MOTO_URL="http://127.0.0.1:$moto_port"
 export LABCHECK_TEST_LOCALSTACK_URL="http://127.0.0.1:$ls_port"
+export LABCHECK_TEST_CARGO_LAMBDA="$state/cargo-lambda/bin/cargo-lambda"
 status=0
 "$@" || status=$?
 exit "$status"

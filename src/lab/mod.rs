@@ -149,6 +149,33 @@ fn one() -> u32 {
 /// The lab file of a lab folder (`checks/<lab-id>/lab.toml`); its regression cases are in `cases/` beside it.
 pub const LAB_FILE: &str = "lab.toml";
 
+/// Every lab named: a lab folder or file as it is; any other folder gives the lab folders in it
+/// (`checks/<lab-id>/`) and the `*.toml` lab files in it. No lab at all is an error.
+pub fn load_labs(paths: &[PathBuf]) -> Result<Vec<Lab>, LabError> {
+    let mut labs = Vec::new();
+    for path in paths {
+        if !path.is_dir() || path.join(LAB_FILE).is_file() {
+            labs.push(Lab::load(path)?);
+            continue;
+        }
+        let mut found: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| LabError { file: path.clone(), line: None, message: format!("cannot read: {e}") })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join(LAB_FILE).is_file() || p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        found.sort();
+        for lab in found {
+            labs.push(Lab::load(&lab)?);
+        }
+    }
+    if labs.is_empty() {
+        let file = paths.first().cloned().unwrap_or_default();
+        return Err(LabError { file, line: None, message: "no lab files to serve".into() });
+    }
+    Ok(labs)
+}
+
 /// Lab files larger than this are refused (a lab is a few KiB; this guards against a wrong path).
 pub const MAX_LAB_FILE_BYTES: u64 = 1024 * 1024;
 

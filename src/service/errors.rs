@@ -21,6 +21,11 @@ impl ApiError {
     pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into(), retry_after: None }
     }
+
+    /// The one-line message, for answers that are not an HTTP error (a Jam validation answer).
+    pub(super) fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 #[derive(Serialize)]
@@ -59,6 +64,10 @@ pub enum ServiceError {
     Session(#[from] SessionError),
     #[error("{0}")]
     Store(#[from] crate::progress::StoreError),
+    #[error("{0}")]
+    Setting(String),
+    #[error("{0}")]
+    Lab(#[from] crate::lab::LabError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -151,6 +151,20 @@ pub(super) async fn grade(
     let lab = find_lab(&state, &lab_id)?;
     let request = read_request(&state, body).await?;
     let format = query.format()?;
+    let requested = requested_languages(&request, &accepted_languages(&headers));
+    let report = graded(&state, lab, request, &requested).await?;
+    let text = report::render(&report, format, Style::default());
+    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+}
+
+/// A checked request graded (or joined to the same grading in flight) within the deadline: what every way of
+/// asking for a grading ends in (HTTP here, a direct invocation on Lambda).
+pub(super) async fn graded(
+    state: &AppStateRef,
+    lab: Arc<Lab>,
+    request: GradeRequest,
+    requested: &[Locale],
+) -> Result<Arc<Report>, ApiError> {
     if request.learner.is_some() && state.store.is_none() {
         state.metrics.refused("no_store");
         let message = "`learner` needs a service that keeps progress (start it with --store)";
@@ -160,11 +174,9 @@ pub(super) async fn grade(
         state.metrics.refused("unknown_step");
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
     }
-    let locale = lab.locale_for(&requested_languages(&request, &headers));
-    let run = shared_run(&state, lab, request, locale);
-    let report = within_deadline(&state, run).await?;
-    let text = report::render(&report, format, Style::default());
-    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+    let locale = lab.locale_for(requested);
+    let run = shared_run(state, lab, request, locale);
+    within_deadline(state, run).await
 }
 
 /// The run of this grading: the one already in flight for the same lab, steps, account and wait (a double click),
@@ -201,11 +213,11 @@ fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest, locale:
     run
 }
 
-/// The languages the learner asked for, best first: the body's `lang`, else `Accept-Language`.
-fn requested_languages(request: &GradeRequest, headers: &HeaderMap) -> Vec<Locale> {
+/// The languages the learner asked for, best first: the body's `lang`, else `accepted` (`Accept-Language`).
+pub(super) fn requested_languages(request: &GradeRequest, accepted: &[Locale]) -> Vec<Locale> {
     match &request.lang {
         Some(tag) => i18n::parse_tag(tag).into_iter().collect(),
-        None => accepted_languages(headers),
+        None => accepted.to_vec(),
     }
 }
 

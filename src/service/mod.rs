@@ -7,6 +7,7 @@ mod cache;
 mod errors;
 mod grading;
 mod labs;
+pub mod lambda;
 mod metrics;
 mod progress;
 mod request;
@@ -117,7 +118,9 @@ async fn fallback() -> ApiError {
 /// Serves until SIGTERM or Ctrl-C. Then it drains: `/healthz` answers 503 and new gradings are refused with 503
 /// while the gradings in flight and queued finish (at most `drain`); then it stops listening, closes idle
 /// connections and returns.
-pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
+/// The service's router and state, from its config: the one code path behind `labcheck serve` and the function on
+/// AWS Lambda ([`lambda`]).
+async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceError> {
     if config.tokens.is_empty() {
         return Err(ServiceError::NoTokens);
     }
@@ -160,6 +163,12 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
         .route("/metrics", get(metrics))
         .fallback(fallback)
         .with_state(state.clone());
+    Ok((app, state))
+}
+
+/// Serves `config` on its `listen` address until SIGTERM or Ctrl-C, then drains.
+pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
+    let (app, state) = app(config.clone()).await?;
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.map_err(|e| ServiceError::Listen(config.listen, e))?;
     let local = listener.local_addr()?;

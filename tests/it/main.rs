@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod inventory_mocks;
 mod lab_steps;
+mod lambda;
 mod languages;
 mod moto;
 mod progress;

@@ -477,7 +477,9 @@ async fn replicas_share_progress_in_dynamodb() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
     let table = format!("labcheck-service-{}", std::process::id());
-    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", common::moto_url())];
+    // moto's transactions are not safe under concurrency (see FaultProxy::one_at_a_time); the replicas still race.
+    let moto = FaultProxy::one_at_a_time(&common::moto_url()).await;
+    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.clone())];
     let dynamodb: Vec<(&str, &str)> = dynamodb.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut init = account.labcheck();
     init.envs(dynamodb.iter().copied()).args(["store-init", "--store", &format!("dynamodb:{table}")]);

@@ -10,6 +10,7 @@ use labcheck::model::{Report, Status};
 use labcheck::progress::{self, DynamoStore, Grading, SqliteStore, Store, StoreError};
 use labcheck::snapshot::Snapshot;
 
+use crate::common::fault_proxy::FaultProxy;
 use crate::common::{moto_url, repo_path};
 
 fn items_lab() -> Arc<Lab> {
@@ -128,22 +129,28 @@ async fn sqlite_store() {
 }
 
 fn moto_config() -> SdkConfig {
+    moto_config_at(&moto_url())
+}
+
+fn moto_config_at(endpoint: &str) -> SdkConfig {
     let credentials = Credentials::new("test", "test", None, None, "labcheck-tests");
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .endpoint_url(moto_url())
+        .endpoint_url(endpoint)
         .credentials_provider(SharedCredentialsProvider::new(credentials))
         .build()
 }
 
-/// A table of its own on moto.
+/// A table of its own on moto, reached through a proxy that hands moto one request at a time (see
+/// [`FaultProxy::one_at_a_time`]: moto's transactions are not safe under concurrency; the store's are).
 async fn dynamo_store() -> DynamoStore {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let table = format!("labcheck-progress-{}-{n}", std::process::id());
-    DynamoStore::create(&moto_config(), &table).await.unwrap();
-    DynamoStore::open(&moto_config(), &table).await.unwrap()
+    let proxy = FaultProxy::one_at_a_time(&moto_url()).await;
+    DynamoStore::create(&moto_config_at(&proxy.url), &table).await.unwrap();
+    DynamoStore::open(&moto_config_at(&proxy.url), &table).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

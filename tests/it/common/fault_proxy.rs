@@ -64,11 +64,24 @@ struct State {
     upstream: String,
     rules: Vec<(Rule, usize)>,
     recorded: Arc<Mutex<Vec<Recorded>>>,
+    /// Held for each relayed exchange when requests go upstream one at a time.
+    one_at_a_time: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl FaultProxy {
     /// Starts the proxy in front of `upstream` (`http://127.0.0.1:PORT`).
     pub async fn start(upstream: &str, rules: Vec<Rule>) -> Self {
+        Self::start_with(upstream, rules, None).await
+    }
+
+    /// A proxy that relays one request at a time: moto answers concurrent DynamoDB transactions wrongly (a failed
+    /// transaction restores a copy of the whole table taken before it, undoing writes made meanwhile), which real
+    /// DynamoDB never does. Through this proxy each moto call is atomic, while the callers still race.
+    pub async fn one_at_a_time(upstream: &str) -> Self {
+        Self::start_with(upstream, Vec::new(), Some(Arc::new(tokio::sync::Mutex::new(())))).await
+    }
+
+    async fn start_with(upstream: &str, rules: Vec<Rule>, one_at_a_time: Option<Arc<tokio::sync::Mutex<()>>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let recorded = Arc::new(Mutex::new(Vec::new()));
@@ -77,6 +90,7 @@ impl FaultProxy {
             upstream,
             rules: rules.into_iter().map(|r| (r, 0)).collect(),
             recorded: recorded.clone(),
+            one_at_a_time,
         }));
         tokio::spawn(async move {
             loop {
@@ -133,7 +147,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
     let key = format!("{method} {path}");
-    let (fault, upstream, recorded) = {
+    let (fault, upstream, recorded, one_at_a_time) = {
         let mut state = state.lock().unwrap();
         let mut fault = None;
         for (rule, hits) in state.rules.iter_mut() {
@@ -143,7 +157,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
                 break;
             }
         }
-        (fault, state.upstream.clone(), state.recorded.clone())
+        (fault, state.upstream.clone(), state.recorded.clone(), state.one_at_a_time.clone())
     };
     recorded.lock().unwrap().push(Recorded {
         method: method.clone(),
@@ -184,6 +198,10 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
     let mut head_lines: Vec<&str> =
         head.trim_end().lines().filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
     head_lines.push("connection: close");
+    let _turn = match &one_at_a_time {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
     let mut upstream_socket = TcpStream::connect(&upstream).await?;
     upstream_socket.write_all(format!("{}\r\n\r\n", head_lines.join("\r\n")).as_bytes()).await?;
     upstream_socket.write_all(&body).await?;

@@ -1,0 +1,167 @@
+//! The service on AWS Lambda: the router of `labcheck serve` ([`super::app`]), served by `lambda_http` for API
+//! Gateway (REST and HTTP APIs), Function URL and ALB events, plus a direct-invocation contract for platforms that
+//! invoke the function with the SDK (authorized by IAM's `lambda:InvokeFunction`, so no bearer token).
+//!
+//! Direct invocation, in:
+//! ```json
+//! {"lab": "apigw-items", "steps": ["api-keys"], "role_arn": "arn:aws:iam::111122223333:role/labcheck-grader",
+//!  "external_id": "platform-42", "region": "us-east-1", "learner": "ana", "lang": "es", "answer": "report"}
+//! ```
+//! Everything but `lab` and `answer` is the HTTP grade request's body. Out: with `"answer": "report"` (the
+//! default) the JSON report, or `{"error": {"code", "message"}}`; with `"answer": "jam"` AWS Jam's validation
+//! answer, `{"completed": true|false, "message": "...", "progressPercent": 0..100}` (an error is not completed, its
+//! message says why).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lambda_http::request::RequestContext;
+use lambda_http::{RequestExt, tower::ServiceExt};
+use serde::Serialize;
+
+use super::grading::{graded, requested_languages};
+use super::labs::find_lab;
+use super::{ApiError, AppStateRef, GradeRequest, ServiceConfig, ServiceError, app};
+use crate::i18n::msg;
+use crate::model::{Outcome, Report, Status};
+
+/// Serves `config` as a Lambda function until the runtime stops it.
+pub async fn run(config: ServiceConfig) -> Result<(), lambda_http::Error> {
+    let (router, state) = app(config).await?;
+    let handler = lambda_http::service_fn(move |request: lambda_http::Request| {
+        let (router, state) = (router.clone(), state.clone());
+        async move { Ok::<_, Infallible>(answer(router, state, request).await) }
+    });
+    lambda_http::run(handler).await
+}
+
+/// An HTTP event goes to the router as it is; a direct invocation (lambda_http's pass-through) to [`invoke`].
+async fn answer(router: Router, state: AppStateRef, request: lambda_http::Request) -> Response {
+    if matches!(request.request_context_ref(), Some(RequestContext::PassThrough)) {
+        return invoke(&state, request.body()).await;
+    }
+    match router.oneshot(request.map(|body| Body::from(body.to_vec()))).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The answer AWS Jam's validation functions give.
+#[derive(Debug, Serialize)]
+struct JamAnswer {
+    completed: bool,
+    message: String,
+    #[serde(rename = "progressPercent")]
+    progress_percent: u32,
+}
+
+/// Which answer a direct invocation asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Report,
+    Jam,
+}
+
+async fn invoke(state: &AppStateRef, body: &[u8]) -> Response {
+    let (answer, graded) = match split(body) {
+        Ok((lab_id, answer, request)) => (answer, grade(state, &lab_id, request).await),
+        Err((answer, error)) => (answer, Err(error)),
+    };
+    match (answer, graded) {
+        (Answer::Report, Ok(report)) => json(&*report),
+        (Answer::Report, Err(error)) => error.into_response(),
+        (Answer::Jam, Ok(report)) => json(&jam(&report)),
+        (Answer::Jam, Err(error)) => {
+            json(&JamAnswer { completed: false, message: error.message().to_owned(), progress_percent: 0 })
+        }
+    }
+}
+
+async fn grade(state: &AppStateRef, lab_id: &str, request: GradeRequest) -> Result<Arc<Report>, ApiError> {
+    let lab = find_lab(state, lab_id)?;
+    let requested = requested_languages(&request, &[]);
+    graded(state, lab, request, &requested).await
+}
+
+/// The invocation's lab and answer, and the rest as a grade request (checked field by field as over HTTP).
+fn split(body: &[u8]) -> Result<(String, Answer, GradeRequest), (Answer, ApiError)> {
+    let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message);
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| (Answer::Report, bad(format!("the event is not JSON: {e}"))))?;
+    let fields = value.as_object_mut().ok_or_else(|| (Answer::Report, bad("the event must be a JSON object".into())))?;
+    let answer = match fields.remove("answer") {
+        None => Answer::Report,
+        Some(serde_json::Value::String(s)) if s == "report" => Answer::Report,
+        Some(serde_json::Value::String(s)) if s == "jam" => Answer::Jam,
+        Some(_) => return Err((Answer::Report, bad("answer: \"report\" or \"jam\"".into()))),
+    };
+    let lab = match fields.remove("lab") {
+        Some(serde_json::Value::String(lab)) => lab,
+        _ => return Err((answer, bad("lab: the id of a lab the function serves, e.g. \"apigw-items\"".into()))),
+    };
+    let request = GradeRequest::parse(value.to_string().as_bytes()).map_err(|e| (answer, bad(e)))?;
+    Ok((lab, answer, request))
+}
+
+/// A report as Jam's answer: completed when every check passed; the message the first check that did not pass,
+/// with its hint, in the report's language.
+fn jam(report: &Report) -> JamAnswer {
+    let progress_percent = (report.score * 100).checked_div(report.max_score).unwrap_or(100);
+    let first = report.checks.iter().find(|c| c.status != Status::Pass);
+    let message = match first {
+        None => report.say(msg!("report-score", score = report.score, max = report.max_score)),
+        Some(check) => {
+            let hint = check.hint.as_deref().map(|hint| report.say(msg!("report-hint-sentence", hint)));
+            [Some(format!("{}: {}", check.title, check.message)), hint].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        }
+    };
+    JamAnswer { completed: report.outcome == Outcome::Pass, message, progress_percent }
+}
+
+fn json(value: &impl Serialize) -> Response {
+    let body = serde_json::to_string(value).expect("answers serialize");
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The function's config from its environment (what `labcheck serve` takes as flags):
+/// - `LABCHECK_LABS`: the labs folder (default `checks` beside the binary, as `cargo lambda build --include checks`
+///   packs it);
+/// - `LABCHECK_SERVICE_TOKENS`: bearer tokens for HTTP events, comma-separated; or `LABCHECK_TOKENS_FILE`;
+/// - `LABCHECK_STORE` (`dynamodb:TABLE`), `LABCHECK_EVIDENCE_DAYS`, `LABCHECK_ALLOW_OWN_ACCOUNT=true`,
+///   `LABCHECK_ROLE_CACHE` (default 64 per execution environment), `LABCHECK_DEADLINE` (seconds, default 25),
+///   `LABCHECK_INVOKE_URL_TEMPLATE`.
+pub fn config_from_env(labs: Vec<crate::lab::Lab>, tokens: Vec<String>) -> Result<ServiceConfig, ServiceError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let number = |name: &str, default: u64| -> Result<u64, ServiceError> {
+        var(name).map_or(Ok(default), |v| v.parse().map_err(|_| ServiceError::Setting(format!("{name}: `{v}` is not a number"))))
+    };
+    let store = var("LABCHECK_STORE")
+        .map(|s| s.parse().map_err(|e| ServiceError::Setting(format!("LABCHECK_STORE: {e}"))))
+        .transpose()?;
+    let invoke = var("LABCHECK_INVOKE_URL_TEMPLATE").unwrap_or_else(|| crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE.into());
+    let invoke = crate::inventory::InvokeUrlTemplate::parse(&invoke)
+        .map_err(|e| ServiceError::Setting(format!("LABCHECK_INVOKE_URL_TEMPLATE: {e}")))?;
+    Ok(ServiceConfig {
+        listen: ([127, 0, 0, 1], 0).into(),
+        labs,
+        tokens,
+        allow_own_account: var("LABCHECK_ALLOW_OWN_ACCOUNT").is_some_and(|v| v == "true"),
+        max_in_flight: 8,
+        max_queue: 32,
+        deadline: std::time::Duration::from_secs(number("LABCHECK_DEADLINE", 25)?.max(1)),
+        body_limit: 16 * 1024,
+        account_rate: 8.0,
+        invoke,
+        drain: std::time::Duration::from_secs(0),
+        profile: None,
+        region: None,
+        role_cache: usize::try_from(number("LABCHECK_ROLE_CACHE", 64)?).unwrap_or(64),
+        read_timeout: std::time::Duration::from_secs(10),
+        store,
+        evidence_days: var("LABCHECK_EVIDENCE_DAYS").map(|_| number("LABCHECK_EVIDENCE_DAYS", 0)).transpose()?,
+    })
+}
