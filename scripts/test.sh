@@ -10,14 +10,21 @@ npm ci --prefix tests/consumers --no-audit --no-fund --silent
 # A headless browser renders the HTML report (Debian's chromium; installing it needs root, as CI runs).
 command -v chromium >/dev/null ||
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-consumers=.emulators/consumers
-want="$(sha256sum tests/consumers/requirements.lock | cut -d' ' -f1)"
-if [[ ! -f "$consumers/.lock.sha256" || "$(cat "$consumers/.lock.sha256")" != "$want" ]]; then
-  rm -rf "$consumers"
-  python3 -m venv "$consumers"
-  "$consumers/bin/pip" install --quiet --disable-pip-version-check --no-deps -r tests/consumers/requirements.lock
-  echo "$want" >"$consumers/.lock.sha256"
-fi
+# pinned_venv DIR LOCKFILE: a venv with exactly the locked packages, reinstalled when the lock file changes.
+pinned_venv() {
+  local venv=$1 lock=$2 want
+  want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [[ -f "$venv/.lock.sha256" && "$(cat "$venv/.lock.sha256")" == "$want" ]]; then return 0; fi
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$lock"
+  echo "$want" >"$venv/.lock.sha256"
+}
+pinned_venv .emulators/consumers tests/consumers/requirements.lock
+# The Lambda deployment template, linted by cfn-lint with the SAM translator (pinned by deploy/lint-requirements.lock).
+pinned_venv .emulators/cfn-lint deploy/lint-requirements.lock
+.emulators/cfn-lint/bin/cfn-lint deploy/template.yaml
+echo "cfn-lint: deploy/template.yaml is clean"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

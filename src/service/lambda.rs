@@ -92,7 +92,8 @@ fn split(body: &[u8]) -> Result<(String, Answer, GradeRequest), (Answer, ApiErro
     let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message);
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| (Answer::Report, bad(format!("the event is not JSON: {e}"))))?;
-    let fields = value.as_object_mut().ok_or_else(|| (Answer::Report, bad("the event must be a JSON object".into())))?;
+    let fields =
+        value.as_object_mut().ok_or_else(|| (Answer::Report, bad("the event must be a JSON object".into())))?;
     let answer = match fields.remove("answer") {
         None => Answer::Report,
         Some(serde_json::Value::String(s)) if s == "report" => Answer::Report,
@@ -116,7 +117,11 @@ fn jam(report: &Report) -> JamAnswer {
         None => report.say(msg!("report-score", score = report.score, max = report.max_score)),
         Some(check) => {
             let hint = check.hint.as_deref().map(|hint| report.say(msg!("report-hint-sentence", hint)));
-            [Some(format!("{}: {}", check.title, check.message)), hint].into_iter().flatten().collect::<Vec<_>>().join(" ")
+            [Some(format!("{}: {}", check.title, check.message)), hint]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
         }
     };
     JamAnswer { completed: report.outcome == Outcome::Pass, message, progress_percent }
@@ -137,12 +142,15 @@ fn json(value: &impl Serialize) -> Response {
 pub fn config_from_env(labs: Vec<crate::lab::Lab>, tokens: Vec<String>) -> Result<ServiceConfig, ServiceError> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let number = |name: &str, default: u64| -> Result<u64, ServiceError> {
-        var(name).map_or(Ok(default), |v| v.parse().map_err(|_| ServiceError::Setting(format!("{name}: `{v}` is not a number"))))
+        var(name).map_or(Ok(default), |v| {
+            v.parse().map_err(|_| ServiceError::Setting(format!("{name}: `{v}` is not a number")))
+        })
     };
     let store = var("LABCHECK_STORE")
         .map(|s| s.parse().map_err(|e| ServiceError::Setting(format!("LABCHECK_STORE: {e}"))))
         .transpose()?;
-    let invoke = var("LABCHECK_INVOKE_URL_TEMPLATE").unwrap_or_else(|| crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE.into());
+    let invoke =
+        var("LABCHECK_INVOKE_URL_TEMPLATE").unwrap_or_else(|| crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE.into());
     let invoke = crate::inventory::InvokeUrlTemplate::parse(&invoke)
         .map_err(|e| ServiceError::Setting(format!("LABCHECK_INVOKE_URL_TEMPLATE: {e}")))?;
     Ok(ServiceConfig {

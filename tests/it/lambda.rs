@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::common::{self, Account, ItemsLab, KeyState};
+use crate::service::Server;
 
 const TOKEN: &str = "lambda-test-token-0123456789";
 
@@ -50,7 +51,7 @@ impl LambdaFunction {
             }
         }
         function
-            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{port}/.rt"))
+            .env("AWS_LAMBDA_RUNTIME_API", format!("http://127.0.0.1:{port}/.rt"))
             .env("AWS_LAMBDA_FUNCTION_NAME", "_")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
@@ -75,8 +76,7 @@ impl LambdaFunction {
 
     /// A Function URL request.
     async fn http(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, String) {
-        let mut request =
-            self.http.request(method, format!("{}/lambda-url/_{path}", self.url)).bearer_auth(TOKEN);
+        let mut request = self.http.request(method, format!("{}/lambda-url/_{path}", self.url)).bearer_auth(TOKEN);
         if let Some(body) = body {
             request = request.header("content-type", "application/json").body(body.to_string());
         }
@@ -149,9 +149,11 @@ async fn the_function_grades_as_serve_does() {
         let (status, text) = function.http(reqwest::Method::POST, "/v1/labs/apigw-items/grade", Some(body)).await;
         assert_eq!(status, 200, "{text}");
         let on_lambda: Value = serde_json::from_str(&text).unwrap();
-        let served = account.grade_live(&common::lab_file(), &["--step", "api-keys"]);
-        let served = serde_json::to_value(&served.report).unwrap();
-        assert_eq!(verdicts(&on_lambda), verdicts(&served), "the same report as the CLI and serve");
+        let server = Server::start(account, &["--allow-own-account"], &[]);
+        let (status, served) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["api-keys"] })).await;
+        assert_eq!(status, 200, "{served}");
+        let served: Value = serde_json::from_str(&served).unwrap();
+        assert_eq!(verdicts(&on_lambda), verdicts(&served), "the same report as `labcheck serve`");
         assert_eq!(on_lambda["target"], served["target"]);
 
         // Directly invoked: the same report, and AWS Jam's answer.
@@ -163,7 +165,10 @@ async fn the_function_grades_as_serve_does() {
         assert_eq!(jam["progressPercent"], served["score"].as_u64().unwrap() * 100 / 5, "{jam}");
         if !passed {
             let message = jam["message"].as_str().unwrap();
-            assert!(message.starts_with("Created the Usage Plan Key: API key LabKey exists but is not a key"), "{message}");
+            assert!(
+                message.starts_with("Created the Usage Plan Key: API key LabKey exists but is not a key"),
+                "{message}"
+            );
             assert!(message.contains("Hint: "), "{message}");
         }
         println!("cold start {:?}, peak memory {} KiB", function.cold_start, function.peak_kib());
@@ -204,12 +209,13 @@ async fn the_function_keeps_progress_in_dynamodb() {
     init.env("AWS_ENDPOINT_URL_DYNAMODB", &moto).args(["store-init", "--store", &format!("dynamodb:{table}")]);
     assert_eq!(common::run(init).code, 0);
     let store = format!("dynamodb:{table}");
-    let function =
-        LambdaFunction::start(&account, &[("AWS_ENDPOINT_URL_DYNAMODB", moto.as_str()), ("LABCHECK_STORE", store.as_str())]);
+    let function = LambdaFunction::start(
+        &account,
+        &[("AWS_ENDPOINT_URL_DYNAMODB", moto.as_str()), ("LABCHECK_STORE", store.as_str())],
+    );
     let kept = function.invoke(json!({ "lab": "apigw-items", "steps": ["api-keys"], "learner": "ana" })).await;
     assert_eq!(kept["recorded"]["score"], 5, "{kept}");
-    let (status, text) =
-        function.http(reqwest::Method::GET, "/v1/labs/apigw-items/learners/ana/progress", None).await;
+    let (status, text) = function.http(reqwest::Method::GET, "/v1/labs/apigw-items/learners/ana/progress", None).await;
     assert_eq!(status, 200, "{text}");
     let progress: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(progress["score"], 5);

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token-0123456789";
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     url: String,
     http: reqwest::Client,
@@ -20,7 +20,7 @@ struct Server {
 
 impl Server {
     /// Starts `labcheck serve` with `account`'s credentials and endpoints.
-    fn start(account: &Account, extra: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn start(account: &Account, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut cmd = account.labcheck();
         for (k, v) in env {
             cmd.env(k, v);
@@ -45,7 +45,7 @@ impl Server {
         Self { child, url, http: reqwest::Client::new() }
     }
 
-    async fn post(&self, path: &str, body: Value) -> (u16, String) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, String) {
         self.post_raw(path, body.to_string(), Some(TOKEN)).await
     }
 
