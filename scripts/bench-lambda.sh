@@ -17,7 +17,7 @@ exec scripts/emulators.sh bash -c '
     >/dev/null 2>&1 &
   emulator=$!
   trap "kill \$emulator 2>/dev/null || true" EXIT
-  until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.1; done
   starts=() peaks=()
   for i in $(seq 1 "$runs"); do
     begin=$(date +%s%N)
@@ -28,7 +28,7 @@ exec scripts/emulators.sh bash -c '
     LABCHECK_INVOKE_URL_TEMPLATE="$LABCHECK_TEST_LOCALSTACK_URL/_aws/execute-api/{api_id}/{stage}" \
       target/release/labcheck-lambda >/dev/null 2>&1 &
     function=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$port/lambda-url/_/healthz"; do sleep 0.002; done
+    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port/lambda-url/_/healthz"; do sleep 0.002; done
     starts+=($(( ($(date +%s%N) - begin) / 1000000 )))
     answer=$(curl -sf -X POST "http://127.0.0.1:$port/2015-03-31/functions/_/invocations" \
       -d "{\"lab\":\"apigw-items\",\"steps\":[\"api-keys\"],\"answer\":\"jam\"}")
