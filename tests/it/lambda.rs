@@ -203,12 +203,8 @@ async fn direct_invocations_are_checked_and_http_needs_the_token() {
 async fn the_function_keeps_progress_in_dynamodb() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
-    let table = format!("labcheck-lambda-{}", std::process::id());
     let moto = common::moto_url();
-    let mut init = account.labcheck();
-    init.env("AWS_ENDPOINT_URL_DYNAMODB", &moto).args(["store-init", "--store", &format!("dynamodb:{table}")]);
-    assert_eq!(common::run(init).code, 0);
-    let store = format!("dynamodb:{table}");
+    let store = account.dynamodb_store("lambda", &moto);
     let function = LambdaFunction::start(
         &account,
         &[("AWS_ENDPOINT_URL_DYNAMODB", moto.as_str()), ("LABCHECK_STORE", store.as_str())],

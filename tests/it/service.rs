@@ -476,16 +476,10 @@ async fn keeps_learners_progress_in_sqlite() {
 async fn replicas_share_progress_in_dynamodb() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
-    let table = format!("labcheck-service-{}", std::process::id());
     // moto's transactions are not safe under concurrency (see FaultProxy::one_at_a_time); the replicas still race.
     let moto = FaultProxy::one_at_a_time(&common::moto_url()).await;
-    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.clone())];
-    let dynamodb: Vec<(&str, &str)> = dynamodb.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut init = account.labcheck();
-    init.envs(dynamodb.iter().copied()).args(["store-init", "--store", &format!("dynamodb:{table}")]);
-    let out = common::run(init);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let store = format!("dynamodb:{table}");
+    let store = account.dynamodb_store("service", &moto.url);
+    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.as_str())];
     let args = ["--allow-own-account", "--store", store.as_str()];
     let (one, two) = (Server::start(&account, &args, &dynamodb), Server::start(&account, &args, &dynamodb));
     learner_progress_through(&[&one, &two]).await;
@@ -519,13 +513,10 @@ async fn a_learner_needs_a_store_and_an_unusable_store_stops_the_service() {
 async fn a_store_that_fails_changes_no_verdict() {
     let account = Account::localstack();
     ItemsLab::complete().build(&account).await;
-    let table = format!("labcheck-gone-{}", std::process::id());
     let endpoint = common::moto_url();
     let env = [("AWS_ENDPOINT_URL_DYNAMODB", endpoint.as_str())];
-    let mut init = account.labcheck();
-    init.envs(env).args(["store-init", "--store", &format!("dynamodb:{table}")]);
-    assert_eq!(common::run(init).code, 0);
-    let store = format!("dynamodb:{table}");
+    let store = account.dynamodb_store("gone", &endpoint);
+    let table = store.trim_start_matches("dynamodb:").to_owned();
     let server = Server::start(&account, &["--allow-own-account", "--store", &store], &env);
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::Config::builder()

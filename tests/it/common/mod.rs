@@ -613,6 +613,16 @@ pub async fn deploy(c: &Client, api_id: &str, stage: &str) {
 }
 
 impl Account {
+    /// A new DynamoDB table (`labcheck-NAME-PID`) made by `labcheck store-init` through `endpoint`; its `--store`.
+    pub fn dynamodb_store(&self, name: &str, endpoint: &str) -> String {
+        let store = format!("dynamodb:labcheck-{name}-{}", std::process::id());
+        let mut init = self.labcheck();
+        init.env("AWS_ENDPOINT_URL_DYNAMODB", endpoint).args(["store-init", "--store", &store]);
+        let out = run(init);
+        assert_eq!(out.code, 0, "store-init: {}", out.stderr);
+        store
+    }
+
     /// Deletes every REST API, usage plan and API key (moto regions outlive a test run against the same server).
     pub async fn wipe(&self) {
         let c = self.apigw();
