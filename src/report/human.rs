@@ -122,7 +122,12 @@ fn render(report: &Report, options: Style) -> String {
     }
     let score = report.say(msg!("report-score", score = report.score, max = report.max_score));
     let counts = counts(report, false);
-    let _ = writeln!(out, "\n{} · {counts} · {}", p.bold(&score), seconds(report.duration));
+    // A progress report spans many gradings: it has no duration of its own to show.
+    if report.duration.is_zero() {
+        let _ = writeln!(out, "\n{} · {counts}", p.bold(&score));
+    } else {
+        let _ = writeln!(out, "\n{} · {counts} · {}", p.bold(&score), seconds(report.duration));
+    }
     if options.stats {
         let st = &report.stats;
         let calls: Vec<String> = st.api_calls.iter().map(|(op, n)| format!("{} {n}", printable(op))).collect();
