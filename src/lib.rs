@@ -21,3 +21,8 @@ pub mod report;
 pub mod service;
 pub mod snapshot;
 pub mod validators;
+
+/// `text` on one line: every run of whitespace (newlines included) made one space, for one-line errors.
+pub fn one_line(text: impl std::fmt::Display) -> String {
+    text.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -111,7 +111,7 @@ pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<
             msg = format!("{msg}: {s}");
             source = s.source();
         }
-        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+        let msg = crate::one_line(msg);
         let profile = profile.map(str::to_owned).or_else(|| std::env::var("AWS_PROFILE").ok());
         SessionError::NoCredentials(match profile {
             Some(profile) => format!("profile `{profile}`: {msg}"),

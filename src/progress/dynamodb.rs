@@ -49,8 +49,7 @@ fn one_line<E: ProvideErrorMetadata + std::error::Error + 'static>(error: &SdkEr
         (None, _, Some(raw)) => format!("HTTP {} from DynamoDB", raw.status().as_u16()),
         (None, _, None) => format!("{}", DisplayErrorContext(error)),
     };
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    line.chars().take(300).collect()
+    crate::one_line(text).chars().take(300).collect()
 }
 
 /// The DynamoDB client: the SDK's standard retries, with a few more attempts (a store write is worth them).

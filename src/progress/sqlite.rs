@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 
 use super::{Grading, Progress, STORE_SCHEMA_VERSION, Store, StoreError, epoch_millis, merge};
 use crate::lab::Lab;
+use crate::one_line;
 use crate::snapshot::Snapshot;
 
 /// Each schema version's migration from the one before, in order: `MIGRATIONS[n]` takes a file from n to n + 1.
@@ -85,10 +86,6 @@ impl SqliteStore {
 
 fn describe(path: &Path) -> String {
     format!("sqlite:{}", path.display())
-}
-
-fn one_line(error: &impl std::fmt::Display) -> String {
-    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn open_file(path: &Path) -> Result<Connection, StoreError> {

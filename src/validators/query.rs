@@ -1,7 +1,6 @@
 //! A generic check over the facts, written in the lab file alone: a JMESPath query and the value it must give.
 
 use crate::i18n::msg;
-use std::fmt;
 
 use super::{Validator, validator};
 use crate::facts::{FactError, Facts, Read};
@@ -40,7 +39,7 @@ impl<'de> serde::Deserialize<'de> for Query {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         check_size(&text).map_err(|e| serde::de::Error::custom(format!("query: {e}")))?;
-        jmespath::compile(&text).map_err(|e| serde::de::Error::custom(format!("query: {}", one_line(&e))))?;
+        jmespath::compile(&text).map_err(|e| serde::de::Error::custom(format!("query: {}", crate::one_line(&e))))?;
         Ok(Self(text))
     }
 }
@@ -81,10 +80,6 @@ fn check_size(text: &str) -> Result<(), String> {
         return Err(format!("nested {deepest} levels deep; the limit is {MAX_QUERY_NESTING}"));
     }
     Ok(())
-}
-
-fn one_line(e: &impl fmt::Display) -> String {
-    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 validator! {
@@ -165,10 +160,10 @@ impl Validator for FactsQuery {
         }
         let data = serde_json::Value::Object(data);
         let expression = jmespath::compile(&self.query.0)
-            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
+            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", crate::one_line(&e)))?;
         let result = expression
             .search(data)
-            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", one_line(&e)))?;
+            .map_err(|e| FactError::new(crate::facts::FactErrorKind::Malformed, "facts_query", crate::one_line(&e)))?;
         let got = serde_json::to_value(&*result).unwrap_or(serde_json::Value::Null);
         let (passed, expected) = match &self.expect {
             Some(expect) => {
