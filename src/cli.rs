@@ -129,7 +129,7 @@ pub struct LearnerArgs {
     pub store: StoreArgs,
 
     /// Drop the evidence of gradings older than DAYS days (their reports and all progress stay).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..), requires = "learner")]
     pub evidence_days: Option<u64>,
 }
 

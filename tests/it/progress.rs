@@ -132,6 +132,9 @@ fn unusable_stores_and_bad_learners_stop_before_grading() {
         let first = out.stderr.lines().next().unwrap_or_default();
         assert!(first.contains(expected), "{args:?}: {}", out.stderr);
     }
+    let without_learner = offline(&["run", "checks/apigw-items", "--from", case, "--evidence-days", "3"]);
+    assert_eq!(without_learner.code, 2, "--evidence-days without --learner is refused, not ignored");
+    assert!(without_learner.stderr.contains("--learner"), "{}", without_learner.stderr);
     let store = store_path();
     let missing = offline(&["evidence", "g019a8c4e2f1b-4be1d2c3a4b5c6d7", "--store", store.to_str().unwrap()]);
     assert_eq!(missing.code, 2);
