@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with local AWS emulators up:
 #   moto (server mode)      - AWS control plane and Lambda          -> LABCHECK_TEST_MOTO_URL
-#   LocalStack (on the host) - API Gateway incl. invoking stages     -> LABCHECK_TEST_LOCALSTACK_URL
+#   LocalStack (on the host) - API Gateway incl. invoking stages, S3 with website endpoints -> LABCHECK_TEST_LOCALSTACK_URL
 #   cargo-lambda (installed, started by the tests) - Lambda runtime  -> LABCHECK_TEST_CARGO_LAMBDA
 # Installs both from PyPI into venvs under .emulators/ (pinned by tests/emulators/*.lock, reinstalled when a lock
 # file changes), starts them on free loopback ports, waits until they answer, runs "$@", and stops them by PID.
@@ -98,7 +98,7 @@ ls_port="$(free_port)"
 (
   cd "$run_dir"
   export OVERRIDE_IN_DOCKER=0 GATEWAY_SERVER=hypercorn GATEWAY_LISTEN="127.0.0.1:$ls_port" \
-    SERVICES=apigateway,sts DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 \
+    SERVICES=apigateway,sts,s3 DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 \
     FILESYSTEM_ROOT="$run_dir/localstack-fs" LOCALSTACK_HOST="127.0.0.1:$ls_port"
   exec "$state/localstack/bin/python" -m localstack.runtime.main
 ) >"$run_dir/localstack.log" 2>&1 &

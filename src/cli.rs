@@ -75,6 +75,15 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Print the least-privilege read-only IAM policy that grading these labs needs (every provider's with --all).
+    Policy {
+        /// Labs: lab folders (checks/apigw-items) or their lab.toml
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        labs: Vec<PathBuf>,
+        /// The policy for every read labcheck can make (iam/labcheck-readonly-policy.json).
+        #[arg(long)]
+        all: bool,
+    },
     /// List every validator a lab file can use.
     Validators {
         /// Print each validator's full documentation with an example lab entry.

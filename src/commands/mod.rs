@@ -3,6 +3,7 @@
 mod evidence;
 mod explain;
 mod list;
+mod policy;
 mod progress;
 pub(crate) mod run;
 mod serve;
@@ -112,6 +113,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::List { lab, lang } => list::list(&lab, &lang)?,
         Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
         Command::Validators { verbose } => validators::validators(verbose)?,
+        Command::Policy { labs, all } => policy::policy(&labs, all)?,
         Command::Progress(args) => progress::progress(args).await?,
         Command::Evidence(args) => evidence::evidence(args).await?,
         Command::StoreInit { store } => {

@@ -240,6 +240,122 @@ probe-expected = { $how ->
        *[preflight] as a CORS preflight, { $requests } answered with Access-Control-Allow-Origin
     }
 
+## Lambda: execution role and environment
+
+environment-has = { $function } has the environment { $names }
+environment-empty = { $function } has no environment variables (needs { $names })
+environment-missing = { $function } has no environment { $count ->
+        [one] variable
+       *[other] variables
+    } { $names } (found { $found })
+
+## IAM roles and their policies
+
+role-missing = there is no IAM role named { $role }
+function-without-role = { $function } has no execution role
+execution-role-missing = the execution role of { $function }, { $role }, does not exist
+role-trusts = { $role } may be assumed by { $service }
+role-does-not-trust = the trust policy of { $role } does not let { $service } assume it
+role-trust-denied = the trust policy of { $role } denies { $service }
+role-trust-unjudged = the trust policy of { $role } has a { $what }, which labcheck does not evaluate, so trust in { $service } is not proven
+role-allows = { $role } allows { $actions } on { $resource }
+role-refuses = { $role } on { $resource }: { $problems }
+action-not-allowed = no statement allows { $action }
+action-denied = { $action } is denied by { $policy }
+action-unjudged = { $action } depends on a { $what }, which labcheck does not evaluate
+role-least-privilege = { $role } allows nothing beyond what the lab lists ({ $count ->
+        [one] one policy
+       *[other] { $count } policies
+    })
+role-too-broad = { $role } allows more than the lab lists ({ $count ->
+        [one] one grant
+       *[other] { $count } grants
+    } too many): { $problems }
+policy-allows-beyond = { $policy } allows { $action } on { $resource }
+policy-allows-all-but = { $policy } allows everything but what its { $element } lists
+# Parts of an identity policy labcheck does not evaluate (shown inside action-unjudged).
+policy-effect-unknown = statement with Effect "{ $effect }"
+policy-statement-without-action = statement without Action or NotAction
+policy-statement-without-resource = statement without Resource or NotResource
+policy-variable = policy variable in { $resource }
+
+## DynamoDB tables
+
+table-missing = there is no DynamoDB table { $table } in this region
+table-exists = table { $table } exists, keyed by { $key }, billed { $billing }
+table-wrong = table { $table }: { $problems }
+table-key-unexpected = it has a { $role ->
+        [partition] partition
+       *[sort] sort
+    } key { $found } the lab does not ask for
+table-key-missing = it has no { $role ->
+        [partition] partition
+       *[sort] sort
+    } key (needs { $key })
+table-key-other = its { $role ->
+        [partition] partition
+       *[sort] sort
+    } key is { $found }, not { $key }
+table-key-type = its { $role ->
+        [partition] partition
+       *[sort] sort
+    } key { $key } is of type { $found }, not { $kind }
+table-billing = it is billed { $found }, not { $mode }
+table-pitr-on = point-in-time recovery is on for table { $table }
+table-pitr-off = point-in-time recovery is off on table { $table }
+table-ttl-on = time to live is on for table { $table } (attribute { $attribute })
+table-ttl-off = time to live is off on table { $table }
+table-ttl-other = time to live on table { $table } uses attribute { $found }, not { $attribute }
+
+## S3 buckets
+
+bucket-missing = there is no bucket named { $bucket } in this region ({ $count ->
+        [0] the region has no buckets
+        [one] the region has one other bucket
+       *[other] the region has { $count } other buckets
+    })
+buckets-none-passes = { $count } buckets are named { $bucket } and none passes; { $name }: { $problem }
+bucket-exists = bucket { $bucket } exists
+bucket-versioning-on = versioning is on for { $bucket }
+bucket-versioning-off = versioning is { $status ->
+        [Suspended] suspended
+       *[other] off
+    } on { $bucket }
+bucket-encryption-on = { $bucket } encrypts new objects by default ({ $algorithm })
+bucket-encryption-none = { $bucket } has no default encryption
+bucket-encryption-other = { $bucket } encrypts by default with { $found }, not { $algorithm }
+bucket-policy-none = { $bucket } has no bucket policy
+bucket-policy-no-public-read = no statement lets everyone read the objects of { $bucket } (s3:GetObject on arn:aws:s3:::{ $bucket }/*)
+bucket-policy-allows-more = statement { $sid } also lets everyone { $actions }
+bucket-policy-denies-read = statement { $sid } denies everyone s3:GetObject
+bucket-policy-condition = statement { $sid } has a condition { $operator }, which labcheck does not evaluate
+bucket-policy-negated = statement { $sid } uses { $element }
+bucket-public-read = everyone may read the objects of { $bucket }, and nothing more
+bucket-public-wrong = { $bucket }: { $problems }
+bucket-public-blocked = the public access block of { $bucket } blocks public bucket policies, so its objects cannot be public
+bucket-private-blocked = { $bucket } blocks public bucket policies
+bucket-private = the policy of { $bucket } grants the public nothing
+bucket-public-granted = the policy of { $bucket } grants the public access and nothing blocks it
+bucket-website-on = { $bucket } hosts a website (index document { $index })
+bucket-website-off = website hosting is off for { $bucket }
+bucket-website-redirects = { $bucket } redirects every request to { $target } instead of hosting a website
+bucket-website-wrong = the website of { $bucket }: { $problems }
+bucket-website-document = its { $kind ->
+        [index] index
+       *[error] error
+    } document is "{ $found }", not { $expected }
+bucket-object-found = { $bucket } has { $key } ({ $size } bytes)
+bucket-object-missing = { $bucket } has no object { $key } ({ $count ->
+        [0] the bucket is empty
+        [one] it has one other object
+       *[other] it has { $count } other objects
+    })
+bucket-object-similar = { $bucket } has no object { $key } (found { $found })
+bucket-object-not-listed = { $key } is not among the first { $count } objects of { $bucket }
+website-serves = { $url } answers { $status }
+website-status = { $url } answers { $status }, not { $expected }
+website-body = { $url } answers { $status } without "{ $text }" in the page
+
 ## Queries a lab author writes (facts_query)
 
 query-result = { $query } gave { $result }

@@ -243,6 +243,121 @@ probe-expected = { $how ->
         } con Access-Control-Allow-Origin
     }
 
+## Lambda: rol de ejecución y entorno
+
+environment-has = { $function } tiene el entorno { $names }
+environment-empty = { $function } no tiene variables de entorno (necesita { $names })
+environment-missing = a { $function } le { $count ->
+        [one] falta la variable de entorno
+       *[other] faltan las variables de entorno
+    } { $names } (tiene { $found })
+
+## Roles de IAM y sus políticas
+
+role-missing = no hay ningún rol de IAM llamado { $role }
+function-without-role = { $function } no tiene rol de ejecución
+execution-role-missing = el rol de ejecución de { $function }, { $role }, no existe
+role-trusts = { $service } puede asumir { $role }
+role-does-not-trust = la política de confianza de { $role } no permite que { $service } lo asuma
+role-trust-denied = la política de confianza de { $role } deniega a { $service }
+role-trust-unjudged = la política de confianza de { $role } tiene una { $what }, que labcheck no evalúa, así que la confianza en { $service } no está demostrada
+role-allows = { $role } permite { $actions } sobre { $resource }
+role-refuses = { $role } sobre { $resource }: { $problems }
+action-not-allowed = ninguna instrucción permite { $action }
+action-denied = { $policy } deniega { $action }
+action-unjudged = { $action } depende de una { $what }, que labcheck no evalúa
+role-least-privilege = { $role } no permite nada más de lo que indica el laboratorio ({ $count ->
+        [one] una política
+       *[other] { $count } políticas
+    })
+role-too-broad = { $role } permite más de lo que indica el laboratorio ({ $count ->
+        [one] un permiso
+       *[other] { $count } permisos
+    } de más): { $problems }
+policy-allows-beyond = { $policy } permite { $action } sobre { $resource }
+policy-allows-all-but = { $policy } lo permite todo salvo lo que indica su { $element }
+policy-effect-unknown = instrucción con Effect "{ $effect }"
+policy-statement-without-action = instrucción sin Action ni NotAction
+policy-statement-without-resource = instrucción sin Resource ni NotResource
+policy-variable = variable de política en { $resource }
+
+## Tablas de DynamoDB
+
+table-missing = no hay ninguna tabla de DynamoDB { $table } en esta región
+table-exists = la tabla { $table } existe, con clave { $key } y facturación { $billing }
+table-wrong = tabla { $table }: { $problems }
+table-key-unexpected = tiene una clave de { $role ->
+        [partition] partición
+       *[sort] ordenación
+    } { $found } que el laboratorio no pide
+table-key-missing = no tiene clave de { $role ->
+        [partition] partición
+       *[sort] ordenación
+    } (necesita { $key })
+table-key-other = su clave de { $role ->
+        [partition] partición
+       *[sort] ordenación
+    } es { $found }, no { $key }
+table-key-type = su clave de { $role ->
+        [partition] partición
+       *[sort] ordenación
+    } { $key } es de tipo { $found }, no { $kind }
+table-billing = se factura como { $found }, no { $mode }
+table-pitr-on = la recuperación a un momento dado está activada en la tabla { $table }
+table-pitr-off = la recuperación a un momento dado está desactivada en la tabla { $table }
+table-ttl-on = el tiempo de vida está activado en la tabla { $table } (atributo { $attribute })
+table-ttl-off = el tiempo de vida está desactivado en la tabla { $table }
+table-ttl-other = el tiempo de vida de la tabla { $table } usa el atributo { $found }, no { $attribute }
+
+## Buckets de S3
+
+bucket-missing = no hay ningún bucket llamado { $bucket } en esta región ({ $count ->
+        [0] la región no tiene buckets
+        [one] la región tiene otro bucket
+       *[other] la región tiene otros { $count } buckets
+    })
+buckets-none-passes = { $count } buckets se llaman { $bucket } y ninguno cumple; { $name }: { $problem }
+bucket-exists = el bucket { $bucket } existe
+bucket-versioning-on = el control de versiones está activado en { $bucket }
+bucket-versioning-off = el control de versiones está { $status ->
+        [Suspended] suspendido
+       *[other] desactivado
+    } en { $bucket }
+bucket-encryption-on = { $bucket } cifra los objetos nuevos de forma predeterminada ({ $algorithm })
+bucket-encryption-none = { $bucket } no tiene cifrado predeterminado
+bucket-encryption-other = { $bucket } cifra de forma predeterminada con { $found }, no { $algorithm }
+bucket-policy-none = { $bucket } no tiene política de bucket
+bucket-policy-no-public-read = ninguna instrucción permite a todo el mundo leer los objetos de { $bucket } (s3:GetObject sobre arn:aws:s3:::{ $bucket }/*)
+bucket-policy-allows-more = la instrucción { $sid } también permite a todo el mundo { $actions }
+bucket-policy-denies-read = la instrucción { $sid } deniega s3:GetObject a todo el mundo
+bucket-policy-condition = la instrucción { $sid } tiene una condición { $operator }, que labcheck no evalúa
+bucket-policy-negated = la instrucción { $sid } usa { $element }
+bucket-public-read = todo el mundo puede leer los objetos de { $bucket }, y nada más
+bucket-public-wrong = { $bucket }: { $problems }
+bucket-public-blocked = el bloqueo de acceso público de { $bucket } bloquea las políticas públicas, así que sus objetos no pueden ser públicos
+bucket-private-blocked = { $bucket } bloquea las políticas de bucket públicas
+bucket-private = la política de { $bucket } no concede nada al público
+bucket-public-granted = la política de { $bucket } concede acceso al público y nada lo bloquea
+bucket-website-on = { $bucket } aloja un sitio web (documento de índice { $index })
+bucket-website-off = el alojamiento de sitios web está desactivado en { $bucket }
+bucket-website-redirects = { $bucket } redirige todas las solicitudes a { $target } en lugar de alojar un sitio web
+bucket-website-wrong = el sitio web de { $bucket }: { $problems }
+bucket-website-document = su documento de { $kind ->
+        [index] índice
+       *[error] error
+    } es "{ $found }", no { $expected }
+bucket-object-found = { $bucket } tiene { $key } ({ $size } bytes)
+bucket-object-missing = { $bucket } no tiene el objeto { $key } ({ $count ->
+        [0] el bucket está vacío
+        [one] tiene otro objeto
+       *[other] tiene otros { $count } objetos
+    })
+bucket-object-similar = { $bucket } no tiene el objeto { $key } (hay { $found })
+bucket-object-not-listed = { $key } no está entre los primeros { $count } objetos de { $bucket }
+website-serves = { $url } responde { $status }
+website-status = { $url } responde { $status }, no { $expected }
+website-body = { $url } responde { $status } sin "{ $text }" en la página
+
 ## Consultas que escribe el autor del laboratorio (facts_query)
 
 query-result = { $query } dio { $result }

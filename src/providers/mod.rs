@@ -11,8 +11,11 @@
 //! over reads is exhaustive: a new kind of read that some code forgets does not compile.
 
 pub mod apigateway;
+pub mod dynamodb;
+pub mod iam;
 pub mod lambda;
 pub mod probes;
+pub mod s3;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -71,6 +74,9 @@ pub trait ReadKind {
     fn keyed(&self) -> bool;
     /// The reads it makes first to find what to read (the REST API list, to find the API named for resources).
     fn resolved_through(&self) -> Vec<Read>;
+    /// The AWS operations it calls itself (not those of [`ReadKind::resolved_through`]): what a least-privilege
+    /// policy for a lab must allow.
+    fn operations(&self) -> Vec<Operation>;
 }
 
 /// What a provider's client is made from.
@@ -97,6 +103,14 @@ impl<T: Clone> Keyed<T> {
         let cell = self.cells.lock().expect("cells lock").entry(key.to_owned()).or_default().clone();
         cell.get_or_init(fetch).await.clone()
     }
+}
+
+/// Whether the service answered with one of these error codes (`NoSuchEntity`, `NoSuchBucketPolicy`).
+pub(crate) fn has_code<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>, codes: &[&str]) -> bool
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
+{
+    err.as_service_error().and_then(|e| e.code()).is_some_and(|code| codes.contains(&code))
 }
 
 /// A string field of an SDK type, empty when absent.
@@ -212,4 +226,7 @@ providers! {
     ApiGateway => apigateway::ApiGateway,
     Lambda => lambda::Lambda,
     Probes => probes::Probes,
+    DynamoDb => dynamodb::DynamoDb,
+    Iam => iam::Iam,
+    S3 => s3::S3,
 }

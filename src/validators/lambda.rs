@@ -4,11 +4,13 @@ use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
 use super::resource_policy::{self, Decision};
+use super::iam::{RoleRef, judge_role, trust_verdict};
 use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
+use crate::providers::lambda::LambdaFunction;
 use crate::providers::lambda::Part;
 
 /// The function `method` invokes, or a failed verdict saying why there is none.
@@ -26,7 +28,7 @@ fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<La
 }
 
 /// Needs of a check on the function behind `api`.
-fn lambda_needs(api: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
+pub(crate) fn lambda_needs(api: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
     let mut needs =
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: api.to_owned() })];
     needs.extend(parts.into_iter().map(|part| Read::from(lambda::Read::BehindApi { api: api.to_owned(), part })));
@@ -45,6 +47,23 @@ fn judge_function(
         match target_of(resources, api, method) {
             Ok(target) => Ok(judge(&rest_api.id, &target)?.with("function", &target.function_name)),
             Err(verdict) => Ok(verdict),
+        }
+    })
+}
+
+/// Runs `judge` on the configuration of the function behind `method` of each API named `api`; fails naming the
+/// function when it does not exist.
+pub(crate) fn judge_function_configuration(
+    facts: &Facts,
+    api: &str,
+    method: &MethodRef,
+    mut judge: impl FnMut(&LambdaFunction) -> Result<Verdict, FactError>,
+) -> Result<Verdict, FactError> {
+    judge_function(facts, api, method, |_, target| {
+        let function = &target.function_name;
+        match facts.lambda.lambda_function(function)? {
+            None => Ok(Verdict::fail(msg!("function-missing", method = method.to_string(), api, function))),
+            Some(f) => judge(f),
         }
     })
 }
@@ -79,31 +98,20 @@ impl Validator for LambdaFunctionExists {
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
-        judge_function(facts, &self.api, &self.method, |_, target| {
-            let name = &target.function_name;
-            Ok(match facts.lambda.lambda_function(name)? {
-                None => Verdict::fail(msg!(
-                    "function-missing",
-                    method = self.method.to_string(),
-                    api = &self.api,
-                    function = name
-                )),
-                Some(f) => {
-                    let runtime = f.runtime.as_deref().unwrap_or("unknown");
-                    let handler = f.handler.as_deref().unwrap_or("unknown");
-                    Verdict::pass(msg!(
-                        "function-invoked",
-                        method = self.method.to_string(),
-                        api = &self.api,
-                        function = name,
-                        runtime,
-                        handler
-                    ))
-                    .with("function_arn", &f.arn)
-                    .with("runtime", runtime)
-                    .with("handler", handler)
-                }
-            })
+        judge_function_configuration(facts, &self.api, &self.method, |f| {
+            let runtime = f.runtime.as_deref().unwrap_or("unknown");
+            let handler = f.handler.as_deref().unwrap_or("unknown");
+            Ok(Verdict::pass(msg!(
+                "function-invoked",
+                method = self.method.to_string(),
+                api = &self.api,
+                function = &f.name,
+                runtime,
+                handler
+            ))
+            .with("function_arn", &f.arn)
+            .with("runtime", runtime)
+            .with("handler", handler))
         })
     }
 }
@@ -478,6 +486,80 @@ impl Validator for LambdaInvokePermission {
     }
 }
 
+validator! {
+    /// The function behind the API has an execution role that exists and that the Lambda service may assume.
+    ///
+    /// Why: a function runs with the permissions of its execution role; a role deleted after the function was
+    /// created, or one whose trust policy names another service, leaves the function unable to run or to reach
+    /// anything. The role is found from the function's configuration, whatever it is called.
+    ///
+    /// ```toml
+    /// validator = "lambda_execution_role"
+    /// params = { api = "ItemsAPI", method = "GET /items" }
+    /// ```
+    pub struct LambdaExecutionRole {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        pub method: MethodRef,
+    }
+}
+
+impl Validator for LambdaExecutionRole {
+    fn reads(&self) -> Vec<Read> {
+        let role = RoleRef::BehindMethod { api: self.api.clone(), method: self.method.clone() };
+        role.reads(crate::providers::iam::Part::Trust)
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        let role = RoleRef::BehindMethod { api: self.api.clone(), method: self.method.clone() };
+        judge_role(facts, &role, |judged| Ok(trust_verdict(judged.role, "lambda.amazonaws.com")))
+    }
+}
+
+validator! {
+    /// The function behind the API has each listed environment variable. Only names are read: values are never
+    /// stored, shown or compared (they are often secrets).
+    ///
+    /// Why: code that finds its table through `TABLE_NAME` fails on every request when the variable is missing
+    /// or misspelled, though the console shows a healthy function.
+    ///
+    /// ```toml
+    /// validator = "lambda_environment_has"
+    /// params = { api = "ItemsAPI", method = "GET /items", names = ["TABLE_NAME"] }
+    /// ```
+    pub struct LambdaEnvironmentHas {
+        /// REST API name.
+        pub api: String,
+        /// The method whose integration names the function.
+        pub method: MethodRef,
+        /// Variable names (case-sensitive, as Lambda keeps them).
+        pub names: Vec<String>,
+    }
+}
+
+impl Validator for LambdaEnvironmentHas {
+    fn reads(&self) -> Vec<Read> {
+        lambda_needs(&self.api, [Part::Configuration])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_function_configuration(facts, &self.api, &self.method, |f| {
+            let function = &f.name;
+            let missing: Vec<&String> = self.names.iter().filter(|n| !f.environment_names.contains(n)).collect();
+            Ok(if missing.is_empty() {
+                Verdict::pass(msg!("environment-has", function, names = and(&self.names)))
+            } else if f.environment_names.is_empty() {
+                Verdict::fail(msg!("environment-empty", function, names = and(missing)))
+            } else {
+                let found = and(&f.environment_names);
+                Verdict::fail(msg!("environment-missing", function, count = missing.len(), names = and(missing), found))
+            }
+            .with("environment_names", &f.environment_names))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +592,8 @@ mod tests {
                 runtime: Some("python3.12".into()),
                 handler: Some("index.handler".into()),
                 state: Some("Active".into()),
+                role: Some("arn:aws:iam::123456789012:role/service-role/ItemsRole".into()),
+                environment_names: vec!["TABLE_NAME".into()],
             })),
         );
         let versions = ["$LATEST", "1"].iter().map(|v| LambdaVersion { version: (*v).into() }).collect();

@@ -16,12 +16,16 @@ use crate::providers::apigateway::{Method, Resource, RestApi};
 
 pub mod cleanup;
 pub mod cors;
+pub mod dynamodb;
+pub mod iam;
+pub mod identity_policy;
 pub mod lambda;
 pub mod methods;
 pub mod probes;
 pub mod query;
 pub mod resource_policy;
 pub mod resources;
+pub mod s3;
 pub mod stages;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -34,6 +38,11 @@ pub trait Validator: fmt::Debug + Send + Sync {
 
     /// Judges the facts. `Err` means a needed fact could not be read: the check is `error`, never `pass`.
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError>;
+
+    /// Refuses params that deserialize but cannot be judged (one line naming the param), when the lab is loaded.
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// One row of the registry.
@@ -72,7 +81,9 @@ impl fmt::Debug for ValidatorSpec {
 }
 
 fn build<V: Validator + DeserializeOwned + 'static>(params: toml::Value) -> Result<Box<dyn Validator>, String> {
-    V::deserialize(params).map(|v| Box::new(v) as Box<dyn Validator>).map_err(|e| e.message().trim().to_owned())
+    let validator = V::deserialize(params).map_err(|e| e.message().trim().to_owned())?;
+    validator.validate()?;
+    Ok(Box::new(validator))
 }
 
 macro_rules! spec {
@@ -105,6 +116,21 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(stages::StageMethodCachingEnabled, "stage_method_caching_enabled"),
     spec!(stages::ThrottlingConfigured, "throttling_configured"),
     spec!(usage_plans::UsagePlanLimitsEnabled, "usage_plan_limits_enabled"),
+    spec!(lambda::LambdaExecutionRole, "lambda_execution_role"),
+    spec!(lambda::LambdaEnvironmentHas, "lambda_environment_has"),
+    spec!(dynamodb::DynamodbTableExists, "dynamodb_table_exists"),
+    spec!(dynamodb::DynamodbPointInTimeRecovery, "dynamodb_point_in_time_recovery"),
+    spec!(dynamodb::DynamodbTimeToLive, "dynamodb_time_to_live"),
+    spec!(iam::IamRoleTrustsService, "iam_role_trusts_service"),
+    spec!(iam::IamRoleAllows, "iam_role_allows"),
+    spec!(iam::IamRoleLeastPrivilege, "iam_role_least_privilege"),
+    spec!(s3::S3BucketExists, "s3_bucket_exists"),
+    spec!(s3::S3VersioningEnabled, "s3_versioning_enabled"),
+    spec!(s3::S3DefaultEncryption, "s3_default_encryption"),
+    spec!(s3::S3PublicAccess, "s3_public_access"),
+    spec!(s3::S3WebsiteConfigured, "s3_website_configured"),
+    spec!(s3::S3ObjectExists, "s3_object_exists"),
+    spec!(s3::S3WebsiteServes, "s3_website_serves"),
     spec!(cleanup::RestApiAbsent, "rest_api_absent"),
     spec!(cleanup::LambdaFunctionAbsent, "lambda_function_absent"),
     spec!(cleanup::UsagePlanAbsent, "usage_plan_absent"),

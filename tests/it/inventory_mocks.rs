@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use labcheck::facts::{FactErrorKind, Facts, Read};
 use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
-use labcheck::providers::{Clients, apigateway, lambda, probes};
+use labcheck::providers::{Clients, apigateway, lambda, probes, s3};
 use labcheck::validators::{self, Validator};
 
 fn client(rules: &[&Rule]) -> Client {
@@ -30,9 +30,28 @@ fn lambda_client(rules: &[&Rule]) -> aws_sdk_lambda::Client {
     mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules)
 }
 
-/// A session over mocked API Gateway and Lambda clients (probes go nowhere).
+/// A session over mocked API Gateway and Lambda clients (probes go nowhere; the other services answer nothing).
 fn mocked(apigateway: Client, lambda: aws_sdk_lambda::Client) -> AwsSession {
-    let clients = Clients { apigateway, lambda, probes: reqwest::Client::new() };
+    let others = OtherClients {
+        dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, &[]),
+        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[]),
+        s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
+    };
+    mocked_with(apigateway, lambda, others)
+}
+
+/// Mocked clients of the services beyond API Gateway and Lambda.
+pub(crate) struct OtherClients {
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub s3: aws_sdk_s3::Client,
+}
+
+/// A session over these mocked clients.
+pub(crate) fn mocked_with(apigateway: Client, lambda: aws_sdk_lambda::Client, others: OtherClients) -> AwsSession {
+    let s3 = s3::Client { sdk: others.s3, website: s3::WebsiteClient::new(std::time::Duration::from_secs(1)) };
+    let clients =
+        Clients { apigateway, lambda, probes: reqwest::Client::new(), dynamodb: others.dynamodb, iam: others.iam, s3 };
     AwsSession::with_clients(clients, "us-east-1", InvokeUrlTemplate::default())
 }
 

@@ -10,6 +10,7 @@ mod lab_steps;
 mod lambda;
 mod languages;
 mod moto;
+mod provider_mocks;
 mod progress;
 mod scenarios;
 mod service;

@@ -68,6 +68,17 @@ impl ReadKind for Read {
             Read::RestApis | Read::UsagePlans | Read::ApiKeys | Read::ApiKeyValues => Vec::new(),
         }
     }
+
+    fn operations(&self) -> Vec<Operation> {
+        vec![match self {
+            Read::RestApis => reader::GET_REST_APIS,
+            Read::Resources { .. } => reader::GET_RESOURCES,
+            Read::Stages { .. } => reader::GET_STAGES,
+            Read::UsagePlans => reader::GET_USAGE_PLANS,
+            Read::UsagePlanKeys { .. } => reader::GET_USAGE_PLAN_KEYS,
+            Read::ApiKeys | Read::ApiKeyValues => reader::GET_API_KEYS,
+        }]
+    }
 }
 
 /// What was read of API Gateway.

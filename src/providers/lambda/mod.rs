@@ -55,6 +55,16 @@ impl ReadKind for Read {
             Read::FunctionNames => Vec::new(),
         }
     }
+
+    fn operations(&self) -> Vec<Operation> {
+        vec![match self {
+            Read::BehindApi { part: Part::Configuration, .. } => reader::GET_FUNCTION_CONFIGURATION,
+            Read::BehindApi { part: Part::Versions, .. } => reader::LIST_VERSIONS_BY_FUNCTION,
+            Read::BehindApi { part: Part::Aliases, .. } => reader::LIST_ALIASES,
+            Read::BehindApi { part: Part::Policy(_), .. } => reader::GET_POLICY,
+            Read::FunctionNames => reader::LIST_FUNCTIONS,
+        }]
+    }
 }
 
 /// What was read of Lambda.

@@ -114,6 +114,8 @@ impl Reader {
                         runtime: f.runtime().map(|r| r.as_str().to_owned()),
                         handler: f.handler().map(str::to_owned),
                         state: f.state().map(|st| st.as_str().to_owned()),
+                        role: f.role().map(str::to_owned),
+                        environment_names: environment_names(f.environment()),
                     })),
                     Err(e) if is_not_found(&e) => Ok(None),
                     Err(e) => Err(GET_FUNCTION_CONFIGURATION.error(e)),
@@ -189,4 +191,12 @@ impl Reader {
             .await
             .clone()
     }
+}
+
+/// The names of the variables, sorted; the values are dropped here, before anything else sees the answer.
+fn environment_names(environment: Option<&aws_sdk_lambda::types::EnvironmentResponse>) -> Vec<String> {
+    let mut names: Vec<String> =
+        environment.and_then(|e| e.variables()).map(|vars| vars.keys().cloned().collect()).unwrap_or_default();
+    names.sort();
+    names
 }

@@ -1,9 +1,10 @@
-//! Lambda's facts: a function's configuration (environment variables deliberately absent), versions, aliases and
-//! resource policies.
+//! Lambda's facts: a function's configuration (environment variable names, never their values), versions, aliases
+//! and resource policies.
 
 use serde::{Deserialize, Serialize};
 
-/// A Lambda function's configuration (`GetFunctionConfiguration`). Environment variables are deliberately absent.
+/// A Lambda function's configuration (`GetFunctionConfiguration`). Of its environment only the variable names are
+/// kept: values are often secrets, and are dropped as the answer is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LambdaFunction {
     pub name: String,
@@ -14,6 +15,21 @@ pub struct LambdaFunction {
     pub handler: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// The execution role's ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The names of its environment variables, sorted (values are never read into facts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environment_names: Vec<String>,
+}
+
+impl LambdaFunction {
+    /// The execution role's name: the last part of its ARN's path (`arn:aws:iam::1:role/service-role/R` -> `R`).
+    pub fn role_name(&self) -> Option<&str> {
+        let arn = self.role.as_deref()?;
+        let resource = arn.split_once(":role/")?.1;
+        resource.rsplit('/').next().filter(|name| !name.is_empty())
+    }
 }
 
 /// A version of a function (`ListVersionsByFunction`), `$LATEST` included.

@@ -50,6 +50,13 @@ impl ReadKind for Read {
             }
         }
     }
+
+    /// Probes are plain HTTP requests to invoke URLs: no AWS operation.
+    fn operations(&self) -> Vec<Operation> {
+        match self {
+            Read::Probe(_) => Vec::new(),
+        }
+    }
 }
 
 /// What the probes found.

@@ -1,0 +1,206 @@
+//! Reading IAM: each role's trust policy and permission policies at most once per round. Policy documents come
+//! URL-encoded (RFC 3986) and are decoded here.
+
+use std::sync::Arc;
+
+use futures::future::{join_all, try_join_all};
+
+use super::{Facts, Part, Read, Role, RolePolicy};
+use crate::facts::{Fact, FactError, FactErrorKind};
+use crate::inventory::pages::{self, IfMissing};
+use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::providers::{Keyed, has_code, lambda, text};
+
+const ROLE: &str = "arn:aws:iam::*:role/*";
+
+pub(super) const GET_ROLE: Operation = Operation { name: "iam:GetRole", action: "iam:GetRole", resource: ROLE };
+pub(super) const LIST_ATTACHED_ROLE_POLICIES: Operation =
+    Operation { name: "iam:ListAttachedRolePolicies", action: "iam:ListAttachedRolePolicies", resource: ROLE };
+pub(super) const LIST_ROLE_POLICIES: Operation =
+    Operation { name: "iam:ListRolePolicies", action: "iam:ListRolePolicies", resource: ROLE };
+pub(super) const GET_ROLE_POLICY: Operation =
+    Operation { name: "iam:GetRolePolicy", action: "iam:GetRolePolicy", resource: ROLE };
+pub(super) const GET_POLICY: Operation =
+    Operation { name: "iam:GetPolicy", action: "iam:GetPolicy", resource: "arn:aws:iam::*:policy/*" };
+pub(super) const GET_POLICY_VERSION: Operation =
+    Operation { name: "iam:GetPolicyVersion", action: "iam:GetPolicyVersion", resource: "arn:aws:iam::*:policy/*" };
+
+/// What reading a role's permissions calls (the role first, to know it exists).
+pub(super) const PERMISSION_OPERATIONS: [Operation; 6] =
+    [GET_ROLE, LIST_ATTACHED_ROLE_POLICIES, GET_POLICY, GET_POLICY_VERSION, LIST_ROLE_POLICIES, GET_ROLE_POLICY];
+
+/// Every operation this provider calls.
+pub(super) const OPERATIONS: [Operation; 6] =
+    [GET_ROLE, LIST_ATTACHED_ROLE_POLICIES, GET_POLICY, GET_POLICY_VERSION, LIST_ROLE_POLICIES, GET_ROLE_POLICY];
+
+/// IAM's "no such role or policy".
+const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
+
+/// One round of IAM reads.
+pub struct Reader {
+    session: Arc<AwsSession>,
+    roles: Keyed<Fact<Option<Role>>>,
+    policies: Keyed<Fact<Option<Vec<RolePolicy>>>>,
+}
+
+impl Reader {
+    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+        Self { session, roles: Keyed::new(), policies: Keyed::new() }
+    }
+
+    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+        match read {
+            Read::Role { name, part } => {
+                let mut facts = crate::facts::Facts::default();
+                self.read_roles(std::slice::from_ref(name), *part, &mut facts.iam).await;
+                facts
+            }
+            Read::ExecutionRoles { api, part } => {
+                let behind = lambda::Read::BehindApi { api: api.clone(), part: lambda::Part::Configuration };
+                let mut facts = inventory.read(&behind.into()).await;
+                let mut names: Vec<String> = facts
+                    .lambda
+                    .lambda_functions
+                    .values()
+                    .filter_map(|f| f.as_ref().ok()?.as_ref()?.role_name().map(str::to_owned))
+                    .collect();
+                names.sort();
+                names.dedup();
+                self.read_roles(&names, *part, &mut facts.iam).await;
+                facts
+            }
+        }
+    }
+
+    async fn read_roles(&self, names: &[String], part: Part, into: &mut Facts) {
+        match part {
+            Part::Trust => {
+                let got = join_all(names.iter().map(|n| self.role(n))).await;
+                into.iam_roles.extend(names.iter().cloned().zip(got));
+            }
+            Part::Permissions => {
+                let got = join_all(names.iter().map(|n| async { (self.role(n).await, self.policies(n).await) })).await;
+                for (name, (role, policies)) in names.iter().zip(got) {
+                    into.iam_roles.insert(name.clone(), role);
+                    into.iam_role_policies.insert(name.clone(), policies);
+                }
+            }
+        }
+    }
+
+    async fn role(&self, name: &str) -> Fact<Option<Role>> {
+        self.roles
+            .get_or_fetch(name, || async {
+                self.session.pace().await;
+                match self.session.clients.iam.get_role().role_name(name).send().await {
+                    Ok(out) => {
+                        let Some(role) = out.role() else {
+                            return Err(malformed(&GET_ROLE, "the answer has no Role".into()));
+                        };
+                        let trust = role.assume_role_policy_document().unwrap_or("{}");
+                        Ok(Some(Role {
+                            name: role.role_name().to_owned(),
+                            arn: role.arn().to_owned(),
+                            trust_policy: document(trust).map_err(|e| malformed(&GET_ROLE, e))?,
+                        }))
+                    }
+                    Err(e) if has_code(&e, NO_SUCH_ENTITY) => Ok(None),
+                    Err(e) => Err(GET_ROLE.error(e)),
+                }
+            })
+            .await
+    }
+
+    /// Attached (each one's default version) and inline policies, read concurrently once the role is known to
+    /// exist; `None`: no such role.
+    async fn policies(&self, name: &str) -> Fact<Option<Vec<RolePolicy>>> {
+        self.policies
+            .get_or_fetch(name, || async {
+                if self.role(name).await?.is_none() {
+                    return Ok(None);
+                }
+                let (attached, inline) = futures::join!(self.attached(name), self.inline(name));
+                let mut policies = attached?;
+                policies.extend(inline?);
+                Ok(Some(policies))
+            })
+            .await
+    }
+
+    async fn attached(&self, role: &str) -> Fact<Vec<RolePolicy>> {
+        self.session.pace().await;
+        let request = self.session.clients.iam.list_attached_role_policies().role_name(role).max_items(100);
+        let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+        let pages = pages::read_all(pages, &LIST_ATTACHED_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
+        let arns: Vec<(String, String)> = pages
+            .iter()
+            .flat_map(|p| p.attached_policies())
+            .map(|p| (text(p.policy_name()), text(p.policy_arn())))
+            .collect();
+        try_join_all(arns.into_iter().map(|(name, arn)| self.managed(name, arn))).await
+    }
+
+    /// A managed policy's default version.
+    async fn managed(&self, name: String, arn: String) -> Fact<RolePolicy> {
+        self.session.pace().await;
+        let iam = &self.session.clients.iam;
+        let policy = iam.get_policy().policy_arn(&arn).send().await.map_err(|e| GET_POLICY.error(e))?;
+        let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+            return Err(malformed(&GET_POLICY, format!("{arn} has no default version")));
+        };
+        self.session.pace().await;
+        let request = iam.get_policy_version().policy_arn(&arn).version_id(version);
+        let out = request.send().await.map_err(|e| GET_POLICY_VERSION.error(e))?;
+        let text = out.policy_version().and_then(|v| v.document()).unwrap_or("{}");
+        let document = document(text).map_err(|e| malformed(&GET_POLICY_VERSION, e))?;
+        Ok(RolePolicy { name, arn: Some(arn), document })
+    }
+
+    async fn inline(&self, role: &str) -> Fact<Vec<RolePolicy>> {
+        self.session.pace().await;
+        let request = self.session.clients.iam.list_role_policies().role_name(role).max_items(100);
+        let pages = request.into_paginator().stop_on_duplicate_token(false).send();
+        let pages = pages::read_all(pages, &LIST_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
+        let names: Vec<String> = pages.iter().flat_map(|p| p.policy_names()).cloned().collect();
+        try_join_all(names.into_iter().map(|name| self.inline_policy(role, name))).await
+    }
+
+    async fn inline_policy(&self, role: &str, name: String) -> Fact<RolePolicy> {
+        self.session.pace().await;
+        let request = self.session.clients.iam.get_role_policy().role_name(role).policy_name(&name);
+        let out = request.send().await.map_err(|e| GET_ROLE_POLICY.error(e))?;
+        let document = document(out.policy_document()).map_err(|e| malformed(&GET_ROLE_POLICY, e))?;
+        Ok(RolePolicy { name, arn: None, document })
+    }
+}
+
+fn malformed(operation: &Operation, message: String) -> FactError {
+    FactError::new(FactErrorKind::Malformed, operation.name, message)
+}
+
+/// A policy document as IAM answers it: URL-encoded JSON (RFC 3986). A document that is JSON as it is (some
+/// emulators skip the encoding) is taken as it is.
+pub(crate) fn document(text: &str) -> Result<serde_json::Value, String> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_err(|_| "the policy document is not UTF-8 once decoded".to_owned())?;
+    serde_json::from_str(&decoded).map_err(|e| format!("the policy document is not JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_decoded_from_iam_s_url_encoding() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(document(encoded).unwrap()["Version"], "2012-10-17");
+        // Plain JSON with a literal % (a condition value) is taken as it is.
+        let plain = r#"{"Statement":[{"Condition":{"StringLike":{"s3:prefix":"50%"}}}]}"#;
+        assert_eq!(document(plain).unwrap()["Statement"][0]["Condition"]["StringLike"]["s3:prefix"], "50%");
+        assert!(document("%7Bnot json").unwrap_err().contains("not JSON"));
+    }
+}

@@ -1,0 +1,306 @@
+//! Reading S3: the region's buckets once, then each part of each bucket a check names at most once per round.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+use tokio::sync::OnceCell;
+
+use super::{
+    Bucket, EncryptionRule, Facts, MAX_OBJECTS, Object, Objects, Part, PublicAccessBlock, Read, Tags, Website,
+    WebsiteResponse, objects_key, page_key,
+};
+use crate::facts::{Fact, FactError, FactErrorKind};
+use crate::inventory::pages::{self, IfMissing};
+use crate::inventory::{AwsSession, Operation};
+use crate::providers::{Keyed, has_code, text};
+use crate::validators::resource_policy::glob;
+
+const BUCKET: &str = "arn:aws:s3:::*";
+
+pub(super) const LIST_BUCKETS: Operation =
+    Operation { name: "s3:ListBuckets", action: "s3:ListAllMyBuckets", resource: "*" };
+pub(super) const GET_BUCKET_VERSIONING: Operation =
+    Operation { name: "s3:GetBucketVersioning", action: "s3:GetBucketVersioning", resource: BUCKET };
+pub(super) const GET_ENCRYPTION_CONFIGURATION: Operation =
+    Operation { name: "s3:GetBucketEncryption", action: "s3:GetEncryptionConfiguration", resource: BUCKET };
+pub(super) const GET_BUCKET_PUBLIC_ACCESS_BLOCK: Operation =
+    Operation { name: "s3:GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", resource: BUCKET };
+pub(super) const GET_BUCKET_WEBSITE: Operation =
+    Operation { name: "s3:GetBucketWebsite", action: "s3:GetBucketWebsite", resource: BUCKET };
+pub(super) const GET_BUCKET_POLICY: Operation =
+    Operation { name: "s3:GetBucketPolicy", action: "s3:GetBucketPolicy", resource: BUCKET };
+pub(super) const GET_BUCKET_TAGGING: Operation =
+    Operation { name: "s3:GetBucketTagging", action: "s3:GetBucketTagging", resource: BUCKET };
+pub(super) const LIST_BUCKET: Operation =
+    Operation { name: "s3:ListObjectsV2", action: "s3:ListBucket", resource: BUCKET };
+
+/// Every operation this provider calls.
+pub(super) const OPERATIONS: [Operation; 8] = [
+    LIST_BUCKETS,
+    GET_BUCKET_VERSIONING,
+    GET_ENCRYPTION_CONFIGURATION,
+    GET_BUCKET_PUBLIC_ACCESS_BLOCK,
+    GET_BUCKET_WEBSITE,
+    GET_BUCKET_POLICY,
+    GET_BUCKET_TAGGING,
+    LIST_BUCKET,
+];
+
+/// One round of S3 reads.
+pub struct Reader {
+    session: Arc<AwsSession>,
+    buckets: OnceCell<Fact<Vec<Bucket>>>,
+    versioning: Keyed<Fact<String>>,
+    encryption: Keyed<Fact<Vec<EncryptionRule>>>,
+    public_access_blocks: Keyed<Fact<PublicAccessBlock>>,
+    websites: Keyed<Fact<Option<Website>>>,
+    policies: Keyed<Fact<Option<serde_json::Value>>>,
+    tags: Keyed<Fact<Tags>>,
+    objects: Keyed<Fact<Objects>>,
+    pages: Keyed<Fact<WebsiteResponse>>,
+}
+
+impl Reader {
+    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+        Self {
+            session,
+            buckets: OnceCell::new(),
+            versioning: Keyed::new(),
+            encryption: Keyed::new(),
+            public_access_blocks: Keyed::new(),
+            websites: Keyed::new(),
+            policies: Keyed::new(),
+            tags: Keyed::new(),
+            objects: Keyed::new(),
+            pages: Keyed::new(),
+        }
+    }
+
+    pub(super) async fn read(&self, read: &Read) -> crate::facts::Facts {
+        let buckets = self.buckets().await;
+        let mut s3 = Facts { s3_buckets: Some(buckets.clone()), ..Facts::default() };
+        if let (Read::Bucket { bucket, part }, Ok(buckets)) = (read, &buckets) {
+            let names: Vec<&str> =
+                buckets.iter().map(|b| b.name.as_str()).filter(|name| glob(bucket, name)).collect();
+            join_all(names.iter().map(|name| self.part(name, part))).await.into_iter().for_each(|got| got.into(&mut s3));
+        }
+        crate::facts::Facts { s3, ..crate::facts::Facts::default() }
+    }
+
+    async fn part(&self, bucket: &str, part: &Part) -> Got {
+        let key = bucket.to_owned();
+        match part {
+            Part::Versioning => Got::Versioning(key, self.versioning(bucket).await),
+            Part::Encryption => Got::Encryption(key, self.encryption(bucket).await),
+            Part::PublicAccessBlock => Got::PublicAccessBlock(key, self.public_access_block(bucket).await),
+            Part::Website => Got::Website(key, self.website(bucket).await),
+            Part::Policy => Got::Policy(key, self.policy(bucket).await),
+            Part::Tags => Got::Tags(key, self.tags(bucket).await),
+            Part::Objects { prefix } => Got::Objects(objects_key(bucket, prefix), self.objects(bucket, prefix).await),
+            Part::WebsitePage { path } => Got::Page(page_key(bucket, path), self.page(bucket, path).await),
+        }
+    }
+
+    /// The buckets of the graded region. AWS lists every bucket of the account with its region (`BucketRegion`),
+    /// and filters by region when asked; buckets another region lists are dropped here too.
+    async fn buckets(&self) -> Fact<Vec<Bucket>> {
+        self.buckets
+            .get_or_init(|| async {
+                self.session.pace().await;
+                let region = &self.session.region;
+                let request = self.session.clients.s3.sdk.list_buckets().bucket_region(region).max_buckets(1000);
+                let pages = request.into_paginator().send();
+                let pages =
+                    pages::read_all(pages, &LIST_BUCKETS, |p| p.continuation_token(), IfMissing::Error).await?;
+                Ok(pages
+                    .iter()
+                    .flat_map(|p| p.buckets())
+                    .map(|b| Bucket { name: text(b.name()), region: b.bucket_region().map(str::to_owned) })
+                    .filter(|b| b.region.as_ref().is_none_or(|r| r == region))
+                    .collect())
+            })
+            .await
+            .clone()
+    }
+
+    async fn versioning(&self, bucket: &str) -> Fact<String> {
+        self.versioning
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                let out = self.session.clients.s3.sdk.get_bucket_versioning().bucket(bucket).send().await;
+                let out = out.map_err(|e| GET_BUCKET_VERSIONING.error(e))?;
+                Ok(out.status().map_or("Off", |s| s.as_str()).to_owned())
+            })
+            .await
+    }
+
+    async fn encryption(&self, bucket: &str) -> Fact<Vec<EncryptionRule>> {
+        self.encryption
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                match self.session.clients.s3.sdk.get_bucket_encryption().bucket(bucket).send().await {
+                    Ok(out) => Ok(out
+                        .server_side_encryption_configuration()
+                        .map(|c| c.rules())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|rule| {
+                            let default = rule.apply_server_side_encryption_by_default()?;
+                            Some(EncryptionRule {
+                                algorithm: default.sse_algorithm().as_str().to_owned(),
+                                kms_key: default.kms_master_key_id().map(str::to_owned),
+                                bucket_key: rule.bucket_key_enabled().unwrap_or(false),
+                            })
+                        })
+                        .collect()),
+                    Err(e) if has_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => Ok(Vec::new()),
+                    Err(e) => Err(GET_ENCRYPTION_CONFIGURATION.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn public_access_block(&self, bucket: &str) -> Fact<PublicAccessBlock> {
+        self.public_access_blocks
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                match self.session.clients.s3.sdk.get_public_access_block().bucket(bucket).send().await {
+                    Ok(out) => {
+                        let c = out.public_access_block_configuration();
+                        let flag = |f: fn(&aws_sdk_s3::types::PublicAccessBlockConfiguration) -> Option<bool>| {
+                            c.and_then(f).unwrap_or(false)
+                        };
+                        Ok(PublicAccessBlock {
+                            block_public_acls: flag(|c| c.block_public_acls()),
+                            ignore_public_acls: flag(|c| c.ignore_public_acls()),
+                            block_public_policy: flag(|c| c.block_public_policy()),
+                            restrict_public_buckets: flag(|c| c.restrict_public_buckets()),
+                        })
+                    }
+                    Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => {
+                        Ok(PublicAccessBlock::default())
+                    }
+                    Err(e) => Err(GET_BUCKET_PUBLIC_ACCESS_BLOCK.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn website(&self, bucket: &str) -> Fact<Option<Website>> {
+        self.websites
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                match self.session.clients.s3.sdk.get_bucket_website().bucket(bucket).send().await {
+                    Ok(out) => Ok(Some(Website {
+                        index_document: out.index_document().map(|d| d.suffix().to_owned()),
+                        error_document: out.error_document().map(|d| d.key().to_owned()),
+                        redirect_all_to: out.redirect_all_requests_to().map(|r| r.host_name().to_owned()),
+                    })),
+                    Err(e) if has_code(&e, &["NoSuchWebsiteConfiguration"]) => Ok(None),
+                    Err(e) => Err(GET_BUCKET_WEBSITE.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn policy(&self, bucket: &str) -> Fact<Option<serde_json::Value>> {
+        self.policies
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                match self.session.clients.s3.sdk.get_bucket_policy().bucket(bucket).send().await {
+                    Ok(out) => serde_json::from_str(out.policy().unwrap_or("{}")).map(Some).map_err(|e| {
+                        let message = format!("the policy is not JSON: {e}");
+                        FactError::new(FactErrorKind::Malformed, GET_BUCKET_POLICY.name, message)
+                    }),
+                    Err(e) if has_code(&e, &["NoSuchBucketPolicy"]) => Ok(None),
+                    Err(e) => Err(GET_BUCKET_POLICY.error(e)),
+                }
+            })
+            .await
+    }
+
+    async fn tags(&self, bucket: &str) -> Fact<Tags> {
+        self.tags
+            .get_or_fetch(bucket, || async {
+                self.session.pace().await;
+                match self.session.clients.s3.sdk.get_bucket_tagging().bucket(bucket).send().await {
+                    Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
+                    Err(e) if has_code(&e, &["NoSuchTagSet", "NoSuchTagSetError"]) => Ok(Tags::new()),
+                    Err(e) => Err(GET_BUCKET_TAGGING.error(e)),
+                }
+            })
+            .await
+    }
+
+    /// At most [`MAX_OBJECTS`] keys under `prefix` (one page); `truncated` says there were more.
+    async fn objects(&self, bucket: &str, prefix: &str) -> Fact<Objects> {
+        self.objects
+            .get_or_fetch(&objects_key(bucket, prefix), || async {
+                self.session.pace().await;
+                let request =
+                    self.session.clients.s3.sdk.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(MAX_OBJECTS);
+                let out = request.send().await.map_err(|e| LIST_BUCKET.error(e))?;
+                Ok(Objects {
+                    objects: out
+                        .contents()
+                        .iter()
+                        .map(|o| Object { key: text(o.key()), size: o.size().unwrap_or_default() })
+                        .collect(),
+                    truncated: out.is_truncated().unwrap_or(false),
+                })
+            })
+            .await
+    }
+
+    async fn page(&self, bucket: &str, path: &str) -> Fact<WebsiteResponse> {
+        self.pages
+            .get_or_fetch(&page_key(bucket, path), || async {
+                let session = &self.session;
+                session.clients.s3.website.get(&session.stats, bucket, &session.region, path).await
+            })
+            .await
+    }
+}
+
+/// One part of one bucket, as read, with its key.
+enum Got {
+    Versioning(String, Fact<String>),
+    Encryption(String, Fact<Vec<EncryptionRule>>),
+    PublicAccessBlock(String, Fact<PublicAccessBlock>),
+    Website(String, Fact<Option<Website>>),
+    Policy(String, Fact<Option<serde_json::Value>>),
+    Tags(String, Fact<Tags>),
+    Objects(String, Fact<Objects>),
+    Page(String, Fact<WebsiteResponse>),
+}
+
+impl Got {
+    fn into(self, facts: &mut Facts) {
+        match self {
+            Got::Versioning(key, fact) => {
+                facts.s3_versioning.insert(key, fact);
+            }
+            Got::Encryption(key, fact) => {
+                facts.s3_encryption.insert(key, fact);
+            }
+            Got::PublicAccessBlock(key, fact) => {
+                facts.s3_public_access_blocks.insert(key, fact);
+            }
+            Got::Website(key, fact) => {
+                facts.s3_websites.insert(key, fact);
+            }
+            Got::Policy(key, fact) => {
+                facts.s3_policies.insert(key, fact);
+            }
+            Got::Tags(key, fact) => {
+                facts.s3_tags.insert(key, fact);
+            }
+            Got::Objects(key, fact) => {
+                facts.s3_objects.insert(key, fact);
+            }
+            Got::Page(key, fact) => {
+                facts.s3_website_pages.insert(key, fact);
+            }
+        }
+    }
+}

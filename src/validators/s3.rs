@@ -1,0 +1,394 @@
+//! S3 buckets: found by name or by a pattern (`website-*`, since bucket names are global and each student's
+//! differs) among the graded region's buckets; their settings, objects, policy and what their website serves.
+
+use serde_json::Value;
+
+use super::identity_policy::statements;
+use super::resource_policy::{glob, strings};
+use super::{Validator, validator};
+use crate::facts::{FactError, Facts, Read};
+use crate::i18n::{Message, and, clauses, msg};
+use crate::model::Verdict;
+use crate::providers::s3::{self, Part};
+
+fn bucket_reads(bucket: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
+    let mut reads = vec![Read::from(s3::Read::Buckets)];
+    reads.extend(parts.into_iter().map(|part| Read::from(s3::Read::Bucket { bucket: bucket.to_owned(), part })));
+    reads
+}
+
+/// Runs `judge` on each bucket of the region whose name matches `pattern`; passes if any passes. None: a fail
+/// naming the pattern. Several and none passes: the first one's failure, saying how many there are.
+fn judge_buckets(
+    facts: &Facts,
+    pattern: &str,
+    mut judge: impl FnMut(&str) -> Result<Verdict, FactError>,
+) -> Result<Verdict, FactError> {
+    let buckets = facts.s3.buckets()?;
+    let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).filter(|n| glob(pattern, n)).collect();
+    let Some(first) = names.first() else {
+        return Ok(Verdict::fail(msg!("bucket-missing", bucket = pattern, count = buckets.len())));
+    };
+    if names.len() == 1 {
+        return Ok(judge(first)?.with("bucket", first));
+    }
+    let mut first_failure = None;
+    for name in &names {
+        let verdict = judge(name)?;
+        if verdict.passed {
+            return Ok(verdict.with("bucket", name));
+        }
+        first_failure.get_or_insert((*name, verdict));
+    }
+    let (name, verdict) = first_failure.expect("at least one bucket was judged");
+    let message = msg!("buckets-none-passes", count = names.len(), bucket = pattern, name, problem = verdict.message);
+    Ok(Verdict { message, ..verdict }.with("bucket", name))
+}
+
+validator! {
+    /// A bucket with this name (or matching this pattern: `*` is any run of characters) exists in the graded
+    /// region.
+    ///
+    /// Why: bucket names are global, so labs name a prefix (`website-*`) and each student adds their own suffix;
+    /// a bucket made in another region than the lab's is not found, as the lab's other resources would not find
+    /// it.
+    ///
+    /// ```toml
+    /// validator = "s3_bucket_exists"
+    /// params = { bucket = "website-*" }
+    /// ```
+    pub struct S3BucketExists {
+        pub bucket: String,
+    }
+}
+
+impl Validator for S3BucketExists {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |name| Ok(Verdict::pass(msg!("bucket-exists", bucket = name))))
+    }
+}
+
+validator! {
+    /// Versioning is enabled on the bucket (not suspended, not never enabled).
+    ///
+    /// Why: with versioning an overwritten or deleted object can be recovered; a website deploy that breaks the
+    /// page can be rolled back object by object.
+    ///
+    /// ```toml
+    /// validator = "s3_versioning_enabled"
+    /// params = { bucket = "website-*" }
+    /// ```
+    pub struct S3VersioningEnabled {
+        pub bucket: String,
+    }
+}
+
+impl Validator for S3VersioningEnabled {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::Versioning])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            Ok(match facts.s3.versioning(bucket)? {
+                "Enabled" => Verdict::pass(msg!("bucket-versioning-on", bucket)),
+                status => Verdict::fail(msg!("bucket-versioning-off", bucket, status)),
+            })
+        })
+    }
+}
+
+validator! {
+    /// The bucket has a default encryption rule, with this algorithm when one is given (`AES256` for SSE-S3,
+    /// `aws:kms` for SSE-KMS).
+    ///
+    /// Why: default encryption applies to every object written without encryption headers; labs that ask for
+    /// KMS want the key's access logged and revocable, which SSE-S3 does not give.
+    ///
+    /// ```toml
+    /// validator = "s3_default_encryption"
+    /// params = { bucket = "website-*", algorithm = "AES256" }
+    /// ```
+    pub struct S3DefaultEncryption {
+        pub bucket: String,
+        #[serde(default)]
+        pub algorithm: Option<String>,
+    }
+}
+
+impl Validator for S3DefaultEncryption {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::Encryption])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            let rules = facts.s3.encryption(bucket)?;
+            let found: Vec<&str> = rules.iter().map(|r| r.algorithm.as_str()).collect();
+            Ok(match (&self.algorithm, found.first()) {
+                (_, None) => Verdict::fail(msg!("bucket-encryption-none", bucket)),
+                (Some(algorithm), Some(_)) if !found.contains(&algorithm.as_str()) => {
+                    Verdict::fail(msg!("bucket-encryption-other", bucket, algorithm, found = and(&found)))
+                }
+                (_, Some(_)) => Verdict::pass(msg!("bucket-encryption-on", bucket, algorithm = and(&found))),
+            }
+            .with("algorithms", &found))
+        })
+    }
+}
+
+/// Whether a statement's principal is everyone (`"*"` or `{"AWS": "*"}`).
+fn public_principal(statement: &Value) -> bool {
+    let principal = &statement["Principal"];
+    principal == "*" || strings(&principal["AWS"]).contains(&"*")
+}
+
+/// What the bucket policy lets anyone do, judged against "exactly `s3:GetObject` on the bucket's objects":
+/// the problems found, empty when it is exactly that.
+fn public_read_problems(bucket: &str, policy: &Value) -> Vec<Message> {
+    let objects = format!("arn:aws:s3:::{bucket}/*");
+    let sample = format!("arn:aws:s3:::{bucket}/index.html");
+    let mut problems = Vec::new();
+    let mut reads = false;
+    for statement in statements(policy).into_iter().filter(|s| public_principal(s)) {
+        let sid = statement["Sid"].as_str().unwrap_or("(no Sid)");
+        let effect = statement["Effect"].as_str().unwrap_or_default();
+        let actions = strings(&statement["Action"]);
+        let resources = strings(&statement["Resource"]);
+        let gets = actions.iter().any(|a| glob(&a.to_ascii_lowercase(), "s3:getobject"));
+        let on_objects = resources.iter().any(|r| glob(r, &sample));
+        if let Some((operator, _)) = statement["Condition"].as_object().and_then(|c| c.iter().next()) {
+            problems.push(msg!("bucket-policy-condition", sid, operator));
+            continue;
+        }
+        for negated in ["NotAction", "NotResource", "NotPrincipal"] {
+            if !statement[negated].is_null() {
+                problems.push(msg!("bucket-policy-negated", sid, element = negated));
+            }
+        }
+        match effect {
+            "Deny" if gets && on_objects => problems.push(msg!("bucket-policy-denies-read", sid)),
+            "Allow" => {
+                let beyond: Vec<&&str> = actions.iter().filter(|a| !a.eq_ignore_ascii_case("s3:GetObject")).collect();
+                if !beyond.is_empty() {
+                    problems.push(msg!("bucket-policy-allows-more", sid, actions = and(beyond)));
+                }
+                reads |= gets && resources.iter().any(|r| *r == objects || glob(r, &sample));
+            }
+            _ => {}
+        }
+    }
+    if !reads {
+        problems.insert(0, msg!("bucket-policy-no-public-read", bucket));
+    }
+    problems
+}
+
+validator! {
+    /// Whether anyone on the internet may read the bucket's objects, as the lab wants: with `public_read = true`,
+    /// the bucket's public access block lets a public policy work and the bucket policy allows everyone
+    /// `s3:GetObject` on `arn:aws:s3:::BUCKET/*` and nothing else; with `public_read = false`, nothing is public
+    /// (the block restricts public policies, or the policy grants the public nothing).
+    ///
+    /// Why: a website bucket must be readable by anyone, and only readable: a policy that also allows
+    /// `s3:PutObject` or `s3:*` to `"*"` lets anyone replace the site. A public statement with a `Condition` is
+    /// not evaluated and never taken as right. The account-wide public access block is not read (it needs the
+    /// account id and `s3:GetAccountPublicAccessBlock`): `s3_website_serves` shows its effect.
+    ///
+    /// ```toml
+    /// validator = "s3_public_access"
+    /// params = { bucket = "website-*", public_read = true }
+    /// ```
+    pub struct S3PublicAccess {
+        pub bucket: String,
+        pub public_read: bool,
+    }
+}
+
+impl Validator for S3PublicAccess {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::PublicAccessBlock, Part::Policy])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            let block = facts.s3.public_access_block(bucket)?;
+            let policy = facts.s3.policy(bucket)?;
+            let blocked = block.block_public_policy || block.restrict_public_buckets;
+            let problems = match policy {
+                None => vec![msg!("bucket-policy-none", bucket)],
+                Some(policy) => public_read_problems(bucket, policy),
+            };
+            let grants_public = policy.is_some_and(|p| statements(p).iter().any(|s| public_principal(s) && s["Effect"] == "Allow"));
+            Ok(match (self.public_read, blocked) {
+                (true, true) => Verdict::fail(msg!("bucket-public-blocked", bucket)),
+                (true, false) if problems.is_empty() => Verdict::pass(msg!("bucket-public-read", bucket)),
+                (true, false) => Verdict::fail(msg!("bucket-public-wrong", bucket, problems = clauses(problems))),
+                (false, true) => Verdict::pass(msg!("bucket-private-blocked", bucket)),
+                (false, false) if !grants_public => Verdict::pass(msg!("bucket-private", bucket)),
+                (false, false) => Verdict::fail(msg!("bucket-public-granted", bucket)),
+            }
+            .with("public_access_block", block))
+        })
+    }
+}
+
+validator! {
+    /// Static website hosting is on for the bucket, with this index document and, when given, this error
+    /// document.
+    ///
+    /// Why: without website hosting the bucket has no website endpoint; without the index document `/` answers
+    /// 404 even when `index.html` is there.
+    ///
+    /// ```toml
+    /// validator = "s3_website_configured"
+    /// params = { bucket = "website-*", index_document = "index.html", error_document = "error.html" }
+    /// ```
+    pub struct S3WebsiteConfigured {
+        pub bucket: String,
+        pub index_document: String,
+        #[serde(default)]
+        pub error_document: Option<String>,
+    }
+}
+
+impl Validator for S3WebsiteConfigured {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::Website])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            let Some(website) = facts.s3.website(bucket)? else {
+                return Ok(Verdict::fail(msg!("bucket-website-off", bucket)));
+            };
+            if let Some(target) = &website.redirect_all_to {
+                return Ok(Verdict::fail(msg!("bucket-website-redirects", bucket, target)));
+            }
+            let mut problems = Vec::new();
+            let index = website.index_document.as_deref().unwrap_or_default();
+            if index != self.index_document {
+                problems.push(msg!("bucket-website-document", kind = "index", expected = &self.index_document, found = index));
+            }
+            if let Some(expected) = &self.error_document {
+                let found = website.error_document.as_deref().unwrap_or_default();
+                if found != expected {
+                    problems.push(msg!("bucket-website-document", kind = "error", expected, found));
+                }
+            }
+            Ok(if problems.is_empty() {
+                Verdict::pass(msg!("bucket-website-on", bucket, index))
+            } else {
+                Verdict::fail(msg!("bucket-website-wrong", bucket, problems = clauses(problems)))
+            }
+            .with("website", website))
+        })
+    }
+}
+
+validator! {
+    /// An object with this key is in the bucket.
+    ///
+    /// Why: the website serves only what was uploaded; `index.html` uploaded into a folder (`site/index.html`)
+    /// or under another name is not the page `/` serves.
+    ///
+    /// ```toml
+    /// validator = "s3_object_exists"
+    /// params = { bucket = "website-*", key = "index.html" }
+    /// ```
+    pub struct S3ObjectExists {
+        pub bucket: String,
+        pub key: String,
+    }
+}
+
+impl Validator for S3ObjectExists {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::Objects { prefix: String::new() }])
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            let listing = facts.s3.objects(bucket, "")?;
+            let key = &self.key;
+            if let Some(object) = listing.objects.iter().find(|o| &o.key == key) {
+                return Ok(Verdict::pass(msg!("bucket-object-found", bucket, key, size = object.size)));
+            }
+            let similar: Vec<&str> = listing
+                .objects
+                .iter()
+                .map(|o| o.key.as_str())
+                .filter(|k| k.eq_ignore_ascii_case(key) || k.ends_with(&format!("/{key}")))
+                .take(3)
+                .collect();
+            Ok(match (similar.is_empty(), listing.truncated) {
+                (false, _) => Verdict::fail(msg!("bucket-object-similar", bucket, key, found = and(similar))),
+                (true, true) => Verdict::fail(msg!("bucket-object-not-listed", bucket, key, count = listing.objects.len())),
+                (true, false) => Verdict::fail(msg!("bucket-object-missing", bucket, key, count = listing.objects.len())),
+            })
+        })
+    }
+}
+
+validator! {
+    /// The bucket's website endpoint answers a GET of `path` with `status` (and, when given, a body containing
+    /// `contains`).
+    ///
+    /// Why: the configuration only promises; the endpoint shows what visitors get. An account-wide public access
+    /// block, a policy on the wrong resource or a missing index document all look fine in the console and answer
+    /// 403 or 404 here. Only S3's own answers count (an answer without S3's request id is an error).
+    ///
+    /// ```toml
+    /// validator = "s3_website_serves"
+    /// params = { bucket = "website-*", path = "/", status = 200 }
+    /// ```
+    pub struct S3WebsiteServes {
+        pub bucket: String,
+        #[serde(default = "root")]
+        pub path: String,
+        #[serde(default = "ok")]
+        pub status: u16,
+        #[serde(default)]
+        pub contains: Option<String>,
+    }
+}
+
+fn root() -> String {
+    "/".to_owned()
+}
+
+fn ok() -> u16 {
+    200
+}
+
+impl Validator for S3WebsiteServes {
+    fn reads(&self) -> Vec<Read> {
+        bucket_reads(&self.bucket, [Part::WebsitePage { path: self.path.clone() }])
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.path.starts_with('/') { Ok(()) } else { Err(format!("path `{}` does not start with /", self.path)) }
+    }
+
+    fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
+        judge_buckets(facts, &self.bucket, |bucket| {
+            let page = facts.s3.website_page(bucket, &self.path)?;
+            let (url, status) = (&page.url, page.status);
+            let verdict = if status != self.status {
+                Verdict::fail(msg!("website-status", url, status, expected = self.status))
+            } else if let Some(text) = self.contains.as_ref().filter(|t| !page.body.contains(t.as_str())) {
+                Verdict::fail(msg!("website-body", url, status, text))
+            } else {
+                Verdict::pass(msg!("website-serves", url, status))
+            };
+            Ok(verdict.with("url", url).with("status", status))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
