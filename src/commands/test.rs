@@ -9,7 +9,8 @@
 //! [expect]
 //! usage-plan-created = "pass"
 //! ```
-//! Every check the snapshot grades must be listed, and nothing else. `--bless` writes the statuses it gets.
+//! Every check the snapshot grades must be listed, and nothing else. An optional `[messages]` table names, by check,
+//! words its message must contain (the fault a broken state shows). `--bless` writes the statuses it gets.
 //! PATH is a folder of lab folders (`checks`: every lab), one lab folder, or a folder of cases.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ struct Expected {
     /// Status per check id.
     #[serde(default)]
     expect: BTreeMap<String, Status>,
+    /// Words a check's message must contain, per check id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    messages: BTreeMap<String, String>,
 }
 
 fn lab_beside_cases() -> PathBuf {
@@ -140,6 +144,15 @@ async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>,
     for id in expected.expect.keys() {
         if !graded.checks.iter().any(|r| &r.id == id) {
             problems.push(format!("{id}: expected, but the snapshot does not grade it"));
+        }
+    }
+    for (id, words) in &expected.messages {
+        match graded.checks.iter().find(|r| &r.id == id) {
+            Some(result) if !result.message.contains(words.as_str()) => {
+                problems.push(format!("{id}: the message does not say \"{words}\": {}", result.message));
+            }
+            Some(_) => {}
+            None => problems.push(format!("{id}: a message is expected, but the snapshot does not grade it")),
         }
     }
     Ok((graded.checks, problems))

@@ -242,7 +242,10 @@ probe-expected = { $how ->
 
 ## Lambda: execution role and environment
 
-environment-has = { $function } has the environment { $names }
+environment-has = { $function } has the environment { $count ->
+        [one] variable
+       *[other] variables
+    } { $names }
 environment-empty = { $function } has no environment variables (needs { $names })
 environment-missing = { $function } has no environment { $count ->
         [one] variable

@@ -245,7 +245,10 @@ probe-expected = { $how ->
 
 ## Lambda: rol de ejecución y entorno
 
-environment-has = { $function } tiene el entorno { $names }
+environment-has = { $function } tiene { $count ->
+        [one] la variable de entorno
+       *[other] las variables de entorno
+    } { $names }
 environment-empty = { $function } no tiene variables de entorno (necesita { $names })
 environment-missing = a { $function } le { $count ->
         [one] falta la variable de entorno

@@ -5,8 +5,8 @@
 //! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run).
 
 mod errors;
-pub mod policy;
 pub(crate) mod pages;
+pub mod policy;
 mod session;
 mod stats;
 mod tolerant;

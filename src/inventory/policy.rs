@@ -101,7 +101,8 @@ mod tests {
         let tags = Read::from(dynamodb::Read::Table { name: "Items".into(), part: dynamodb::Part::Tags });
         let actions: Vec<&str> = operations_of(&[tags]).iter().map(|op| op.action).collect();
         assert_eq!(actions, ["dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "sts:GetCallerIdentity"]);
-        let page = Read::from(s3::Read::Bucket { bucket: "site-*".into(), part: s3::Part::WebsitePage { path: "/".into() } });
+        let page =
+            Read::from(s3::Read::Bucket { bucket: "site-*".into(), part: s3::Part::WebsitePage { path: "/".into() } });
         let actions: Vec<&str> = operations_of(&[page]).iter().map(|op| op.action).collect();
         assert_eq!(actions, ["s3:ListAllMyBuckets", "sts:GetCallerIdentity"], "the page itself is a plain GET");
     }

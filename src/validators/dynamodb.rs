@@ -66,7 +66,8 @@ impl DynamodbTableExists {
             }
             (Some(key), Some(_)) => {
                 let actual = table.attribute_types.get(key).map_or("?", String::as_str);
-                kind.filter(|k| k.as_str() != actual).map(|k| msg!("table-key-type", role, key, kind = k, found = actual))
+                kind.filter(|k| k.as_str() != actual)
+                    .map(|k| msg!("table-key-type", role, key, kind = k, found = actual))
             }
         }
     }

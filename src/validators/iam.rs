@@ -24,10 +24,7 @@ use crate::providers::lambda::Part as LambdaPart;
 )]
 pub enum RoleRef {
     Named(String),
-    BehindMethod {
-        api: String,
-        method: MethodRef,
-    },
+    BehindMethod { api: String, method: MethodRef },
 }
 
 impl RoleRef {
@@ -101,7 +98,8 @@ pub(crate) fn judge_role(
             match facts.iam.role(role_name)? {
                 None => Ok(Verdict::fail(msg!("execution-role-missing", function = name, role = role_name))),
                 Some(role) => {
-                    let judged = Judged { role, account: arn_part(&role.arn, 4), region: Some(arn_part(&function.arn, 3)) };
+                    let judged =
+                        Judged { role, account: arn_part(&role.arn, 4), region: Some(arn_part(&function.arn, 3)) };
                     Ok(judge(&judged)?.with("function", name))
                 }
             }
@@ -301,15 +299,20 @@ impl IamRoleLeastPrivilege {
         let grants: Vec<(Vec<String>, Vec<String>)> = self
             .allowed
             .iter()
-            .map(|g| (g.actions.iter().map(|a| a.to_ascii_lowercase()).collect(), g.resources.iter().map(|r| judged.fill(r)).collect()))
+            .map(|g| {
+                (
+                    g.actions.iter().map(|a| a.to_ascii_lowercase()).collect(),
+                    g.resources.iter().map(|r| judged.fill(r)).collect(),
+                )
+            })
             .collect();
         let mut excess = Vec::new();
         for action in strings(&statement["Action"]) {
             let lower = action.to_ascii_lowercase();
             for resource in strings(&statement["Resource"]) {
-                let covered = grants
-                    .iter()
-                    .any(|(actions, resources)| actions.iter().any(|a| covers(a, &lower)) && resources.iter().any(|r| covers(r, resource)));
+                let covered = grants.iter().any(|(actions, resources)| {
+                    actions.iter().any(|a| covers(a, &lower)) && resources.iter().any(|r| covers(r, resource))
+                });
                 if !covered {
                     excess.push(msg!("policy-allows-beyond", policy = &label, action, resource));
                 }

@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn allow_matches_actions_case_insensitively_and_resources_exactly() {
         let policies = [reads_items()];
-        assert_eq!(decide(&policies, "dynamodb:getitem", TABLE), Access::Allowed { by: "inline policy ReadItems".into() });
+        assert_eq!(
+            decide(&policies, "dynamodb:getitem", TABLE),
+            Access::Allowed { by: "inline policy ReadItems".into() }
+        );
         assert_eq!(decide(&policies, "dynamodb:PutItem", TABLE), Access::NotAllowed);
         assert_eq!(decide(&policies, "dynamodb:GetItem", &TABLE.replace("Items", "items")), Access::NotAllowed);
     }

@@ -3,8 +3,8 @@
 use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
-use super::resource_policy::{self, Decision};
 use super::iam::{RoleRef, judge_role, trust_verdict};
+use super::resource_policy::{self, Decision};
 use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
@@ -548,7 +548,7 @@ impl Validator for LambdaEnvironmentHas {
             let function = &f.name;
             let missing: Vec<&String> = self.names.iter().filter(|n| !f.environment_names.contains(n)).collect();
             Ok(if missing.is_empty() {
-                Verdict::pass(msg!("environment-has", function, names = and(&self.names)))
+                Verdict::pass(msg!("environment-has", function, count = self.names.len(), names = and(&self.names)))
             } else if f.environment_names.is_empty() {
                 Verdict::fail(msg!("environment-empty", function, names = and(missing)))
             } else {

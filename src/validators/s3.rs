@@ -223,7 +223,8 @@ impl Validator for S3PublicAccess {
                 None => vec![msg!("bucket-policy-none", bucket)],
                 Some(policy) => public_read_problems(bucket, policy),
             };
-            let grants_public = policy.is_some_and(|p| statements(p).iter().any(|s| public_principal(s) && s["Effect"] == "Allow"));
+            let grants_public =
+                policy.is_some_and(|p| statements(p).iter().any(|s| public_principal(s) && s["Effect"] == "Allow"));
             Ok(match (self.public_read, blocked) {
                 (true, true) => Verdict::fail(msg!("bucket-public-blocked", bucket)),
                 (true, false) if problems.is_empty() => Verdict::pass(msg!("bucket-public-read", bucket)),
@@ -272,7 +273,12 @@ impl Validator for S3WebsiteConfigured {
             let mut problems = Vec::new();
             let index = website.index_document.as_deref().unwrap_or_default();
             if index != self.index_document {
-                problems.push(msg!("bucket-website-document", kind = "index", expected = &self.index_document, found = index));
+                problems.push(msg!(
+                    "bucket-website-document",
+                    kind = "index",
+                    expected = &self.index_document,
+                    found = index
+                ));
             }
             if let Some(expected) = &self.error_document {
                 let found = website.error_document.as_deref().unwrap_or_default();
@@ -327,8 +333,12 @@ impl Validator for S3ObjectExists {
                 .collect();
             Ok(match (similar.is_empty(), listing.truncated) {
                 (false, _) => Verdict::fail(msg!("bucket-object-similar", bucket, key, found = and(similar))),
-                (true, true) => Verdict::fail(msg!("bucket-object-not-listed", bucket, key, count = listing.objects.len())),
-                (true, false) => Verdict::fail(msg!("bucket-object-missing", bucket, key, count = listing.objects.len())),
+                (true, true) => {
+                    Verdict::fail(msg!("bucket-object-not-listed", bucket, key, count = listing.objects.len()))
+                }
+                (true, false) => {
+                    Verdict::fail(msg!("bucket-object-missing", bucket, key, count = listing.objects.len()))
+                }
             })
         })
     }

@@ -193,11 +193,48 @@ fn shipped_lab_expectations_hold() {
     let out = run(labcheck(&["test", "checks"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("ok      apigw-items/complete (26 checks)"), "{}", out.stdout);
-    assert!(out.stdout.trim_end().ends_with("labcheck test: 10 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with("labcheck test: 20 passed, 0 failed"), "{}", out.stdout);
     // One lab.
     let out = run(labcheck(&["test", "checks/apigw-items"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("ok      complete (26 checks)"), "{}", out.stdout);
+}
+
+#[test]
+fn policy_prints_what_a_lab_reads_and_nothing_more() {
+    let out = run(labcheck(&["policy", "checks/s3-website"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let policy: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut actions: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            serde_json::Value::String(a) => vec![a.clone()],
+            many => many.as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect(),
+        })
+        .collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            "s3:GetBucketPolicy",
+            "s3:GetBucketPublicAccessBlock",
+            "s3:GetBucketVersioning",
+            "s3:GetBucketWebsite",
+            "s3:GetEncryptionConfiguration",
+            "s3:ListAllMyBuckets",
+            "s3:ListBucket",
+            "sts:GetCallerIdentity"
+        ]
+    );
+    // Every provider's reads, as shipped.
+    let out = run(labcheck(&["policy", "--all"]));
+    let shipped = std::fs::read_to_string(repo_path("iam/labcheck-readonly-policy.json")).unwrap();
+    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    assert_eq!(parse(&out.stdout), parse(&shipped));
+    assert_eq!(run(labcheck(&["policy"])).code, 2, "a lab or --all is required");
+    assert_usage_error(&run(labcheck(&["policy", "checks/nope"])), "checks/nope");
 }
 
 #[test]

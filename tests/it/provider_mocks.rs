@@ -6,7 +6,9 @@ use std::sync::Arc;
 use aws_sdk_dynamodb::operation::describe_table::DescribeTableOutput;
 use aws_sdk_dynamodb::operation::list_tables::ListTablesOutput;
 use aws_sdk_dynamodb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
-use aws_sdk_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType, TableDescription, Tag};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType, TableDescription, Tag,
+};
 use aws_sdk_iam::operation::get_policy::GetPolicyOutput;
 use aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput;
 use aws_sdk_iam::operation::get_role::GetRoleOutput;
@@ -69,11 +71,7 @@ fn items_table() -> TableDescription {
         .table_arn("arn:aws:dynamodb:us-east-1:123456789012:table/Items")
         .key_schema(KeySchemaElement::builder().attribute_name("ID").key_type(KeyType::Hash).build().unwrap())
         .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("ID")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
+            AttributeDefinition::builder().attribute_name("ID").attribute_type(ScalarAttributeType::S).build().unwrap(),
         )
         .build()
 }
@@ -156,7 +154,10 @@ async fn iam_policies_are_read_over_every_page_and_decoded() {
     let attached2 = mock!(aws_sdk_iam::Client::list_attached_role_policies)
         .match_requests(|r| r.marker() == Some("m2"))
         .then_output(|| {
-            let p = AttachedPolicy::builder().policy_name("Reads").policy_arn("arn:aws:iam::123456789012:policy/Reads").build();
+            let p = AttachedPolicy::builder()
+                .policy_name("Reads")
+                .policy_arn("arn:aws:iam::123456789012:policy/Reads")
+                .build();
             ListAttachedRolePoliciesOutput::builder().attached_policies(p).is_truncated(false).build()
         });
     let get_policy = mock!(aws_sdk_iam::Client::get_policy)
@@ -178,7 +179,8 @@ async fn iam_policies_are_read_over_every_page_and_decoded() {
             .build()
             .unwrap()
     });
-    let session = session(&[], &[&get_role, &attached1, &attached2, &get_policy, &version, &inline_names, &inline], &[]);
+    let session =
+        session(&[], &[&get_role, &attached1, &attached2, &get_policy, &version, &inline_names, &inline], &[]);
     let read = Read::from(iam::Read::Role { name: "ItemsRole".into(), part: iam::Part::Permissions });
     let facts = collect(&session, &[read]).await;
     let role = facts.iam.role("ItemsRole").unwrap().unwrap();
@@ -198,8 +200,8 @@ async fn a_missing_role_is_a_fact_and_a_denied_listing_an_error() {
     let found = mock!(aws_sdk_iam::Client::get_role)
         .match_requests(|r| r.role_name() == Some("ItemsRole"))
         .then_output(|| GetRoleOutput::builder().role(role()).build());
-    let denied = mock!(aws_sdk_iam::Client::list_attached_role_policies)
-        .then_http_response(|| query_error(403, "AccessDenied"));
+    let denied =
+        mock!(aws_sdk_iam::Client::list_attached_role_policies).then_http_response(|| query_error(403, "AccessDenied"));
     let inline_names = mock!(aws_sdk_iam::Client::list_role_policies)
         .then_output(|| ListRolePoliciesOutput::builder().set_policy_names(Some(vec![])).build().unwrap());
     let session = session(&[], &[&missing, &found, &denied, &inline_names], &[]);
@@ -245,15 +247,21 @@ async fn s3_buckets_of_other_regions_are_left_out_and_every_page_read() {
 async fn s3_settings_that_are_absent_are_facts_and_denials_errors() {
     let list = mock!(aws_sdk_s3::Client::list_buckets)
         .then_output(|| ListBucketsOutput::builder().buckets(bucket("site", "us-east-1")).build());
-    let no_policy = mock!(aws_sdk_s3::Client::get_bucket_policy).then_http_response(|| s3_error(404, "NoSuchBucketPolicy"));
-    let no_website =
-        mock!(aws_sdk_s3::Client::get_bucket_website).then_http_response(|| s3_error(404, "NoSuchWebsiteConfiguration"));
+    let no_policy =
+        mock!(aws_sdk_s3::Client::get_bucket_policy).then_http_response(|| s3_error(404, "NoSuchBucketPolicy"));
+    let no_website = mock!(aws_sdk_s3::Client::get_bucket_website)
+        .then_http_response(|| s3_error(404, "NoSuchWebsiteConfiguration"));
     let no_block = mock!(aws_sdk_s3::Client::get_public_access_block)
         .then_http_response(|| s3_error(404, "NoSuchPublicAccessBlockConfiguration"));
     let denied = mock!(aws_sdk_s3::Client::get_bucket_encryption).then_http_response(|| s3_error(403, "AccessDenied"));
     let session = session(&[], &[], &[&list, &no_policy, &no_website, &no_block, &denied]);
     let read = |part| Read::from(s3::Read::Bucket { bucket: "site".into(), part });
-    let needs = [read(s3::Part::Policy), read(s3::Part::Website), read(s3::Part::PublicAccessBlock), read(s3::Part::Encryption)];
+    let needs = [
+        read(s3::Part::Policy),
+        read(s3::Part::Website),
+        read(s3::Part::PublicAccessBlock),
+        read(s3::Part::Encryption),
+    ];
     let facts = collect(&session, &needs).await;
     assert_eq!(facts.s3.policy("site").unwrap(), None);
     assert_eq!(facts.s3.website("site").unwrap(), None);

@@ -132,7 +132,7 @@ async fn grades_over_http_with_the_cli_report() {
     assert_eq!(status, 200);
     let labs: Value = serde_json::from_str(&labs).unwrap();
     let ids: Vec<&str> = labs["labs"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["apigw-items", "apigw-pets"]);
+    assert_eq!(ids, ["apigw-items", "apigw-pets", "dynamodb-items", "s3-website"]);
     let (status, lab) = server.get("/v1/labs/apigw-items").await;
     assert_eq!(status, 200);
     let lab: Value = serde_json::from_str(&lab).unwrap();

@@ -128,7 +128,10 @@ impl Reader {
                         Ok(Some(recovery.is_some_and(|s| s.as_str() == "ENABLED")))
                     }
                     // DescribeContinuousBackups names a missing table TableNotFoundException.
-                    Err(e) if is_not_found(&e) || e.as_service_error().is_some_and(|s| s.is_table_not_found_exception()) => {
+                    Err(e)
+                        if is_not_found(&e)
+                            || e.as_service_error().is_some_and(|s| s.is_table_not_found_exception()) =>
+                    {
                         Ok(None)
                     }
                     Err(e) => Err(DESCRIBE_CONTINUOUS_BACKUPS.error(e)),

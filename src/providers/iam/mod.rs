@@ -93,8 +93,7 @@ impl Facts {
     }
 
     pub fn role_policies(&self, name: &str) -> Result<Option<&[RolePolicy]>, FactError> {
-        collected(self.iam_role_policies.get(name), &format!("policies of IAM role {name}"))
-            .map(|p| p.as_deref())
+        collected(self.iam_role_policies.get(name), &format!("policies of IAM role {name}")).map(|p| p.as_deref())
     }
 }
 

@@ -45,9 +45,13 @@ pub enum Part {
     Policy,
     Tags,
     /// Keys under this prefix.
-    Objects { prefix: String },
+    Objects {
+        prefix: String,
+    },
     /// A GET of this path (starting with `/`) on the bucket's website endpoint.
-    WebsitePage { path: String },
+    WebsitePage {
+        path: String,
+    },
 }
 
 impl ReadKind for Read {
@@ -261,9 +265,10 @@ impl Provider for S3 {
             "s3_tags" => Part::Tags,
             "s3_objects" => {
                 return Some(match argument.and_then(|a| a.split_once('/')) {
-                    Some((bucket, prefix)) if !bucket.is_empty() => {
-                        Ok(Read::Bucket { bucket: bucket.to_owned(), part: Part::Objects { prefix: prefix.to_owned() } })
-                    }
+                    Some((bucket, prefix)) if !bucket.is_empty() => Ok(Read::Bucket {
+                        bucket: bucket.to_owned(),
+                        part: Part::Objects { prefix: prefix.to_owned() },
+                    }),
                     _ => Err(format!("`{kind}` takes BUCKET/PREFIX (the prefix may be empty)")),
                 });
             }

@@ -80,9 +80,11 @@ impl Reader {
         let buckets = self.buckets().await;
         let mut s3 = Facts { s3_buckets: Some(buckets.clone()), ..Facts::default() };
         if let (Read::Bucket { bucket, part }, Ok(buckets)) = (read, &buckets) {
-            let names: Vec<&str> =
-                buckets.iter().map(|b| b.name.as_str()).filter(|name| glob(bucket, name)).collect();
-            join_all(names.iter().map(|name| self.part(name, part))).await.into_iter().for_each(|got| got.into(&mut s3));
+            let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).filter(|name| glob(bucket, name)).collect();
+            join_all(names.iter().map(|name| self.part(name, part)))
+                .await
+                .into_iter()
+                .for_each(|got| got.into(&mut s3));
         }
         crate::facts::Facts { s3, ..crate::facts::Facts::default() }
     }
@@ -110,8 +112,7 @@ impl Reader {
                 let region = &self.session.region;
                 let request = self.session.clients.s3.sdk.list_buckets().bucket_region(region).max_buckets(1000);
                 let pages = request.into_paginator().send();
-                let pages =
-                    pages::read_all(pages, &LIST_BUCKETS, |p| p.continuation_token(), IfMissing::Error).await?;
+                let pages = pages::read_all(pages, &LIST_BUCKETS, |p| p.continuation_token(), IfMissing::Error).await?;
                 Ok(pages
                     .iter()
                     .flat_map(|p| p.buckets())

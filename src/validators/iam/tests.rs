@@ -94,7 +94,10 @@ fn the_role_is_found_from_the_function_behind_the_method() {
     assert_eq!(verdict.message, "ItemsRole may be assumed by lambda.amazonaws.com");
     assert_eq!(verdict.evidence["function"], "ItemsFunction");
     let named = IamRoleTrustsService { role: RoleRef::Named("ItemsRole".into()), service: "ec2.amazonaws.com".into() };
-    assert_eq!(named.evaluate(&f).unwrap().message, "the trust policy of ItemsRole does not let ec2.amazonaws.com assume it");
+    assert_eq!(
+        named.evaluate(&f).unwrap().message,
+        "the trust policy of ItemsRole does not let ec2.amazonaws.com assume it"
+    );
     let missing = IamRoleTrustsService { role: RoleRef::Named("Other".into()), service: "x".into() };
     let mut f2 = f.clone();
     f2.iam.iam_roles.insert("Other".into(), Ok(None));
@@ -114,7 +117,10 @@ struct LambdaExecutionRoleProbe;
 
 impl LambdaExecutionRoleProbe {
     fn evaluate(&self, facts: &Facts) -> Verdict {
-        let check = crate::validators::lambda::LambdaExecutionRole { api: "ItemsAPI".into(), method: "GET /items".parse().unwrap() };
+        let check = crate::validators::lambda::LambdaExecutionRole {
+            api: "ItemsAPI".into(),
+            method: "GET /items".parse().unwrap(),
+        };
         check.evaluate(facts).unwrap()
     }
 }
@@ -137,14 +143,20 @@ fn allows_each_action_on_the_table_with_placeholders_filled() {
     let f = facts(trust("lambda.amazonaws.com"), vec![basic_execution(), reads_items()]);
     let verdict = allows().evaluate(&f).unwrap();
     assert!(verdict.passed, "{}", verdict.message);
-    assert_eq!(verdict.message, format!("ItemsRole allows dynamodb:GetItem, dynamodb:Scan and dynamodb:Query on {TABLE}").as_str());
+    assert_eq!(
+        verdict.message,
+        format!("ItemsRole allows dynamodb:GetItem, dynamodb:Scan and dynamodb:Query on {TABLE}").as_str()
+    );
 
     let only_get = inline("GetOnly", json!([{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": TABLE}]));
     let deny = inline("NoScan", json!([{"Effect": "Deny", "Action": "dynamodb:Scan", "Resource": "*"}]));
     let f = facts(trust("lambda.amazonaws.com"), vec![only_get, deny]);
     assert_eq!(
         allows().evaluate(&f).unwrap().message,
-        format!("ItemsRole on {TABLE}: dynamodb:Scan is denied by inline policy NoScan; no statement allows dynamodb:Query").as_str()
+        format!(
+            "ItemsRole on {TABLE}: dynamodb:Scan is denied by inline policy NoScan; no statement allows dynamodb:Query"
+        )
+        .as_str()
     );
 }
 
@@ -181,7 +193,9 @@ fn least_privilege_names_what_is_beyond_the_grants() {
 
     let not_action = inline("Everything", json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]));
     let f = facts(trust("lambda.amazonaws.com"), vec![not_action]);
-    assert!(least().evaluate(&f).unwrap().message.to_string().contains("allows everything but what its NotAction lists"));
+    assert!(
+        least().evaluate(&f).unwrap().message.to_string().contains("allows everything but what its NotAction lists")
+    );
 }
 
 #[test]
@@ -192,7 +206,10 @@ fn a_wildcard_is_covered_only_by_a_pattern_that_covers_it() {
     assert!(!covers("dynamodb:getite?", "dynamodb:getite*"));
     assert!(covers("*", "*"));
     assert!(!covers("arn:aws:dynamodb:us-east-1:1:table/Items", "arn:aws:dynamodb:us-east-1:1:table/*"));
-    assert!(covers("arn:aws:dynamodb:us-east-1:1:table/Items/index/*", "arn:aws:dynamodb:us-east-1:1:table/Items/index/*"));
+    assert!(covers(
+        "arn:aws:dynamodb:us-east-1:1:table/Items/index/*",
+        "arn:aws:dynamodb:us-east-1:1:table/Items/index/*"
+    ));
 }
 
 #[test]

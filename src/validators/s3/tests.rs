@@ -1,7 +1,9 @@
 use serde_json::json;
 
 use super::*;
-use crate::providers::s3::{Bucket, Object, Objects, PublicAccessBlock, Website, WebsiteResponse, objects_key, page_key};
+use crate::providers::s3::{
+    Bucket, Object, Objects, PublicAccessBlock, Website, WebsiteResponse, objects_key, page_key,
+};
 
 const BUCKET: &str = "website-123456789012";
 
@@ -15,7 +17,11 @@ fn facts() -> Facts {
     facts.s3.s3_versioning.insert(BUCKET.into(), Ok("Enabled".into()));
     facts.s3.s3_public_access_blocks.insert(BUCKET.into(), Ok(PublicAccessBlock::default()));
     facts.s3.s3_policies.insert(BUCKET.into(), Ok(Some(public_read())));
-    let website = Website { index_document: Some("index.html".into()), error_document: Some("error.html".into()), redirect_all_to: None };
+    let website = Website {
+        index_document: Some("index.html".into()),
+        error_document: Some("error.html".into()),
+        redirect_all_to: None,
+    };
     facts.s3.s3_websites.insert(BUCKET.into(), Ok(Some(website)));
     let objects = Objects { objects: vec![Object { key: "site/index.html".into(), size: 10 }], truncated: false };
     facts.s3.s3_objects.insert(objects_key(BUCKET, ""), Ok(objects));
@@ -68,7 +74,9 @@ fn public_read_means_get_object_for_everyone_and_nothing_more() {
     let mut policy = public_read();
     policy["Statement"][0]["Resource"] = json!(format!("arn:aws:s3:::{BUCKET}"));
     wrong_resource.s3.s3_policies.insert(BUCKET.into(), Ok(Some(policy)));
-    assert!(public().evaluate(&wrong_resource).unwrap().message.to_string().contains("no statement lets everyone read"));
+    assert!(
+        public().evaluate(&wrong_resource).unwrap().message.to_string().contains("no statement lets everyone read")
+    );
 
     let mut blocked = facts();
     let block = PublicAccessBlock { block_public_policy: true, ..PublicAccessBlock::default() };
@@ -91,7 +99,11 @@ fn objects_and_website_name_what_is_wrong() {
     let f = facts();
     let object = S3ObjectExists { bucket: "website-*".into(), key: "index.html".into() }.evaluate(&f).unwrap();
     assert_eq!(object.message, format!("{BUCKET} has no object index.html (found site/index.html)").as_str());
-    let website = S3WebsiteConfigured { bucket: "website-*".into(), index_document: "index.html".into(), error_document: Some("404.html".into()) };
+    let website = S3WebsiteConfigured {
+        bucket: "website-*".into(),
+        index_document: "index.html".into(),
+        error_document: Some("404.html".into()),
+    };
     assert_eq!(
         website.evaluate(&f).unwrap().message,
         format!("the website of {BUCKET}: its error document is \"error.html\", not 404.html").as_str()

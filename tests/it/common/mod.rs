@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fault_proxy;
+pub mod labs;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -166,8 +167,13 @@ impl Account {
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("LABCHECK_INVOKE_URL_TEMPLATE", format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint));
         if let Some(lambda) = &self.lambda_endpoint {
-            cmd.env("AWS_ENDPOINT_URL_LAMBDA", lambda);
+            // moto serves Lambda and the services a function's lab involves (its role, its table).
+            cmd.env("AWS_ENDPOINT_URL_LAMBDA", lambda)
+                .env("AWS_ENDPOINT_URL_IAM", lambda)
+                .env("AWS_ENDPOINT_URL_DYNAMODB", lambda);
         }
+        // S3 website probes go to the emulator, with the website endpoint's name as the Host.
+        cmd.env("LABCHECK_S3_WEBSITE_ADDRESS", self.endpoint.trim_start_matches("http://"));
         cmd
     }
 
@@ -187,6 +193,11 @@ impl Account {
     }
 
     pub fn grade_lab(&self, lab: &Path, args: &[&str]) -> Graded {
+        self.grade_lab_keeping(lab, args, None)
+    }
+
+    /// [`Account::grade_lab`], keeping the snapshot at `keep` (a lab's regression case).
+    pub fn grade_lab_keeping(&self, lab: &Path, args: &[&str], keep: Option<&Path>) -> Graded {
         let live = self.grade_live(lab, args);
         let dir = tempfile::tempdir().unwrap();
         let snapshot = dir.path().join("state.json");
@@ -202,6 +213,9 @@ impl Account {
         assert_eq!(offline.verdicts(), live.verdicts(), "grading the snapshot differs from grading the account");
         assert_eq!(offline.code, live.code);
         assert_eq!(offline.report.target, live.report.target);
+        if let Some(keep) = keep {
+            std::fs::copy(&snapshot, keep).unwrap_or_else(|e| panic!("{}: {e}", keep.display()));
+        }
         live
     }
 

@@ -1,0 +1,169 @@
+//! The DynamoDB and S3 labs as lab QA grades them, live on the emulators: a fresh account scores 0%, a solved one
+//! 100%, and each check fails in at least one broken state with a message that names the fault. Each state is a
+//! regression case of its lab (`checks/LAB/cases/NAME.expected.toml`: statuses and the words its messages must
+//! say); `LABCHECK_BLESS_CASES=1` also writes the state's snapshot beside it (`NAME.json`), which `labcheck test
+//! checks` grades offline.
+
+use std::path::PathBuf;
+
+use aws_sdk_dynamodb::types::ScalarAttributeType;
+use aws_sdk_s3::types::BucketVersioningStatus;
+use serde_json::json;
+
+use crate::common::labs::{BASIC_EXECUTION, DynamoLab, RoleSpec, SiteLab, TableSpec};
+use crate::common::{Account, Graded, repo_path};
+
+/// Grades the whole lab on the account and holds the result to the case's expectations.
+fn case(lab: &str, name: &str, account: &Account) -> Graded {
+    let dir = repo_path(&format!("checks/{lab}"));
+    let cases = dir.join("cases");
+    let keep: Option<PathBuf> = std::env::var_os("LABCHECK_BLESS_CASES").map(|_| cases.join(format!("{name}.json")));
+    let graded = account.grade_lab_keeping(&dir.join("lab.toml"), &[], keep.as_deref());
+    let path = cases.join(format!("{name}.expected.toml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let expected: toml::Table = toml::from_str(&text).unwrap();
+    let statuses: Vec<(String, String)> = expected["expect"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .map(|(id, s)| (id.clone(), s.as_str().unwrap().to_owned()))
+        .collect();
+    let got: Vec<(String, String)> = {
+        let mut got: Vec<_> =
+            graded.report.checks.iter().map(|c| (c.id.clone(), c.status.as_str().to_owned())).collect();
+        got.sort();
+        got
+    };
+    assert_eq!(got, statuses, "{lab}/{name}: {:#?}", graded.verdicts());
+    if let Some(messages) = expected.get("messages").and_then(|m| m.as_table()) {
+        for (id, words) in messages {
+            let message = graded.message(id);
+            assert!(message.contains(words.as_str().unwrap()), "{lab}/{name}: {id}: {message}");
+        }
+    }
+    graded
+}
+
+fn assert_score(graded: &Graded, percent: u32) {
+    let report = &graded.report;
+    assert_eq!(report.score * 100 / report.max_score, percent, "{:#?}", graded.verdicts());
+}
+
+#[tokio::test]
+async fn dynamodb_lab_fresh_account_scores_nothing() {
+    let account = Account::with_lambda();
+    DynamoLab::fresh().build(&account).await;
+    let graded = case("dynamodb-items", "fresh", &account);
+    assert_score(&graded, 0);
+    assert_eq!(graded.code, 1);
+}
+
+#[tokio::test]
+async fn dynamodb_lab_solved_scores_everything_and_never_shows_variable_values() {
+    let account = Account::with_lambda();
+    DynamoLab::solved().build(&account).await;
+    let graded = case("dynamodb-items", "solved", &account);
+    assert_score(&graded, 100);
+    assert_eq!(graded.code, 0, "{}", graded.output.stderr);
+    let evidence = &graded.check("table-name-variable").evidence;
+    assert_eq!(evidence["environment_names"], json!(["TABLE_NAME"]));
+    assert!(!graded.output.stdout.contains("secret-value-never-read"), "a variable's value is never read");
+    // One read of each collection: the function's configuration serves the role checks and the variable check.
+    let calls = &graded.report.stats.api_calls;
+    assert_eq!(calls.get("lambda:GetFunctionConfiguration"), Some(&1), "{calls:?}");
+    assert_eq!(calls.get("iam:GetRole"), Some(&1), "{calls:?}");
+}
+
+#[tokio::test]
+async fn dynamodb_lab_broad_role_wrong_key_and_misnamed_variable() {
+    let account = Account::with_lambda();
+    let solved = DynamoLab::solved();
+    let lab = DynamoLab {
+        open_methods: vec!["/items/{ID}"],
+        table: Some(TableSpec { key: "Id", key_type: ScalarAttributeType::S, on_demand: false }),
+        role: Some(RoleSpec {
+            inline: json!([{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]),
+            ..solved.role.clone().unwrap()
+        }),
+        environment: vec!["TABLE"],
+        ..solved
+    };
+    lab.build(&account).await;
+    case("dynamodb-items", "broad-role", &account);
+}
+
+#[tokio::test]
+async fn dynamodb_lab_role_lambda_cannot_assume() {
+    let account = Account::with_lambda();
+    let solved = DynamoLab::solved();
+    let lab =
+        DynamoLab { role: Some(RoleSpec { trusted: "ec2.amazonaws.com", ..solved.role.clone().unwrap() }), ..solved };
+    lab.build(&account).await;
+    case("dynamodb-items", "role-for-ec2", &account);
+}
+
+#[tokio::test]
+async fn dynamodb_lab_role_that_reads_one_item_only() {
+    let account = Account::with_lambda();
+    let solved = DynamoLab::solved();
+    let lab = DynamoLab {
+        role: Some(RoleSpec {
+            inline: json!([{"Effect": "Allow", "Action": "dynamodb:GetItem",
+                "Resource": "arn:aws:dynamodb:{region}:123456789012:table/Items"}]),
+            attached: vec![BASIC_EXECUTION],
+            ..solved.role.clone().unwrap()
+        }),
+        ..solved
+    };
+    lab.build(&account).await;
+    case("dynamodb-items", "get-item-only", &account);
+}
+
+#[tokio::test]
+async fn s3_lab_fresh_account_scores_nothing() {
+    let account = Account::site();
+    SiteLab::fresh().build(&account).await;
+    let graded = case("s3-website", "fresh", &account);
+    assert_score(&graded, 0);
+}
+
+#[tokio::test]
+async fn s3_lab_solved_scores_everything_and_the_website_answers() {
+    let account = Account::site();
+    let bucket = SiteLab::solved().build(&account).await.unwrap();
+    let graded = case("s3-website", "solved", &account);
+    assert_score(&graded, 100);
+    assert_eq!(graded.code, 0, "{}", graded.output.stderr);
+    let evidence = &graded.check("website-serves-index").evidence;
+    assert_eq!(evidence["url"], format!("http://{bucket}.s3-website.eu-central-1.amazonaws.com/"));
+    assert_eq!(graded.report.stats.probes, 1);
+    assert_eq!(graded.report.stats.api_calls.get("s3:ListBuckets"), Some(&1));
+}
+
+#[tokio::test]
+async fn s3_lab_suspended_versioning_sse_s3_wrong_error_page_and_public_writes() {
+    let account = Account::site();
+    let lab = SiteLab {
+        versioning: Some(BucketVersioningStatus::Suspended),
+        kms: false,
+        website: Some(("index.html", "404.html")),
+        public_actions: Some(vec!["s3:GetObject", "s3:PutObject"]),
+        ..SiteLab::solved()
+    };
+    lab.build(&account).await;
+    case("s3-website", "misconfigured", &account);
+}
+
+#[tokio::test]
+async fn s3_lab_page_uploaded_into_a_folder() {
+    let account = Account::site();
+    SiteLab { index_key: Some("site/index.html"), ..SiteLab::solved() }.build(&account).await;
+    case("s3-website", "page-in-folder", &account);
+}
+
+#[tokio::test]
+async fn s3_lab_bucket_with_another_name() {
+    let account = Account::site();
+    SiteLab { prefix: Some("site-"), ..SiteLab::solved() }.build(&account).await;
+    case("s3-website", "other-name", &account);
+}
