@@ -68,6 +68,20 @@ pub enum SessionError {
         "no usable AWS credentials: {0} (set AWS_PROFILE or --profile, run `aws sso login` for SSO profiles, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)"
     )]
     NoCredentials(String),
+    #[error("{name} is set but is not a URL (`{value}`): unset it, or give the endpoint as http(s)://HOST[:PORT]")]
+    BadEndpoint { name: String, value: String },
+}
+
+/// Every `AWS_ENDPOINT_URL`/`AWS_ENDPOINT_URL_<SERVICE>` set in `vars` is a URL (the SDK panics on an empty one).
+pub fn check_endpoint_variables(vars: impl IntoIterator<Item = (String, String)>) -> Result<(), SessionError> {
+    for (name, value) in vars {
+        let is_endpoint = name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_");
+        let host = value.trim().strip_prefix("http://").or_else(|| value.trim().strip_prefix("https://"));
+        if is_endpoint && host.is_none_or(str::is_empty) {
+            return Err(SessionError::BadEndpoint { name, value: crate::one_line(value) });
+        }
+    }
+    Ok(())
 }
 
 /// Throttling (429, `TooManyRequestsException`), 5xx and dropped connections are retried, 5 attempts in all, with
@@ -85,6 +99,8 @@ pub fn retry_config() -> aws_config::retry::RetryConfig {
 /// The AWS config of `profile` (else the standard chain's) in `region` (else the chain's), with labcheck's timeouts
 /// and retries, once its region and credentials are known to be there: the config and its region.
 pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<(SdkConfig, String), SessionError> {
+    let vars = std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()));
+    check_endpoint_variables(vars)?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(
             TimeoutConfig::builder()
@@ -238,5 +254,25 @@ fn client_settings<'a>(
         config,
         interceptors: vec![SharedInterceptor::new(CallCounter(stats.clone()))],
         probe_timeout: probe.unwrap_or(DEFAULT_PROBE_TIMEOUT),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_variable_that_is_not_a_url_is_named() {
+        let var = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+        assert!(
+            check_endpoint_variables([var("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:4566"), var("HOME", "")]).is_ok()
+        );
+        let err = check_endpoint_variables([var("AWS_ENDPOINT_URL", "")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AWS_ENDPOINT_URL is set but is not a URL (``): unset it, or give the endpoint as http(s)://HOST[:PORT]"
+        );
+        assert!(check_endpoint_variables([var("AWS_ENDPOINT_URL_IAM", "localhost:5000")]).is_err());
+        assert!(check_endpoint_variables([var("AWS_ENDPOINT_URL_IAM", "https://")]).is_err());
     }
 }

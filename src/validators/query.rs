@@ -225,6 +225,28 @@ mod tests {
     }
 
     #[test]
+    fn queries_reach_the_facts_of_every_provider() {
+        let mut table = toml::Table::new();
+        table.insert("reads".into(), toml::Value::Array(vec!["dynamodb_tables:Items".into(), "s3_buckets".into()]));
+        table.insert("query".into(), "[dynamodb_tables.Items.billing_mode, length(s3_buckets)]".into());
+        table.insert("expect".into(), toml::Value::Array(vec!["PAY_PER_REQUEST".into(), 1.into()]));
+        let check: FactsQuery = toml::Value::Table(table).try_into().unwrap();
+        let mut f = Facts::default();
+        let items = crate::providers::dynamodb::Table {
+            name: "Items".into(),
+            billing_mode: "PAY_PER_REQUEST".into(),
+            ..Default::default()
+        };
+        f.dynamodb.dynamodb_tables.insert("Items".into(), Ok(Some(items)));
+        let bucket = crate::providers::s3::Bucket { name: "website-1".into(), region: None };
+        f.s3.s3_buckets = Some(Ok(vec![bucket]));
+        let verdict = check.evaluate(&f).unwrap();
+        assert!(verdict.passed, "{}", verdict.message);
+        assert!("s3_objects:site".parse::<FactName>().unwrap_err().contains("BUCKET/PREFIX"));
+        assert!("iam_roles".parse::<FactName>().unwrap_err().contains("iam_roles:ROLE"));
+    }
+
+    #[test]
     fn unreadable_fact_is_an_error_and_bad_params_are_rejected() {
         let c = check("length(usage_plans)", Some(toml::Value::Integer(0)));
         let err = FactError::new(FactErrorKind::AccessDenied, "apigateway:GetUsagePlans", "no");

@@ -72,6 +72,9 @@ async fn dynamodb_lab_solved_scores_everything_and_never_shows_variable_values()
     let calls = &graded.report.stats.api_calls;
     assert_eq!(calls.get("lambda:GetFunctionConfiguration"), Some(&1), "{calls:?}");
     assert_eq!(calls.get("iam:GetRole"), Some(&1), "{calls:?}");
+    // apigateway 2, lambda 1, dynamodb 1, iam 6 (the role, two listings, a managed policy and its version, the
+    // inline policy), sts 1.
+    assert_eq!(graded.report.stats.api_calls_total, 11, "{calls:?}");
 }
 
 #[tokio::test]
@@ -138,6 +141,8 @@ async fn s3_lab_solved_scores_everything_and_the_website_answers() {
     assert_eq!(evidence["url"], format!("http://{bucket}.s3-website.eu-central-1.amazonaws.com/"));
     assert_eq!(graded.report.stats.probes, 1);
     assert_eq!(graded.report.stats.api_calls.get("s3:ListBuckets"), Some(&1));
+    // ListBuckets, six reads of the bucket, sts.
+    assert_eq!(graded.report.stats.api_calls_total, 8, "{:?}", graded.report.stats);
 }
 
 #[tokio::test]

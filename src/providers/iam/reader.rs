@@ -111,15 +111,15 @@ impl Reader {
             .await
     }
 
-    /// Attached (each one's default version) and inline policies, read concurrently once the role is known to
-    /// exist; `None`: no such role.
+    /// Attached (each one's default version) and inline policies; `None`: no such role. The role and both
+    /// listings are read at once: when the role turns out not to exist, what the listings said is dropped.
     async fn policies(&self, name: &str) -> Fact<Option<Vec<RolePolicy>>> {
         self.policies
             .get_or_fetch(name, || async {
-                if self.role(name).await?.is_none() {
+                let (role, attached, inline) = futures::join!(self.role(name), self.attached(name), self.inline(name));
+                if role?.is_none() {
                     return Ok(None);
                 }
-                let (attached, inline) = futures::join!(self.attached(name), self.inline(name));
                 let mut policies = attached?;
                 policies.extend(inline?);
                 Ok(Some(policies))
