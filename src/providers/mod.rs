@@ -105,6 +105,19 @@ impl<T: Clone> Keyed<T> {
     }
 }
 
+/// An SDK client rebuilt with the provider's own interceptors (given after the client) and then the session's:
+/// `instrumented!(aws_sdk_lambda, client, settings, TolerantJson)`.
+macro_rules! instrumented {
+    ($sdk:ident, $client:expr, $settings:expr $(, $own:expr)* $(,)?) => {{
+        let mut config = $client.config().to_builder() $(.interceptor($own))*;
+        for interceptor in &$settings.interceptors {
+            config.push_interceptor(interceptor.clone());
+        }
+        $sdk::Client::from_conf(config.build())
+    }};
+}
+pub(crate) use instrumented;
+
 /// Whether the service answered with one of these error codes (`NoSuchEntity`, `NoSuchBucketPolicy`).
 pub(crate) fn has_code<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>, codes: &[&str]) -> bool
 where

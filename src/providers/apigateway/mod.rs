@@ -153,11 +153,7 @@ impl Provider for ApiGateway {
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        let mut config = client.config().to_builder().interceptor(TolerantJson);
-        for interceptor in &settings.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        aws_sdk_apigateway::Client::from_conf(config.build())
+        super::instrumented!(aws_sdk_apigateway, client, settings, TolerantJson)
     }
 
     fn reader(session: &Arc<AwsSession>, plan: &[super::Read]) -> Reader {

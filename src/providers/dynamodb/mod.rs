@@ -142,11 +142,7 @@ impl Provider for DynamoDb {
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        let mut config = client.config().to_builder().interceptor(TolerantJson);
-        for interceptor in &settings.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        aws_sdk_dynamodb::Client::from_conf(config.build())
+        super::instrumented!(aws_sdk_dynamodb, client, settings, TolerantJson)
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {

@@ -112,11 +112,7 @@ impl Provider for Iam {
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        let mut config = client.config().to_builder();
-        for interceptor in &settings.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        aws_sdk_iam::Client::from_conf(config.build())
+        super::instrumented!(aws_sdk_iam, client, settings)
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {

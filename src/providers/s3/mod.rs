@@ -220,11 +220,7 @@ impl Provider for S3 {
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        let mut config = client.sdk.config().to_builder();
-        for interceptor in &settings.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        Client { sdk: aws_sdk_s3::Client::from_conf(config.build()), website: client.website }
+        Client { sdk: super::instrumented!(aws_sdk_s3, client.sdk, settings), website: client.website }
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
