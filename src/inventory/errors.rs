@@ -20,6 +20,8 @@ const THROTTLING_CODES: &[&str] = &[
     "Throttling",
     "RequestLimitExceeded",
     "LimitExceededException",
+    // S3's
+    "SlowDown",
 ];
 
 /// The innermost message of an error chain, on one line.

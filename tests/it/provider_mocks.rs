@@ -244,6 +244,30 @@ async fn s3_buckets_of_other_regions_are_left_out_and_every_page_read() {
 }
 
 #[tokio::test]
+async fn s3_slow_down_is_throttling_and_a_malformed_policy_document_an_error() {
+    let list = mock!(aws_sdk_s3::Client::list_buckets)
+        .then_output(|| ListBucketsOutput::builder().buckets(bucket("site", "us-east-1")).build());
+    let slow = mock!(aws_sdk_s3::Client::get_bucket_versioning)
+        .sequence()
+        .http_response(|| s3_error(503, "SlowDown"))
+        .repeatedly()
+        .build();
+    let get_role = mock!(aws_sdk_iam::Client::get_role).then_output(|| {
+        let mut role = role();
+        role.assume_role_policy_document = Some("%7Bnot json".into());
+        GetRoleOutput::builder().role(role).build()
+    });
+    let session = session(&[], &[&get_role], &[&list, &slow]);
+    let versioning = Read::from(s3::Read::Bucket { bucket: "site".into(), part: s3::Part::Versioning });
+    let trust = Read::from(iam::Read::Role { name: "ItemsRole".into(), part: iam::Part::Trust });
+    let facts = collect(&session, &[versioning, trust]).await;
+    assert_eq!(facts.s3.versioning("site").unwrap_err().kind, FactErrorKind::Throttled);
+    let err = facts.iam.role("ItemsRole").unwrap_err();
+    assert_eq!(err.kind, FactErrorKind::Malformed);
+    assert!(err.message.contains("not JSON"), "{}", err.message);
+}
+
+#[tokio::test]
 async fn s3_settings_that_are_absent_are_facts_and_denials_errors() {
     let list = mock!(aws_sdk_s3::Client::list_buckets)
         .then_output(|| ListBucketsOutput::builder().buckets(bucket("site", "us-east-1")).build());
