@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sts::Client as StsClient;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use futures::future::BoxFuture;
@@ -120,7 +121,7 @@ pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<
     let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
     let provider = config.credentials_provider().ok_or_else(|| SessionError::NoCredentials("no provider".into()))?;
     use aws_credential_types::provider::ProvideCredentials;
-    provider.provide_credentials().await.map_err(|e| {
+    let credentials = provider.provide_credentials().await.map_err(|e| {
         let mut msg = e.to_string();
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
@@ -134,7 +135,29 @@ pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<
             None => msg,
         })
     })?;
+    // The clients' credentials cache starts from what was just fetched: an SSO portal or STS is asked once a run.
+    let prefetched = Prefetched { first: std::sync::Mutex::new(Some(credentials)), then: provider };
+    let config = config.into_builder().credentials_provider(SharedCredentialsProvider::new(prefetched)).build();
     Ok((config, region))
+}
+
+/// Credentials fetched to check them, handed out once, then the provider they came from.
+#[derive(Debug)]
+struct Prefetched {
+    first: std::sync::Mutex<Option<aws_credential_types::Credentials>>,
+    then: SharedCredentialsProvider,
+}
+
+impl aws_credential_types::provider::ProvideCredentials for Prefetched {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        match self.first.lock().expect("prefetched lock").take() {
+            Some(credentials) => aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials)),
+            None => self.then.provide_credentials(),
+        }
+    }
 }
 
 /// Clients and counters shared by every round of a run.

@@ -4,6 +4,7 @@
 mod common;
 
 mod cli;
+mod credentials;
 mod faults;
 mod inventory_mocks;
 mod lab_steps;
