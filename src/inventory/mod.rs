@@ -5,6 +5,7 @@
 //! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run).
 
 mod errors;
+pub mod http;
 pub(crate) mod pages;
 pub mod policy;
 mod session;

@@ -103,6 +103,7 @@ pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> Result<
     let vars = std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()));
     check_endpoint_variables(vars)?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::http::shared_https_client())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -168,8 +169,6 @@ pub struct AwsSession {
     pub(crate) invoke: InvokeUrlTemplate,
     pub(crate) region: String,
     pub(crate) stats: Arc<StatsRecorder>,
-    /// Paces AWS calls to one account (the service shares one per account across gradings).
-    pacer: Option<Arc<dyn Pace>>,
 }
 
 /// Something that spaces out the AWS calls of a session (the service's per-account token bucket).
@@ -199,11 +198,11 @@ impl AwsSession {
         let sts = StsClient::from_conf(
             aws_sdk_sts::config::Builder::from(config).interceptor(CallCounter(stats.clone())).build(),
         );
-        Ok(Self { clients, sts: Some(sts), invoke: options.invoke_url_template, region, stats, pacer: None })
+        Ok(Self { clients, sts: Some(sts), invoke: options.invoke_url_template, region, stats })
     }
 
     /// A session over an already loaded config (the service: one per grading, sharing the config's credentials
-    /// cache and the account's pacer).
+    /// cache, the process's connections and the account's pacer, which every AWS request of it waits for).
     pub fn from_sdk_config(
         config: &SdkConfig,
         invoke: InvokeUrlTemplate,
@@ -211,15 +210,13 @@ impl AwsSession {
     ) -> Result<Self, SessionError> {
         let region = config.region().map(ToString::to_string).ok_or(SessionError::NoRegion)?;
         let options = SessionOptions { invoke_url_template: invoke, ..SessionOptions::default() };
-        let mut session = Self::from_config(config, region, options)?;
-        session.pacer = pacer;
-        Ok(session)
-    }
-
-    /// Waits for the account's pacer, if any, before an AWS call.
-    pub(crate) async fn pace(&self) {
-        if let Some(pacer) = &self.pacer {
-            pacer.wait_turn().await;
+        match pacer {
+            None => Self::from_config(config, region, options),
+            Some(pacer) => {
+                let transport = config.http_client().unwrap_or_else(super::http::shared_https_client);
+                let config = config.to_builder().http_client(super::http::paced(transport, pacer)).build();
+                Self::from_config(&config, region, options)
+            }
         }
     }
 
@@ -229,7 +226,7 @@ impl AwsSession {
         let stats = Arc::new(StatsRecorder::default());
         let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
         let clients = clients.instrumented(&client_settings(&config, &stats, None));
-        Self { clients, sts: None, invoke, region: region.to_owned(), stats, pacer: None }
+        Self { clients, sts: None, invoke, region: region.to_owned(), stats }
     }
 
     /// The same session reading the account id through `sts` (tests).

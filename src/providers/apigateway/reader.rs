@@ -124,7 +124,6 @@ impl Reader {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
-                self.session.pace().await;
                 let request = self.session.clients.apigateway.get_rest_apis().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_REST_APIS, |p| p.position(), IfMissing::Error).await?;
@@ -145,7 +144,6 @@ impl Reader {
     async fn resources(&self, api_id: &str) -> Fact<Vec<Resource>> {
         self.resources
             .get_or_fetch(api_id, || async {
-                self.session.pace().await;
                 let pages = self
                     .session
                     .clients
@@ -166,7 +164,6 @@ impl Reader {
     async fn stages(&self, api_id: &str) -> Fact<Vec<Stage>> {
         self.stages
             .get_or_fetch(api_id, || async {
-                self.session.pace().await;
                 let out = self
                     .session
                     .clients
@@ -184,7 +181,6 @@ impl Reader {
     async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
         self.usage_plans
             .get_or_init(|| async {
-                self.session.pace().await;
                 let request = self.session.clients.apigateway.get_usage_plans().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_USAGE_PLANS, |p| p.position(), IfMissing::Error).await?;
@@ -197,7 +193,6 @@ impl Reader {
     async fn usage_plan_keys(&self, plan_id: &str) -> Fact<Vec<UsagePlanKey>> {
         self.usage_plan_keys
             .get_or_fetch(plan_id, || async {
-                self.session.pace().await;
                 let pages = self
                     .session
                     .clients
@@ -226,7 +221,6 @@ impl Reader {
     async fn api_keys_with_values(&self) -> (Fact<Vec<ApiKey>>, Arc<KeyValues>) {
         self.api_keys
             .get_or_init(|| async {
-                self.session.pace().await;
                 let pages = self
                     .session
                     .clients

@@ -82,7 +82,6 @@ impl Reader {
     async fn table(&self, name: &str) -> Fact<Option<Table>> {
         self.tables
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 match self.session.clients.dynamodb.describe_table().table_name(name).send().await {
                     Ok(out) => match out.table() {
                         Some(table) => Ok(Some(table_of(table))),
@@ -98,7 +97,6 @@ impl Reader {
     async fn time_to_live(&self, name: &str) -> Fact<Option<TimeToLive>> {
         self.time_to_live
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 match self.session.clients.dynamodb.describe_time_to_live().table_name(name).send().await {
                     Ok(out) => Ok(Some(match out.time_to_live_description() {
                         Some(ttl) => TimeToLive {
@@ -117,7 +115,6 @@ impl Reader {
     async fn backups(&self, name: &str) -> Fact<Option<bool>> {
         self.backups
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 let request = self.session.clients.dynamodb.describe_continuous_backups().table_name(name);
                 match request.send().await {
                     Ok(out) => {
@@ -151,7 +148,6 @@ impl Reader {
                 let mut seen = HashSet::new();
                 let mut position: Option<String> = None;
                 for _ in 0..MAX_TAG_PAGES {
-                    self.session.pace().await;
                     let request = self.session.clients.dynamodb.list_tags_of_resource().resource_arn(&table.arn);
                     let page = match request.set_next_token(position.take()).send().await {
                         Ok(page) => page,
@@ -175,7 +171,6 @@ impl Reader {
     async fn table_names(&self) -> Fact<Vec<String>> {
         self.table_names
             .get_or_init(|| async {
-                self.session.pace().await;
                 let request = self.session.clients.dynamodb.list_tables().limit(100);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =

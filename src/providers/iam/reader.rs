@@ -91,7 +91,6 @@ impl Reader {
     async fn role(&self, name: &str) -> Fact<Option<Role>> {
         self.roles
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 match self.session.clients.iam.get_role().role_name(name).send().await {
                     Ok(out) => {
                         let Some(role) = out.role() else {
@@ -128,7 +127,6 @@ impl Reader {
     }
 
     async fn attached(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        self.session.pace().await;
         let request = self.session.clients.iam.list_attached_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ATTACHED_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
@@ -142,13 +140,11 @@ impl Reader {
 
     /// A managed policy's default version.
     async fn managed(&self, name: String, arn: String) -> Fact<RolePolicy> {
-        self.session.pace().await;
         let iam = &self.session.clients.iam;
         let policy = iam.get_policy().policy_arn(&arn).send().await.map_err(|e| GET_POLICY.error(e))?;
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             return Err(malformed(&GET_POLICY, format!("{arn} has no default version")));
         };
-        self.session.pace().await;
         let request = iam.get_policy_version().policy_arn(&arn).version_id(version);
         let out = request.send().await.map_err(|e| GET_POLICY_VERSION.error(e))?;
         let text = out.policy_version().and_then(|v| v.document()).unwrap_or("{}");
@@ -157,7 +153,6 @@ impl Reader {
     }
 
     async fn inline(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        self.session.pace().await;
         let request = self.session.clients.iam.list_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
@@ -166,7 +161,6 @@ impl Reader {
     }
 
     async fn inline_policy(&self, role: &str, name: String) -> Fact<RolePolicy> {
-        self.session.pace().await;
         let request = self.session.clients.iam.get_role_policy().role_name(role).policy_name(&name);
         let out = request.send().await.map_err(|e| GET_ROLE_POLICY.error(e))?;
         let document = document(out.policy_document()).map_err(|e| malformed(&GET_ROLE_POLICY, e))?;

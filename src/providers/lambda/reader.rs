@@ -106,7 +106,6 @@ impl Reader {
     async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
         self.lambda_functions
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 match self.session.clients.lambda.get_function_configuration().function_name(name).send().await {
                     Ok(f) => Ok(Some(LambdaFunction {
                         name: text(f.function_name()),
@@ -127,7 +126,6 @@ impl Reader {
     async fn lambda_versions(&self, name: &str) -> Fact<Vec<LambdaVersion>> {
         self.lambda_versions
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 let request = self.session.clients.lambda.list_versions_by_function().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
@@ -144,7 +142,6 @@ impl Reader {
     async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
         self.lambda_aliases
             .get_or_fetch(name, || async {
-                self.session.pace().await;
                 let request = self.session.clients.lambda.list_aliases().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_ALIASES, |p| p.next_marker(), IfMissing::Empty).await?;
@@ -160,7 +157,6 @@ impl Reader {
     async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
         self.lambda_policies
             .get_or_fetch(&format!("{name}:{qualifier}"), || async {
-                self.session.pace().await;
                 match self.session.clients.lambda.get_policy().function_name(name).qualifier(qualifier).send().await {
                     Ok(out) => {
                         let text = out.policy().unwrap_or("{}");
@@ -182,7 +178,6 @@ impl Reader {
     async fn lambda_function_names(&self) -> Fact<Vec<String>> {
         self.lambda_function_names
             .get_or_init(|| async {
-                self.session.pace().await;
                 let request = self.session.clients.lambda.list_functions().max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_FUNCTIONS, |p| p.next_marker(), IfMissing::Error).await?;

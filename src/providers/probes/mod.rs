@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 pub use reader::Reader;
+pub use send::client;
 pub use types::*;
 
 use super::{ClientSettings, Provider, ReadKind, apigateway};

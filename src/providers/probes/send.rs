@@ -46,12 +46,22 @@ fn kept_header(name: &str) -> bool {
         || REQUEST_ID_HEADERS.contains(&name)
 }
 
+/// The process's HTTP client for probes with this timeout: one connection pool and one TLS setup (root
+/// certificates loaded once) for every session, made on first use.
 pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+    static CLIENTS: std::sync::OnceLock<std::sync::Mutex<BTreeMap<Duration, reqwest::Client>>> =
+        std::sync::OnceLock::new();
+    let mut clients = CLIENTS.get_or_init(Default::default).lock().expect("probe clients lock");
+    if let Some(client) = clients.get(&timeout) {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .redirect(reqwest::redirect::Policy::none())
-        .build()
+        .build()?;
+    clients.insert(timeout, client.clone());
+    Ok(client)
 }
 
 fn probe_error(method: &str, err: reqwest::Error) -> FactError {

@@ -108,7 +108,6 @@ impl Reader {
     async fn buckets(&self) -> Fact<Vec<Bucket>> {
         self.buckets
             .get_or_init(|| async {
-                self.session.pace().await;
                 let region = &self.session.region;
                 let request = self.session.clients.s3.sdk.list_buckets().bucket_region(region).max_buckets(1000);
                 let pages = request.into_paginator().send();
@@ -127,7 +126,6 @@ impl Reader {
     async fn versioning(&self, bucket: &str) -> Fact<String> {
         self.versioning
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 let out = self.session.clients.s3.sdk.get_bucket_versioning().bucket(bucket).send().await;
                 let out = out.map_err(|e| GET_BUCKET_VERSIONING.error(e))?;
                 Ok(out.status().map_or("Off", |s| s.as_str()).to_owned())
@@ -138,7 +136,6 @@ impl Reader {
     async fn encryption(&self, bucket: &str) -> Fact<Vec<EncryptionRule>> {
         self.encryption
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 match self.session.clients.s3.sdk.get_bucket_encryption().bucket(bucket).send().await {
                     Ok(out) => Ok(out
                         .server_side_encryption_configuration()
@@ -164,7 +161,6 @@ impl Reader {
     async fn public_access_block(&self, bucket: &str) -> Fact<PublicAccessBlock> {
         self.public_access_blocks
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 match self.session.clients.s3.sdk.get_public_access_block().bucket(bucket).send().await {
                     Ok(out) => {
                         let c = out.public_access_block_configuration();
@@ -190,7 +186,6 @@ impl Reader {
     async fn website(&self, bucket: &str) -> Fact<Option<Website>> {
         self.websites
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 match self.session.clients.s3.sdk.get_bucket_website().bucket(bucket).send().await {
                     Ok(out) => Ok(Some(Website {
                         index_document: out.index_document().map(|d| d.suffix().to_owned()),
@@ -207,7 +202,6 @@ impl Reader {
     async fn policy(&self, bucket: &str) -> Fact<Option<serde_json::Value>> {
         self.policies
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 match self.session.clients.s3.sdk.get_bucket_policy().bucket(bucket).send().await {
                     Ok(out) => serde_json::from_str(out.policy().unwrap_or("{}")).map(Some).map_err(|e| {
                         let message = format!("the policy is not JSON: {e}");
@@ -223,7 +217,6 @@ impl Reader {
     async fn tags(&self, bucket: &str) -> Fact<Tags> {
         self.tags
             .get_or_fetch(bucket, || async {
-                self.session.pace().await;
                 match self.session.clients.s3.sdk.get_bucket_tagging().bucket(bucket).send().await {
                     Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
                     Err(e) if has_code(&e, &["NoSuchTagSet", "NoSuchTagSetError"]) => Ok(Tags::new()),
@@ -237,7 +230,6 @@ impl Reader {
     async fn objects(&self, bucket: &str, prefix: &str) -> Fact<Objects> {
         self.objects
             .get_or_fetch(&objects_key(bucket, prefix), || async {
-                self.session.pace().await;
                 let request =
                     self.session.clients.s3.sdk.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(MAX_OBJECTS);
                 let out = request.send().await.map_err(|e| LIST_BUCKET.error(e))?;

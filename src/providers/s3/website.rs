@@ -51,12 +51,8 @@ pub struct WebsiteClient {
 
 impl WebsiteClient {
     pub fn new(timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client without TLS settings");
+        // The probes' client: the same timeouts, no redirects followed, one per process.
+        let http = crate::providers::probes::client(timeout).expect("an HTTP client with default TLS roots");
         let address = std::env::var("LABCHECK_S3_WEBSITE_ADDRESS").ok().filter(|a| !a.is_empty());
         Self { http, address }
     }
