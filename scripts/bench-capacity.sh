@@ -4,6 +4,7 @@
 # replay server answers every AWS request and probe from the recording after LATENCY_MS, and wrk keeps N gradings
 # in flight, each of a different account (a role ARN each; STS is answered by the replay server for that account).
 #   scripts/bench-capacity.sh [LATENCY_MS=20] [SECONDS=15] [CONCURRENCY="1 64 1000"] [STORES="none sqlite"]
+# PROFILE=1 also samples the server with perf during each run and prints where its CPU went.
 # Prints one row per run: gradings/s (and per core used), p50 and p99 latency, the server's peak memory and its CPU
 # time per grading; a run with a non-2xx answer or a request the recording lacks is flagged.
 set -euo pipefail
@@ -16,26 +17,28 @@ command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2
 cargo build --quiet --release --bin labcheck --example replay
 cargo build --quiet --example seed
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+export BENCH_TARGET="${CARGO_TARGET_DIR:-target}"
 exec scripts/emulators.sh bash -c '
   set -euo pipefail
   latency=$1 seconds=$2 concurrency=$3 stores=$4
+  release=$BENCH_TARGET/release debug=$BENCH_TARGET/debug
   work=$(mktemp -d)
   pids=()
   trap "kill \${pids[*]} 2>/dev/null || true; rm -rf $work" EXIT
   # wait_url FILE: the URL a process printed as "listening on http://..." or "on http://..."
   wait_url() { for _ in $(seq 1 100); do grep -q "http://" "$1" 2>/dev/null && break; sleep 0.1; done; grep -o "http://[0-9.:]*" "$1" | head -1; }
 
-  read -r account region < <(target/debug/examples/seed complete 0)
-  target/release/examples/replay record "$LABCHECK_TEST_LOCALSTACK_URL" "$work/recording.json" >"$work/record.out" &
+  read -r account region < <($debug/examples/seed complete 0)
+  $release/examples/replay record "$LABCHECK_TEST_LOCALSTACK_URL" "$work/recording.json" >"$work/record.out" &
   pids+=($!)
   record_url=$(wait_url "$work/record.out")
   AWS_ACCESS_KEY_ID="$account" AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE=/dev/null AWS_ENDPOINT_URL="$record_url" \
   LABCHECK_INVOKE_URL_TEMPLATE="$record_url/_aws/execute-api/{api_id}/{stage}" \
-    target/release/labcheck run checks/apigw-items --step api-keys --format json >"$work/recorded.json" ||
+    $release/labcheck run checks/apigw-items --step api-keys --format json >"$work/recorded.json" ||
     { echo "bench: the recorded grading did not pass" >&2; exit 1; }
   kill "${pids[0]}"
-  target/release/examples/replay serve "$work/recording.json" "$latency" >"$work/replay.out" &
+  $release/examples/replay serve "$work/recording.json" "$latency" >"$work/replay.out" &
   pids+=($!)
   replay_url=$(wait_url "$work/replay.out")
   echo "recorded $(grep -c "\"status\"" "$work/recording.json") answers; replaying them after ${latency} ms (POST /v1/labs/apigw-items/grade, API-keys step: 7 AWS calls, 8 probes)"
@@ -43,7 +46,7 @@ exec scripts/emulators.sh bash -c '
 
   for store in $stores; do
     for conc in $concurrency; do
-      roles=$((conc * 2))
+      roles=$((conc * 2)) threads=$((conc < 2 ? 1 : 2))
       cat >"$work/bench.lua" <<LUA
 local threads = 0
 setup = function(thread) thread:set("id", threads); threads = threads + 1 end
@@ -61,7 +64,7 @@ LUA
       AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
       AWS_CONFIG_FILE=/dev/null AWS_ENDPOINT_URL="$replay_url" \
       LABCHECK_INVOKE_URL_TEMPLATE="$replay_url/_aws/execute-api/{api_id}/{stage}" LABCHECK_SERVICE_TOKENS=bench-token \
-        target/release/labcheck serve --listen 127.0.0.1:0 --max-in-flight "$conc" --max-queue $((conc * 4)) \
+        $release/labcheck serve --listen 127.0.0.1:0 --max-in-flight "$conc" --max-queue $((conc * 4)) \
         --account-rate 1000 --role-cache $((roles + 16)) "${store_args[@]}" 2>"$work/server-$store-$conc.log" &
       server=$!
       pids+=("$server")
@@ -69,9 +72,19 @@ LUA
       cpu() { awk "{print \$14 + \$15}" "/proc/$server/stat"; }
       gradings() { curl -s -H "Authorization: Bearer bench-token" "$url/metrics" | awk "/^labcheck_gradings_total/ {s += \$2} END {print s + 0}"; }
       # Warm up: every role assumed once, so the run measures gradings, not first contacts.
-      wrk -t2 -c"$conc" -d2s --timeout 60s -s "$work/bench.lua" "$url" >/dev/null
+      wrk -t"$threads" -c"$conc" -d2s --timeout 60s -s "$work/bench.lua" "$url" >/dev/null
       cpu0=$(cpu); n0=$(gradings)
-      wrk -t2 -c"$conc" -d"${seconds}s" --timeout 60s --latency -s "$work/bench.lua" "$url" >"$work/wrk.out"
+      if [[ -n ${PROFILE:-} ]]; then
+        # perf samples the server while wrk runs: where its CPU goes (symbols, self time).
+        perf record -q -F 499 -g -p "$server" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
+        profiler=$!
+      fi
+      wrk -t"$threads" -c"$conc" -d"${seconds}s" --timeout 60s --latency -s "$work/bench.lua" "$url" >"$work/wrk.out"
+      if [[ -n ${PROFILE:-} ]]; then
+        wait "$profiler" || true
+        perf report -q -i "$work/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 1.5 2>/dev/null |
+          grep -E "^ +[0-9.]+%" | awk "{printf \"  %7s  %-18s %s\\n\", \$1, \$2, \$4}" | head -25 >"$work/profile-$store-$conc.txt" || true
+      fi
       cpu1=$(cpu); n1=$(gradings)
       ticks=$(getconf CLK_TCK)
       rate=$(awk "/Requests\/sec/ {print \$2}" "$work/wrk.out")
@@ -87,6 +100,7 @@ LUA
       missed=$(curl -s "$replay_url/__replay" | grep -o "\"missed\":[0-9]*" | cut -d: -f2)
       [[ $missed != 0 ]] && notes="$notes replay misses: $missed"
       printf "%-8s %-6s %10s %12s %9s %9s %10s %14s %s\n" "$store" "$conc" "$rate" "$per_core ($cores cores)" "$p50" "$p99" "$peak" "$cpu_ms" "$notes"
+      if [[ -n ${PROFILE:-} ]]; then echo "-- where the server CPU went (perf, self time):"; cat "$work/profile-$store-$conc.txt"; fi
       kill "$server"; wait "$server" 2>/dev/null || true
     done
   done

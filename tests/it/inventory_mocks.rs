@@ -438,3 +438,51 @@ async fn an_omitted_empty_list_is_read_as_empty() {
     assert!(!verdict.passed);
     assert!(verdict.message.to_string().contains("is not bound to ItemsAPI"), "{}", verdict.message);
 }
+
+/// Counts the turns a session asks of its pacer.
+struct CountingPacer(std::sync::atomic::AtomicU32);
+
+impl labcheck::inventory::Pace for CountingPacer {
+    fn wait_turn(&self) -> futures::future::BoxFuture<'_, ()> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Box::pin(async {})
+    }
+}
+
+#[tokio::test]
+async fn the_pacer_meters_every_request_pages_and_retries_included() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // API Gateway over HTTP: page 1 is throttled once, then answers with a position; page 2 ends the list.
+    let throttled = Arc::new(AtomicBool::new(false));
+    let http = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
+        let second_page = request.uri().query().is_some_and(|q| q.contains("position=p2"));
+        let (status, body) = match (second_page, throttled.swap(true, Ordering::SeqCst)) {
+            (false, false) => (429, r#"{"message":"Too Many Requests"}"#),
+            (false, true) => (200, r#"{"item":[{"id":"a1","name":"Other"}],"position":"p2"}"#),
+            (true, _) => (200, r#"{"item":[{"id":"a2","name":"ItemsAPI"}]}"#),
+        };
+        let mut response = http::Response::builder().status(status).header("content-type", "application/json");
+        if status == 429 {
+            response = response.header("x-amzn-ErrorType", "TooManyRequestsException");
+        }
+        response.body(SdkBody::from(body)).unwrap()
+    });
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new("AKID", "secret", None, None, "test"),
+        ))
+        .retry_config(
+            RetryConfig::standard().with_max_attempts(3).with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
+        .http_client(http)
+        .build();
+    let pacer = Arc::new(CountingPacer(std::sync::atomic::AtomicU32::new(0)));
+    let session =
+        Arc::new(AwsSession::from_sdk_config(&config, InvokeUrlTemplate::default(), Some(pacer.clone())).unwrap());
+    let facts = collect(&session, &[Read::from(apigateway::Read::RestApis)]).await;
+    assert_eq!(facts.apigateway.rest_apis().unwrap().len(), 2, "both pages read");
+    assert_eq!(pacer.0.load(Ordering::Relaxed), 3, "the throttled try, its retry and the second page each waited");
+}
