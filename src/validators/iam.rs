@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::identity_policy::{self, Access, statements};
 use super::lambda::{judge_function_configuration, lambda_needs};
-use super::resource_policy::{glob, strings};
+use super::resource_policy::{first_condition, glob, strings};
 use super::{MethodRef, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, msg};
@@ -128,12 +128,11 @@ pub(crate) fn trusts(trust_policy: &Value, service: &str) -> Access {
         if !(names_service && assumes) {
             continue;
         }
-        match (statement["Effect"].as_str(), statement["Condition"].as_object().and_then(|c| c.iter().next())) {
+        match (statement["Effect"].as_str(), first_condition(statement)) {
             (Some("Deny"), None) => return Access::Denied { by: "trust policy".into() },
             (Some("Allow"), None) => allowed = true,
-            (_, Some((operator, block))) => {
-                let key = block.as_object().and_then(|k| k.keys().next()).map_or("", String::as_str);
-                unjudged.get_or_insert(msg!("policy-condition-unknown", operator, key));
+            (_, Some(condition)) => {
+                unjudged.get_or_insert(condition);
             }
             (effect, None) => {
                 unjudged.get_or_insert(msg!("policy-effect-unknown", effect = effect.unwrap_or_default()));

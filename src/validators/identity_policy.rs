@@ -13,7 +13,8 @@
 
 use serde_json::Value;
 
-use super::resource_policy::{glob, strings};
+pub use super::resource_policy::statements;
+use super::resource_policy::{first_condition, glob, strings};
 use crate::i18n::{Message, msg};
 use crate::providers::iam::RolePolicy;
 
@@ -35,15 +36,6 @@ enum Applies {
     Yes,
     No,
     Unknown(Message),
-}
-
-/// The statements of a policy document (`Statement` is a list or one object).
-pub fn statements(document: &Value) -> Vec<&Value> {
-    match &document["Statement"] {
-        Value::Array(items) => items.iter().collect(),
-        Value::Null => Vec::new(),
-        single => vec![single],
-    }
 }
 
 /// Decides `action` on `resource` under every policy of the role.
@@ -100,12 +92,9 @@ fn applies(statement: &Value, action: &str, resource: &str) -> Applies {
     if !(action_applies && resource_applies) {
         return Applies::No;
     }
-    match statement["Condition"].as_object().and_then(|c| c.iter().next()) {
+    match first_condition(statement) {
         None => Applies::Yes,
-        Some((operator, block)) => {
-            let key = block.as_object().and_then(|keys| keys.keys().next()).map_or("", String::as_str);
-            Applies::Unknown(msg!("policy-condition-unknown", operator, key))
-        }
+        Some(condition) => Applies::Unknown(condition),
     }
 }
 

@@ -71,14 +71,9 @@ impl Match {
 
 /// Decides `request` under `policy` (a policy document: `{"Statement": [..]}` or one statement object).
 pub fn decide(policy: &Value, request: &Request<'_>) -> Decision {
-    let statements: Vec<&Value> = match &policy["Statement"] {
-        Value::Array(items) => items.iter().collect(),
-        Value::Null => Vec::new(),
-        single => vec![single],
-    };
     let mut allowed = false;
     let mut unjudged = None;
-    for statement in statements {
+    for statement in statements(policy) {
         let effect = statement["Effect"].as_str().unwrap_or("");
         match (effect, statement_matches(statement, request)) {
             ("Deny", Match::Yes) => {
@@ -150,6 +145,22 @@ fn condition_matches(operator: &str, key: &str, values: &Value, request: &Reques
     }
     let any = patterns.iter().any(|p| test(p, actual));
     Match::from_bool(any != negated)
+}
+
+/// The statements of a policy document (`Statement` is a list or one object).
+pub fn statements(document: &Value) -> Vec<&Value> {
+    match &document["Statement"] {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        single => vec![single],
+    }
+}
+
+/// A statement's first condition, as a message names one that is not evaluated: `condition OPERATOR on KEY`.
+pub fn first_condition(statement: &Value) -> Option<Message> {
+    let (operator, block) = statement["Condition"].as_object()?.iter().next()?;
+    let key = block.as_object().and_then(|keys| keys.keys().next()).map_or("", String::as_str);
+    Some(msg!("policy-condition-unknown", operator, key))
 }
 
 /// A string or a list of strings (anything else: none).

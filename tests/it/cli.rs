@@ -71,6 +71,14 @@ fn missing_credentials() {
 }
 
 #[test]
+fn an_endpoint_that_is_not_a_url_is_one_line() {
+    // The SDK panicked on an empty endpoint URL; it is checked before any client is made.
+    let mut cmd = labcheck(&["run", "checks/apigw-items/lab.toml", "--region", "us-east-1"]);
+    cmd.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test").env("AWS_ENDPOINT_URL", "");
+    assert_usage_error(&run(cmd), "AWS_ENDPOINT_URL is set but is not a URL");
+}
+
+#[test]
 fn unknown_profile() {
     let out = run(labcheck(&["run", "checks/apigw-items/lab.toml", "--region", "us-east-1", "--profile", "nobody"]));
     assert_usage_error(&out, "no usable AWS credentials");

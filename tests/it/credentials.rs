@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::get;
 
-use crate::common::{self, Account, ItemsLab};
+use crate::common::{Account, ItemsLab};
 
 const START_URL: &str = "https://labcheck-tests.awsapps.com/start";
 const TOKEN: &str = "sso-access-token-from-aws-sso-login";
@@ -74,17 +74,9 @@ async fn sso_profiles_work() {
         account.id
     );
     std::fs::write(&config, profile).unwrap();
-    let mut cmd = account.labcheck();
-    cmd.env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_REGION")
-        .env("HOME", home.path())
-        .env("AWS_CONFIG_FILE", &config)
-        .env("AWS_ENDPOINT_URL_SSO", &portal_url)
-        .arg("run")
-        .arg(common::lab_file())
-        .args(["--profile", "lab-sso", "--step", "api-keys", "--format", "json"]);
-    let graded = common::Graded::from(common::run(cmd));
+    let graded = account.grade_with_profile(&config, "lab-sso", |cmd| {
+        cmd.env("HOME", home.path()).env("AWS_ENDPOINT_URL_SSO", &portal_url);
+    });
     assert_eq!(graded.code, 0, "{}", graded.output.stderr);
     assert_eq!(graded.report.target.account_id.as_deref(), Some(account.id.as_str()), "the SSO role's account");
     assert_eq!(calls.load(Ordering::Relaxed), 1, "the portal was asked once");
@@ -102,15 +94,7 @@ async fn assumed_role_profiles_work() {
         id = account.id
     );
     std::fs::write(&config, profiles).unwrap();
-    let mut cmd = account.labcheck();
-    cmd.env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_REGION")
-        .env("AWS_CONFIG_FILE", &config)
-        .arg("run")
-        .arg(common::lab_file())
-        .args(["--profile", "lab-role", "--step", "api-keys", "--format", "json"]);
-    let graded = common::Graded::from(common::run(cmd));
+    let graded = account.grade_with_profile(&config, "lab-role", |_| {});
     assert_eq!(graded.code, 0, "{}", graded.output.stderr);
     assert_eq!(graded.report.target.account_id.as_deref(), Some(account.id.as_str()), "the role's account");
 }

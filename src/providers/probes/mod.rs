@@ -1,7 +1,7 @@
 //! Probes: HTTP requests to deployed stages, to see what API Gateway really answers (what the console only claims).
 
 mod reader;
-mod send;
+pub(crate) mod send;
 mod types;
 
 use std::sync::Arc;

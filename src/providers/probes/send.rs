@@ -22,13 +22,13 @@ use crate::inventory::StatsRecorder;
 use crate::providers::apigateway::Secret;
 
 /// Bodies are kept up to this many bytes.
-const MAX_BODY: usize = 4096;
+pub(crate) const MAX_BODY: usize = 4096;
 
 /// Requests per probe at most (the first and two retries).
 pub const ATTEMPTS: u32 = 3;
 
 /// Wait before retry `n` (1-based): 250 ms, 500 ms.
-fn backoff(retry: u32) -> Duration {
+pub(crate) fn backoff(retry: u32) -> Duration {
     Duration::from_millis(250 << (retry - 1).min(4))
 }
 
@@ -65,6 +65,12 @@ pub fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
 }
 
 fn probe_error(method: &str, err: reqwest::Error) -> FactError {
+    http_error(format!("probe {method}"), err)
+}
+
+/// A request that got no answer (timed out, refused, reset), with every cause on one line; the URL left out (the
+/// record has it).
+pub(crate) fn http_error(operation: String, err: reqwest::Error) -> FactError {
     let kind = if err.is_timeout() { FactErrorKind::Timeout } else { FactErrorKind::Network };
     // The URL is in the probe record already; keep the message short.
     let err = err.without_url();
@@ -74,7 +80,20 @@ fn probe_error(method: &str, err: reqwest::Error) -> FactError {
         message = format!("{message}: {s}");
         source = s.source();
     }
-    FactError::new(kind, format!("probe {method}"), message)
+    FactError::new(kind, operation, message)
+}
+
+/// The body, read up to `limit` bytes (the rest is never read).
+pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while bytes.len() < limit {
+        match response.chunk().await? {
+            Some(chunk) => bytes.extend_from_slice(&chunk),
+            None => break,
+        }
+    }
+    bytes.truncate(limit);
+    Ok(bytes)
 }
 
 /// One probe request.
@@ -166,14 +185,7 @@ async fn send_once(http: &reqwest::Client, probe: &Probe<'_>) -> Result<Answer, 
         .filter(|(name, _)| kept_header(name.as_str()))
         .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect();
-    let mut bytes = Vec::new();
-    while bytes.len() < MAX_BODY + SECRET_MARGIN {
-        match response.chunk().await.map_err(|e| probe_error(method, e))? {
-            Some(chunk) => bytes.extend_from_slice(&chunk),
-            None => break,
-        }
-    }
-    bytes.truncate(MAX_BODY + SECRET_MARGIN);
+    let bytes = read_capped(&mut response, MAX_BODY + SECRET_MARGIN).await.map_err(|e| probe_error(method, e))?;
     let body = String::from_utf8_lossy(&bytes).into_owned();
     Ok(Answer { status, from_api_gateway, response: ProbeResponse { status, body, headers } })
 }

@@ -81,26 +81,34 @@ impl Reader {
         let mut s3 = Facts { s3_buckets: Some(buckets.clone()), ..Facts::default() };
         if let (Read::Bucket { bucket, part }, Ok(buckets)) = (read, &buckets) {
             let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).filter(|name| glob(bucket, name)).collect();
-            join_all(names.iter().map(|name| self.part(name, part)))
-                .await
-                .into_iter()
-                .for_each(|got| got.into(&mut s3));
+            for one in join_all(names.iter().map(|name| self.part(name, part))).await {
+                <super::S3 as crate::providers::Provider>::merge(&mut s3, one);
+            }
         }
         crate::facts::Facts { s3, ..crate::facts::Facts::default() }
     }
 
-    async fn part(&self, bucket: &str, part: &Part) -> Got {
+    /// One part of one bucket, as the one entry of its collection.
+    async fn part(&self, bucket: &str, part: &Part) -> Facts {
+        let mut facts = Facts::default();
         let key = bucket.to_owned();
         match part {
-            Part::Versioning => Got::Versioning(key, self.versioning(bucket).await),
-            Part::Encryption => Got::Encryption(key, self.encryption(bucket).await),
-            Part::PublicAccessBlock => Got::PublicAccessBlock(key, self.public_access_block(bucket).await),
-            Part::Website => Got::Website(key, self.website(bucket).await),
-            Part::Policy => Got::Policy(key, self.policy(bucket).await),
-            Part::Tags => Got::Tags(key, self.tags(bucket).await),
-            Part::Objects { prefix } => Got::Objects(objects_key(bucket, prefix), self.objects(bucket, prefix).await),
-            Part::WebsitePage { path } => Got::Page(page_key(bucket, path), self.page(bucket, path).await),
+            Part::Versioning => _ = facts.s3_versioning.insert(key, self.versioning(bucket).await),
+            Part::Encryption => _ = facts.s3_encryption.insert(key, self.encryption(bucket).await),
+            Part::PublicAccessBlock => {
+                _ = facts.s3_public_access_blocks.insert(key, self.public_access_block(bucket).await)
+            }
+            Part::Website => _ = facts.s3_websites.insert(key, self.website(bucket).await),
+            Part::Policy => _ = facts.s3_policies.insert(key, self.policy(bucket).await),
+            Part::Tags => _ = facts.s3_tags.insert(key, self.tags(bucket).await),
+            Part::Objects { prefix } => {
+                _ = facts.s3_objects.insert(objects_key(bucket, prefix), self.objects(bucket, prefix).await)
+            }
+            Part::WebsitePage { path } => {
+                _ = facts.s3_website_pages.insert(page_key(bucket, path), self.page(bucket, path).await)
+            }
         }
+        facts
     }
 
     /// The buckets of the graded region. AWS lists every bucket of the account with its region (`BucketRegion`),
@@ -252,48 +260,5 @@ impl Reader {
                 session.clients.s3.website.get(&session.stats, bucket, &session.region, path).await
             })
             .await
-    }
-}
-
-/// One part of one bucket, as read, with its key.
-enum Got {
-    Versioning(String, Fact<String>),
-    Encryption(String, Fact<Vec<EncryptionRule>>),
-    PublicAccessBlock(String, Fact<PublicAccessBlock>),
-    Website(String, Fact<Option<Website>>),
-    Policy(String, Fact<Option<serde_json::Value>>),
-    Tags(String, Fact<Tags>),
-    Objects(String, Fact<Objects>),
-    Page(String, Fact<WebsiteResponse>),
-}
-
-impl Got {
-    fn into(self, facts: &mut Facts) {
-        match self {
-            Got::Versioning(key, fact) => {
-                facts.s3_versioning.insert(key, fact);
-            }
-            Got::Encryption(key, fact) => {
-                facts.s3_encryption.insert(key, fact);
-            }
-            Got::PublicAccessBlock(key, fact) => {
-                facts.s3_public_access_blocks.insert(key, fact);
-            }
-            Got::Website(key, fact) => {
-                facts.s3_websites.insert(key, fact);
-            }
-            Got::Policy(key, fact) => {
-                facts.s3_policies.insert(key, fact);
-            }
-            Got::Tags(key, fact) => {
-                facts.s3_tags.insert(key, fact);
-            }
-            Got::Objects(key, fact) => {
-                facts.s3_objects.insert(key, fact);
-            }
-            Got::Page(key, fact) => {
-                facts.s3_website_pages.insert(key, fact);
-            }
-        }
     }
 }

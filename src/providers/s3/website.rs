@@ -3,8 +3,9 @@
 //!
 //! - **Whose answer.** S3 puts its request id (`x-amz-request-id`) on every answer of a website endpoint, its
 //!   pages and its own errors alike; an answer without it came from something in between and is an error.
-//! - **Transient answers** (500, 503 `SlowDown`) are retried: at most three requests, waiting 250 ms then 500 ms.
-//! - **Untrusted bodies.** At most 4 KiB are kept.
+//! - **Transient answers** (500, 503 `SlowDown`) are retried as probes are: at most three requests, waiting 250 ms
+//!   then 500 ms.
+//! - **Untrusted bodies.** At most 4 KiB are read and kept.
 //! - **Emulators.** `LABCHECK_S3_WEBSITE_ADDRESS=HOST:PORT` sends the requests to that address instead, with the
 //!   website endpoint's name in the `Host` header (how LocalStack tells a website request from an API call).
 //!   Nothing stands between labcheck and an address it was given, and LocalStack sends no request id: there every
@@ -17,9 +18,8 @@ use reqwest::header::{CONTENT_TYPE, HOST, LOCATION, USER_AGENT};
 use super::WebsiteResponse;
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::StatsRecorder;
+use crate::providers::probes::send::{ATTEMPTS, MAX_BODY, backoff, http_error, read_capped};
 
-const MAX_BODY: usize = 4096;
-const ATTEMPTS: u32 = 3;
 const OPERATION: &str = "probe S3 website";
 
 /// Regions whose website endpoints are `s3-website-REGION` (a dash); every other region's is `s3-website.REGION`.
@@ -73,7 +73,7 @@ impl WebsiteClient {
             if !transient || attempt == ATTEMPTS {
                 return judge_origin(response, from_s3, attempt);
             }
-            tokio::time::sleep(Duration::from_millis(250 << (attempt - 1))).await;
+            tokio::time::sleep(backoff(attempt)).await;
             attempt += 1;
         }
     }
@@ -83,19 +83,12 @@ impl WebsiteClient {
         if self.address.is_some() {
             request = request.header(HOST, host);
         }
-        let mut response = request.send().await.map_err(network_error)?;
+        let mut response = request.send().await.map_err(|e| http_error(OPERATION.into(), e))?;
         let header = |name| response.headers().get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let (content_type, location) = (header(CONTENT_TYPE), header(LOCATION));
         let from_s3 = self.address.is_some() || response.headers().contains_key("x-amz-request-id");
         let status = response.status().as_u16();
-        let mut bytes = Vec::new();
-        while bytes.len() < MAX_BODY {
-            match response.chunk().await.map_err(network_error)? {
-                Some(chunk) => bytes.extend_from_slice(&chunk),
-                None => break,
-            }
-        }
-        bytes.truncate(MAX_BODY);
+        let bytes = read_capped(&mut response, MAX_BODY).await.map_err(|e| http_error(OPERATION.into(), e))?;
         let body = String::from_utf8_lossy(&bytes).into_owned();
         Ok((WebsiteResponse { url: url.to_owned(), status, content_type, location, body }, from_s3))
     }
@@ -111,11 +104,6 @@ fn judge_origin(response: WebsiteResponse, from_s3: bool, attempts: u32) -> Fact
         response.status
     );
     Err(FactError::new(FactErrorKind::Network, OPERATION, message))
-}
-
-fn network_error(err: reqwest::Error) -> FactError {
-    let kind = if err.is_timeout() { FactErrorKind::Timeout } else { FactErrorKind::Network };
-    FactError::new(kind, OPERATION, crate::one_line(err.without_url()))
 }
 
 #[cfg(test)]

@@ -108,21 +108,15 @@ fn the_role_is_found_from_the_function_behind_the_method() {
 fn a_deleted_execution_role_is_named() {
     let mut f = facts(trust("lambda.amazonaws.com"), vec![]);
     f.iam.iam_roles.insert("ItemsRole".into(), Ok(None));
-    let verdict = LambdaExecutionRoleProbe.evaluate(&f);
+    let verdict = execution_role(&f);
     assert_eq!(verdict.message, "the execution role of ItemsFunction, ItemsRole, does not exist");
 }
 
 /// The Lambda validator that names the execution role, through the same path.
-struct LambdaExecutionRoleProbe;
-
-impl LambdaExecutionRoleProbe {
-    fn evaluate(&self, facts: &Facts) -> Verdict {
-        let check = crate::validators::lambda::LambdaExecutionRole {
-            api: "ItemsAPI".into(),
-            method: "GET /items".parse().unwrap(),
-        };
-        check.evaluate(facts).unwrap()
-    }
+fn execution_role(facts: &Facts) -> Verdict {
+    let method = "GET /items".parse().unwrap();
+    let check = crate::validators::lambda::LambdaExecutionRole { api: "ItemsAPI".into(), method };
+    check.evaluate(facts).unwrap()
 }
 
 #[test]
@@ -130,7 +124,7 @@ fn a_conditional_trust_is_not_taken_as_trust() {
     let mut policy = trust("lambda.amazonaws.com");
     policy["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:SourceAccount": "123456789012"}});
     let f = facts(policy, vec![]);
-    let verdict = LambdaExecutionRoleProbe.evaluate(&f);
+    let verdict = execution_role(&f);
     assert!(!verdict.passed);
     assert_eq!(
         verdict.message,

@@ -219,6 +219,19 @@ impl Account {
         live
     }
 
+    /// Grades the API-keys step of the Items lab through `profile` of the AWS config file `config`, without the
+    /// account's keys or region in the environment; `configure` adds what the profile needs (a HOME, an endpoint).
+    pub fn grade_with_profile(&self, config: &Path, profile: &str, configure: impl FnOnce(&mut Command)) -> Graded {
+        let mut cmd = self.labcheck();
+        cmd.env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_REGION")
+            .env("AWS_CONFIG_FILE", config);
+        configure(&mut cmd);
+        cmd.arg("run").arg(lab_file()).args(["--profile", profile, "--step", "api-keys", "--format", "json"]);
+        Graded::from(run(cmd))
+    }
+
     /// Runs `labcheck run LAB --format json ARGS...` on the account only.
     pub fn grade_live(&self, lab: &Path, args: &[&str]) -> Graded {
         let mut cmd = self.labcheck();
