@@ -99,7 +99,7 @@ ls_port="$(free_port)"
 (
   cd "$run_dir"
   export OVERRIDE_IN_DOCKER=0 GATEWAY_SERVER=hypercorn GATEWAY_LISTEN="127.0.0.1:$ls_port" \
-    SERVICES=apigateway,sts,s3,kms DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 \
+    SERVICES=apigateway,sts,s3,s3control,kms DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 \
     FILESYSTEM_ROOT="$run_dir/localstack-fs" LOCALSTACK_HOST="127.0.0.1:$ls_port"
   exec "$state/localstack/bin/python" -m localstack.runtime.main
 ) >"$run_dir/localstack.log" 2>&1 &

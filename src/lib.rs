@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod inventory;
 pub mod lab;
 pub mod model;
+pub mod policy;
 pub mod progress;
 pub mod providers;
 pub mod report;

@@ -280,6 +280,7 @@ policy-allows-all-but = { $policy } allows everything but what its { $element } 
 policy-effect-unknown = statement with Effect "{ $effect }"
 policy-statement-without-action = statement without Action or NotAction
 policy-statement-without-resource = statement without Resource or NotResource
+policy-statement-without-principal = statement without Principal or NotPrincipal
 policy-variable = policy variable in { $resource }
 
 ## DynamoDB tables
@@ -317,7 +318,7 @@ bucket-missing = there is no bucket named { $bucket } in this region ({ $count -
         [one] the region has one other bucket
        *[other] the region has { $count } other buckets
     })
-buckets-none-passes = { $count } buckets are named { $bucket } and none passes; { $name }: { $problem }
+bucket-bound = { $verdict } (judged { $bucket }, one of { $count } buckets named { $pattern }: every check judges the same one, the one with website hosting or else the first by name)
 bucket-exists = bucket { $bucket } exists
 bucket-versioning-on = versioning is on for { $bucket }
 bucket-versioning-off = versioning is { $status ->
@@ -331,12 +332,18 @@ bucket-policy-none = { $bucket } has no bucket policy
 bucket-policy-no-public-read = no statement lets everyone read the objects of { $bucket } (s3:GetObject on arn:aws:s3:::{ $bucket }/*)
 bucket-policy-allows-more = statement { $sid } also lets everyone { $actions }
 bucket-policy-denies-read = statement { $sid } denies everyone s3:GetObject
-bucket-policy-condition = statement { $sid } has a condition { $operator }, which labcheck does not evaluate
+bucket-policy-read-unjudged = whether everyone may read its objects depends on a { $what }, which labcheck does not evaluate
 bucket-policy-negated = statement { $sid } uses { $element }
 bucket-public-read = everyone may read the objects of { $bucket }, and nothing more
 bucket-public-wrong = { $bucket }: { $problems }
-bucket-public-blocked = the public access block of { $bucket } blocks public bucket policies, so its objects cannot be public
-bucket-private-blocked = { $bucket } blocks public bucket policies
+bucket-public-blocked = { $scope ->
+        [account] the account's public access block
+       *[bucket] the public access block of { $bucket }
+    } restricts public buckets (RestrictPublicBuckets), so its public policy gives no one access
+bucket-private-blocked = { $scope ->
+        [account] the account's public access block
+       *[bucket] the public access block of { $bucket }
+    } restricts public buckets (RestrictPublicBuckets)
 bucket-private = the policy of { $bucket } grants the public nothing
 bucket-public-granted = the policy of { $bucket } grants the public access and nothing blocks it
 bucket-website-on = { $bucket } hosts a website (index document { $index })

@@ -282,6 +282,7 @@ policy-allows-all-but = { $policy } lo permite todo salvo lo que indica su { $el
 policy-effect-unknown = instrucción con Effect "{ $effect }"
 policy-statement-without-action = instrucción sin Action ni NotAction
 policy-statement-without-resource = instrucción sin Resource ni NotResource
+policy-statement-without-principal = instrucción sin Principal ni NotPrincipal
 policy-variable = variable de política en { $resource }
 
 ## Tablas de DynamoDB
@@ -319,7 +320,7 @@ bucket-missing = no hay ningún bucket llamado { $bucket } en esta región ({ $c
         [one] la región tiene otro bucket
        *[other] la región tiene otros { $count } buckets
     })
-buckets-none-passes = { $count } buckets se llaman { $bucket } y ninguno cumple; { $name }: { $problem }
+bucket-bound = { $verdict } (se juzgó { $bucket }, uno de { $count } buckets llamados { $pattern }: todas las comprobaciones juzgan el mismo, el que aloja un sitio web o si no el primero por nombre)
 bucket-exists = el bucket { $bucket } existe
 bucket-versioning-on = el control de versiones está activado en { $bucket }
 bucket-versioning-off = el control de versiones está { $status ->
@@ -333,12 +334,18 @@ bucket-policy-none = { $bucket } no tiene política de bucket
 bucket-policy-no-public-read = ninguna instrucción permite a todo el mundo leer los objetos de { $bucket } (s3:GetObject sobre arn:aws:s3:::{ $bucket }/*)
 bucket-policy-allows-more = la instrucción { $sid } también permite a todo el mundo { $actions }
 bucket-policy-denies-read = la instrucción { $sid } deniega s3:GetObject a todo el mundo
-bucket-policy-condition = la instrucción { $sid } tiene una condición { $operator }, que labcheck no evalúa
+bucket-policy-read-unjudged = que todo el mundo pueda leer sus objetos depende de una { $what }, que labcheck no evalúa
 bucket-policy-negated = la instrucción { $sid } usa { $element }
 bucket-public-read = todo el mundo puede leer los objetos de { $bucket }, y nada más
 bucket-public-wrong = { $bucket }: { $problems }
-bucket-public-blocked = el bloqueo de acceso público de { $bucket } bloquea las políticas públicas, así que sus objetos no pueden ser públicos
-bucket-private-blocked = { $bucket } bloquea las políticas de bucket públicas
+bucket-public-blocked = { $scope ->
+        [account] el bloqueo de acceso público de la cuenta
+       *[bucket] el bloqueo de acceso público de { $bucket }
+    } restringe los buckets públicos (RestrictPublicBuckets), así que su política pública no da acceso a nadie
+bucket-private-blocked = { $scope ->
+        [account] el bloqueo de acceso público de la cuenta
+       *[bucket] el bloqueo de acceso público de { $bucket }
+    } restringe los buckets públicos (RestrictPublicBuckets)
 bucket-private = la política de { $bucket } no concede nada al público
 bucket-public-granted = la política de { $bucket } concede acceso al público y nada lo bloquea
 bucket-website-on = { $bucket } aloja un sitio web (documento de índice { $index })

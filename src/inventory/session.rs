@@ -10,9 +10,11 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sts::Client as StsClient;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use futures::future::BoxFuture;
+use tokio::sync::OnceCell;
 
 use super::errors;
 use super::stats::{CallCounter, StatsRecorder};
+use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::providers::{ClientSettings, Clients};
 
 /// Default timeout of one HTTP probe.
@@ -169,6 +171,9 @@ pub struct AwsSession {
     pub(crate) invoke: InvokeUrlTemplate,
     pub(crate) region: String,
     pub(crate) stats: Arc<StatsRecorder>,
+    /// The graded account's id, asked of STS once a session: the report's target and the reads that need it
+    /// (S3's account-wide public access block) share the one call.
+    caller_account: OnceCell<Fact<String>>,
 }
 
 /// Something that spaces out the AWS calls of a session (the service's per-account token bucket).
@@ -198,7 +203,14 @@ impl AwsSession {
         let sts = StsClient::from_conf(
             aws_sdk_sts::config::Builder::from(config).interceptor(CallCounter(stats.clone())).build(),
         );
-        Ok(Self { clients, sts: Some(sts), invoke: options.invoke_url_template, region, stats })
+        Ok(Self {
+            clients,
+            sts: Some(sts),
+            invoke: options.invoke_url_template,
+            region,
+            stats,
+            caller_account: OnceCell::new(),
+        })
     }
 
     /// A session over an already loaded config (the service: one per grading, sharing the config's credentials
@@ -226,7 +238,7 @@ impl AwsSession {
         let stats = Arc::new(StatsRecorder::default());
         let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
         let clients = clients.instrumented(&client_settings(&config, &stats, None));
-        Self { clients, sts: None, invoke, region: region.to_owned(), stats }
+        Self { clients, sts: None, invoke, region: region.to_owned(), stats, caller_account: OnceCell::new() }
     }
 
     /// The same session reading the account id through `sts` (tests).
@@ -247,11 +259,10 @@ impl AwsSession {
     /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read within `deadline`, the same
     /// bound as every other read).
     pub async fn account_id(&self, deadline: Duration) -> Option<String> {
-        let sts = self.sts.as_ref()?;
-        match tokio::time::timeout(deadline, sts.get_caller_identity().send()).await {
-            Ok(Ok(out)) => out.account().map(str::to_owned),
+        self.sts.as_ref()?;
+        match tokio::time::timeout(deadline, self.caller_account()).await {
+            Ok(Ok(account)) => Some(account),
             Ok(Err(err)) => {
-                let err = errors::GET_CALLER_IDENTITY.error(err);
                 // Debug-quoted: the message is AWS's text and must not forge log lines.
                 tracing::warn!(error = ?err.to_string(), "could not read the account id");
                 None
@@ -261,6 +272,26 @@ impl AwsSession {
                 None
             }
         }
+    }
+
+    /// The graded account's id (STS GetCallerIdentity, asked once a session), or why it could not be read.
+    pub(crate) async fn caller_account(&self) -> Fact<String> {
+        self.caller_account
+            .get_or_init(|| async {
+                let Some(sts) = self.sts.as_ref() else {
+                    return Err(FactError::not_collected("the account id (no STS client)"));
+                };
+                let out = sts.get_caller_identity().send().await.map_err(|e| errors::GET_CALLER_IDENTITY.error(e))?;
+                out.account().map(str::to_owned).ok_or_else(|| {
+                    FactError::new(
+                        FactErrorKind::Malformed,
+                        errors::GET_CALLER_IDENTITY.name,
+                        "the answer has no Account",
+                    )
+                })
+            })
+            .await
+            .clone()
     }
 }
 

@@ -5,13 +5,12 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::identity_policy::{self, Access, statements};
 use super::lambda::{judge_function_configuration, lambda_needs};
-use super::resource_policy::{first_condition, glob, strings};
 use super::{MethodRef, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, msg};
 use crate::model::Verdict;
+use crate::policy::{self, Caller, Decision, Policy, glob, statements, strings};
 use crate::providers::iam::{self, Part, Role, RolePolicy};
 use crate::providers::lambda::Part as LambdaPart;
 
@@ -112,48 +111,37 @@ fn policies<'a>(facts: &'a Facts, role: &Role) -> Result<&'a [RolePolicy], FactE
     Ok(facts.iam.role_policies(&role.name)?.unwrap_or_default())
 }
 
-/// Whether the trust policy lets `service` assume the role: `Allowed`, or why not.
-pub(crate) fn trusts(trust_policy: &Value, service: &str) -> Access {
-    let mut allowed = false;
-    let mut unjudged = None;
-    for statement in statements(trust_policy) {
-        let principal = &statement["Principal"];
-        let names_service = principal == "*" || strings(&principal["Service"]).contains(&service);
-        let assumes = strings(&statement["Action"]).iter().any(|a| glob(&a.to_ascii_lowercase(), "sts:assumerole"));
-        if !statement["NotPrincipal"].is_null() || !statement["NotAction"].is_null() {
-            let element = if statement["NotPrincipal"].is_null() { "NotAction" } else { "NotPrincipal" };
-            unjudged.get_or_insert(msg!("policy-negated-statement", element));
-            continue;
-        }
-        if !(names_service && assumes) {
-            continue;
-        }
-        match (statement["Effect"].as_str(), first_condition(statement)) {
-            (Some("Deny"), None) => return Access::Denied { by: "trust policy".into() },
-            (Some("Allow"), None) => allowed = true,
-            (_, Some(condition)) => {
-                unjudged.get_or_insert(condition);
-            }
-            (effect, None) => {
-                unjudged.get_or_insert(msg!("policy-effect-unknown", effect = effect.unwrap_or_default()));
-            }
-        }
+/// Whether the trust policy lets `service` assume the role (`sts:AssumeRole`): `Allowed`, or why not. Nothing of
+/// the request's context is known, so a trust statement with a condition is named, never taken as met.
+pub(crate) fn trusts(trust_policy: &Value, service: &str) -> Decision {
+    let request =
+        policy::Request { caller: Caller::Service(service), action: "sts:AssumeRole", resource: None, context: &[] };
+    policy::decide(&[Policy { label: "trust policy", document: trust_policy }], &request)
+}
+
+/// What the role's permission policies decide for `action` on `resource`, made from inside AWS (TLS) in the
+/// resource's region.
+fn role_decides(policies: &[RolePolicy], action: &str, resource: &str) -> Decision {
+    let labels: Vec<String> = policies.iter().map(RolePolicy::label).collect();
+    let documents: Vec<Policy<'_>> =
+        policies.iter().zip(&labels).map(|(p, label)| Policy { label, document: &p.document }).collect();
+    let region = arn_part(resource, 3);
+    let mut context = vec![("aws:SecureTransport", "true")];
+    if !region.is_empty() {
+        context.push(("aws:RequestedRegion", region));
     }
-    match (unjudged, allowed) {
-        (Some(what), _) => Access::Unjudged { what },
-        (None, true) => Access::Allowed { by: "trust policy".into() },
-        (None, false) => Access::NotAllowed,
-    }
+    let request = policy::Request { caller: Caller::Identity, action, resource: Some(resource), context: &context };
+    policy::decide(&documents, &request)
 }
 
 /// The verdict on a role's trust in `service`.
 pub(crate) fn trust_verdict(role: &Role, service: &str) -> Verdict {
     let name = &role.name;
     match trusts(&role.trust_policy, service) {
-        Access::Allowed { .. } => Verdict::pass(msg!("role-trusts", role = name, service)),
-        Access::NotAllowed => Verdict::fail(msg!("role-does-not-trust", role = name, service)),
-        Access::Denied { .. } => Verdict::fail(msg!("role-trust-denied", role = name, service)),
-        Access::Unjudged { what } => Verdict::fail(msg!("role-trust-unjudged", role = name, service, what)),
+        Decision::Allowed { .. } => Verdict::pass(msg!("role-trusts", role = name, service)),
+        Decision::NotAllowed => Verdict::fail(msg!("role-does-not-trust", role = name, service)),
+        Decision::Denied { .. } => Verdict::fail(msg!("role-trust-denied", role = name, service)),
+        Decision::Unjudged { what } => Verdict::fail(msg!("role-trust-unjudged", role = name, service, what)),
     }
     .with("role_arn", &role.arn)
 }
@@ -192,9 +180,10 @@ validator! {
     ///
     /// Why: the function can only do what its execution role allows; a role without `dynamodb:Query` on the
     /// table makes the API answer 500 however right the code is. Judged as IAM judges the request, within a
-    /// documented subset: explicit `Deny` wins; `Action`/`NotAction`, `Resource`/`NotResource` with wildcards; a
-    /// `Condition` or policy variable is not evaluated and never taken as met. `{account}` in the resource is the
-    /// role's account, `{region}` the region of the function whose role it is.
+    /// documented subset (`crate::policy`): explicit `Deny` wins; `Action`/`NotAction`, `Resource`/`NotResource`
+    /// with wildcards; conditions on `aws:RequestedRegion` (the resource's region) and `aws:SecureTransport` are
+    /// evaluated; any other condition or a policy variable is named and never taken as met. `{account}` in the
+    /// resource is the role's account, `{region}` the region of the function whose role it is.
     ///
     /// ```toml
     /// validator = "iam_role_allows"
@@ -226,11 +215,11 @@ impl Validator for IamRoleAllows {
             let policies = policies(facts, judged.role)?;
             let mut refused = Vec::new();
             for action in &self.actions {
-                match identity_policy::decide(policies, action, &resource) {
-                    Access::Allowed { .. } => {}
-                    Access::NotAllowed => refused.push(msg!("action-not-allowed", action)),
-                    Access::Denied { by } => refused.push(msg!("action-denied", action, policy = by)),
-                    Access::Unjudged { what } => refused.push(msg!("action-unjudged", action, what)),
+                match role_decides(policies, action, &resource) {
+                    Decision::Allowed { .. } => {}
+                    Decision::NotAllowed => refused.push(msg!("action-not-allowed", action)),
+                    Decision::Denied { by, .. } => refused.push(msg!("action-denied", action, policy = by)),
+                    Decision::Unjudged { what } => refused.push(msg!("action-unjudged", action, what)),
                 }
             }
             let names: Vec<&str> = policies.iter().map(|p| p.name.as_str()).collect();

@@ -4,14 +4,14 @@ use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
 use super::iam::{RoleRef, judge_role, trust_verdict};
-use super::resource_policy::{self, Decision};
 use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::{FactError, FactErrorKind, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
+use crate::policy::{self, Caller, Decision, Policy};
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
-use crate::providers::lambda::LambdaFunction;
 use crate::providers::lambda::Part;
+use crate::providers::lambda::{EnvironmentError, LambdaFunction};
 
 /// The function `method` invokes, or a failed verdict saying why there is none.
 fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {
@@ -446,21 +446,21 @@ impl Validator for LambdaInvokePermission {
                 for stage in stages_invoking(stages, target, alias) {
                     for method in &methods {
                         let source = source_arn(target, api_id, &stage, method);
-                        let request = resource_policy::Request {
-                            service: "apigateway.amazonaws.com",
+                        let context = [("aws:SourceArn", source.as_str()), ("aws:SourceAccount", &target.account)];
+                        let request = policy::Request {
+                            caller: Caller::Service("apigateway.amazonaws.com"),
                             action: "lambda:InvokeFunction",
-                            resource: &function_arn,
-                            source_arn: &source,
-                            source_account: &target.account,
+                            resource: Some(&function_arn),
+                            context: &context,
                         };
                         let method = method.to_string();
-                        match resource_policy::decide(policy, &request) {
-                            Decision::Allowed => {}
+                        match policy::decide(&[Policy { label: "resource policy", document: policy }], &request) {
+                            Decision::Allowed { .. } => {}
                             Decision::NotAllowed => refused.push(msg!("method-on-stage", method, stage = &stage)),
-                            Decision::Denied { sid: Some(sid) } => {
+                            Decision::Denied { sid: Some(sid), .. } => {
                                 refused.push(msg!("denied-by", method, stage = &stage, sid))
                             }
-                            Decision::Denied { sid: None } => {
+                            Decision::Denied { sid: None, .. } => {
                                 refused.push(msg!("denied-by-unnamed", method, stage = &stage))
                             }
                             Decision::Unjudged { what } => {
@@ -517,12 +517,22 @@ impl Validator for LambdaExecutionRole {
     }
 }
 
+/// The environment Lambda could not decrypt for the grader: our permissions (`kms:Decrypt` on the student's key),
+/// never the student's fault, so the check is `error`.
+fn unreadable_environment(function: &str, error: &EnvironmentError) -> FactError {
+    let kind = if error.code.contains("AccessDenied") { FactErrorKind::AccessDenied } else { FactErrorKind::Service };
+    let detail = format!("the environment of {function} could not be read: {}: {}", error.code, error.message);
+    FactError::new(kind, "lambda:GetFunctionConfiguration", detail)
+}
+
 validator! {
     /// The function behind the API has each listed environment variable. Only names are read: values are never
     /// stored, shown or compared (they are often secrets).
     ///
     /// Why: code that finds its table through `TABLE_NAME` fails on every request when the variable is missing
-    /// or misspelled, though the console shows a healthy function.
+    /// or misspelled, though the console shows a healthy function. An environment encrypted with a customer
+    /// managed KMS key the grader may not use comes back as Lambda's `Environment.Error`: the check is `error`,
+    /// naming it, never a fail.
     ///
     /// ```toml
     /// validator = "lambda_environment_has"
@@ -546,6 +556,9 @@ impl Validator for LambdaEnvironmentHas {
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function_configuration(facts, &self.api, &self.method, |f| {
             let function = &f.name;
+            if let Some(error) = &f.environment_error {
+                return Err(unreadable_environment(function, error));
+            }
             let missing: Vec<&String> = self.names.iter().filter(|n| !f.environment_names.contains(n)).collect();
             Ok(if missing.is_empty() {
                 Verdict::pass(msg!("environment-has", function, count = self.names.len(), names = and(&self.names)))
@@ -594,6 +607,7 @@ mod tests {
                 state: Some("Active".into()),
                 role: Some("arn:aws:iam::123456789012:role/service-role/ItemsRole".into()),
                 environment_names: vec!["TABLE_NAME".into()],
+                environment_error: None,
             })),
         );
         let versions = ["$LATEST", "1"].iter().map(|v| LambdaVersion { version: (*v).into() }).collect();
@@ -823,5 +837,25 @@ mod tests {
         f.lambda.lambda_policies.insert("ItemsFunction:dev".into(), Err(denied.clone()));
         let check = LambdaInvokePermission { aliases: vec!["dev".into()], ..invoke_check() };
         assert_eq!(check.evaluate(&f).unwrap_err(), denied);
+    }
+
+    /// Lambda API reference, `EnvironmentResponse`: with a customer managed key the grader may not use,
+    /// `Environment` holds `Error` and no `Variables`. Our permissions, not the student's work: `error`.
+    #[test]
+    fn an_environment_lambda_could_not_decrypt_is_an_error_not_a_fail() {
+        let check = LambdaEnvironmentHas { api: "ItemsAPI".into(), method: items(), names: vec!["TABLE_NAME".into()] };
+        assert!(check.evaluate(&complete()).unwrap().passed);
+        let mut f = complete();
+        if let Some(Ok(Some(function))) = f.lambda.lambda_functions.get_mut("ItemsFunction") {
+            function.environment_names.clear();
+            function.environment_error = Some(EnvironmentError {
+                code: "KMSAccessDeniedException".into(),
+                message: "Lambda was unable to decrypt the environment variables because KMS access was denied.".into(),
+            });
+        }
+        let error = check.evaluate(&f).unwrap_err();
+        assert_eq!(error.kind, FactErrorKind::AccessDenied);
+        assert_eq!(error.operation, "lambda:GetFunctionConfiguration");
+        assert!(error.message.contains("environment of ItemsFunction") && error.message.contains("KMSAccessDenied"));
     }
 }

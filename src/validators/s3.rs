@@ -3,46 +3,63 @@
 
 use serde_json::Value;
 
-use super::identity_policy::statements;
-use super::resource_policy::{glob, strings};
 use super::{Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
-use crate::providers::s3::{self, Part};
+use crate::policy::{self, Caller, Decision, Policy, glob, statements, strings};
+use crate::providers::s3::{self, Part, PublicAccessBlock};
 
+/// The reads of a check on `bucket`: the region's buckets, the website configuration of those that match (it
+/// binds the lab to one bucket, [`bound_bucket`]), and `parts` of them.
 fn bucket_reads(bucket: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
     let mut reads = vec![Read::from(s3::Read::Buckets)];
-    reads.extend(parts.into_iter().map(|part| Read::from(s3::Read::Bucket { bucket: bucket.to_owned(), part })));
+    let parts = std::iter::once(Part::Website).chain(parts);
+    reads.extend(parts.map(|part| Read::from(s3::Read::Bucket { bucket: bucket.to_owned(), part })));
+    reads.dedup();
     reads
 }
 
-/// Runs `judge` on each bucket of the region whose name matches `pattern`; passes if any passes. None: a fail
-/// naming the pattern. Several and none passes: the first one's failure, saying how many there are.
+/// The one bucket every check of a lab judges for `pattern`, and how many buckets match. Students retry, so
+/// several may match: the one with website hosting on comes first (the site a visitor reaches), then the first by
+/// name. The choice is a function of facts every S3 check reads, so each check of a lab judges the same bucket and
+/// a grading is the same for the same account.
+fn bound_bucket<'a>(facts: &'a Facts, pattern: &str) -> Result<Option<(&'a str, usize)>, FactError> {
+    let mut names: Vec<&str> =
+        facts.s3.buckets()?.iter().map(|b| b.name.as_str()).filter(|n| glob(pattern, n)).collect();
+    names.sort_unstable();
+    if names.len() <= 1 {
+        return Ok(names.first().map(|name| (*name, names.len())));
+    }
+    let mut hosting = None;
+    for name in &names {
+        if facts.s3.website(name)?.is_some() {
+            hosting.get_or_insert(*name);
+        }
+    }
+    Ok(Some((hosting.unwrap_or(names[0]), names.len())))
+}
+
+/// Runs `judge` on the bucket the lab is bound to ([`bound_bucket`]). None matches: a fail naming the pattern.
+/// Several match: the verdict says which one was judged.
 fn judge_buckets(
     facts: &Facts,
     pattern: &str,
-    mut judge: impl FnMut(&str) -> Result<Verdict, FactError>,
+    judge: impl FnOnce(&str) -> Result<Verdict, FactError>,
 ) -> Result<Verdict, FactError> {
-    let buckets = facts.s3.buckets()?;
-    let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).filter(|n| glob(pattern, n)).collect();
-    let Some(first) = names.first() else {
-        return Ok(Verdict::fail(msg!("bucket-missing", bucket = pattern, count = buckets.len())));
+    let Some((bucket, count)) = bound_bucket(facts, pattern)? else {
+        let count = facts.s3.buckets()?.len();
+        return Ok(Verdict::fail(msg!("bucket-missing", bucket = pattern, count)));
     };
-    if names.len() == 1 {
-        return Ok(judge(first)?.with("bucket", first));
-    }
-    let mut first_failure = None;
-    for name in &names {
-        let verdict = judge(name)?;
-        if verdict.passed {
-            return Ok(verdict.with("bucket", name));
+    let verdict = judge(bucket)?;
+    let verdict = match count {
+        1 => verdict,
+        _ => {
+            let Verdict { passed, message, evidence } = verdict;
+            Verdict { passed, message: msg!("bucket-bound", verdict = message, bucket, count, pattern), evidence }
         }
-        first_failure.get_or_insert((*name, verdict));
-    }
-    let (name, verdict) = first_failure.expect("at least one bucket was judged");
-    let message = msg!("buckets-none-passes", count = names.len(), bucket = pattern, name, problem = verdict.message);
-    Ok(Verdict { message, ..verdict }.with("bucket", name))
+    };
+    Ok(verdict.with("bucket", bucket))
 }
 
 validator! {
@@ -141,63 +158,76 @@ impl Validator for S3DefaultEncryption {
     }
 }
 
-/// Whether a statement's principal is everyone (`"*"` or `{"AWS": "*"}`).
-fn public_principal(statement: &Value) -> bool {
-    let principal = &statement["Principal"];
-    principal == "*" || strings(&principal["AWS"]).contains(&"*")
+/// What a visitor of the website endpoint asks: anonymous, over plain HTTP (website endpoints serve no HTTPS), in
+/// the bucket's region.
+fn visitor_context(facts: &Facts, bucket: &str) -> Result<Vec<(&'static str, String)>, FactError> {
+    let mut context = vec![("aws:SecureTransport", "false".to_owned())];
+    let region = facts.s3.buckets()?.iter().find(|b| b.name == bucket).and_then(|b| b.region.clone());
+    context.extend(region.map(|region| ("aws:RequestedRegion", region)));
+    Ok(context)
 }
 
-/// What the bucket policy lets anyone do, judged against "exactly `s3:GetObject` on the bucket's objects":
-/// the problems found, empty when it is exactly that.
-fn public_read_problems(bucket: &str, policy: &Value) -> Vec<Message> {
-    let objects = format!("arn:aws:s3:::{bucket}/*");
+/// What the bucket policy lets anyone do, judged against "exactly `s3:GetObject` on the bucket's objects": the
+/// problems found, empty when it is exactly that. Whether a visitor may read is decided by the policy evaluator
+/// (a `Deny` on another action, like "deny uploads without SSE", changes nothing); "nothing more" is every
+/// statement that allows everyone something beyond `s3:GetObject`, whatever its conditions.
+fn public_read_problems(bucket: &str, document: &Value, context: &[(&str, String)]) -> Vec<Message> {
     let sample = format!("arn:aws:s3:::{bucket}/index.html");
+    let context: Vec<(&str, &str)> = context.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let request = policy::Request {
+        caller: Caller::Anonymous,
+        action: "s3:GetObject",
+        resource: Some(&sample),
+        context: &context,
+    };
     let mut problems = Vec::new();
-    let mut reads = false;
-    for statement in statements(policy).into_iter().filter(|s| public_principal(s)) {
-        let sid = statement["Sid"].as_str().unwrap_or("(no Sid)");
-        let effect = statement["Effect"].as_str().unwrap_or_default();
-        let actions = strings(&statement["Action"]);
-        let resources = strings(&statement["Resource"]);
-        let gets = actions.iter().any(|a| glob(&a.to_ascii_lowercase(), "s3:getobject"));
-        let on_objects = resources.iter().any(|r| glob(r, &sample));
-        if let Some((operator, _)) = statement["Condition"].as_object().and_then(|c| c.iter().next()) {
-            problems.push(msg!("bucket-policy-condition", sid, operator));
-            continue;
+    match policy::decide(&[Policy { label: "bucket policy", document }], &request) {
+        Decision::Allowed { .. } => {}
+        Decision::NotAllowed => problems.push(msg!("bucket-policy-no-public-read", bucket)),
+        Decision::Denied { sid, .. } => {
+            problems.push(msg!("bucket-policy-denies-read", sid = sid.as_deref().unwrap_or("(no Sid)")))
         }
-        for negated in ["NotAction", "NotResource", "NotPrincipal"] {
-            if !statement[negated].is_null() {
-                problems.push(msg!("bucket-policy-negated", sid, element = negated));
-            }
-        }
-        match effect {
-            "Deny" if gets && on_objects => problems.push(msg!("bucket-policy-denies-read", sid)),
-            "Allow" => {
-                let beyond: Vec<&&str> = actions.iter().filter(|a| !a.eq_ignore_ascii_case("s3:GetObject")).collect();
-                if !beyond.is_empty() {
-                    problems.push(msg!("bucket-policy-allows-more", sid, actions = and(beyond)));
-                }
-                reads |= gets && resources.iter().any(|r| *r == objects || glob(r, &sample));
-            }
-            _ => {}
-        }
+        Decision::Unjudged { what } => problems.push(msg!("bucket-policy-read-unjudged", what)),
     }
-    if !reads {
-        problems.insert(0, msg!("bucket-policy-no-public-read", bucket));
+    let public_allows = statements(document)
+        .into_iter()
+        .filter(|s| s["Effect"] == "Allow" && policy::names_caller(s, Caller::Anonymous));
+    for statement in public_allows {
+        let sid = statement["Sid"].as_str().unwrap_or("(no Sid)");
+        if !statement["NotAction"].is_null() {
+            problems.push(msg!("bucket-policy-negated", sid, element = "NotAction"));
+        }
+        let actions = strings(&statement["Action"]);
+        let beyond: Vec<&&str> = actions.iter().filter(|a| !a.eq_ignore_ascii_case("s3:GetObject")).collect();
+        if !beyond.is_empty() {
+            problems.push(msg!("bucket-policy-allows-more", sid, actions = and(beyond)));
+        }
     }
     problems
 }
 
+/// Where public buckets are restricted (`RestrictPublicBuckets`, the setting that makes S3 ignore a public
+/// policy's grants): the account's block or the bucket's. `BlockPublicPolicy` only refuses new public policies.
+fn restricted_by(account: &PublicAccessBlock, bucket: &PublicAccessBlock) -> Option<&'static str> {
+    match (account.restrict_public_buckets, bucket.restrict_public_buckets) {
+        (true, _) => Some("account"),
+        (false, true) => Some("bucket"),
+        (false, false) => None,
+    }
+}
+
 validator! {
     /// Whether anyone on the internet may read the bucket's objects, as the lab wants: with `public_read = true`,
-    /// the bucket's public access block lets a public policy work and the bucket policy allows everyone
-    /// `s3:GetObject` on `arn:aws:s3:::BUCKET/*` and nothing else; with `public_read = false`, nothing is public
-    /// (the block restricts public policies, or the policy grants the public nothing).
+    /// neither the account's nor the bucket's public access block restricts public buckets, and the bucket policy
+    /// lets an anonymous visitor `s3:GetObject` on the bucket's objects and allows everyone nothing else; with
+    /// `public_read = false`, nothing is public (public buckets are restricted, or the policy grants the public
+    /// nothing).
     ///
     /// Why: a website bucket must be readable by anyone, and only readable: a policy that also allows
-    /// `s3:PutObject` or `s3:*` to `"*"` lets anyone replace the site. A public statement with a `Condition` is
-    /// not evaluated and never taken as right. The account-wide public access block is not read (it needs the
-    /// account id and `s3:GetAccountPublicAccessBlock`): `s3_website_serves` shows its effect.
+    /// `s3:PutObject` or `s3:*` to `"*"` lets anyone replace the site. S3 judges the account's and the bucket's
+    /// block together, and only `RestrictPublicBuckets` stops a public policy that is already there
+    /// (`BlockPublicPolicy` refuses new ones). The read is judged by labcheck's policy evaluator as a website GET
+    /// (anonymous, `aws:SecureTransport` false): a condition it cannot evaluate is named, never taken as met.
     ///
     /// ```toml
     /// validator = "s3_public_access"
@@ -211,29 +241,34 @@ validator! {
 
 impl Validator for S3PublicAccess {
     fn reads(&self) -> Vec<Read> {
-        bucket_reads(&self.bucket, [Part::PublicAccessBlock, Part::Policy])
+        let mut reads = bucket_reads(&self.bucket, [Part::PublicAccessBlock, Part::Policy]);
+        reads.push(Read::from(s3::Read::AccountPublicAccessBlock));
+        reads
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_buckets(facts, &self.bucket, |bucket| {
             let block = facts.s3.public_access_block(bucket)?;
+            let account = facts.s3.account_public_access_block()?;
             let policy = facts.s3.policy(bucket)?;
-            let blocked = block.block_public_policy || block.restrict_public_buckets;
+            let context = visitor_context(facts, bucket)?;
             let problems = match policy {
                 None => vec![msg!("bucket-policy-none", bucket)],
-                Some(policy) => public_read_problems(bucket, policy),
+                Some(policy) => public_read_problems(bucket, policy, &context),
             };
-            let grants_public =
-                policy.is_some_and(|p| statements(p).iter().any(|s| public_principal(s) && s["Effect"] == "Allow"));
-            Ok(match (self.public_read, blocked) {
-                (true, true) => Verdict::fail(msg!("bucket-public-blocked", bucket)),
-                (true, false) if problems.is_empty() => Verdict::pass(msg!("bucket-public-read", bucket)),
-                (true, false) => Verdict::fail(msg!("bucket-public-wrong", bucket, problems = clauses(problems))),
-                (false, true) => Verdict::pass(msg!("bucket-private-blocked", bucket)),
-                (false, false) if !grants_public => Verdict::pass(msg!("bucket-private", bucket)),
-                (false, false) => Verdict::fail(msg!("bucket-public-granted", bucket)),
+            let grants_public = policy.is_some_and(|p| {
+                statements(p).iter().any(|s| s["Effect"] == "Allow" && policy::names_caller(s, Caller::Anonymous))
+            });
+            Ok(match (self.public_read, restricted_by(account, block)) {
+                (true, Some(place)) => Verdict::fail(msg!("bucket-public-blocked", bucket, scope = place)),
+                (true, None) if problems.is_empty() => Verdict::pass(msg!("bucket-public-read", bucket)),
+                (true, None) => Verdict::fail(msg!("bucket-public-wrong", bucket, problems = clauses(problems))),
+                (false, Some(place)) => Verdict::pass(msg!("bucket-private-blocked", bucket, scope = place)),
+                (false, None) if !grants_public => Verdict::pass(msg!("bucket-private", bucket)),
+                (false, None) => Verdict::fail(msg!("bucket-public-granted", bucket)),
             }
-            .with("public_access_block", block))
+            .with("public_access_block", block)
+            .with("account_public_access_block", account))
         })
     }
 }

@@ -36,6 +36,7 @@ fn mocked(apigateway: Client, lambda: aws_sdk_lambda::Client) -> AwsSession {
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, &[]),
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[]),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
+        s3control: mock_client!(aws_sdk_s3control, RuleMode::MatchAny, &[]),
     };
     mocked_with(apigateway, lambda, others)
 }
@@ -45,11 +46,13 @@ pub(crate) struct OtherClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub iam: aws_sdk_iam::Client,
     pub s3: aws_sdk_s3::Client,
+    pub s3control: aws_sdk_s3control::Client,
 }
 
 /// A session over these mocked clients.
 pub(crate) fn mocked_with(apigateway: Client, lambda: aws_sdk_lambda::Client, others: OtherClients) -> AwsSession {
-    let s3 = s3::Client { sdk: others.s3, website: s3::WebsiteClient::new(std::time::Duration::from_secs(1)) };
+    let website = s3::WebsiteClient::new(std::time::Duration::from_secs(1));
+    let s3 = s3::Client { sdk: others.s3, control: others.s3control, website };
     let clients =
         Clients { apigateway, lambda, probes: reqwest::Client::new(), dynamodb: others.dynamodb, iam: others.iam, s3 };
     AwsSession::with_clients(clients, "us-east-1", InvokeUrlTemplate::default())

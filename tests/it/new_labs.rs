@@ -141,16 +141,17 @@ async fn s3_lab_solved_scores_everything_and_the_website_answers() {
     assert_eq!(evidence["url"], format!("http://{bucket}.s3-website.eu-central-1.amazonaws.com/"));
     assert_eq!(graded.report.stats.probes, 1);
     assert_eq!(graded.report.stats.api_calls.get("s3:ListBuckets"), Some(&1));
-    // ListBuckets, six reads of the bucket, sts.
-    assert_eq!(graded.report.stats.api_calls_total, 8, "{:?}", graded.report.stats);
+    // ListBuckets, six reads of the bucket, the account's public access block, sts (once, for it and the report).
+    assert_eq!(graded.report.stats.api_calls_total, 9, "{:?}", graded.report.stats);
+    assert_eq!(graded.report.stats.api_calls.get("sts:GetCallerIdentity"), Some(&1));
 }
 
 #[tokio::test]
-async fn s3_lab_suspended_versioning_sse_s3_wrong_error_page_and_public_writes() {
+async fn s3_lab_suspended_versioning_sse_kms_wrong_error_page_and_public_writes() {
     let account = Account::site();
     let lab = SiteLab {
         versioning: Some(BucketVersioningStatus::Suspended),
-        kms: false,
+        kms: true,
         website: Some(("index.html", "404.html")),
         public_actions: Some(vec!["s3:GetObject", "s3:PutObject"]),
         ..SiteLab::solved()
@@ -171,4 +172,43 @@ async fn s3_lab_bucket_with_another_name() {
     let account = Account::site();
     SiteLab { prefix: Some("site-"), ..SiteLab::solved() }.build(&account).await;
     case("s3-website", "other-name", &account);
+}
+
+/// Students retry: versioning on one bucket, the site on another. Every check judges the same bucket (the one that
+/// hosts the website), so the two halves never add up to 100%.
+#[tokio::test]
+async fn s3_lab_settings_split_over_two_buckets() {
+    let account = Account::site();
+    let versioned = SiteLab { prefix: Some("website-a-"), ..SiteLab::fresh() };
+    let versioned = SiteLab { versioning: Some(BucketVersioningStatus::Enabled), ..versioned };
+    versioned.build(&account).await;
+    let site = SiteLab { prefix: Some("website-b-"), versioning: None, ..SiteLab::solved() };
+    let bucket = site.build(&account).await.unwrap();
+    let graded = case("s3-website", "split-buckets", &account);
+    assert!(graded.report.score < graded.report.max_score);
+    for check in &graded.report.checks {
+        assert_eq!(check.evidence["bucket"], bucket.as_str(), "{}: {}", check.id, check.message);
+    }
+}
+
+/// The account-wide Block Public Access restricts public buckets: the bucket's public policy gives no one access,
+/// whatever the bucket's own block says. (LocalStack's website endpoint still serves the page; AWS answers 403.)
+#[tokio::test]
+async fn s3_lab_account_restricts_public_buckets() {
+    let account = Account::site();
+    SiteLab::solved().build(&account).await;
+    let block =
+        aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder().restrict_public_buckets(true).build();
+    let control = account.s3control();
+    control
+        .put_public_access_block()
+        .account_id(&account.id)
+        .public_access_block_configuration(block)
+        .send()
+        .await
+        .unwrap();
+    let graded = account.grade_lab(&repo_path("checks/s3-website/lab.toml"), &[]);
+    assert_eq!(graded.status("public-read-policy"), "fail");
+    let message = graded.message("public-read-policy");
+    assert!(message.starts_with("the account's public access block restricts public buckets"), "{message}");
 }

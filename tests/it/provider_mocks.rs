@@ -33,6 +33,7 @@ fn session(dynamodb: &[&Rule], iam: &[&Rule], s3: &[&Rule]) -> Arc<labcheck::inv
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, dynamodb),
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, s3),
+        s3control: mock_client!(aws_sdk_s3control, RuleMode::MatchAny, &[]),
     };
     let apigateway = mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, &[]);
     let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[]);

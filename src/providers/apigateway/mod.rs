@@ -70,14 +70,16 @@ impl ReadKind for Read {
     }
 
     fn operations(&self) -> Vec<Operation> {
-        vec![match self {
-            Read::RestApis => reader::GET_REST_APIS,
-            Read::Resources { .. } => reader::GET_RESOURCES,
-            Read::Stages { .. } => reader::GET_STAGES,
-            Read::UsagePlans => reader::GET_USAGE_PLANS,
-            Read::UsagePlanKeys { .. } => reader::GET_USAGE_PLAN_KEYS,
-            Read::ApiKeys | Read::ApiKeyValues => reader::GET_API_KEYS,
-        }]
+        match self {
+            Read::RestApis => vec![reader::GET_REST_APIS],
+            Read::Resources { .. } => vec![reader::GET_RESOURCES],
+            Read::Stages { .. } => vec![reader::GET_STAGES],
+            Read::UsagePlans => vec![reader::GET_USAGE_PLANS],
+            Read::UsagePlanKeys { .. } => vec![reader::GET_USAGE_PLAN_KEYS],
+            Read::ApiKeys => vec![reader::GET_API_KEYS],
+            // When keys share the probe's key name, the one in a plan bound to the stage is chosen.
+            Read::ApiKeyValues => vec![reader::GET_API_KEYS, reader::GET_USAGE_PLANS, reader::GET_USAGE_PLAN_KEYS],
+        }
     }
 }
 

@@ -251,15 +251,37 @@ impl Reader {
             .clone()
     }
 
-    /// The value of the API key named `name`: an enabled one first, then by id, so the choice is stable.
-    pub(crate) async fn api_key_value(&self, name: &str) -> Result<Option<Secret>, FactError> {
+    /// The value of the API key named `name` that a request to `stage` of API `api_id` carries. Students retry,
+    /// so several keys may share the name: the key `usage_plan_key_exists` judges comes first (enabled, and a key
+    /// of a usage plan bound to this stage), then any enabled key, then by id, so a grading is the same for the
+    /// same account. The usage plans and their keys are read only when the name is shared.
+    pub(crate) async fn api_key_value(
+        &self,
+        name: &str,
+        api_id: &str,
+        stage: &str,
+    ) -> Result<Option<Secret>, FactError> {
         if !self.want_key_values {
             return Err(FactError::not_collected(format!("value of API key {name}")));
         }
         let (keys, values) = self.api_keys_with_values().await;
         let mut candidates: Vec<ApiKey> = keys?.into_iter().filter(|k| k.name == name).collect();
-        candidates.sort_by(|a, b| b.enabled.cmp(&a.enabled).then_with(|| a.id.cmp(&b.id)));
+        let in_bound_plan =
+            if candidates.len() > 1 { self.keys_of_plans_bound_to(api_id, stage).await? } else { Vec::new() };
+        candidates.sort_by_key(|k| (!(k.enabled && in_bound_plan.contains(&k.id)), !k.enabled, k.id.clone()));
         Ok(candidates.first().and_then(|k| values.get(&k.id).cloned()))
+    }
+
+    /// The ids of the keys of every usage plan bound to `stage` of API `api_id`.
+    async fn keys_of_plans_bound_to(&self, api_id: &str, stage: &str) -> Result<Vec<String>, FactError> {
+        let plans = self.usage_plans().await?;
+        let bound = plans.iter().filter(|p| p.api_stages.iter().any(|s| s.api_id == api_id && s.stage == stage));
+        let keys = join_all(bound.map(|p| self.usage_plan_keys(&p.id))).await;
+        let mut ids = Vec::new();
+        for plan_keys in keys {
+            ids.extend(plan_keys?.into_iter().map(|k| k.id));
+        }
+        Ok(ids)
     }
 
     /// Every API key value this round read (none unless a probe needs one): what a probe answer must not keep.

@@ -2,6 +2,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
+use aws_sdk_dynamodb::operation::list_tags_of_resource::builders::ListTagsOfResourceFluentBuilder;
 
 use aws_sdk_dynamodb::types::{KeySchemaElement, Projection, TableDescription};
 use tokio::sync::OnceCell;
@@ -149,11 +153,7 @@ impl Reader {
                 let mut position: Option<String> = None;
                 for _ in 0..MAX_TAG_PAGES {
                     let request = self.session.clients.dynamodb.list_tags_of_resource().resource_arn(&table.arn);
-                    let page = match request.set_next_token(position.take()).send().await {
-                        Ok(page) => page,
-                        Err(e) if is_not_found(&e) => return Ok(None),
-                        Err(e) => return Err(LIST_TAGS_OF_RESOURCE.error(e)),
-                    };
+                    let page = self.tags_page(request.set_next_token(position.take()), &table).await?;
                     tags.extend(page.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())));
                     match page.next_token().filter(|t| !t.is_empty()) {
                         None => return Ok(Some(tags)),
@@ -168,6 +168,26 @@ impl Reader {
             .await
     }
 
+    /// One page of tags. While a new table is `CREATING`, AWS answers `ResourceNotFoundException` for the ARN that
+    /// `DescribeTable` just gave: the table is there, so this is retried and then an error, never "no table".
+    async fn tags_page(
+        &self,
+        request: ListTagsOfResourceFluentBuilder,
+        table: &Table,
+    ) -> Result<ListTagsOfResourceOutput, FactError> {
+        let mut waits = TAGS_NOT_FOUND_WAITS.iter();
+        loop {
+            match request.clone().send().await {
+                Ok(page) => return Ok(page),
+                Err(e) if is_not_found(&e) => match waits.next() {
+                    Some(wait) => tokio::time::sleep(*wait).await,
+                    None => return Err(tags_not_found(table)),
+                },
+                Err(e) => return Err(LIST_TAGS_OF_RESOURCE.error(e)),
+            }
+        }
+    }
+
     async fn table_names(&self) -> Fact<Vec<String>> {
         self.table_names
             .get_or_init(|| async {
@@ -180,6 +200,23 @@ impl Reader {
             .await
             .clone()
     }
+}
+
+/// The waits before asking again for the tags of a table `DescribeTable` shows but `ListTagsOfResource` does not
+/// find yet (cloud-custodian and steampipe-plugin-aws met this on new tables).
+const TAGS_NOT_FOUND_WAITS: [Duration; 3] =
+    [Duration::from_millis(200), Duration::from_millis(400), Duration::from_millis(800)];
+
+fn tags_not_found(table: &Table) -> FactError {
+    let status = table.status.as_deref().unwrap_or("unknown");
+    FactError::new(
+        FactErrorKind::Service,
+        LIST_TAGS_OF_RESOURCE.name,
+        format!(
+            "ResourceNotFoundException for table {}, which DescribeTable shows (status {status}): AWS gives a new table's tags once it is ACTIVE; grade again in a minute",
+            table.name
+        ),
+    )
 }
 
 fn malformed(operation: &Operation, message: &str) -> FactError {

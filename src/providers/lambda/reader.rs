@@ -5,7 +5,7 @@ use std::sync::Arc;
 use futures::future::join_all;
 use tokio::sync::OnceCell;
 
-use super::{Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
+use super::{EnvironmentError, Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
 use crate::inventory::{AwsInventory, AwsSession, Operation, is_not_found};
@@ -115,6 +115,7 @@ impl Reader {
                         state: f.state().map(|st| st.as_str().to_owned()),
                         role: f.role().map(str::to_owned),
                         environment_names: environment_names(f.environment()),
+                        environment_error: environment_error(f.environment()),
                     })),
                     Err(e) if is_not_found(&e) => Ok(None),
                     Err(e) => Err(GET_FUNCTION_CONFIGURATION.error(e)),
@@ -186,6 +187,12 @@ impl Reader {
             .await
             .clone()
     }
+}
+
+/// What Lambda said instead of the variables, when it could not decrypt them for the grader.
+fn environment_error(environment: Option<&aws_sdk_lambda::types::EnvironmentResponse>) -> Option<EnvironmentError> {
+    let error = environment?.error()?;
+    Some(EnvironmentError { code: text(error.error_code()), message: text(error.message()) })
 }
 
 /// The names of the variables, sorted; the values are dropped here, before anything else sees the answer.

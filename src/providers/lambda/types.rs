@@ -21,6 +21,18 @@ pub struct LambdaFunction {
     /// The names of its environment variables, sorted (values are never read into facts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environment_names: Vec<String>,
+    /// Why Lambda could not give the environment: `GetFunctionConfiguration` succeeds with `Environment.Error`
+    /// and no `Variables` when the environment is encrypted with a KMS key the grader may not use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment_error: Option<EnvironmentError>,
+}
+
+/// Lambda's `EnvironmentError`: the code (e.g. `KMSAccessDeniedException`) and message it gave instead of the
+/// variables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentError {
+    pub code: String,
+    pub message: String,
 }
 
 impl LambdaFunction {

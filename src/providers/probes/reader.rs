@@ -42,7 +42,7 @@ impl Reader {
                 let url = format!("{}{}", session.invoke.url(api_id, &spec.stage, &session.region), spec.path);
                 let key_value = match &spec.api_key {
                     None => Ok(None),
-                    Some(name) => match api_gateway.api_key_value(name).await {
+                    Some(name) => match api_gateway.api_key_value(name, api_id, &spec.stage).await {
                         Ok(Some(value)) => Ok(Some(value)),
                         Ok(None) => {
                             let outcome = Ok(ProbeOutcome::NoSuchApiKey { name: name.clone() });

@@ -2,6 +2,7 @@
 //! against the region's buckets), its versioning, default encryption, public access block, website configuration,
 //! policy, tags, objects under a prefix, and a GET of its website endpoint.
 
+mod control;
 mod reader;
 mod types;
 mod website;
@@ -31,6 +32,8 @@ pub const MAX_OBJECTS: i32 = 1000;
 pub enum Read {
     /// The buckets of the graded region (`ListBuckets`).
     Buckets,
+    /// The account-wide public access block (S3 Control `GetPublicAccessBlock`, for the account STS names).
+    AccountPublicAccessBlock,
     /// A part of every bucket of the region whose name matches `bucket` (`*` matches any run of characters).
     Bucket { bucket: String, part: Part },
 }
@@ -58,6 +61,7 @@ impl ReadKind for Read {
     fn collection(&self) -> &'static str {
         match self {
             Read::Buckets => "s3_buckets",
+            Read::AccountPublicAccessBlock => "s3_account_public_access_block",
             Read::Bucket { part, .. } => match part {
                 Part::Versioning => "s3_versioning",
                 Part::Encryption => "s3_encryption",
@@ -73,14 +77,14 @@ impl ReadKind for Read {
 
     fn keyed(&self) -> bool {
         match self {
-            Read::Buckets => false,
+            Read::Buckets | Read::AccountPublicAccessBlock => false,
             Read::Bucket { .. } => true,
         }
     }
 
     fn resolved_through(&self) -> Vec<super::Read> {
         match self {
-            Read::Buckets => Vec::new(),
+            Read::Buckets | Read::AccountPublicAccessBlock => Vec::new(),
             Read::Bucket { .. } => vec![Read::Buckets.into()],
         }
     }
@@ -88,6 +92,8 @@ impl ReadKind for Read {
     fn operations(&self) -> Vec<Operation> {
         match self {
             Read::Buckets => vec![reader::LIST_BUCKETS],
+            // With the account id from STS GetCallerIdentity, which needs no permission.
+            Read::AccountPublicAccessBlock => vec![reader::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK],
             Read::Bucket { part, .. } => match part {
                 Part::Versioning => vec![reader::GET_BUCKET_VERSIONING],
                 Part::Encryption => vec![reader::GET_ENCRYPTION_CONFIGURATION],
@@ -118,6 +124,9 @@ pub fn page_key(bucket: &str, path: &str) -> String {
 pub struct Facts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_buckets: Option<Fact<Vec<Bucket>>>,
+    /// All `false` when the account has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_account_public_access_block: Option<Fact<PublicAccessBlock>>,
     /// `Enabled`, `Suspended`, or `Off` (never enabled).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub s3_versioning: BTreeMap<String, Fact<String>>,
@@ -148,6 +157,10 @@ fn keyed<'a, T>(map: &'a BTreeMap<String, Fact<T>>, key: &str, what: &str) -> Re
 impl Facts {
     pub fn buckets(&self) -> Result<&[Bucket], FactError> {
         collected(self.s3_buckets.as_ref(), "S3 buckets").map(Vec::as_slice)
+    }
+
+    pub fn account_public_access_block(&self) -> Result<&PublicAccessBlock, FactError> {
+        collected(self.s3_account_public_access_block.as_ref(), "the account's S3 public access block")
     }
 
     pub fn versioning(&self, bucket: &str) -> Result<&str, FactError> {
@@ -183,10 +196,11 @@ impl Facts {
     }
 }
 
-/// The S3 client, and the HTTP client that asks website endpoints.
+/// The S3 client, the S3 Control client (account-wide settings), and the HTTP client that asks website endpoints.
 #[derive(Clone)]
 pub struct Client {
     pub sdk: aws_sdk_s3::Client,
+    pub control: aws_sdk_s3control::Client,
     pub website: website::WebsiteClient,
 }
 
@@ -199,6 +213,7 @@ impl Provider for S3 {
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
     const FACT_NAMES: &'static [&'static str] = &[
         "s3_buckets",
+        "s3_account_public_access_block",
         "s3_versioning:BUCKET",
         "s3_encryption:BUCKET",
         "s3_public_access_blocks:BUCKET",
@@ -215,12 +230,20 @@ impl Provider for S3 {
             settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         config.set_force_path_style(Some(endpoint_overridden));
         let sdk = aws_sdk_s3::Client::from_conf(config.build());
+        let control = aws_sdk_s3control::config::Builder::from(settings.config)
+            .endpoint_resolver(control::EmulatorFriendlyResolver::default())
+            .build();
+        let control = aws_sdk_s3control::Client::from_conf(control);
         let website = website::WebsiteClient::new(settings.probe_timeout);
-        Self::instrument(Client { sdk, website }, settings)
+        Self::instrument(Client { sdk, control, website }, settings)
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        Client { sdk: super::instrumented!(aws_sdk_s3, client.sdk, settings), website: client.website }
+        Client {
+            sdk: super::instrumented!(aws_sdk_s3, client.sdk, settings),
+            control: super::instrumented!(aws_sdk_s3control, client.control, settings),
+            website: client.website,
+        }
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
@@ -235,6 +258,9 @@ impl Provider for S3 {
         if other.s3_buckets.is_some() {
             into.s3_buckets = other.s3_buckets;
         }
+        if other.s3_account_public_access_block.is_some() {
+            into.s3_account_public_access_block = other.s3_account_public_access_block;
+        }
         into.s3_versioning.extend(other.s3_versioning);
         into.s3_encryption.extend(other.s3_encryption);
         into.s3_public_access_blocks.extend(other.s3_public_access_blocks);
@@ -247,9 +273,10 @@ impl Provider for S3 {
 
     fn parse_fact_name(kind: &str, argument: Option<&str>) -> Option<Result<Read, String>> {
         let part = match kind {
-            "s3_buckets" => {
+            "s3_buckets" | "s3_account_public_access_block" => {
+                let read = if kind == "s3_buckets" { Read::Buckets } else { Read::AccountPublicAccessBlock };
                 return Some(match argument {
-                    None => Ok(Read::Buckets),
+                    None => Ok(read),
                     Some(_) => Err(format!("`{kind}` takes no argument")),
                 });
             }

@@ -12,8 +12,8 @@ use super::{
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
 use crate::inventory::{AwsSession, Operation};
+use crate::policy::glob;
 use crate::providers::{Keyed, has_code, text};
-use crate::validators::resource_policy::glob;
 
 const BUCKET: &str = "arn:aws:s3:::*";
 
@@ -31,12 +31,15 @@ pub(super) const GET_BUCKET_POLICY: Operation =
     Operation { name: "s3:GetBucketPolicy", action: "s3:GetBucketPolicy", resource: BUCKET };
 pub(super) const GET_BUCKET_TAGGING: Operation =
     Operation { name: "s3:GetBucketTagging", action: "s3:GetBucketTagging", resource: BUCKET };
+pub(super) const GET_ACCOUNT_PUBLIC_ACCESS_BLOCK: Operation =
+    Operation { name: "s3control:GetPublicAccessBlock", action: "s3:GetAccountPublicAccessBlock", resource: "*" };
 pub(super) const LIST_BUCKET: Operation =
     Operation { name: "s3:ListObjectsV2", action: "s3:ListBucket", resource: BUCKET };
 
 /// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 8] = [
+pub(super) const OPERATIONS: [Operation; 9] = [
     LIST_BUCKETS,
+    GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
     GET_BUCKET_VERSIONING,
     GET_ENCRYPTION_CONFIGURATION,
     GET_BUCKET_PUBLIC_ACCESS_BLOCK,
@@ -46,10 +49,31 @@ pub(super) const OPERATIONS: [Operation; 8] = [
     LIST_BUCKET,
 ];
 
+/// A `GetPublicAccessBlock` answer as a fact: S3's (a bucket's) and S3 Control's (the account's) have types of their
+/// own that read alike. None configured (`NoSuchPublicAccessBlockConfiguration`) is every setting off, as is a
+/// setting left out.
+macro_rules! public_access_block {
+    ($answer:expr, $operation:expr) => {
+        match $answer {
+            Ok(out) => Ok(out.public_access_block_configuration().map_or_else(PublicAccessBlock::default, |c| {
+                PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                }
+            })),
+            Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => Ok(PublicAccessBlock::default()),
+            Err(e) => Err($operation.error(e)),
+        }
+    };
+}
+
 /// One round of S3 reads.
 pub struct Reader {
     session: Arc<AwsSession>,
     buckets: OnceCell<Fact<Vec<Bucket>>>,
+    account_public_access_block: OnceCell<Fact<PublicAccessBlock>>,
     versioning: Keyed<Fact<String>>,
     encryption: Keyed<Fact<Vec<EncryptionRule>>>,
     public_access_blocks: Keyed<Fact<PublicAccessBlock>>,
@@ -65,6 +89,7 @@ impl Reader {
         Self {
             session,
             buckets: OnceCell::new(),
+            account_public_access_block: OnceCell::new(),
             versioning: Keyed::new(),
             encryption: Keyed::new(),
             public_access_blocks: Keyed::new(),
@@ -77,6 +102,11 @@ impl Reader {
     }
 
     pub(super) async fn read(&self, read: &Read) -> crate::facts::Facts {
+        if let Read::AccountPublicAccessBlock = read {
+            let block = Some(self.account_public_access_block().await);
+            let s3 = Facts { s3_account_public_access_block: block, ..Facts::default() };
+            return crate::facts::Facts { s3, ..crate::facts::Facts::default() };
+        }
         let buckets = self.buckets().await;
         let mut s3 = Facts { s3_buckets: Some(buckets.clone()), ..Facts::default() };
         if let (Read::Bucket { bucket, part }, Ok(buckets)) = (read, &buckets) {
@@ -166,27 +196,24 @@ impl Reader {
             .await
     }
 
+    /// The account's own block, which S3 applies together with each bucket's (`NoSuchPublicAccessBlockConfiguration`:
+    /// none, all off).
+    async fn account_public_access_block(&self) -> Fact<PublicAccessBlock> {
+        self.account_public_access_block
+            .get_or_init(|| async {
+                let account = self.session.caller_account().await?;
+                let request = self.session.clients.s3.control.get_public_access_block().account_id(account);
+                public_access_block!(request.send().await, GET_ACCOUNT_PUBLIC_ACCESS_BLOCK)
+            })
+            .await
+            .clone()
+    }
+
     async fn public_access_block(&self, bucket: &str) -> Fact<PublicAccessBlock> {
         self.public_access_blocks
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3.sdk.get_public_access_block().bucket(bucket).send().await {
-                    Ok(out) => {
-                        let c = out.public_access_block_configuration();
-                        let flag = |f: fn(&aws_sdk_s3::types::PublicAccessBlockConfiguration) -> Option<bool>| {
-                            c.and_then(f).unwrap_or(false)
-                        };
-                        Ok(PublicAccessBlock {
-                            block_public_acls: flag(|c| c.block_public_acls()),
-                            ignore_public_acls: flag(|c| c.ignore_public_acls()),
-                            block_public_policy: flag(|c| c.block_public_policy()),
-                            restrict_public_buckets: flag(|c| c.restrict_public_buckets()),
-                        })
-                    }
-                    Err(e) if has_code(&e, &["NoSuchPublicAccessBlockConfiguration"]) => {
-                        Ok(PublicAccessBlock::default())
-                    }
-                    Err(e) => Err(GET_BUCKET_PUBLIC_ACCESS_BLOCK.error(e)),
-                }
+                let answer = self.session.clients.s3.sdk.get_public_access_block().bucket(bucket).send().await;
+                public_access_block!(answer, GET_BUCKET_PUBLIC_ACCESS_BLOCK)
             })
             .await
     }

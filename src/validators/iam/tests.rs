@@ -33,6 +33,7 @@ fn facts(trust_policy: Value, policies: Vec<RolePolicy>) -> Facts {
         state: None,
         role: Some(ROLE_ARN.into()),
         environment_names: vec![],
+        environment_error: None,
     };
     facts.lambda.lambda_functions.insert("ItemsFunction".into(), Ok(Some(function)));
     let role = Role { name: "ItemsRole".into(), arn: ROLE_ARN.into(), trust_policy };

@@ -16,6 +16,7 @@ fn facts() -> Facts {
     facts.s3.s3_buckets = Some(Ok(buckets));
     facts.s3.s3_versioning.insert(BUCKET.into(), Ok("Enabled".into()));
     facts.s3.s3_public_access_blocks.insert(BUCKET.into(), Ok(PublicAccessBlock::default()));
+    facts.s3.s3_account_public_access_block = Some(Ok(PublicAccessBlock::default()));
     facts.s3.s3_policies.insert(BUCKET.into(), Ok(Some(public_read())));
     let website = Website {
         index_document: Some("index.html".into()),
@@ -78,20 +79,80 @@ fn public_read_means_get_object_for_everyone_and_nothing_more() {
         public().evaluate(&wrong_resource).unwrap().message.to_string().contains("no statement lets everyone read")
     );
 
-    let mut blocked = facts();
-    let block = PublicAccessBlock { block_public_policy: true, ..PublicAccessBlock::default() };
-    blocked.s3.s3_public_access_blocks.insert(BUCKET.into(), Ok(block));
-    assert!(!public().evaluate(&blocked).unwrap().passed);
-    assert!(S3PublicAccess { public_read: false, ..public() }.evaluate(&blocked).unwrap().passed);
-    assert!(!S3PublicAccess { public_read: false, ..public() }.evaluate(&f).unwrap().passed);
-
     let mut conditional = facts();
     let mut policy = public_read();
     policy["Statement"][0]["Condition"] = json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}});
     conditional.s3.s3_policies.insert(BUCKET.into(), Ok(Some(policy)));
     let verdict = public().evaluate(&conditional).unwrap();
     assert!(!verdict.passed);
-    assert!(verdict.message.to_string().contains("condition IpAddress, which labcheck does not evaluate"));
+    assert!(
+        verdict
+            .message
+            .to_string()
+            .contains("depends on a condition IpAddress on aws:SourceIp, which labcheck does not evaluate"),
+        "{}",
+        verdict.message
+    );
+}
+
+/// S3 API reference, `PublicAccessBlockConfiguration`: `BlockPublicPolicy` refuses new public policies;
+/// `RestrictPublicBuckets` is what stops a public policy that is there. The account's block counts as well.
+#[test]
+fn only_restrict_public_buckets_stops_a_public_policy_in_the_bucket_or_the_account() {
+    let private = S3PublicAccess { public_read: false, ..public() };
+    let mut block_policy_only = facts();
+    let block = PublicAccessBlock { block_public_policy: true, ..PublicAccessBlock::default() };
+    block_policy_only.s3.s3_public_access_blocks.insert(BUCKET.into(), Ok(block));
+    assert!(public().evaluate(&block_policy_only).unwrap().passed, "the existing public policy still works");
+    assert!(!private.evaluate(&block_policy_only).unwrap().passed, "and the bucket is public");
+
+    let mut restricted = facts();
+    let block = PublicAccessBlock { restrict_public_buckets: true, ..PublicAccessBlock::default() };
+    restricted.s3.s3_public_access_blocks.insert(BUCKET.into(), Ok(block));
+    assert!(!public().evaluate(&restricted).unwrap().passed);
+    assert!(private.evaluate(&restricted).unwrap().passed);
+
+    let mut account = facts();
+    account.s3.s3_account_public_access_block =
+        Some(Ok(PublicAccessBlock { restrict_public_buckets: true, ..PublicAccessBlock::default() }));
+    let verdict = public().evaluate(&account).unwrap();
+    assert!(!verdict.passed);
+    assert!(verdict.message.to_string().starts_with("the account's public access block restricts public buckets"));
+    assert!(private.evaluate(&account).unwrap().passed);
+    assert!(!private.evaluate(&facts()).unwrap().passed);
+}
+
+/// A Deny on another action can never grant more, and never removes the read: the standard "deny uploads without
+/// SSE" guard rail leaves a public-read bucket public-read. A known context key is evaluated.
+#[test]
+fn conditions_that_cannot_change_the_read_and_known_context_keys() {
+    let with = |extra: Value| {
+        let mut f = facts();
+        let mut policy = public_read();
+        policy["Statement"].as_array_mut().unwrap().push(extra);
+        f.s3.s3_policies.insert(BUCKET.into(), Ok(Some(policy)));
+        public().evaluate(&f).unwrap()
+    };
+    let guard_rail = with(json!({"Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Principal": "*",
+        "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{BUCKET}/*"),
+        "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "AES256"}}}));
+    assert!(guard_rail.passed, "{}", guard_rail.message);
+    let https_only = with(json!({"Sid": "HttpsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": format!("arn:aws:s3:::{BUCKET}/*"), "Condition": {"Bool": {"aws:SecureTransport": "false"}}}));
+    assert_eq!(
+        https_only.message,
+        format!("{BUCKET}: statement HttpsOnly denies everyone s3:GetObject").as_str(),
+        "a website GET is plain HTTP"
+    );
+    let region = |value: &str| {
+        let mut f = facts();
+        let mut policy = public_read();
+        policy["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:RequestedRegion": value}});
+        f.s3.s3_policies.insert(BUCKET.into(), Ok(Some(policy)));
+        public().evaluate(&f).unwrap().passed
+    };
+    assert!(region("us-east-1"));
+    assert!(!region("eu-west-1"));
 }
 
 #[test]
@@ -115,17 +176,32 @@ fn objects_and_website_name_what_is_wrong() {
     );
 }
 
+/// Students retry: with several buckets of the pattern, every check judges the same one (the one with website
+/// hosting, else the first by name), so settings split over two buckets never add up to a pass.
 #[test]
-fn several_matching_buckets_pass_if_any_passes() {
+fn several_matching_buckets_bind_every_check_to_one() {
     let mut f = facts();
     let mut buckets = f.s3.s3_buckets.clone().unwrap().unwrap();
-    buckets.push(Bucket { name: "website-old".into(), region: None });
+    buckets.insert(0, Bucket { name: "website-0".into(), region: Some("us-east-1".into()) });
     f.s3.s3_buckets = Some(Ok(buckets));
-    f.s3.s3_versioning.insert("website-old".into(), Ok("Suspended".into()));
-    assert!(S3VersioningEnabled { bucket: "website-*".into() }.evaluate(&f).unwrap().passed);
+    f.s3.s3_versioning.insert("website-0".into(), Ok("Enabled".into()));
     f.s3.s3_versioning.insert(BUCKET.into(), Ok("Off".into()));
+    f.s3.s3_websites.insert("website-0".into(), Ok(None));
+    let versioning = S3VersioningEnabled { bucket: "website-*".into() }.evaluate(&f).unwrap();
+    assert!(!versioning.passed, "website-0 is versioned, but the site is on {BUCKET}");
     assert_eq!(
-        S3VersioningEnabled { bucket: "website-*".into() }.evaluate(&f).unwrap().message,
-        format!("2 buckets are named website-* and none passes; {BUCKET}: versioning is off on {BUCKET}").as_str()
+        versioning.message,
+        format!(
+            "versioning is off on {BUCKET} (judged {BUCKET}, one of 2 buckets named website-*: every check judges the same one, the one with website hosting or else the first by name)"
+        )
+        .as_str()
     );
+    assert_eq!(versioning.evidence["bucket"], BUCKET);
+    // Without website hosting anywhere: the first by name, for every check.
+    f.s3.s3_websites.insert(BUCKET.into(), Ok(None));
+    let versioning = S3VersioningEnabled { bucket: "website-*".into() }.evaluate(&f).unwrap();
+    assert!(versioning.passed);
+    assert_eq!(versioning.evidence["bucket"], "website-0");
+    let exists = S3BucketExists { bucket: "website-*".into() }.evaluate(&f).unwrap();
+    assert_eq!(exists.evidence["bucket"], "website-0");
 }

@@ -12,6 +12,20 @@ use super::{Account, FUNCTION, ItemsLab, LambdaSetup, MOTO_ACCOUNT, localstack_u
 /// the form LocalStack recognises.
 pub const SITE_REGION: &str = "eu-central-1";
 
+/// An endpoint resolver that answers one address.
+#[derive(Debug)]
+struct AtAddress(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for AtAddress {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_smithy_runtime_api::client::endpoint::EndpointFuture<'a> {
+        let endpoint = aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build();
+        aws_smithy_runtime_api::client::endpoint::EndpointFuture::ready(Ok(endpoint))
+    }
+}
+
 impl Account {
     fn moto_endpoint(&self) -> &str {
         self.lambda_endpoint.as_deref().expect("an account with moto for Lambda, IAM and DynamoDB")
@@ -46,6 +60,17 @@ impl Account {
         let mut account = Self::new_on(localstack_url());
         account.region = SITE_REGION.to_owned();
         account
+    }
+
+    /// S3 Control on the emulator, at its address as given (AWS's resolver would put the account id in the host).
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        let conf = aws_sdk_s3control::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(self.region.clone()))
+            .endpoint_resolver(AtAddress(self.endpoint.clone()))
+            .credentials_provider(self.credentials())
+            .build();
+        aws_sdk_s3control::Client::from_conf(conf)
     }
 
     pub fn s3(&self) -> aws_sdk_s3::Client {
@@ -203,6 +228,7 @@ pub struct SiteLab {
     /// The bucket's name before the account id (`website-`); `None`: no bucket.
     pub prefix: Option<&'static str>,
     pub versioning: Option<aws_sdk_s3::types::BucketVersioningStatus>,
+    /// Default encryption SSE-KMS (the trap: AWS's website endpoints cannot serve it); otherwise S3's default.
     pub kms: bool,
     /// Index and error documents.
     pub website: Option<(&'static str, &'static str)>,
@@ -221,7 +247,7 @@ impl SiteLab {
         Self {
             prefix: Some("website-"),
             versioning: Some(aws_sdk_s3::types::BucketVersioningStatus::Enabled),
-            kms: true,
+            kms: false,
             website: Some(("index.html", "error.html")),
             index_key: Some("index.html"),
             public_actions: Some(vec!["s3:GetObject"]),
