@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod emulators;
 pub mod engine;
 pub mod facts;
 pub mod files;

@@ -105,11 +105,12 @@ where
                 )
             } else {
                 let what = if code.is_empty() { format!("HTTP {status}") } else { code.to_owned() };
-                FactError::new(
-                    FactErrorKind::Service,
-                    operation,
-                    format!("{what}: {message}").trim_end_matches(": ").to_owned(),
-                )
+                let mut text = format!("{what}: {message}").trim_end_matches(": ").to_owned();
+                // S3's redirects name the bucket's region only in this header (the SDK does not follow them).
+                if let Some(region) = ctx.raw().headers().get("x-amz-bucket-region") {
+                    text.push_str(&format!(" (the bucket is in {region}, not the graded region)"));
+                }
+                FactError::new(FactErrorKind::Service, operation, text)
             }
         }
         SdkError::TimeoutError(_) => FactError::new(FactErrorKind::Timeout, operation, "no answer in time"),

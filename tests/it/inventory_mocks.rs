@@ -51,11 +51,22 @@ pub(crate) struct OtherClients {
 
 /// A session over these mocked clients.
 pub(crate) fn mocked_with(apigateway: Client, lambda: aws_sdk_lambda::Client, others: OtherClients) -> AwsSession {
+    mocked_at(apigateway, lambda, others, "us-east-1", InvokeUrlTemplate::default())
+}
+
+/// A session over these mocked clients, grading `region`, its probes sent to `invoke`.
+pub(crate) fn mocked_at(
+    apigateway: Client,
+    lambda: aws_sdk_lambda::Client,
+    others: OtherClients,
+    region: &str,
+    invoke: InvokeUrlTemplate,
+) -> AwsSession {
     let website = s3::WebsiteClient::new(std::time::Duration::from_secs(1));
     let s3 = s3::Client { sdk: others.s3, control: others.s3control, website };
     let clients =
         Clients { apigateway, lambda, probes: reqwest::Client::new(), dynamodb: others.dynamodb, iam: others.iam, s3 };
-    AwsSession::with_clients(clients, "us-east-1", InvokeUrlTemplate::default())
+    AwsSession::with_clients(clients, region, invoke)
 }
 
 fn session(rules: &[&Rule]) -> Arc<AwsSession> {
@@ -318,30 +329,7 @@ async fn lambda_not_found_is_a_fact_and_denial_an_error() {
 /// strings and secrets in fields that must be dropped, read into facts and graded.
 mod aws_shapes {
     use super::*;
-
-    fn shape(name: &str) -> serde_json::Value {
-        let path = format!("{}/tests/fixtures/aws-shapes/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let shape: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert!(shape["source"].as_str().is_some_and(|s| s.starts_with("https://")), "{name} says where it is from");
-        shape
-    }
-
-    /// The file's answer as the service sends it.
-    fn answer(name: &'static str) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
-        move || {
-            let shape = shape(name);
-            let body = match shape["body_text"].as_str() {
-                Some(text) => text.to_owned(),
-                None => serde_json::to_string(&shape["body"]).unwrap(),
-            };
-            let status = StatusCode::try_from(shape["status"].as_u64().unwrap() as u16).unwrap();
-            let mut response = HttpResponse::new(status, SdkBody::from(body));
-            let content_type = if shape["body_text"].is_string() { "text/xml" } else { "application/json" };
-            response.headers_mut().insert("content-type", content_type);
-            response
-        }
-    }
+    use crate::common::shapes::answer;
 
     fn replayed_session() -> Arc<AwsSession> {
         let apigw = client(&[
@@ -414,16 +402,8 @@ mod aws_shapes {
 /// unreadable answer.
 #[tokio::test]
 async fn an_omitted_empty_list_is_read_as_empty() {
-    let answer = || {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/aws-shapes/apigateway-GetUsagePlans-unbound.json"
-        ))
-        .unwrap();
-        let shape: serde_json::Value = serde_json::from_str(&text).unwrap();
-        HttpResponse::new(StatusCode::try_from(200u16).unwrap(), SdkBody::from(shape["body"].to_string()))
-    };
-    let plans = mock!(Client::get_usage_plans).then_http_response(answer);
+    let plans = mock!(Client::get_usage_plans)
+        .then_http_response(crate::common::shapes::answer("apigateway-GetUsagePlans-unbound"));
     let apis = mock!(Client::get_rest_apis)
         .then_output(|| GetRestApisOutput::builder().items(api("a1b2c3d4e5", "ItemsAPI")).build());
     let session = session(&[&plans, &apis]);

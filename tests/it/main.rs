@@ -3,6 +3,7 @@
 
 mod common;
 
+mod aws_truth;
 mod cli;
 mod credentials;
 mod faults;

@@ -4,6 +4,7 @@
 
 pub mod fault_proxy;
 pub mod labs;
+pub mod shapes;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
