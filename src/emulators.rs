@@ -89,6 +89,18 @@ pub const DIFFERENCES: &[Difference] = &[
         ],
     },
     Difference {
+        service: "DynamoDB",
+        emulator: "moto turns time to live on and off at once, and removes a deleted table at once",
+        aws: "time to live is ENABLING or DISABLING for up to an hour, and a deleted table is DELETING for a while",
+        labcheck: "ENABLING counts as on and DISABLING as off; a table DELETING, ARCHIVING or without its KMS key fails",
+        proofs: &[
+            "dynamodb-DescribeTimeToLive-enabling",
+            "dynamodb-DescribeTimeToLive-disabling",
+            "dynamodb-DescribeTable-deleting",
+            "aws_truth::dynamodb_statuses::a_table_being_deleted_fails_and_one_being_created_is_judged",
+        ],
+    },
+    Difference {
         service: "IAM",
         emulator: "roles made through the emulators' APIs have the path / and list-shaped statements",
         aws: "console-made execution roles are under /service-role/, and documents come URL-encoded with Statement as one object",

@@ -286,6 +286,7 @@ policy-variable = policy variable in { $resource }
 ## DynamoDB tables
 
 table-missing = there is no DynamoDB table { $table } in this region
+table-going-away = table { $table } is { $status }: it is being deleted or archived, or its KMS key cannot be used
 table-exists = table { $table } exists, keyed by { $key }, billed { $billing }
 table-wrong = table { $table }: { $problems }
 table-key-unexpected = it has a { $role ->

@@ -287,6 +287,7 @@ policy-variable = variable de política en { $resource }
 
 ## Tablas de DynamoDB
 
+table-going-away = la tabla { $table } está en estado { $status }: se está borrando o archivando, o no se puede usar su clave de KMS
 table-missing = no hay ninguna tabla de DynamoDB { $table } en esta región
 table-exists = la tabla { $table } existe, con clave { $key } y facturación { $billing }
 table-wrong = tabla { $table }: { $problems }

@@ -18,8 +18,19 @@ fn judge_table(
 ) -> Result<Verdict, FactError> {
     match facts.dynamodb.table(table)? {
         None => Ok(Verdict::fail(msg!("table-missing", table))),
+        Some(found) if going_away(found.status.as_deref()) => {
+            let status = found.status.as_deref().unwrap_or_default();
+            Ok(Verdict::fail(msg!("table-going-away", table, status)).with("table_arn", &found.arn))
+        }
         Some(found) => Ok(judge(found)?.with("table_arn", &found.arn)),
     }
+}
+
+/// Whether a table in this status (`DescribeTable`'s `TableStatus`) is on its way out or unusable: being deleted or
+/// archived, or its KMS key is out of reach. A table `CREATING` or `UPDATING` is judged as it is: it will be
+/// `ACTIVE` with the settings read.
+fn going_away(status: Option<&str>) -> bool {
+    matches!(status, Some("DELETING" | "ARCHIVING" | "ARCHIVED" | "INACCESSIBLE_ENCRYPTION_CREDENTIALS"))
 }
 
 validator! {

@@ -187,6 +187,62 @@ mod dynamodb_tables {
     }
 }
 
+mod dynamodb_statuses {
+    use super::*;
+
+    fn session(table: &'static str, ttl: &'static str) -> Arc<AwsSession> {
+        use aws_sdk_dynamodb::Client;
+        let answers = Answers {
+            dynamodb: vec![
+                mock!(Client::describe_table).then_http_response(answer(table)),
+                mock!(Client::describe_time_to_live).then_http_response(answer(ttl)),
+            ],
+            ..Answers::default()
+        };
+        answers.session("us-east-1", InvokeUrlTemplate::default())
+    }
+
+    fn ttl_check() -> Box<dyn Validator> {
+        check(
+            "dynamodb_time_to_live",
+            toml::toml! { table = "Items"
+            attribute = "ttl" },
+        )
+    }
+
+    /// `ENABLING` lasts up to an hour after the student turned time to live on: on. `DISABLING`: off.
+    #[tokio::test]
+    async fn time_to_live_being_enabled_is_on_and_being_disabled_is_off() {
+        let enabling = session("dynamodb-DescribeTable-creating", "dynamodb-DescribeTimeToLive-enabling");
+        let verdict = grade(&enabling, ttl_check().as_ref()).await.unwrap();
+        assert!(verdict.passed, "{}", verdict.message);
+        let disabling = session("dynamodb-DescribeTable-creating", "dynamodb-DescribeTimeToLive-disabling");
+        assert!(!grade(&disabling, ttl_check().as_ref()).await.unwrap().passed);
+    }
+
+    /// A table being deleted still answers `DescribeTable` on AWS: it is not a table the lab can count (before: a
+    /// pass). One being created is judged as it will be.
+    #[tokio::test]
+    async fn a_table_being_deleted_fails_and_one_being_created_is_judged() {
+        let exists = check(
+            "dynamodb_table_exists",
+            toml::toml! { table = "Items"
+            partition_key = "ID"
+            partition_key_type = "S"
+            billing_mode = "PAY_PER_REQUEST" },
+        );
+        let creating = session("dynamodb-DescribeTable-creating", "dynamodb-DescribeTimeToLive-enabling");
+        assert!(grade(&creating, exists.as_ref()).await.unwrap().passed);
+        let deleting = session("dynamodb-DescribeTable-deleting", "dynamodb-DescribeTimeToLive-disabling");
+        let verdict = grade(&deleting, exists.as_ref()).await.unwrap();
+        assert!(!verdict.passed);
+        assert_eq!(
+            verdict.message.to_string(),
+            "table Items is DELETING: it is being deleted or archived, or its KMS key cannot be used"
+        );
+    }
+}
+
 mod iam {
     use super::*;
 
