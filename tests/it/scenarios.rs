@@ -115,6 +115,23 @@ async fn key_not_in_plan() {
     assert_eq!(graded.code, 1);
 }
 
+/// Students retry: besides the key in the plan, four more enabled keys named LabKey in no plan. LocalStack, like
+/// AWS, refuses those; the probe carries the key in the plan bound to the stage, run after run.
+#[tokio::test]
+async fn retried_keys_of_one_name_grade_the_same_every_time() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let c = account.apigw();
+    for _ in 0..4 {
+        c.create_api_key().name("LabKey").enabled(true).send().await.expect("create API key");
+    }
+    for run in 1..=3 {
+        let graded = account.grade(&STEP);
+        assert_eq!(graded.status("authenticated-get-accepted"), "pass", "run {run}: {:#?}", graded.verdicts());
+        assert_eq!(graded.status("usage-plan-key-created"), "pass");
+    }
+}
+
 #[tokio::test]
 async fn key_disabled() {
     let account = Account::localstack();
