@@ -108,6 +108,13 @@ pub const DIFFERENCES: &[Difference] = &[
         proofs: &["iam-GetRole-service-role-path", "iam-GetRolePolicy-region-condition"],
     },
     Difference {
+        service: "IAM",
+        emulator: "moto keeps one IAM per account for all its regions, and the tests share accounts between regions",
+        aws: "IAM is global to an account: a role name means one role in every region",
+        labcheck: "roles are read by name in the account, never per region; each test's role carries its region in its name",
+        proofs: &["new_labs::dynamodb_lab_solved_scores_everything_and_never_shows_variable_values"],
+    },
+    Difference {
         service: "API Gateway",
         emulator: "the emulators leave out null values inside maps unless asked the same way",
         aws: "console-made methods read back with nulls inside maps (an empty mapping template), which the Rust SDK refuses",
