@@ -138,7 +138,7 @@ pub struct LearnerArgs {
     pub store: StoreArgs,
 
     /// Drop the evidence of gradings older than DAYS days (their reports and all progress stay).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..), requires = "learner")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=crate::progress::MAX_EVIDENCE_DAYS), requires = "learner")]
     pub evidence_days: Option<u64>,
 }
 
@@ -390,7 +390,7 @@ pub struct ServeArgs {
     pub store: Option<crate::progress::StoreSpec>,
 
     /// Drop the evidence of gradings older than DAYS days (checked hourly; reports and progress stay).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=crate::progress::MAX_EVIDENCE_DAYS))]
     pub evidence_days: Option<u64>,
 
     /// The service's own AWS identity and region (default for requests without one), and where probes go.

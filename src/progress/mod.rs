@@ -328,9 +328,21 @@ pub async fn keep(store: &dyn Store, lab: Arc<Lab>, learner: &str, report: &Repo
     }
 }
 
-/// The RFC 3339 time `days` days ago.
+/// The longest `--evidence-days`: a hundred years (longer spans overflow the dates evidence is kept by).
+pub const MAX_EVIDENCE_DAYS: u64 = 36_500;
+
+/// `--evidence-days` as a setting (`LABCHECK_EVIDENCE_DAYS`): 1 to [`MAX_EVIDENCE_DAYS`].
+pub fn evidence_days(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(days) if (1..=MAX_EVIDENCE_DAYS).contains(&days) => Ok(days),
+        _ => Err(format!("`{}` is not a number of days from 1 to {MAX_EVIDENCE_DAYS}", text.escape_debug())),
+    }
+}
+
+/// The RFC 3339 time `days` days ago (at most [`MAX_EVIDENCE_DAYS`]).
 pub fn days_ago(days: u64) -> String {
-    let then = time::OffsetDateTime::now_utc() - time::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400));
+    let days = i64::try_from(days.min(MAX_EVIDENCE_DAYS)).expect("a hundred years of days fit");
+    let then = time::OffsetDateTime::now_utc() - time::Duration::days(days);
     then.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 

@@ -140,7 +140,16 @@ fn json(value: &impl Serialize) -> Response {
 ///   `LABCHECK_ROLE_CACHE` (default 64 per execution environment), `LABCHECK_DEADLINE` (seconds, default 25),
 ///   `LABCHECK_INVOKE_URL_TEMPLATE`.
 pub fn config_from_env(labs: Vec<crate::lab::Lab>, tokens: Vec<String>) -> Result<ServiceConfig, ServiceError> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    config_from(labs, tokens, |name| std::env::var(name).ok())
+}
+
+/// The function's config from `setting(NAME)`: the environment, in [`config_from_env`].
+fn config_from(
+    labs: Vec<crate::lab::Lab>,
+    tokens: Vec<String>,
+    setting: impl Fn(&str) -> Option<String>,
+) -> Result<ServiceConfig, ServiceError> {
+    let var = |name: &str| setting(name).filter(|v| !v.is_empty());
     let number = |name: &str, default: u64| -> Result<u64, ServiceError> {
         var(name).map_or(Ok(default), |v| {
             v.parse().map_err(|_| ServiceError::Setting(format!("{name}: `{v}` is not a number")))
@@ -170,6 +179,32 @@ pub fn config_from_env(labs: Vec<crate::lab::Lab>, tokens: Vec<String>) -> Resul
         role_cache: usize::try_from(number("LABCHECK_ROLE_CACHE", 64)?).unwrap_or(64),
         read_timeout: std::time::Duration::from_secs(10),
         store,
-        evidence_days: var("LABCHECK_EVIDENCE_DAYS").map(|_| number("LABCHECK_EVIDENCE_DAYS", 0)).transpose()?,
+        evidence_days: var("LABCHECK_EVIDENCE_DAYS")
+            .map(|v| {
+                crate::progress::evidence_days(&v).map_err(|e| ServiceError::Setting(format!("LABCHECK_EVIDENCE_DAYS: {e}")))
+            })
+            .transpose()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(settings: &[(&str, &str)]) -> Result<ServiceConfig, ServiceError> {
+        let settings: Vec<(String, String)> = settings.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        config_from(Vec::new(), vec!["t".into()], |name| {
+            settings.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    /// `--evidence-days` refuses 0 and spans that overflow; the function's setting must too (before: 0 accepted).
+    #[test]
+    fn evidence_days_out_of_range_stop_the_function_at_start() {
+        assert_eq!(config(&[("LABCHECK_EVIDENCE_DAYS", "30")]).unwrap().evidence_days, Some(30));
+        for bad in ["0", "99999999", "-1", "a week"] {
+            let error = config(&[("LABCHECK_EVIDENCE_DAYS", bad)]).unwrap_err().to_string();
+            assert!(error.contains("LABCHECK_EVIDENCE_DAYS") && error.contains("from 1 to 36500"), "{bad}: {error}");
+        }
+    }
 }

@@ -125,6 +125,9 @@ fn unusable_stores_and_bad_learners_stop_before_grading() {
         (vec!["--learner", "a b"], "learner `a b` must be 1 to 128 of letters"),
         (vec!["--learner", "ana", "--store", garbage.to_str().unwrap()], "file is not a database"),
         (vec!["--learner", "ana", "--store", "dynamodb:x y"], "is not a DynamoDB table name"),
+        // Before: recorded, then a panic (exit 101) before the report was printed.
+        (vec!["--learner", "ana", "--evidence-days", "99999999"], "99999999 is not in 1..=36500"),
+        (vec!["--learner", "ana", "--evidence-days", "0"], "0 is not in 1..=36500"),
     ] {
         let out = offline(&[&["run", "checks/apigw-items", "--from", case], args.as_slice()].concat());
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
