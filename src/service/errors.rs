@@ -51,6 +51,38 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Every error answer in the documented shape. Errors that axum or hyper make themselves (a path that does not
+/// decode, a query parameter given twice, a method the route does not take) come as plain text or nothing; they
+/// are answered here as `{"error": {"code", "message"}}`, their headers (`Allow`, `Retry-After`) kept.
+pub(super) async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
+    let said = crate::one_line(String::from_utf8_lossy(&text));
+    let message: String = match said.chars().count() {
+        0 => status.canonical_reason().unwrap_or("error").to_lowercase(),
+        1..=200 => said,
+        _ => said.chars().take(200).chain(['…']).collect(),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        status if status.is_client_error() => "bad_request",
+        _ => "internal",
+    };
+    let answer = ApiError::new(status, code, message).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, answer.into_body())
+}
+
 /// Why the service did not start: one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {

@@ -98,6 +98,7 @@ pub(super) fn find_lab(state: &AppState, id: &str) -> Result<Arc<Lab>, ApiError>
     state.labs.get(id).cloned().ok_or_else(|| {
         state.metrics.refused("unknown_lab");
         let known: Vec<&str> = state.labs.keys().map(String::as_str).collect();
-        ApiError::new(StatusCode::NOT_FOUND, "unknown_lab", format!("no lab `{id}` (labs: {})", known.join(", ")))
+        let id = super::request::shown(id);
+        ApiError::new(StatusCode::NOT_FOUND, "unknown_lab", format!("no lab {id} (labs: {})", known.join(", ")))
     })
 }

@@ -181,7 +181,8 @@ fn config_from(
         store,
         evidence_days: var("LABCHECK_EVIDENCE_DAYS")
             .map(|v| {
-                crate::progress::evidence_days(&v).map_err(|e| ServiceError::Setting(format!("LABCHECK_EVIDENCE_DAYS: {e}")))
+                crate::progress::evidence_days(&v)
+                    .map_err(|e| ServiceError::Setting(format!("LABCHECK_EVIDENCE_DAYS: {e}")))
             })
             .transpose()?,
     })

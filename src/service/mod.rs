@@ -98,7 +98,8 @@ fn not_shutting_down(state: &AppState) -> Result<(), ApiError> {
 
 async fn healthz(State(state): State<AppStateRef>) -> Response {
     if state.shutting_down.load(Ordering::SeqCst) {
-        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
+        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the service is shutting down")
+            .into_response();
     }
     (StatusCode::OK, "ok\n").into_response()
 }
@@ -162,6 +163,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(fallback)
+        .layer(axum::middleware::map_response(errors::json_errors))
         .with_state(state.clone());
     Ok((app, state))
 }

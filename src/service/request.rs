@@ -38,8 +38,11 @@ impl GradeRequest {
                 "the body must be a JSON object, e.g. {\"steps\": [\"api-keys\"], \"role_arn\": \"...\"}".into()
             );
         }
-        // The path to a wrong field, e.g. "steps: invalid type: integer `5`, expected a sequence".
-        let request: Self = serde_path_to_error::deserialize(value).map_err(|e| match e.path().to_string() {
+        // Read from the text, not the value: a key given twice is refused ("duplicate field `steps`"), where a
+        // value would keep the last one, unlike a front end that checked the first. The path names a wrong field,
+        // e.g. "steps: invalid type: integer `5`, expected a sequence".
+        let mut json = serde_json::Deserializer::from_slice(body);
+        let request: Self = serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
             path if path == "." => e.into_inner().to_string(),
             path => format!("{path}: {}", e.into_inner()),
         })?;
@@ -80,7 +83,7 @@ impl GradeRequest {
             crate::progress::check_learner(learner).map_err(|e| format!("learner: {e}"))?;
         }
         if let Some(lang) = &self.lang
-            && crate::i18n::parse_tag(lang).is_err()
+            && !valid_language_tag(lang)
         {
             return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
         }
@@ -89,7 +92,7 @@ impl GradeRequest {
 }
 
 /// A value quoted for an error message: at most 64 characters, escaped.
-fn shown(value: &str) -> String {
+pub(super) fn shown(value: &str) -> String {
     let cut: String = value.chars().take(64).collect();
     let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
     format!("{cut:?}{ellipsis}")
@@ -99,14 +102,25 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`, ...
+/// A language tag as written (`es`, `pt-BR`, `zh-Hant-TW`): letters, digits and `-` or `_` only, no padding, and one
+/// the language parser takes.
+fn valid_language_tag(tag: &str) -> bool {
+    tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) && crate::i18n::parse_tag(tag).is_ok()
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`, `us-isob-east-1`: a two-letter
+/// area, one to three words, and a number of one or two digits.
 pub fn valid_region(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
-    region.len() <= 32
-        && parts.len() >= 3
-        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
+    let (Some((number, words)), true) = (parts.split_last(), (3..=5).contains(&parts.len())) else {
+        return false;
+    };
+    let area = words[0];
+    region.len() <= 25
+        && area.len() == 2
+        && words.iter().all(|w| (2..=10).contains(&w.len()) && w.chars().all(|c| c.is_ascii_lowercase()))
+        && (1..=2).contains(&number.len())
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
@@ -160,11 +174,28 @@ mod tests {
 
     #[test]
     fn regions_look_like_regions() {
-        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7"] {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7", "us-isob-east-1"] {
             assert!(valid_region(ok), "{ok}");
         }
         for bad in ["", "us-east", "US-EAST-1", "us_east_1", "us-east-1a", "-east-1", "us-east-1\n"] {
             assert!(!valid_region(bad), "{bad:?}");
         }
+        // Before: anything of the shape words-number passed.
+        for absurd in ["zzzz-east-1", "us-east-99999999", "a-b-1", "us-x-y-z-w-v-1", "us-eastttttttttttttt-1"] {
+            assert!(!valid_region(absurd), "{absurd:?}");
+        }
+    }
+
+    /// A key given twice, and a padded language tag, are refused (before: the last key won; `es\n` passed).
+    #[test]
+    fn duplicate_keys_and_padded_tags_are_refused() {
+        let twice = GradeRequest::parse(br#"{"steps": ["resources"], "steps": ["api-keys"]}"#).unwrap_err();
+        assert!(twice.contains("duplicate field `steps`"), "{twice}");
+        for lang in ["es\n", " es", "es;q=1", "e s"] {
+            let body = serde_json::json!({ "lang": lang }).to_string();
+            let error = GradeRequest::parse(body.as_bytes()).unwrap_err();
+            assert!(error.starts_with("lang: "), "{lang:?}: {error}");
+        }
+        assert!(GradeRequest::parse(br#"{"lang": "pt-BR"}"#).is_ok());
     }
 }

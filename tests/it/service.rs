@@ -219,6 +219,42 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
     assert_eq!(health.status().as_u16(), 200);
 }
 
+/// Errors that axum makes itself (a path that does not decode, a query parameter given twice, a method the route
+/// does not take) answer the documented JSON error too (before: plain text or nothing); what the caller sent is
+/// shown cut, never echoed whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_error_answer_is_the_json_error_shape() {
+    let account = Account::localstack();
+    let server = Server::start(&account, &["--allow-own-account"], &[]);
+    let raw = |method: reqwest::Method, path: String| {
+        let request = server.http.request(method, format!("{}{path}", server.url)).bearer_auth(TOKEN);
+        async move {
+            let response = request.header("content-type", "application/json").body("{}").send().await.unwrap();
+            let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+            (response.status().as_u16(), content_type, response.text().await.unwrap())
+        }
+    };
+    let long_id = "x".repeat(10_000);
+    for (method, path, status, code) in [
+        (reqwest::Method::POST, "/v1/labs/%FF%FE/grade".to_owned(), 400, "bad_request"),
+        (reqwest::Method::POST, "/v1/labs/apigw-items/grade?format=json&format=junit".to_owned(), 400, "bad_request"),
+        (reqwest::Method::GET, "/v1/labs/apigw-items/grade".to_owned(), 405, "method_not_allowed"),
+        (reqwest::Method::DELETE, "/healthz".to_owned(), 405, "method_not_allowed"),
+        (reqwest::Method::POST, format!("/v1/labs/{long_id}/grade"), 404, "unknown_lab"),
+        (reqwest::Method::GET, "/v1/nothing".to_owned(), 404, "not_found"),
+    ] {
+        let (got, content_type, body) = raw(method.clone(), path.clone()).await;
+        let shown = &path[..path.len().min(60)];
+        assert_eq!((got, error_code(&body).as_str()), (status, code), "{method} {shown}: {body}");
+        assert_eq!(content_type.as_deref(), Some("application/json"), "{method} {shown}");
+        assert!(body.len() < 1_000, "{method} {shown}: not echoed whole ({} bytes)", body.len());
+    }
+    let (status, body) = server
+        .post_raw("/v1/labs/apigw-items/grade", r#"{"steps":["resources"],"steps":["api-keys"]}"#.into(), Some(TOKEN))
+        .await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"), "a key given twice: {body}");
+}
+
 /// A client that sends its headers or its body too slowly is cut off instead of holding a connection forever.
 #[tokio::test(flavor = "multi_thread")]
 async fn slow_clients_are_cut_off() {
