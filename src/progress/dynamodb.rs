@@ -335,4 +335,8 @@ impl Store for DynamoStore {
         }
         .boxed()
     }
+
+    fn expires_evidence(&self) -> bool {
+        self.evidence_ttl.is_some()
+    }
 }

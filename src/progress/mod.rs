@@ -229,6 +229,12 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Drops the evidence of gradings before `cutoff` (RFC 3339); their reports and all progress stay. Returns how
     /// many gradings lost their evidence.
     fn forget_evidence_before<'a>(&'a self, cutoff: &'a str) -> BoxFuture<'a, Result<u64, StoreError>>;
+
+    /// Whether the store drops old evidence itself (DynamoDB's TTL on what it writes), so that nothing need scan
+    /// for it. The service prunes only stores that do not.
+    fn expires_evidence(&self) -> bool {
+        false
+    }
 }
 
 /// Which store: a SQLite file (`sqlite:PATH` or a path) or a DynamoDB table (`dynamodb:TABLE`).

@@ -139,7 +139,11 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         Some(spec) => Some(spec.open(config.evidence_days).await?),
         None => None,
     };
-    if let (Some(store), Some(days)) = (&store, config.evidence_days) {
+    // A store that expires evidence itself (DynamoDB's TTL) is not scanned: a scan's cost grows with the table, and
+    // on Lambda it would run at every cold start.
+    if let (Some(store), Some(days)) = (&store, config.evidence_days)
+        && !store.expires_evidence()
+    {
         tokio::spawn(progress::forget_old_evidence(store.clone(), days));
     }
     let state = Arc::new(AppState {

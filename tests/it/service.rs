@@ -521,6 +521,26 @@ async fn replicas_share_progress_in_dynamodb() {
     learner_progress_through(&[&one, &two]).await;
 }
 
+/// With `--evidence-days` a DynamoDB store writes each evidence item with a TTL, so DynamoDB drops it: the service
+/// never scans the table for old evidence (before: a scan of the whole table at start, then hourly; on Lambda at
+/// every cold start).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dynamodb_store_relies_on_its_ttl_and_is_never_scanned() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let moto = FaultProxy::one_at_a_time(&common::moto_url()).await;
+    let store = account.dynamodb_store("ttl", &moto.url);
+    let env = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.as_str())];
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store, "--evidence-days", "30"], &env);
+    let (status, body) =
+        server.post("/v1/labs/apigw-items/grade", json!({ "learner": "ana", "steps": ["resources"] })).await;
+    assert_eq!(status, 200, "{body}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let bodies: Vec<String> = moto.recorded().into_iter().map(|r| r.body).collect();
+    assert!(bodies.iter().any(|b| b.contains("expires_at")), "evidence is written with its TTL: {bodies:#?}");
+    assert!(!bodies.iter().any(|b| b.contains("FilterExpression")), "no scan: {bodies:#?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_learner_needs_a_store_and_an_unusable_store_stops_the_service() {
     let account = Account::localstack();
