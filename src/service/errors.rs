@@ -22,6 +22,11 @@ impl ApiError {
         Self { status, code, message: message.into(), retry_after: None }
     }
 
+    /// Whether this is the answer to a grading past its deadline.
+    pub(super) fn is_deadline(&self) -> bool {
+        self.code == "deadline"
+    }
+
     /// The one-line message, for answers that are not an HTTP error (a Jam validation answer).
     pub(super) fn message(&self) -> &str {
         &self.message

@@ -2,7 +2,7 @@
 //! the same grading asked twice at once, the deadline, and the answer in the asked format.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -55,6 +55,22 @@ impl FormatQuery {
     }
 }
 
+/// A gauge held up while this lives: down again however the holder ends, cancelled at the deadline included.
+struct Held<'a>(&'a AtomicU64);
+
+impl<'a> Held<'a> {
+    fn up(gauge: &'a AtomicU64) -> Self {
+        gauge.fetch_add(1, Ordering::SeqCst);
+        Self(gauge)
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Runs one grading (admission, credentials, the engine), off the request.
 async fn run_grading(
     state: AppStateRef,
@@ -66,9 +82,9 @@ async fn run_grading(
     let permit = match state.slots.try_acquire() {
         Ok(permit) => permit,
         Err(_) => {
-            let queued = state.metrics.queued.fetch_add(1, Ordering::SeqCst);
-            if queued as usize >= state.config.max_queue {
-                state.metrics.queued.fetch_sub(1, Ordering::SeqCst);
+            let queued = Held::up(&state.metrics.queued);
+            if state.metrics.queued.load(Ordering::SeqCst) as usize > state.config.max_queue {
+                drop(queued);
                 state.metrics.refused("busy");
                 let mut error = ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -79,11 +95,11 @@ async fn run_grading(
                 return Err(error);
             }
             let permit = state.slots.acquire().await;
-            state.metrics.queued.fetch_sub(1, Ordering::SeqCst);
+            drop(queued);
             permit.map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "shutting down"))?
         }
     };
-    state.metrics.in_flight.fetch_add(1, Ordering::SeqCst);
+    let in_flight = Held::up(&state.metrics.in_flight);
     let started = Instant::now();
     let result = async {
         let config = config_for(&state, &request).await?;
@@ -122,7 +138,7 @@ async fn run_grading(
         Ok::<_, ApiError>(report)
     }
     .await;
-    state.metrics.in_flight.fetch_sub(1, Ordering::SeqCst);
+    drop(in_flight);
     drop(permit);
     let report = result?;
     state.metrics.graded(&report);
@@ -174,6 +190,13 @@ pub(super) async fn graded(
         state.metrics.refused("unknown_step");
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message));
     }
+    // A wait the deadline would cut short is refused: the caller learns the limit instead of a 504.
+    let deadline = state.config.deadline.as_secs();
+    if request.wait_seconds.is_some_and(|wait| wait >= deadline) {
+        state.metrics.refused("bad_body");
+        let message = format!("wait_seconds: less than the service's deadline, {deadline}s");
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message));
+    }
     let locale = lab.locale_for(requested);
     let run = shared_run(state, lab, request, locale);
     within_deadline(state, run).await
@@ -197,7 +220,10 @@ fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest, locale:
         state.metrics.shared();
         return run.clone();
     }
-    let task = tokio::spawn(run_grading(state.clone(), lab, request, locale));
+    // The deadline ends the work, not only the answer: past it the grading is dropped, and with it its slot.
+    let deadline = state.config.deadline;
+    let graded = tokio::time::timeout(deadline, run_grading(state.clone(), lab, request, locale));
+    let task = tokio::spawn(async move { graded.await.unwrap_or_else(|_| Err(past_deadline(deadline))) });
     let (cleanup_state, cleanup_key) = (state.clone(), key.clone());
     let run: Run = async move {
         let result = task.await.unwrap_or_else(|e| {
@@ -221,16 +247,21 @@ pub(super) fn requested_languages(request: &GradeRequest, accepted: &[Locale]) -
     }
 }
 
-/// The run's report, or 504 once the request's deadline passes (the run goes on for whoever else waits).
+/// The run's report, or 504 once the request's deadline passes (a request that joined a run late may wait less:
+/// the run ends at its own deadline).
 async fn within_deadline(state: &AppState, run: Run) -> Result<Arc<Report>, ApiError> {
-    match tokio::time::timeout(state.config.deadline, run).await {
-        Ok(result) => result,
-        Err(_) => {
-            state.metrics.refused("deadline");
-            let message = format!("the grading took longer than {}s", state.config.deadline.as_secs());
-            Err(ApiError::new(StatusCode::GATEWAY_TIMEOUT, "deadline", message))
-        }
+    let result = tokio::time::timeout(state.config.deadline, run)
+        .await
+        .unwrap_or_else(|_| Err(past_deadline(state.config.deadline)));
+    if result.as_ref().is_err_and(ApiError::is_deadline) {
+        state.metrics.refused("deadline");
     }
+    result
+}
+
+fn past_deadline(deadline: Duration) -> ApiError {
+    let message = format!("the grading took longer than {}s", deadline.as_secs());
+    ApiError::new(StatusCode::GATEWAY_TIMEOUT, "deadline", message)
 }
 
 /// The body, read within `--read-timeout` and `--body-limit`, checked field by field.

@@ -423,26 +423,31 @@ async fn sigterm_finishes_the_grading_in_flight_then_exits_zero() {
     assert_eq!(code, Some(0));
 }
 
+/// One slot, no queue, a 2 s deadline, and the first read of the first grading held up for 20 s: that grading
+/// answers 504 at its deadline, a grading asked meanwhile 429; once the deadline has passed the slot is free again
+/// (before: the run kept its slot until its read came back, and every grading got 429). A wait the deadline would
+/// cut short is refused up front.
 #[tokio::test(flavor = "multi_thread")]
-async fn over_the_limits_answers_429_and_past_the_deadline_504() {
+async fn over_the_limits_answers_429_and_past_the_deadline_504_and_frees_the_slot() {
+    use crate::common::fault_proxy::{Fault, Rule};
     let account = Account::localstack();
-    // Nothing to find: with wait_seconds each grading keeps re-reading for a while.
+    let held = Rule::first(1, "GET /restapis", Fault::Delay(Duration::from_secs(20)));
+    let proxy = FaultProxy::start(&common::localstack_url(), vec![held]).await;
     let server = Server::start(
         &account,
         &["--allow-own-account", "--max-in-flight", "1", "--max-queue", "0", "--deadline", "2"],
-        &[],
+        &[("AWS_ENDPOINT_URL", proxy.url.as_str())],
     );
-    let slow = json!({ "steps": ["api-keys"], "wait_seconds": 6 });
-    let other = json!({ "steps": ["resources"], "wait_seconds": 6 });
-    let first = server.post("/v1/labs/apigw-items/grade", slow);
+    let grade = "/v1/labs/apigw-items/grade";
+    let first = server.post(grade, json!({ "steps": ["resources"] }));
     let second = async {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let response = server
             .http
-            .post(format!("{}/v1/labs/apigw-items/grade", server.url))
+            .post(format!("{}{grade}", server.url))
             .bearer_auth(TOKEN)
             .header("content-type", "application/json")
-            .body(other.to_string())
+            .body(json!({ "steps": ["resources"], "lang": "es" }).to_string())
             .send()
             .await
             .unwrap();
@@ -453,6 +458,14 @@ async fn over_the_limits_answers_429_and_past_the_deadline_504() {
     assert_eq!((status, error_code(&body).as_str()), (504, "deadline"), "{body}");
     assert_eq!((busy_status, error_code(&busy_body).as_str()), (429, "busy"), "{busy_body}");
     assert_eq!(retry_after.as_deref(), Some("5"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, body) = server.post(grade, json!({ "steps": ["resources"] })).await;
+    assert_eq!(status, 200, "the slot is free once the deadline has passed: {body}");
+    let (_, metrics) = server.get("/metrics").await;
+    assert_eq!(Server::metric(&metrics, "labcheck_gradings_in_flight"), 0.0, "{metrics}");
+    let (status, body) = server.post(grade, json!({ "steps": ["resources"], "wait_seconds": 2 })).await;
+    assert_eq!((status, error_code(&body).as_str()), (400, "bad_body"), "{body}");
+    assert!(body.contains("wait_seconds: less than the service's deadline, 2s"), "{body}");
 }
 
 /// Gradings of one learner, asked at once to each of `servers`: every one is kept and merged.
