@@ -47,7 +47,8 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     // progress says what they built, which checks with `recall` judge.
     let store = match &args.learner.learner {
         Some(learner) => {
-            let store = args.learner.store.spec().map_err(CliError::Store)?.open(args.learner.evidence_days).await?;
+            let store =
+                args.learner.store.spec().map_err(CliError::Store)?.open(None, args.learner.evidence_days).await?;
             if lab.recalls(&args.steps) {
                 let progress = store.progress(learner, &lab.id).await?;
                 lab = lab.recalling(progress::recalled(progress.as_ref()));

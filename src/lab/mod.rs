@@ -16,6 +16,8 @@ use toml::Spanned;
 use crate::i18n::{self, Locale, RawText, Text};
 use crate::validators::{self, Validator};
 
+mod recall;
+
 /// A lab file problem: `file:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LabError {
@@ -487,46 +489,6 @@ impl Lab {
             }
         }
         languages
-    }
-
-    /// Whether a check of these steps (all if empty) takes a param from the learner's progress: only then is the
-    /// progress read before grading.
-    pub fn recalls(&self, step_ids: &[String]) -> bool {
-        self.select(step_ids).is_ok_and(|checks| checks.iter().any(|c| !c.recall.is_empty()))
-    }
-
-    /// The lab with each `recall` param replaced by what `recalled(check, key)` finds (a passed check's evidence in
-    /// the learner's progress); a single value for a list param becomes a one-item list. Params with nothing
-    /// recalled, or whose recalled value does not fit the validator, stay as written.
-    pub fn recalling(&self, recalled: impl Fn(&str, &str) -> Option<serde_json::Value>) -> Lab {
-        let mut lab = self.clone();
-        for check in lab.steps.iter_mut().flat_map(|s| s.checks.iter_mut()).filter(|c| !c.recall.is_empty()) {
-            let mut params = check.params.clone();
-            for recall in &check.recall {
-                let Some(value) = recalled(&recall.check, &recall.key).and_then(|v| toml::Value::try_from(v).ok())
-                else {
-                    continue;
-                };
-                let value = match (params.get(&recall.param), value) {
-                    (Some(toml::Value::Array(_)), scalar @ (toml::Value::String(_) | toml::Value::Integer(_))) => {
-                        toml::Value::Array(vec![scalar])
-                    }
-                    (_, value) => value,
-                };
-                params.insert(recall.param.clone(), value);
-            }
-            let spec = validators::lookup(&check.validator_name).expect("a loaded check's validator is registered");
-            match spec.build(toml::Value::Table(params.clone())) {
-                Ok(validator) => {
-                    check.validator = Arc::from(validator);
-                    check.params = params;
-                }
-                Err(e) => {
-                    tracing::warn!(check = %check.id, error = %e, "a recalled value does not fit; params as written")
-                }
-            }
-        }
-        lab
     }
 
     /// The language to grade in for a reader who asked for `requested` (best first): the closest the lab has

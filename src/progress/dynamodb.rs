@@ -53,9 +53,21 @@ fn one_line<E: ProvideErrorMetadata + std::error::Error + 'static>(error: &SdkEr
 }
 
 /// The DynamoDB client: the SDK's standard retries, with a few more attempts (a store write is worth them).
+/// How long one request to the table may take, and one operation with its retries: a table that stops answering
+/// must not hold a grading (or the service's slots) for longer.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
+
 fn client(config: &aws_config::SdkConfig) -> Client {
-    let retries = aws_sdk_dynamodb::config::retry::RetryConfig::standard().with_max_attempts(5);
-    Client::from_conf(aws_sdk_dynamodb::config::Builder::from(config).retry_config(retries).build())
+    let retries = aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+        .with_max_attempts(5)
+        .with_initial_backoff(Duration::from_millis(100));
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build();
+    let config = aws_sdk_dynamodb::config::Builder::from(config).retry_config(retries).timeout_config(timeouts);
+    Client::from_conf(config.build())
 }
 
 fn text(value: &str) -> AttributeValue {

@@ -285,13 +285,21 @@ impl StoreSpec {
         Some(StoreSpec::Sqlite(data.join("labcheck").join("progress.sqlite")))
     }
 
-    /// Opens (and for SQLite creates or migrates) the store. DynamoDB is reached through the standard AWS chain
-    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, ...); evidence written there expires after `evidence_days`.
-    pub async fn open(&self, evidence_days: Option<u64>) -> Result<Arc<dyn Store>, StoreError> {
+    /// Opens (and for SQLite creates or migrates) the store. DynamoDB is reached through `aws` (the service's own
+    /// `--profile`/`--region`), else the standard AWS chain (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, ...);
+    /// evidence written there expires after `evidence_days`.
+    pub async fn open(
+        &self,
+        aws: Option<&aws_config::SdkConfig>,
+        evidence_days: Option<u64>,
+    ) -> Result<Arc<dyn Store>, StoreError> {
         match self {
             StoreSpec::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
             StoreSpec::Dynamo(table) => {
-                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                let config = match aws {
+                    Some(config) => config.clone(),
+                    None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
+                };
                 Ok(Arc::new(DynamoStore::open(&config, table).await?.with_evidence_days(evidence_days)))
             }
         }

@@ -101,6 +101,7 @@ async fn run_grading(
     };
     let in_flight = Held::up(&state.metrics.in_flight);
     let started = Instant::now();
+    let store_time = store_time(state.config.deadline);
     let result = async {
         let config = config_for(&state, &request).await?;
         let account_key = request.role_arn.clone().unwrap_or_else(|| "own-account".to_owned());
@@ -108,16 +109,18 @@ async fn run_grading(
             AwsSession::from_sdk_config(&config, state.config.invoke.clone(), Some(pacer_for(&state, &account_key)))
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "no_region", e.to_string()))?;
         // With a learner, checks that `recall` judge what this learner built. A store that cannot say stops no
-        // grading: the params as written apply, and the record below says what became of the grading.
+        // grading, but the checks that needed it are `error`: never judged on the params as written.
         let lab = match (&request.learner, &state.store) {
-            (Some(learner), Some(store)) if lab.recalls(&request.steps) => match store.progress(learner, &lab.id).await
-            {
-                Ok(progress) => Arc::new(lab.recalling(progress::recalled(progress.as_ref()))),
-                Err(e) => {
-                    tracing::warn!(error = %e, "the learner's progress could not be read; grading without it");
-                    lab
+            (Some(learner), Some(store)) if lab.recalls(&request.steps) => {
+                let read = tokio::time::timeout(store_time, store.progress(learner, &lab.id)).await;
+                match read.unwrap_or_else(|_| Err(store_silent(&state, store_time))) {
+                    Ok(progress) => Arc::new(lab.recalling(progress::recalled(progress.as_ref()))),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the learner's progress could not be read; its recalls are errors");
+                        Arc::new(lab.unrecalled(&e.to_string()))
+                    }
                 }
-            },
+            }
             _ => lab,
         };
         let checks =
@@ -128,7 +131,10 @@ async fn run_grading(
             grading::grade_account_with_evidence(&lab, &checks, Arc::new(session), &options).await;
         if let (Some(learner), Some(store)) = (&request.learner, &state.store) {
             let keeping = Instant::now();
-            let recorded = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence).await;
+            let kept = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence);
+            let recorded = tokio::time::timeout(store_time, kept)
+                .await
+                .unwrap_or_else(|_| Recorded::NotKept { error: store_silent(&state, store_time).to_string() });
             if let Recorded::NotKept { error } = &recorded {
                 tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
             }
@@ -257,6 +263,17 @@ async fn within_deadline(state: &AppState, run: Run) -> Result<Arc<Report>, ApiE
         state.metrics.refused("deadline");
     }
     result
+}
+
+/// How long one call to the store may take in a grading: a third of the deadline, at most 10 s. A store that
+/// does not answer in time costs the grading its record (or its recalled params), never its verdicts.
+fn store_time(deadline: Duration) -> Duration {
+    (deadline / 3).min(Duration::from_secs(10))
+}
+
+fn store_silent(state: &AppState, waited: Duration) -> progress::StoreError {
+    let store = state.config.store.as_ref().map_or_else(String::new, ToString::to_string);
+    progress::StoreError::Failed { store, message: format!("no answer within {}s", waited.as_secs_f32()) }
 }
 
 fn past_deadline(deadline: Duration) -> ApiError {

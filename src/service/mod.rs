@@ -136,7 +136,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
     let (base, _region) = crate::inventory::load_config(config.profile.as_deref(), config.region.as_deref()).await?;
     // The store is opened (and checked) before serving: one that cannot be used stops the service here.
     let store = match &config.store {
-        Some(spec) => Some(spec.open(config.evidence_days).await?),
+        Some(spec) => Some(spec.open(Some(&base), config.evidence_days).await?),
         None => None,
     };
     // A store that expires evidence itself (DynamoDB's TTL) is not scanned: a scan's cost grows with the table, and

@@ -534,6 +534,126 @@ async fn replicas_share_progress_in_dynamodb() {
     learner_progress_through(&[&one, &two]).await;
 }
 
+/// The learner's progress cannot be read when the grading starts (the table throttles the read and each retry),
+/// then answers for the write. The cleanup check that recalls the function this learner built is `error`, never
+/// judged on the lab's name pattern, and progress does not keep it as a pass (before: the pattern found nothing in
+/// this account, so it passed, and the pass was kept for good).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_progress_read_that_fails_makes_recalling_checks_errors_never_passes() {
+    use crate::common::fault_proxy::{Fault, Rule};
+    // Lambda on moto, with no function left: the lab's name pattern finds nothing.
+    let account = Account::with_lambda();
+    account.wipe_lambda().await;
+    let moto = common::moto_url();
+    let store = account.dynamodb_store("recall", &moto);
+    // The learner did the lab: their progress from the shipped case of the whole lab done.
+    let mut seed = account.labcheck();
+    seed.env("AWS_ENDPOINT_URL_DYNAMODB", &moto).current_dir(common::repo_path("."));
+    seed.args(["run", "checks/apigw-items", "--from", "checks/apigw-items/cases/complete.json"]);
+    seed.args(["--learner", "ana", "--store", &store]);
+    let seeded = common::run(seed);
+    assert_eq!(seeded.code, 1, "graded (the cleanup left undone) and kept: {}", seeded.stderr);
+    let reads = Rule::first(5, "POST /", Fault::Throttle)
+        .containing(&["DynamoDB_20120810.GetItem", "progress#apigw-items#ana"]);
+    let proxy = FaultProxy::start(&moto, vec![reads]).await;
+    let env = [("AWS_ENDPOINT_URL_DYNAMODB", proxy.url.as_str())];
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &env);
+    let (status, body) =
+        server.post("/v1/labs/apigw-items/grade", json!({ "learner": "ana", "steps": ["cleanup"] })).await;
+    assert_eq!(status, 200, "{body}");
+    let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    let recalled = report.checks.iter().find(|c| c.id == "function-deleted").unwrap();
+    assert_eq!(recalled.status.as_str(), "error", "{}", recalled.message);
+    assert!(recalled.message.contains("could not be recalled"), "{}", recalled.message);
+    assert!(matches!(report.recorded, Some(labcheck::model::Recorded::Kept { .. })), "{:?}", report.recorded);
+    let throttled = proxy.recorded().iter().filter(|r| r.fault.is_some()).count();
+    assert_eq!(throttled, 5, "the progress read and its retries were refused");
+    let (status, body) = server.get("/v1/labs/apigw-items/learners/ana/progress").await;
+    assert_eq!(status, 200, "{body}");
+    let progress: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    let kept = progress.checks.iter().find(|c| c.id == "function-deleted").unwrap();
+    assert_ne!(kept.status.as_str(), "pass", "an error never enters progress as a pass");
+}
+
+/// Another process holds the SQLite file's write lock. Three gradings of learners at once each answer their
+/// verdicts once SQLite gives up waiting (5 s), saying they were not kept, and a progress read meanwhile answers at
+/// once (before: one connection behind a mutex; the gradings answered one after the other at 10, 20 and 30 s, and
+/// the read waited behind them).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_sqlite_file_stalls_no_one() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let file = tempfile::tempdir().unwrap().keep().join("progress.sqlite");
+    let store = format!("sqlite:{}", file.display());
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let grade = "/v1/labs/apigw-items/grade";
+    let (status, body) = server.post(grade, json!({ "learner": "ana", "steps": ["resources"] })).await;
+    assert_eq!(status, 200, "{body}");
+    let holder = rusqlite::Connection::open(&file).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE; UPDATE progress SET body = body;").unwrap();
+    let started = std::time::Instant::now();
+    let learners =
+        ["bo", "cy", "di"].map(|learner| server.post(grade, json!({ "learner": learner, "steps": ["resources"] })));
+    let read = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let answer = server.get("/v1/labs/apigw-items/learners/ana/progress").await;
+        (answer, started.elapsed())
+    };
+    let (answers, ((read_status, _), read_after)) = tokio::join!(futures::future::join_all(learners), read);
+    let took = started.elapsed();
+    drop(holder);
+    for (status, body) in answers {
+        assert_eq!(status, 200, "{body}");
+        let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+        assert!(report.checks.iter().all(|c| c.status.as_str() == "pass"), "every verdict stands");
+        let Some(labcheck::model::Recorded::NotKept { error }) = report.recorded else {
+            panic!("{:?}", report.recorded)
+        };
+        assert!(error.contains("locked"), "{error}");
+    }
+    assert!(took < Duration::from_secs(9), "answered together, after SQLite's wait, not one after another: {took:?}");
+    assert_eq!(read_status, 200);
+    assert!(read_after < Duration::from_secs(3), "a read is not held up by writes waiting on the file: {read_after:?}");
+}
+
+/// The DynamoDB store stops answering reads and writes after the service started. Gradings of learners answer
+/// their verdicts within the deadline, not kept; gradings without a learner are not held up at all (before: no
+/// timeout on the store's client; every grading of a learner held its slot until the deadline, then 504).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dynamodb_store_that_never_answers_costs_records_not_verdicts() {
+    use crate::common::fault_proxy::{Fault, Rule};
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let moto = common::moto_url();
+    let store = account.dynamodb_store("hung", &moto);
+    let silent = |operation: &'static str| {
+        Rule::always("POST /", Fault::Delay(Duration::from_secs(60))).containing(&[operation])
+    };
+    let rules = vec![silent("DynamoDB_20120810.GetItem"), silent("DynamoDB_20120810.TransactWriteItems")];
+    let proxy = FaultProxy::start(&moto, rules).await;
+    let env = [("AWS_ENDPOINT_URL_DYNAMODB", proxy.url.as_str())];
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store, "--deadline", "20"], &env);
+    let grade = "/v1/labs/apigw-items/grade";
+    let started = std::time::Instant::now();
+    let learner = server.post(grade, json!({ "learner": "ana", "steps": ["resources"] }));
+    let anonymous = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let answer = server.post(grade, json!({ "steps": ["resources"] })).await;
+        (answer, started.elapsed())
+    };
+    let ((status, body), ((plain_status, _), plain_after)) = tokio::join!(learner, anonymous);
+    assert_eq!(status, 200, "{body}");
+    let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
+    assert!(report.checks.iter().all(|c| c.status.as_str() == "pass"), "every verdict stands");
+    assert!(matches!(report.recorded, Some(labcheck::model::Recorded::NotKept { .. })), "{:?}", report.recorded);
+    assert!(started.elapsed() < Duration::from_secs(15), "within the deadline: {:?}", started.elapsed());
+    assert_eq!(plain_status, 200);
+    assert!(
+        plain_after < Duration::from_secs(3),
+        "a grading without a learner never waits for the store: {plain_after:?}"
+    );
+}
+
 /// With `--evidence-days` a DynamoDB store writes each evidence item with a TTL, so DynamoDB drops it: the service
 /// never scans the table for old evidence (before: a scan of the whole table at start, then hourly; on Lambda at
 /// every cold start).

@@ -30,15 +30,22 @@ pub struct Rule {
     pub fault: Fault,
     /// Only the first N matching requests (all if `None`).
     pub first: Option<usize>,
+    /// Texts the request's head or body must all contain (e.g. `DynamoDB_20120810.GetItem`, a key).
+    pub containing: Vec<&'static str>,
 }
 
 impl Rule {
     pub fn always(prefix: &str, fault: Fault) -> Self {
-        Self { prefix: prefix.to_owned(), fault, first: None }
+        Self { prefix: prefix.to_owned(), fault, first: None, containing: Vec::new() }
     }
 
     pub fn first(n: usize, prefix: &str, fault: Fault) -> Self {
-        Self { prefix: prefix.to_owned(), fault, first: Some(n) }
+        Self { prefix: prefix.to_owned(), fault, first: Some(n), containing: Vec::new() }
+    }
+
+    /// This rule only for requests whose head or body contains each of `texts`.
+    pub fn containing(self, texts: &[&'static str]) -> Self {
+        Self { containing: texts.to_vec(), ..self }
     }
 }
 
@@ -147,11 +154,13 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
     let key = format!("{method} {path}");
+    let text = format!("{head}{}", String::from_utf8_lossy(&body));
     let (fault, upstream, recorded, one_at_a_time) = {
         let mut state = state.lock().unwrap();
         let mut fault = None;
         for (rule, hits) in state.rules.iter_mut() {
-            if key.starts_with(&rule.prefix) && rule.first.is_none_or(|n| *hits < n) {
+            let contains = rule.containing.iter().all(|t| text.contains(t));
+            if key.starts_with(&rule.prefix) && contains && rule.first.is_none_or(|n| *hits < n) {
                 *hits += 1;
                 fault = Some(rule.fault);
                 break;
