@@ -376,9 +376,18 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub drain: u64,
 
-    /// Seconds a client may take to send a request's headers, and again its body (slow clients are cut off).
+    /// Seconds a client may take to send a request's first byte, its headers, and again its body (slow and idle
+    /// clients are cut off).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub read_timeout: u64,
+
+    /// Connections open at once (idle ones are closed after --read-timeout); 8 more are served /healthz only.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Connections open at once from one address.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_connections_per_peer: usize,
 
     /// Roles whose assumed-role credentials are kept (least recently used go first; each costs about 160 KB).
     #[arg(long, value_name = "ROLES", default_value_t = 1024)]

@@ -33,6 +33,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         region: args.aws.region.clone(),
         role_cache: args.role_cache,
         read_timeout: Duration::from_secs(args.read_timeout.max(1)),
+        max_connections: args.max_connections,
+        max_connections_per_peer: args.max_connections_per_peer,
         store: args.store.clone(),
         evidence_days: args.evidence_days,
     };

@@ -178,6 +178,9 @@ fn config_from(
         region: None,
         role_cache: usize::try_from(number("LABCHECK_ROLE_CACHE", 64)?).unwrap_or(64),
         read_timeout: std::time::Duration::from_secs(10),
+        // Lambda hands the function one event at a time: it opens no connections of its own.
+        max_connections: 1,
+        max_connections_per_peer: 1,
         store,
         evidence_days: var("LABCHECK_EVIDENCE_DAYS")
             .map(|v| {

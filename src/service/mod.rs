@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod cache;
+mod connections;
 mod errors;
 mod grading;
 mod labs;
@@ -63,8 +64,11 @@ pub struct ServiceConfig {
     pub region: Option<String>,
     /// Roles whose assumed-role credentials are kept at most (least recently used go first).
     pub role_cache: usize,
-    /// How long a client may take to send a request's headers, and its body.
+    /// How long a client may take to send a request's first byte, its headers, and its body.
     pub read_timeout: Duration,
+    /// Connections open at once, overall and from one address (a few more are kept for `/healthz`).
+    pub max_connections: usize,
+    pub max_connections_per_peer: usize,
     /// Where learners' progress is kept; `None`: requests with a `learner` are refused.
     pub store: Option<StoreSpec>,
     /// Evidence older than this many days is dropped (hourly).
@@ -110,6 +114,18 @@ async fn metrics(State(state): State<AppStateRef>, headers: HeaderMap) -> Result
     auth::authorize(&state, &headers)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_configs.size()))
         .into_response())
+}
+
+/// What a connection over the limits is served: `/healthz`, and 503 for everything else.
+fn health_only(state: AppStateRef) -> Router {
+    let busy = || async {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too_many_connections", "too many open connections; retry later")
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .fallback(busy)
+        .layer(axum::middleware::map_response(errors::json_errors))
+        .with_state(state)
 }
 
 async fn fallback() -> ApiError {
@@ -195,6 +211,9 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
         }
         let _ = stop_tx.send(true);
     });
-    server::accept_until_stopped(listener, app, config.read_timeout, stop_rx).await;
+    let limits =
+        connections::Limits { total: config.max_connections.max(1), per_peer: config.max_connections_per_peer.max(1) };
+    let apps = server::Apps { full: app, health_only: health_only(state.clone()) };
+    server::accept_until_stopped(listener, apps, config.read_timeout, limits, stop_rx).await;
     Ok(())
 }

@@ -283,6 +283,57 @@ async fn slow_clients_are_cut_off() {
     assert!(answer.contains("slow_body"), "{answer}");
 }
 
+/// Connections that send nothing: from one address, past its limit they are refused at once; within it they are
+/// closed after the read timeout; a real grading from elsewhere still succeeds meanwhile; and when every connection
+/// is taken, `/healthz` is still answered (before: idle connections stayed open for good, so enough of them left
+/// no one served).
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_connections_are_bounded_and_closed() {
+    use tokio::io::AsyncReadExt;
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let limits = ["--max-connections", "12", "--max-connections-per-peer", "4", "--read-timeout", "2"];
+    let server = Server::start(&account, &[&["--allow-own-account"], &limits[..]].concat(), &[]);
+    let address: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
+    let idle_from = |peer: [u8; 4]| async move {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind((std::net::Ipv4Addr::from(peer), 0).into()).unwrap();
+        socket.connect(address).await.unwrap()
+    };
+    // Closed by the server within `within`: the read ends (EOF, an answer, or a reset).
+    let closed_within = |mut stream: tokio::net::TcpStream, within: Duration| async move {
+        let mut answer = Vec::new();
+        tokio::time::timeout(within, stream.read_to_end(&mut answer)).await.is_ok()
+    };
+    let started = std::time::Instant::now();
+    let mut idle = Vec::new();
+    for _ in 0..20 {
+        idle.push(idle_from([127, 0, 0, 2]).await);
+    }
+    let refused =
+        futures::future::join_all(idle.drain(4..).map(|s| closed_within(s, Duration::from_millis(500)))).await;
+    assert!(refused.iter().all(|closed| *closed), "past the peer's limit, refused at once");
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["resources"] })).await;
+    assert_eq!(status, 200, "a grading from another address is served: {body}");
+    let closed = futures::future::join_all(idle.drain(..).map(|s| closed_within(s, Duration::from_secs(5)))).await;
+    assert!(closed.iter().all(|closed| *closed), "idle connections are closed after the read timeout");
+    assert!(started.elapsed() >= Duration::from_millis(1500), "not before: {:?}", started.elapsed());
+    // Every connection taken (3 peers x 4): health is answered from the reserve, a grading is told to retry.
+    for peer in 3..6 {
+        for _ in 0..4 {
+            idle.push(idle_from([127, 0, 0, peer]).await);
+        }
+    }
+    let health = reqwest::get(format!("{}/healthz", server.url)).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    // A new connection (the server's client would reuse the one it kept from the grading above).
+    let fresh = reqwest::Client::new().post(format!("{}/v1/labs/apigw-items/grade", server.url)).bearer_auth(TOKEN);
+    let answer = fresh.header("content-type", "application/json").body("{}").send().await.unwrap();
+    let (status, body) = (answer.status().as_u16(), answer.text().await.unwrap());
+    assert_eq!((status, error_code(&body).as_str()), (503, "too_many_connections"), "{body}");
+    drop(idle);
+}
+
 /// `--profile` and `--region` are the service's own identity and default region.
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_uses_its_profile_and_region() {
