@@ -326,6 +326,8 @@ fn epoch_millis(rfc3339: &str) -> i64 {
 /// Keeps a grading in `learner`'s progress and says what became of it: kept (with the progress now), or why not.
 /// The verdicts stand either way.
 pub async fn keep(store: &dyn Store, lab: Arc<Lab>, learner: &str, report: &Report, evidence: Snapshot) -> Recorded {
+    // Evidence is a record of the learner's account: only what regrading it needs is kept.
+    let evidence = Snapshot { facts: evidence.facts.for_evidence(), ..evidence };
     let grading = Grading {
         id: new_grading_id(),
         learner: learner.to_owned(),

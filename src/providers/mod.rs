@@ -61,6 +61,9 @@ pub trait Provider {
     fn read<'a>(reader: &'a Self::Reader, read: &'a Self::Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts>;
     /// Adds facts read by another part of the same round (later reads of the same key win).
     fn merge(into: &mut Self::Facts, other: Self::Facts);
+    /// Cuts `facts` down to what a regrading needs, before they are kept as a grading's evidence: evidence is a
+    /// record of the learner's account, and whatever it holds may be a secret (a stage variable, an API's answer).
+    fn for_evidence(facts: &mut Self::Facts);
     /// The read a `facts_query` name stands for (`resources` with `Some("ItemsAPI")`), or `None` when the name is
     /// not one of this provider's.
     fn parse_fact_name(kind: &str, argument: Option<&str>) -> Option<Result<Self::Read, String>>;
@@ -169,6 +172,13 @@ macro_rules! providers {
             /// Merges facts read by another part of the same round (later reads of the same key win).
             pub fn merge(&mut self, other: Facts) {
                 $(<$module::$provider as Provider>::merge(&mut self.$module, other.$module);)*
+            }
+
+            /// These facts cut down to what regrading them needs, to be kept as evidence
+            /// ([`Provider::for_evidence`]).
+            pub fn for_evidence(mut self) -> Facts {
+                $(<$module::$provider as Provider>::for_evidence(&mut self.$module);)*
+                self
             }
         }
 

@@ -8,7 +8,7 @@ use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::RestApi;
-use crate::providers::probes::{ProbeOutcome, ProbeResponse, ProbeSpec};
+use crate::providers::probes::{BODY_SHOWN, ProbeOutcome, ProbeResponse, ProbeSpec};
 
 /// Value put in a path parameter (`{ID}`) when the lab file gives none.
 pub const DEFAULT_PATH_VALUE: &str = "1";
@@ -84,8 +84,8 @@ fn describe(response: &ProbeResponse) -> Message {
     let answer = if body.is_empty() {
         format!("{}", response.status)
     } else {
-        let short: String = body.chars().take(80).collect();
-        let ellipsis = if body.chars().count() > 80 { "…" } else { "" };
+        let short: String = body.chars().take(BODY_SHOWN).collect();
+        let ellipsis = if body.chars().count() > BODY_SHOWN { "…" } else { "" };
         format!("{} {short}{ellipsis}", response.status)
     };
     msg!("probe-response", answer)

@@ -334,3 +334,75 @@ async fn junit_output_file_and_checklist_on_stdout() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers, [std::ffi::OsString::from("junit.xml")], "no temp file left behind");
 }
+
+/// Evidence is a record of the learner's account: a stage variable no integration selects with keeps only a digest
+/// of its value, a probe's answer only what a check shows of it; the alias variable the checks judge stays, and the
+/// evidence regrades to the same verdicts (before: every value and 4 KiB of every answer were kept).
+#[tokio::test]
+async fn evidence_keeps_what_regrading_needs_and_no_more() {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    // The whole lab: API Gateway on LocalStack, the function (selected by `${stageVariables.alias}`) on moto.
+    let account = Account::with_lambda();
+    account.wipe_lambda().await;
+    let built = ItemsLab { echo_api_key: true, ..ItemsLab::full() }.build(&account).await;
+    let api_id = built.api_id.unwrap();
+    let secret = "s3cr3t-stage-VALUE-0123456789";
+    let patch = PatchOperation::builder().op(Op::Replace).path("/variables/DB_PASSWORD").value(secret).build();
+    account.apigw().update_stage().rest_api_id(&api_id).stage_name("dev").patch_operations(patch).send().await.unwrap();
+    let store = tempfile::tempdir().unwrap().keep().join("progress.sqlite");
+    let store = format!("sqlite:{}", store.display());
+    let mut run = account.labcheck();
+    run.arg("run").arg(common::lab_file()).args([
+        "--step",
+        "backend-integration",
+        "--step",
+        "api-keys",
+        "--format",
+        "json",
+    ]);
+    run.args(["--learner", "ana", "--store", &store]);
+    let live = common::run(run);
+    let report: labcheck::model::Report =
+        serde_json::from_str(&live.stdout).unwrap_or_else(|e| panic!("{e}: {}", live.stderr));
+    let Some(labcheck::model::Recorded::Kept { grading_id, .. }) = &report.recorded else {
+        panic!("{:?}", report.recorded)
+    };
+    let mut evidence = account.labcheck();
+    evidence.args(["evidence", grading_id, "--store", &store]);
+    let kept = common::run(evidence);
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    assert!(!kept.stdout.contains(secret), "the unselected variable's value is not kept");
+    let snapshot: serde_json::Value = serde_json::from_str(&kept.stdout).unwrap();
+    let stages = snapshot["facts"]["stages"][&api_id]["Ok"].as_array().unwrap();
+    let dev = stages.iter().find(|s| s["name"] == "dev").unwrap();
+    assert!(dev["variables"]["DB_PASSWORD"].as_str().unwrap().starts_with("sha256:"), "{dev}");
+    assert_eq!(dev["variables"]["alias"], "dev", "the variable the checks judge keeps its value: {dev}");
+    let probes = snapshot["facts"]["probes"].as_array().unwrap();
+    assert!(!probes.is_empty());
+    for probe in probes {
+        let body = probe["outcome"]["Ok"]["Response"]["body"].as_str().unwrap_or_default();
+        assert!(body.chars().count() <= 81, "a probe's body is cut to what a check shows: {body}");
+    }
+    // Regraded from the evidence: the same verdicts.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &kept.stdout).unwrap();
+    let mut again = account.labcheck();
+    again.arg("run").arg(common::lab_file()).args([
+        "--step",
+        "backend-integration",
+        "--step",
+        "api-keys",
+        "--format",
+        "json",
+        "--from",
+    ]);
+    let regraded = common::run({
+        again.arg(file.path());
+        again
+    });
+    let regraded: labcheck::model::Report = serde_json::from_str(&regraded.stdout).unwrap();
+    let verdicts = |r: &labcheck::model::Report| -> Vec<(String, String, String)> {
+        r.checks.iter().map(|c| (c.id.clone(), c.status.as_str().to_owned(), c.message.clone())).collect()
+    };
+    assert_eq!(verdicts(&regraded), verdicts(&report));
+}

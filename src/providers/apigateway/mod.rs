@@ -1,5 +1,6 @@
 //! API Gateway (REST APIs): the lab's API, its resources and methods, stages, usage plans and API keys.
 
+mod evidence;
 mod reader;
 mod types;
 
@@ -170,6 +171,10 @@ impl Provider for ApiGateway {
             super::Facts { apigateway: facts, ..super::Facts::default() }
         }
         .boxed()
+    }
+
+    fn for_evidence(facts: &mut Facts) {
+        evidence::for_evidence(facts);
     }
 
     fn merge(into: &mut Facts, other: Facts) {

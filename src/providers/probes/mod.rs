@@ -106,6 +106,18 @@ impl Provider for Probes {
         reader.read(read, inventory).boxed()
     }
 
+    /// A probe's body is kept up to what a check shows of it ([`BODY_SHOWN`] characters, and one more to tell that
+    /// there was more): the learner's API may answer anything, secrets included.
+    fn for_evidence(facts: &mut Facts) {
+        for record in &mut facts.probes {
+            if let Ok(ProbeOutcome::Response(response)) = &mut record.outcome
+                && let Some((cut, _)) = response.body.char_indices().nth(BODY_SHOWN + 1)
+            {
+                response.body.truncate(cut);
+            }
+        }
+    }
+
     fn merge(into: &mut Facts, other: Facts) {
         for record in other.probes {
             into.probes.retain(|r| !(r.spec == record.spec && r.api_id == record.api_id));

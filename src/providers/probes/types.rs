@@ -40,6 +40,10 @@ pub enum ProbeOutcome {
     NoSuchApiKey { name: String },
 }
 
+/// How much of a probe's body a check shows (in a message) or judges (API Gateway's own `{"message":"Forbidden"}`
+/// is far shorter): evidence keeps no more.
+pub const BODY_SHOWN: usize = 80;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeResponse {
     pub status: u16,
