@@ -340,16 +340,26 @@ async fn serve_uses_its_profile_and_region() {
     let account = Account::localstack();
     let dir = tempfile::tempdir().unwrap();
     let config = account.credential_process_config(dir.path(), "grader");
+    // The progress table is in the flag's region (before: the store ignored --profile and --region, found no
+    // credentials and region of its own, and the service did not start).
+    let moto = common::moto_url();
+    let store = format!("dynamodb:labcheck-profile-{}", std::process::id());
+    let mut init = account.labcheck();
+    init.env("AWS_REGION", "eu-west-3").env("AWS_ENDPOINT_URL_DYNAMODB", &moto).args(["store-init", "--store", &store]);
+    assert_eq!(common::run(init).code, 0);
     let mut cmd = account.labcheck();
     cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_REGION");
-    cmd.env("AWS_CONFIG_FILE", &config);
-    let server = Server::start_command(cmd, &["--allow-own-account", "--profile", "grader", "--region", "eu-west-3"]);
-    let (status, body) = server.post("/v1/labs/apigw-items/grade", json!({ "steps": ["resources"] })).await;
+    cmd.env("AWS_CONFIG_FILE", &config).env("AWS_ENDPOINT_URL_DYNAMODB", &moto);
+    let flags = ["--allow-own-account", "--profile", "grader", "--region", "eu-west-3", "--store", &store];
+    let server = Server::start_command(cmd, &flags);
+    let body = json!({ "steps": ["resources"], "learner": "ana" });
+    let (status, body) = server.post("/v1/labs/apigw-items/grade", body).await;
     assert_eq!(status, 200, "{body}");
     let report: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["target"]["account_id"], account.id.as_str(), "the profile's credentials were used");
     assert_eq!(report["target"]["region"], "eu-west-3", "the flag's region");
     assert_eq!(report["summary"]["errors"], 0, "{body}");
+    assert!(report["recorded"]["grading_id"].is_string(), "kept in the table of the flag's region: {body}");
 }
 
 /// Over a thousand roles: the role cache stays within `--role-cache`, and the server's memory stays flat.
