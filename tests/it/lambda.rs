@@ -181,7 +181,7 @@ async fn direct_invocations_are_checked_and_http_needs_the_token() {
     let function = LambdaFunction::start(&account, &[]);
     for (event, expected) in [
         (json!({ "steps": ["api-keys"] }), "lab: "),
-        (json!({ "lab": "nope" }), "no lab `nope`"),
+        (json!({ "lab": "nope" }), "no lab \"nope\""),
         (json!({ "lab": "apigw-items", "region": "us-east-1\n{}" }), "region: "),
         (json!({ "lab": "apigw-items", "answer": "xml" }), "answer: "),
         (json!([1, 2]), "JSON object"),
