@@ -672,6 +672,7 @@ async fn a_locked_sqlite_file_stalls_no_one() {
         };
         assert!(error.contains("locked"), "{error}");
     }
+    println!("three gradings on a locked file answered in {took:?}; a progress read meanwhile in {read_after:?}");
     assert!(took < Duration::from_secs(9), "answered together, after SQLite's wait, not one after another: {took:?}");
     assert_eq!(read_status, 200);
     assert!(read_after < Duration::from_secs(3), "a read is not held up by writes waiting on the file: {read_after:?}");
@@ -707,6 +708,10 @@ async fn a_dynamodb_store_that_never_answers_costs_records_not_verdicts() {
     let report: labcheck::model::Report = serde_json::from_str(&body).unwrap();
     assert!(report.checks.iter().all(|c| c.status.as_str() == "pass"), "every verdict stands");
     assert!(matches!(report.recorded, Some(labcheck::model::Recorded::NotKept { .. })), "{:?}", report.recorded);
+    println!(
+        "a grading on a silent store answered in {:?}; one without a learner in {plain_after:?}",
+        started.elapsed()
+    );
     assert!(started.elapsed() < Duration::from_secs(15), "within the deadline: {:?}", started.elapsed());
     assert_eq!(plain_status, 200);
     assert!(
