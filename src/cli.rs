@@ -54,7 +54,13 @@ pub enum Command {
         /// Only these cases (repeatable).
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
+        /// Also run the mutation analysis on every lab (as `labcheck mutate`) and fail on a check with no teeth.
+        #[arg(long)]
+        mutate: bool,
     },
+    /// Prove each check has teeth: grade mutants of the lab's cases (one fact changed each) and report, per check,
+    /// the mutants that fail it, the checks none fails, and the changes no check notices.
+    Mutate(MutateArgs),
     /// Serve gradings over HTTP to a lab platform (POST /v1/labs/{lab}/grade).
     Serve(ServeArgs),
     /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
@@ -125,6 +131,27 @@ impl StoreArgs {
                 .ok_or_else(|| "no HOME or XDG_DATA_HOME for the default store: give --store".to_owned()),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct MutateArgs {
+    /// Lab: a lab folder (checks/apigw-items) with its cases/
+    pub lab: PathBuf,
+    /// Only this case (repeatable; default every case of the lab).
+    #[arg(long = "case", value_name = "NAME")]
+    pub cases: Vec<String>,
+    /// human, json or junit.
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "junit"])]
+    pub format: String,
+    /// Exit 1 when a check has no kill and no accepted reason.
+    #[arg(long)]
+    pub require_teeth: bool,
+    /// Which mutants when a collection has more than --cap (the same ones for the same seed).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Mutants graded per collection of a case at most.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub cap: u64,
 }
 
 /// Recording a grading in a learner's progress.

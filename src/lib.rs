@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod inventory;
 pub mod lab;
 pub mod model;
+pub mod mutate;
 pub mod policy;
 pub mod progress;
 pub mod providers;

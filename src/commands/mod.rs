@@ -3,6 +3,7 @@
 mod evidence;
 mod explain;
 mod list;
+mod mutate;
 mod policy;
 mod progress;
 pub(crate) mod run;
@@ -109,7 +110,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Watch(args) => watch::watch(args).await?,
         Command::Snapshot(args) => snapshot::snapshot(args).await?,
         Command::Serve(args) => serve::serve(args).await?,
-        Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
+        Command::Test { dir, bless, only, mutate } => test::test(&dir, bless, &only, mutate).await?,
+        Command::Mutate(args) => mutate::mutate(args).await?,
         Command::List { lab, lang } => list::list(&lab, &lang)?,
         Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
         Command::Validators { verbose } => validators::validators(verbose)?,

@@ -112,8 +112,8 @@ fn read_expected(path: &Path) -> Result<Expected, CliError> {
     })
 }
 
-/// Grades one case; `Ok(problems)` (empty when it matches).
-async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>, Vec<String>), CliError> {
+/// The lab and the snapshot of the case whose expected file is `path`.
+fn load_case(path: &Path, expected: &Expected) -> Result<(Lab, Snapshot), CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let lab = Lab::load(&dir.join(&expected.lab))?;
     let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
@@ -123,6 +123,22 @@ async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>,
     if snapshot.lab.id != lab.id {
         return Err(bad(&snapshot_path, format!("taken for lab `{}`, not `{}`", snapshot.lab.id, lab.id)));
     }
+    Ok((lab, snapshot))
+}
+
+/// The cases of the lab folder `dir` (`dir/cases/*.expected.toml`), each with its snapshot; `only` these if given.
+pub(crate) fn lab_cases(dir: &Path, only: &[String]) -> Result<Vec<crate::mutate::Case>, CliError> {
+    let mut loaded = Vec::new();
+    for (name, path) in cases(dir, only)? {
+        let (_, snapshot) = load_case(&path, &read_expected(&path)?)?;
+        loaded.push(crate::mutate::Case { name, snapshot });
+    }
+    Ok(loaded)
+}
+
+/// Grades one case; `Ok(problems)` (empty when it matches).
+async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>, Vec<String>), CliError> {
+    let (lab, snapshot) = load_case(path, expected)?;
     let checks = lab.select(&snapshot.steps)?;
     let graded = grading::grade_facts(&lab, &checks, snapshot.facts, snapshot.target, &EngineOptions::default()).await;
     let mut problems = Vec::new();
@@ -158,7 +174,94 @@ async fn run_case(path: &Path, expected: &Expected) -> Result<(Vec<CheckResult>,
     Ok((graded.checks, problems))
 }
 
-pub async fn test(dir: &Path, bless: bool, only: &[String]) -> Result<u8, CliError> {
+/// The lab folders PATH stands for: itself, or the folders in it that hold a `lab.toml`.
+fn lab_folders(path: &Path) -> Vec<PathBuf> {
+    if path.join(crate::lab::LAB_FILE).is_file() {
+        return vec![path.to_owned()];
+    }
+    let mut labs: Vec<PathBuf> = std::fs::read_dir(path)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    labs.retain(|p| p.join(crate::lab::LAB_FILE).is_file());
+    labs.sort();
+    labs
+}
+
+/// The author's protocol: a lab ships a `fresh` case (nothing done: every check fails or is skipped, none is an
+/// error) and a solved case (every check passes but those of a step that takes the others apart). One line naming
+/// what is missing.
+fn protocol(folder: &Path) -> Result<(), CliError> {
+    let lab = Lab::load(&folder.join(crate::lab::LAB_FILE))?;
+    let cases = folder.join("cases");
+    let fresh = cases.join("fresh.expected.toml");
+    let missing = |what: &str| {
+        bad(folder, format!("{what}: a lab ships a `fresh` case (nothing done) and a solved one (every check passes)"))
+    };
+    if !fresh.is_file() {
+        return Err(missing("no cases/fresh.expected.toml"));
+    }
+    let fresh_expect = read_expected(&fresh)?.expect;
+    if let Some((id, status)) = fresh_expect.iter().find(|(_, s)| matches!(s, Status::Pass | Status::Error)) {
+        return Err(bad(&fresh, format!("the fresh case expects {id} to {}: nothing is done yet", status.as_str())));
+    }
+    let undoing: Vec<&str> = lab.steps.iter().filter(|s| !s.undoes.is_empty()).map(|s| s.id.as_str()).collect();
+    let taken_apart = |id: &str| lab.checks().any(|c| c.id == id && undoing.contains(&c.step.as_str()));
+    let solved = cases_of(&cases)
+        .into_iter()
+        .filter_map(|path| read_expected(&path).ok())
+        .any(|e| !e.expect.is_empty() && e.expect.iter().all(|(id, s)| *s == Status::Pass || taken_apart(id)));
+    if !solved {
+        return Err(missing("no solved case"));
+    }
+    Ok(())
+}
+
+/// The expected files in a cases folder.
+fn cases_of(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".expected.toml")))
+        .collect()
+}
+
+/// `--mutate`: the analysis of each lab; the labs with a check with no teeth.
+async fn mutate_labs(dir: &Path, out: &mut impl Write) -> Result<usize, CliError> {
+    let mut toothless_labs = 0;
+    for folder in lab_folders(dir) {
+        let lab = Lab::load(&folder.join(crate::lab::LAB_FILE))?;
+        let cases = lab_cases(&folder, &[])?;
+        let analysis = crate::mutate::analyze(&lab, &cases, &crate::mutate::Options::default()).await;
+        let toothless: Vec<&str> = analysis.toothless().map(|t| t.id.as_str()).collect();
+        let accepted = analysis.uncaught.iter().filter(|u| u.accepted.is_some()).count();
+        let mark = if toothless.is_empty() { "ok     " } else { "FAILED " };
+        writeln!(
+            out,
+            "{mark} mutate {}: {} mutants, {} checks, {} with no teeth, {} uncaught fields ({accepted} accepted), {} errors",
+            lab.id,
+            analysis.mutants,
+            analysis.checks.len(),
+            toothless.len(),
+            analysis.uncaught.len(),
+            analysis.errors.len()
+        )?;
+        for id in &toothless {
+            writeln!(out, "        {id}: no teeth (labcheck mutate {} names what it reads)", folder.display())?;
+        }
+        if !toothless.is_empty() {
+            toothless_labs += 1;
+        }
+    }
+    Ok(toothless_labs)
+}
+
+pub async fn test(dir: &Path, bless: bool, only: &[String], mutate: bool) -> Result<u8, CliError> {
+    if only.is_empty() && !bless {
+        for folder in lab_folders(dir) {
+            protocol(&folder)?;
+        }
+    }
     let cases = cases(dir, only)?;
     let mut out = std::io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
@@ -184,5 +287,6 @@ pub async fn test(dir: &Path, bless: bool, only: &[String]) -> Result<u8, CliErr
         }
     }
     writeln!(out, "labcheck test: {passed} passed, {failed} failed")?;
-    Ok(if failed == 0 { exit::PASS } else { exit::FAIL })
+    let toothless = if mutate { mutate_labs(dir, &mut out).await? } else { 0 };
+    Ok(if failed == 0 && toothless == 0 { exit::PASS } else { exit::FAIL })
 }

@@ -47,6 +47,20 @@ pub struct Lab {
     pub languages: Vec<Locale>,
     pub file: PathBuf,
     pub steps: Vec<Step>,
+    /// What `labcheck mutate` accepts as it is, each with the author's reason (`[mutate] accept`).
+    pub accepted: Vec<Accepted>,
+}
+
+/// A field no check needs to notice, or a check with no mutant to fail it, and why (`[mutate] accept = [{ field =
+/// "...", why = "..." }]` or `{ check = "...", why = "..." }`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accepted {
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub check: Option<String>,
+    pub why: String,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +115,15 @@ struct RawLab {
     vars: BTreeMap<String, String>,
     #[serde(default)]
     steps: Vec<RawStep>,
+    #[serde(default)]
+    mutate: RawMutate,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMutate {
+    #[serde(default)]
+    accept: Vec<Spanned<Accepted>>,
 }
 
 #[derive(Deserialize)]
@@ -458,6 +481,23 @@ impl Lab {
             steps.push(src.step(raw_step, &mut ids)?);
         }
         src.check_needs(&ids)?;
+        let mut accepted = Vec::new();
+        for entry in raw.mutate.accept {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            match (&entry.field, &entry.check) {
+                (Some(_), None) => {}
+                (None, Some(check)) if ids.checks.contains_key(check) => {}
+                (None, Some(check)) => {
+                    return Err(src.error(Some(span), format!("mutate: no check `{check}` to accept")));
+                }
+                _ => return Err(src.error(Some(span), "mutate: an accept names one `field` or one `check`")),
+            }
+            if entry.why.trim().is_empty() {
+                return Err(src.error(Some(span), "mutate: an accept says `why`"));
+            }
+            accepted.push(entry);
+        }
         let mut lab = Lab {
             id: lab_id,
             title,
@@ -466,6 +506,7 @@ impl Lab {
             language: src.language,
             file: file.to_owned(),
             steps,
+            accepted,
         };
         lab.languages = lab.find_languages();
         if let Some(cycle) = lab.find_cycle() {

@@ -49,6 +49,9 @@ pub trait Provider {
     const OPERATIONS: &'static [Operation];
     /// The `facts_query` names of its collections, as shown to lab authors (`resources:API`).
     const FACT_NAMES: &'static [&'static str];
+    /// The string fields of its facts that hold one of the values an AWS API allows: (collection, field, values),
+    /// the values from the SDK's enum types. `labcheck mutate` swaps each for every other.
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])];
 
     /// Its client over `settings` (the session's AWS config, interceptors and probe timeout).
     fn client(settings: &ClientSettings<'_>) -> Self::Client;
@@ -222,6 +225,12 @@ macro_rules! providers {
             let mut all = Vec::new();
             $(all.extend_from_slice(<$module::$provider as Provider>::OPERATIONS);)*
             all
+        }
+
+        /// The values an AWS API allows for `field` of `collection`, when the field is one of an enum's.
+        pub fn enum_values(collection: &str, field: &str) -> Option<&'static [&'static str]> {
+            let all = [$(<$module::$provider as Provider>::ENUM_FIELDS,)*];
+            all.into_iter().flatten().find(|(c, f, _)| *c == collection && *f == field).map(|(_, _, values)| *values)
         }
 
         /// Every `facts_query` name, as shown to lab authors.

@@ -14,7 +14,7 @@ mod junit;
 pub mod live;
 mod markdown;
 mod tap;
-mod text;
+pub(crate) mod text;
 
 use std::io;
 

@@ -147,6 +147,12 @@ impl Provider for ApiGateway {
     type Reader = Reader;
 
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("resources", "type", aws_sdk_apigateway::types::IntegrationType::values()),
+        // A string in the SDK; the values API Gateway documents for `authorizationType`.
+        ("resources", "authorization_type", &["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
+        ("usage_plans", "period", aws_sdk_apigateway::types::QuotaPeriodType::values()),
+    ];
     const FACT_NAMES: &'static [&'static str] =
         &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
 

@@ -128,6 +128,12 @@ impl Provider for DynamoDb {
     type Reader = Reader;
 
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("dynamodb_tables", "billing_mode", aws_sdk_dynamodb::types::BillingMode::values()),
+        ("dynamodb_tables", "key_type", aws_sdk_dynamodb::types::KeyType::values()),
+        ("dynamodb_tables", "status", aws_sdk_dynamodb::types::TableStatus::values()),
+        ("dynamodb_time_to_live", "status", aws_sdk_dynamodb::types::TimeToLiveStatus::values()),
+    ];
     const FACT_NAMES: &'static [&'static str] = &[
         "dynamodb_table_names",
         "dynamodb_tables:TABLE",

@@ -104,6 +104,8 @@ impl Provider for Iam {
     type Reader = Reader;
 
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] =
+        &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
     const FACT_NAMES: &'static [&'static str] = &["iam_roles:ROLE", "iam_role_policies:ROLE"];
 
     fn client(settings: &ClientSettings<'_>) -> Self::Client {

@@ -116,6 +116,11 @@ impl Provider for Lambda {
     type Reader = Reader;
 
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("lambda_functions", "runtime", aws_sdk_lambda::types::Runtime::values()),
+        ("lambda_functions", "state", aws_sdk_lambda::types::State::values()),
+        ("lambda_policies", "Effect", &["Allow", "Deny"]),
+    ];
     const FACT_NAMES: &'static [&'static str] = &[
         "lambda_function_names",
         "lambda_functions:API",

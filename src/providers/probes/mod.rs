@@ -88,6 +88,7 @@ impl Provider for Probes {
 
     /// Probes are plain HTTP requests to invoke URLs: no AWS operation, no IAM permission.
     const OPERATIONS: &'static [Operation] = &[];
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
     const FACT_NAMES: &'static [&'static str] = &[];
 
     fn client(settings: &ClientSettings<'_>) -> Self::Client {

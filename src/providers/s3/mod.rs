@@ -211,6 +211,12 @@ impl Provider for S3 {
     type Reader = Reader;
 
     const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        // GetBucketVersioning's Status, and `Off` for a bucket that never had versioning.
+        ("s3_versioning", "", &["Enabled", "Suspended", "Off"]),
+        ("s3_encryption", "algorithm", aws_sdk_s3::types::ServerSideEncryption::values()),
+        ("s3_policies", "Effect", &["Allow", "Deny"]),
+    ];
     const FACT_NAMES: &'static [&'static str] = &[
         "s3_buckets",
         "s3_account_public_access_block",
