@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build --quiet --bin labcheck --example seed
-scenarios=(complete not-redeployed no-plan dev-only key-not-in-plan key-disabled open-method prod-on-latest cors-not-deployed cleaned-up)
+scenarios=(complete not-redeployed no-plan dev-only key-not-in-plan key-disabled open-method prod-on-latest cors-not-deployed cleaned-up fresh)
 exec scripts/emulators.sh bash -c '
   set -euo pipefail
   lab=checks/apigw-items

@@ -63,6 +63,7 @@ method-no-integration = { $method } has no integration
 
 ## CORS
 
+cors-key-required = { $method } requires an API key, which a browser's preflight never carries (it answers 403)
 cors-not-mock = { $method } is a { $kind } integration, not MOCK
 cors-headers-missing = { $method } does not set { $headers }
 cors-configured = { $methods } on { $name } { $count ->

@@ -62,6 +62,7 @@ method-no-integration = { $method } no tiene integración
 
 ## CORS
 
+cors-key-required = { $method } requiere una clave de API, que la comprobación previa de un navegador nunca lleva (responde 403)
 cors-not-mock = { $method } es una integración { $kind }, no MOCK
 cors-headers-missing = { $method } no establece { $headers }
 cors-configured = { $methods } en { $name } { $count ->

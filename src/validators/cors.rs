@@ -17,7 +17,9 @@ validator! {
     /// (`Access-Control-Allow-Origin`, `-Methods` and `-Headers` unless `headers` says otherwise).
     ///
     /// Why: browsers send a preflight OPTIONS request before a cross-origin call; without these headers in the
-    /// answer, a web page cannot call the API.
+    /// answer, a web page cannot call the API. Browsers send the preflight without the page's headers, so an
+    /// OPTIONS method that requires an API key answers every preflight 403 (`labcheck mutate` found this fault
+    /// went unnoticed).
     ///
     /// ```toml
     /// validator = "cors_configured"
@@ -53,6 +55,10 @@ impl Validator for CorsConfigured {
                     }
                 };
                 let method_name = options.to_string();
+                if method.api_key_required {
+                    problems.push(msg!("cors-key-required", method = &method_name));
+                    continue;
+                }
                 let Some(integration) = &method.integration else {
                     problems.push(msg!("method-no-integration", method = method_name));
                     continue;
@@ -133,5 +139,17 @@ mod tests {
             v.message,
             "on ItemsAPI: OPTIONS /items does not set Access-Control-Allow-Methods and Access-Control-Allow-Headers; OPTIONS /items/{ID} does not exist (no resource /items/{ID})"
         );
+    }
+
+    /// Found by `labcheck mutate checks/apigw-items`: a preflight method that requires a key went unnoticed.
+    #[test]
+    fn a_preflight_that_requires_a_key_fails() {
+        let check = CorsConfigured { api: "ItemsAPI".into(), paths: vec!["/items".into()], headers: default_headers() };
+        let all = ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"];
+        let mut locked = options("/items", "MOCK", &all);
+        locked.methods.get_mut("OPTIONS").unwrap().api_key_required = true;
+        let verdict = check.evaluate(&facts(vec![locked])).unwrap();
+        assert!(!verdict.passed);
+        assert!(verdict.message.to_string().contains("OPTIONS /items requires an API key"), "{}", verdict.message);
     }
 }

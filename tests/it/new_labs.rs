@@ -14,7 +14,7 @@ use crate::common::labs::{BASIC_EXECUTION, DynamoLab, RoleSpec, SiteLab, TableSp
 use crate::common::{Account, Graded, repo_path};
 
 /// Grades the whole lab on the account and holds the result to the case's expectations.
-fn case(lab: &str, name: &str, account: &Account) -> Graded {
+pub(crate) fn case(lab: &str, name: &str, account: &Account) -> Graded {
     let dir = repo_path(&format!("checks/{lab}"));
     let cases = dir.join("cases");
     let keep: Option<PathBuf> = std::env::var_os("LABCHECK_BLESS_CASES").map(|_| cases.join(format!("{name}.json")));
@@ -75,6 +75,18 @@ async fn dynamodb_lab_solved_scores_everything_and_never_shows_variable_values()
     // apigateway 2, lambda 1, dynamodb 1, iam 6 (the role, two listings, a managed policy and its version, the
     // inline policy), sts 1.
     assert_eq!(graded.report.stats.api_calls_total, 11, "{calls:?}");
+}
+
+/// Another right answer: the role as the Lambda console makes it (under /service-role/, with its own logs policy
+/// for the function's log group instead of AWS's managed one). Every check passes.
+#[tokio::test]
+async fn dynamodb_lab_solved_by_a_console_made_role() {
+    let account = Account::with_lambda();
+    let solved = DynamoLab::solved();
+    let role = RoleSpec { attached: vec![], console_made: true, ..solved.role.clone().unwrap() };
+    DynamoLab { role: Some(role), ..solved }.build(&account).await;
+    let graded = case("dynamodb-items", "solved-console-role", &account);
+    assert_score(&graded, 100);
 }
 
 #[tokio::test]

@@ -42,15 +42,24 @@ async fn build_pets(account: &Account, stages: &[&str], plan_stages: &[&str]) {
     c.create_usage_plan_key().usage_plan_id(plan).key_id(key).key_type("API_KEY").send().await.unwrap();
 }
 
-fn grade(account: &Account) -> Graded {
-    account.grade_lab(&common::repo_path("checks/apigw-pets/lab.toml"), &[])
+/// Grades the whole lab and holds it to its case in `checks/apigw-pets/cases/` (`LABCHECK_BLESS_CASES=1` writes
+/// the case's snapshot from this account).
+fn grade(account: &Account, case: &str) -> Graded {
+    crate::new_labs::case("apigw-pets", case, account)
+}
+
+#[tokio::test]
+async fn variant_lab_fresh_account_scores_nothing() {
+    let account = Account::localstack();
+    let graded = grade(&account, "fresh");
+    assert_eq!(graded.report.score, 0);
 }
 
 #[tokio::test]
 async fn variant_lab_passes_on_its_own_names() {
     let account = Account::localstack();
     build_pets(&account, &["test", "live"], &["test", "live"]).await;
-    let graded = grade(&account);
+    let graded = grade(&account, "solved");
     graded.assert_statuses(&[
         ("pets-api-created", "pass"),
         ("pets-resources", "pass"),
@@ -72,7 +81,7 @@ async fn variant_lab_passes_on_its_own_names() {
 async fn variant_lab_names_its_own_mistakes() {
     let account = Account::localstack();
     build_pets(&account, &["test"], &["test"]).await;
-    let graded = grade(&account);
+    let graded = grade(&account, "test-stage-only");
     assert_eq!(graded.status("pets-stages"), "fail");
     assert_eq!(graded.message("pets-stages"), "PetsAPI has no stage live (stages: test)");
     assert_eq!(graded.message("pets-plan"), "usage plan PetsBasicPlan is bound to PetsAPI/test only; live is missing");

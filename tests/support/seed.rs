@@ -22,6 +22,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("prod-on-latest", "the prod alias points at $LATEST"),
     ("cors-not-deployed", "CORS enabled on both resources after the last deployment"),
     ("cleaned-up", "an empty account: the lab cleaned up"),
+    ("fresh", "an empty account: nothing built yet"),
 ];
 
 fn lab(scenario: &str) -> Option<ItemsLab> {
@@ -39,7 +40,7 @@ fn lab(scenario: &str) -> Option<ItemsLab> {
             ItemsLab { lambda: Some(lambda), ..full }
         }
         "cors-not-deployed" => ItemsLab { cors: Cors::NotDeployed, ..full },
-        "cleaned-up" | "empty" => ItemsLab::empty(),
+        "cleaned-up" | "fresh" | "empty" => ItemsLab::empty(),
         _ => return None,
     })
 }

@@ -102,6 +102,9 @@ pub struct RoleSpec {
     pub inline: Value,
     /// ARNs of the managed policies attached.
     pub attached: Vec<&'static str>,
+    /// Made as the Lambda console makes it: under `/service-role/`, with its own customer managed logs policy
+    /// (`AWSLambdaBasicExecutionRole-...`: the function's log group only) instead of AWS's.
+    pub console_made: bool,
 }
 
 pub const BASIC_EXECUTION: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
@@ -134,6 +137,7 @@ impl DynamoLab {
                 inline: json!([{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query"],
                     "Resource": "arn:aws:dynamodb:{region}:123456789012:table/Items"}]),
                 attached: vec![BASIC_EXECUTION],
+                console_made: false,
             }),
             environment: vec!["TABLE_NAME"],
         }
@@ -204,8 +208,25 @@ async fn create_role(account: &Account, spec: &RoleSpec) -> String {
     let trust = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": spec.trusted}, "Action": "sts:AssumeRole"}
     ]});
-    let role = iam.create_role().role_name(&name).assume_role_policy_document(trust.to_string()).send().await;
+    let path = if spec.console_made { "/service-role/" } else { "/" };
+    let role =
+        iam.create_role().role_name(&name).path(path).assume_role_policy_document(trust.to_string()).send().await;
     let arn = role.expect("create role").role().unwrap().arn().to_owned();
+    if spec.console_made {
+        let region = &account.region;
+        let logs = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": format!("arn:aws:logs:{region}:{MOTO_ACCOUNT}:*")},
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": [format!("arn:aws:logs:{region}:{MOTO_ACCOUNT}:log-group:/aws/lambda/{FUNCTION}:*")]}]});
+        let policy_name = format!("AWSLambdaBasicExecutionRole-{region}");
+        let existing = format!("arn:aws:iam::{MOTO_ACCOUNT}:policy/service-role/{policy_name}");
+        iam.delete_policy().policy_arn(&existing).send().await.ok();
+        let policy =
+            iam.create_policy().policy_name(&policy_name).path("/service-role/").policy_document(logs.to_string());
+        let policy = policy.send().await.expect("create the console's logs policy");
+        let policy_arn = policy.policy().unwrap().arn().unwrap().to_owned();
+        iam.attach_role_policy().role_name(&name).policy_arn(policy_arn).send().await.expect("attach logs policy");
+    }
     let statements = spec.inline.to_string().replace("{region}", &account.region);
     let document = format!("{{\"Version\": \"2012-10-17\", \"Statement\": {statements}}}");
     iam.put_role_policy()
