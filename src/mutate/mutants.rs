@@ -345,3 +345,70 @@ fn splitmix64(state: u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plans() -> Value {
+        json!({"usage_plans": {"Ok": [{"id": "p1", "name": "Plan", "api_stages": [{"api_id": "a1", "stage": "dev"}, {"api_id": "a1", "stage": "prod"}]}]},
+               "rest_apis": {"Ok": [{"id": "a1", "name": "API"}]}})
+    }
+
+    fn list(name: &str) -> Collection {
+        Collection { name: name.into(), keyed: false }
+    }
+
+    #[test]
+    fn each_kind_of_value_gets_its_mutants_and_they_apply_where_they_say() {
+        let facts = plans();
+        let mutants = of_collection(&facts, &list("usage_plans"));
+        let fields: Vec<&str> = mutants.iter().map(|m| m.field.as_str()).collect();
+        assert!(fields.contains(&"usage_plans[].api_stages[].stage"), "{fields:?}");
+        let dropped = mutants.iter().find(|m| m.change == "usage_plans[0].api_stages[1]: removed").unwrap();
+        let changed = dropped.apply(&facts);
+        assert_eq!(changed["usage_plans"]["Ok"][0]["api_stages"].as_array().unwrap().len(), 1);
+        // A name or id is renamed everywhere, as the reader would see it.
+        let renamed = mutants.iter().find(|m| m.change.contains("\"a1\" renamed")).unwrap().apply(&facts);
+        assert_eq!(renamed["rest_apis"]["Ok"][0]["id"], "a1-x");
+        assert_eq!(renamed["usage_plans"]["Ok"][0]["api_stages"][0]["api_id"], "a1-x");
+        // A stage is renamed only where it is.
+        let stage = mutants.iter().find(|m| m.change.ends_with("stage: \"dev\" -> \"dev-x\"")).unwrap().apply(&facts);
+        assert_eq!(stage["usage_plans"]["Ok"][0]["api_stages"][0]["stage"], "dev-x");
+    }
+
+    #[test]
+    fn policies_are_widened_and_narrowed() {
+        let facts = json!({"s3_policies": {"b": {"Ok": {"Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}}});
+        let mutants = of_collection(&facts, &Collection { name: "s3_policies".into(), keyed: true });
+        let changes: Vec<&str> = mutants.iter().map(|m| m.change.as_str()).collect();
+        for expected in [
+            "Action widened to *",
+            "Resource widened to *",
+            "Resource narrowed to another ARN",
+            "a Condition added",
+            "\"Allow\" -> \"Deny\"",
+        ] {
+            assert!(changes.iter().any(|c| c.ends_with(expected)), "{expected}: {changes:?}");
+        }
+    }
+
+    #[test]
+    fn the_cap_keeps_the_same_sample_for_a_seed() {
+        let facts = plans();
+        let all = of_collection(&facts, &list("usage_plans"));
+        let pick = |seed| capped(all.clone(), 4, seed).into_iter().map(|m| m.change).collect::<Vec<_>>();
+        assert_eq!(pick(1), pick(1));
+        assert_eq!(pick(1).len(), 4);
+        assert!((2..20).any(|seed| pick(seed) != pick(1)), "another seed, another sample");
+    }
+
+    #[test]
+    fn another_case_lends_what_this_one_lacks() {
+        let empty = json!({"rest_apis": {"Ok": []}});
+        let added = borrowed(&empty, &plans(), "solved", &list("rest_apis"));
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].apply(&empty)["rest_apis"]["Ok"][0]["name"], "API");
+    }
+}

@@ -12,6 +12,7 @@ mod lab_steps;
 mod lambda;
 mod languages;
 mod moto;
+mod mutate;
 mod new_labs;
 mod progress;
 mod provider_mocks;

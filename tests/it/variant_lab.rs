@@ -1,6 +1,5 @@
 //! A second lab (checks/apigw-pets/lab.toml) reuses the validators with other names and stages: graded live.
 
-
 use crate::common::{Account, Graded};
 use aws_sdk_apigateway::types::{ApiStage, IntegrationType};
 

@@ -1,0 +1,184 @@
+//! `labcheck mutate` and `labcheck test --mutate`: the shipped labs have teeth; a lab with a check that can never
+//! fail, or a fact no check notices, is reported (human, JSON, and JUnit read by junitparser); the author's
+//! protocol (a fresh and a solved case) is enforced.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::common::{Output, repo_path, run};
+
+fn labcheck(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_labcheck"));
+    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.args(args);
+    cmd
+}
+
+#[test]
+fn the_items_lab_has_teeth_everywhere_and_names_what_it_accepts() {
+    let out = run(labcheck(&["mutate", "checks/apigw-items", "--require-teeth"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let lab = labcheck::lab::Lab::load(&repo_path("checks/apigw-items/lab.toml")).unwrap();
+    for check in lab.checks() {
+        let line = out.stdout.lines().find(|l| l.trim_start().starts_with(&format!("{} ", check.id)));
+        let line = line.unwrap_or_else(|| panic!("{} is listed: {}", check.id, out.stdout));
+        assert!(line.contains("kill(s), e.g. "), "{line}");
+    }
+    assert!(out.stdout.contains("(accepted: ids are AWS's to choose"), "uncaught fields are listed as accepted");
+    assert!(out.stdout.contains("26 check(s), 0 with no teeth;"), "{}", out.stdout);
+}
+
+/// A lab folder in a temporary directory, with cases from `facts` (name, facts, expected statuses).
+fn lab_with(lab: &str, cases: &[(&str, Value, &[(&str, &str)])]) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    std::fs::write(dir.join("lab.toml"), lab).unwrap();
+    std::fs::create_dir(dir.join("cases")).unwrap();
+    for (name, facts, expected) in cases {
+        let snapshot = json!({"schema_version": 1, "kind": "labcheck-snapshot", "labcheck_version": "0.1.0",
+            "lab": {"id": "teeth", "file": "lab.toml"}, "steps": [], "taken_at": "2026-11-29T00:00:00Z",
+            "target": {"account_id": "123456789012", "region": "us-east-1"}, "facts": facts});
+        std::fs::write(dir.join("cases").join(format!("{name}.json")), snapshot.to_string()).unwrap();
+        let lines: Vec<String> = expected.iter().map(|(id, status)| format!("{id} = \"{status}\"")).collect();
+        std::fs::write(
+            dir.join("cases").join(format!("{name}.expected.toml")),
+            format!("[expect]\n{}\n", lines.join("\n")),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// A plan check with teeth, and a check of a constant that can never fail; the key it reads is in the solved case
+/// but nothing notices it gone.
+const TOOTHLESS: &str = r#"
+[lab]
+id = "teeth"
+title = "Teeth"
+
+[[steps]]
+id = "plan"
+title = "Plan"
+
+[[steps.checks]]
+id = "plan-created"
+title = "Created the plan"
+validator = "usage_plan_exists"
+hint = "Create the plan."
+params = { name = "Plan", api = "API", stages = ["dev"] }
+
+[[steps.checks]]
+id = "always"
+title = "Always true"
+validator = "facts_query"
+hint = "Nothing to do."
+params = { reads = ["api_keys"], query = "`true`" }
+"#;
+
+fn toothless_lab() -> PathBuf {
+    let fresh = json!({"rest_apis": {"Ok": []}, "usage_plans": {"Ok": []}, "api_keys": {"Ok": []}});
+    let solved = json!({"rest_apis": {"Ok": [{"id": "a1", "name": "API"}]},
+        "usage_plans": {"Ok": [{"id": "p1", "name": "Plan", "api_stages": [{"api_id": "a1", "stage": "dev"}]}]},
+        "api_keys": {"Ok": [{"id": "k1", "name": "Key", "enabled": true}]}});
+    lab_with(
+        TOOTHLESS,
+        &[
+            ("fresh", fresh, &[("plan-created", "fail"), ("always", "pass")]),
+            ("solved", solved, &[("plan-created", "pass"), ("always", "pass")]),
+        ],
+    )
+}
+
+fn mutate(dir: &Path, extra: &[&str]) -> Output {
+    run(labcheck(&[&["mutate", dir.to_str().unwrap()], extra].concat()))
+}
+
+#[test]
+fn a_check_that_can_never_fail_and_a_fact_nothing_notices_are_reported() {
+    let dir = toothless_lab();
+    let human = mutate(&dir, &["--require-teeth"]);
+    assert_eq!(human.code, 1, "no teeth: exit 1\n{}", human.stdout);
+    assert!(human.stdout.contains("always: reads api_keys; passes in fresh, solved"), "{}", human.stdout);
+    assert!(human.stdout.contains("plan-created") && human.stdout.contains("kill(s)"), "{}", human.stdout);
+    let json_out = mutate(&dir, &["--format", "json"]);
+    assert_eq!(json_out.code, 0, "without --require-teeth the analysis itself succeeds");
+    let analysis: Value = serde_json::from_str(&json_out.stdout).unwrap();
+    let checks = analysis["checks"].as_array().unwrap();
+    let always = checks.iter().find(|c| c["id"] == "always").unwrap();
+    assert_eq!(always["kills"], 0);
+    let plan = checks.iter().find(|c| c["id"] == "plan-created").unwrap();
+    assert!(plan["kills"].as_u64().unwrap() >= 3, "the plan removed, renamed, unbound: {plan}");
+    let uncaught: Vec<&str> =
+        analysis["uncaught"].as_array().unwrap().iter().map(|u| u["field"].as_str().unwrap()).collect();
+    assert!(uncaught.contains(&"api_keys"), "removing the key (the listing emptied) changes no verdict: {uncaught:?}");
+    // JUnit, read by a real consumer: one failing testcase, the toothless check.
+    let junit = mutate(&dir, &["--format", "junit"]);
+    let xml = dir.join("mutate.xml");
+    std::fs::write(&xml, &junit.stdout).unwrap();
+    let script = "import sys\nfrom junitparser import JUnitXml\ndoc = JUnitXml.fromfile(sys.argv[1])\nprint(doc.tests, doc.failures)\nfor suite in doc:\n    for case in suite:\n        print(case.name, bool(case.result))\n";
+    let python = repo_path(".emulators/consumers/bin/python");
+    let parsed = Command::new(&python).args(["-c", script]).arg(&xml).output().unwrap();
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let read = String::from_utf8(parsed.stdout).unwrap();
+    assert!(read.starts_with("2 1\n"), "{read}");
+    assert!(read.contains("always True") && read.contains("plan-created False"), "{read}");
+}
+
+#[test]
+fn the_same_seed_grades_the_same_mutants_and_the_cap_is_stated() {
+    let dir = repo_path("checks/s3-website");
+    let dir = dir.as_path();
+    let first = mutate(dir, &["--format", "json", "--cap", "3", "--seed", "7"]);
+    let again = mutate(dir, &["--format", "json", "--cap", "3", "--seed", "7"]);
+    assert_eq!(first.stdout, again.stdout, "deterministic for a seed");
+    let analysis: Value = serde_json::from_str(&first.stdout).unwrap();
+    assert_eq!(analysis["cap"], 3);
+    assert!(!analysis["capped"].as_array().unwrap().is_empty(), "the collections cut by the cap are named");
+    let human = mutate(dir, &["--cap", "3", "--seed", "7"]);
+    assert!(human.stdout.contains("capped: "), "{}", human.stdout);
+}
+
+#[test]
+fn labcheck_test_holds_labs_to_the_protocol_and_to_their_teeth() {
+    // The shipped labs: every case as expected, and every check with teeth.
+    let out = run(labcheck(&["test", "checks", "--mutate"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for lab in ["apigw-items", "apigw-pets", "dynamodb-items", "s3-website"] {
+        assert!(out.stdout.contains(&format!("ok      mutate {lab}: ")), "{lab}: {}", out.stdout);
+    }
+    // A fresh case where something passes is refused, as is a lab without one.
+    let dir = toothless_lab();
+    let refused = run(labcheck(&["test", dir.to_str().unwrap()]));
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("the fresh case expects always to pass: nothing is done yet"),
+        "{}",
+        refused.stderr
+    );
+    std::fs::remove_file(dir.join("cases/fresh.expected.toml")).unwrap();
+    let refused = run(labcheck(&["test", dir.to_str().unwrap()]));
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.trim_end().ends_with("no cases/fresh.expected.toml: a lab ships a `fresh` case (nothing done) and a solved one (every check passes)"), "{}", refused.stderr);
+    // With a constant check made honest, --mutate still fails on the check with no teeth.
+    let honest = TOOTHLESS.replace("query = \"`true`\"", "query = \"length(api_keys) > `0`\"");
+    let dir = lab_with(
+        &honest,
+        &[
+            (
+                "fresh",
+                json!({"rest_apis": {"Ok": []}, "usage_plans": {"Ok": []}, "api_keys": {"Ok": []}}),
+                &[("plan-created", "fail"), ("always", "fail")],
+            ),
+            (
+                "solved",
+                json!({"rest_apis": {"Ok": [{"id": "a1", "name": "API"}]},
+                    "usage_plans": {"Ok": [{"id": "p1", "name": "Plan", "api_stages": [{"api_id": "a1", "stage": "dev"}]}]},
+                    "api_keys": {"Ok": [{"id": "k1", "name": "Key", "enabled": true}]}}),
+                &[("plan-created", "pass"), ("always", "pass")],
+            ),
+        ],
+    );
+    let out = run(labcheck(&["test", dir.to_str().unwrap(), "--mutate"]));
+    assert_eq!(out.code, 0, "the key's removal now fails `always`: it has teeth\n{}{}", out.stdout, out.stderr);
+}
