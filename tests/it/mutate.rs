@@ -30,8 +30,11 @@ fn the_items_lab_has_teeth_everywhere_and_names_what_it_accepts() {
     assert!(out.stdout.contains("26 check(s), 0 with no teeth;"), "{}", out.stdout);
 }
 
-/// A lab folder in a temporary directory, with cases from `facts` (name, facts, expected statuses).
-fn lab_with(lab: &str, cases: &[(&str, Value, &[(&str, &str)])]) -> PathBuf {
+/// A case: its name, its facts, and the status expected of each check.
+type CaseOf<'a> = (&'a str, Value, &'a [(&'a str, &'a str)]);
+
+/// A lab folder in a temporary directory, with these cases.
+fn lab_with(lab: &str, cases: &[CaseOf<'_>]) -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     std::fs::write(dir.join("lab.toml"), lab).unwrap();
     std::fs::create_dir(dir.join("cases")).unwrap();

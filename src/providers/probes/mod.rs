@@ -130,3 +130,40 @@ impl Provider for Probes {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The learner's API may answer anything: evidence keeps what a check shows of it, and one character more.
+    #[test]
+    fn evidence_keeps_a_probes_body_only_as_far_as_a_check_shows_it() {
+        let spec = ProbeSpec {
+            api: "ItemsAPI".into(),
+            stage: "dev".into(),
+            method: "GET".into(),
+            path: "/items".into(),
+            api_key: None,
+        };
+        let answer = |body: String| ProbeResponse { status: 200, body, headers: BTreeMap::new() };
+        let record = |body: String| ProbeRecord {
+            spec: spec.clone(),
+            api_id: "a1".into(),
+            url: "https://a1.execute-api.us-east-1.amazonaws.com/dev/items".into(),
+            outcome: Ok(ProbeOutcome::Response(answer(body))),
+        };
+        let mut facts = Facts { probes: vec![record("é".repeat(500)), record("short".into())] };
+        <Probes as Provider>::for_evidence(&mut facts);
+        let bodies: Vec<usize> = facts
+            .probes
+            .iter()
+            .map(|r| match &r.outcome {
+                Ok(ProbeOutcome::Response(response)) => response.body.chars().count(),
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(bodies, [BODY_SHOWN + 1, 5]);
+    }
+}
