@@ -103,6 +103,11 @@ pub const MOTO_REGIONS: &[&str] = &[
     "me-central-1",
     "il-central-1",
     "ca-west-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ap-northeast-3",
+    "eu-south-1",
 ];
 
 static NEXT_MOTO_REGION: AtomicU32 = AtomicU32::new(0);
