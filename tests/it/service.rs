@@ -461,7 +461,15 @@ async fn sigterm_finishes_the_grading_in_flight_then_exits_zero() {
             (response.status().as_u16(), response.text().await.unwrap())
         })
     };
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // SIGTERM once the grading is in flight (polled: a loaded machine may take a while to start it).
+    for _ in 0..100 {
+        let (_, metrics) = server.get("/metrics").await;
+        if Server::metric(&metrics, "labcheck_gradings_in_flight") >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let pid = server.child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     tokio::time::sleep(Duration::from_millis(300)).await;
