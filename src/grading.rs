@@ -60,10 +60,10 @@ struct Recorder {
 }
 
 impl FactSource for Recorder {
-    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         async move {
             let facts = self.source.collect(reads).await;
-            self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).merge(facts.clone());
+            self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).merge(Facts::clone(&facts));
             facts
         }
         .boxed()
@@ -105,6 +105,7 @@ pub async fn grade_facts(
 ) -> Report {
     let started_at = OffsetDateTime::now_utc();
     let clock = Instant::now();
+    let facts = Arc::new(facts);
     let new_source = move |_: &[Read]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
     let graded = engine::grade(checks, &new_source, options).await;
     let stats = Stats { rounds: graded.rounds, ..Stats::default() };

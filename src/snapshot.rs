@@ -114,17 +114,17 @@ impl Snapshot {
 /// Grades from a snapshot: every collect answers with the snapshot's facts; a fact it lacks is "not collected",
 /// which makes the check that needs it `error`, never `pass`.
 pub struct SnapshotSource {
-    facts: Facts,
+    facts: std::sync::Arc<Facts>,
 }
 
 impl SnapshotSource {
-    pub fn new(facts: Facts) -> Self {
-        Self { facts }
+    pub fn new(facts: impl Into<std::sync::Arc<Facts>>) -> Self {
+        Self { facts: facts.into() }
     }
 }
 
 impl FactSource for SnapshotSource {
-    fn collect<'a>(&'a self, _reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, _reads: &'a [Read]) -> BoxFuture<'a, std::sync::Arc<Facts>> {
         futures::future::ready(self.facts.clone()).boxed()
     }
 }

@@ -30,7 +30,7 @@ pub async fn snapshot(args: SnapshotArgs) -> Result<u8, CliError> {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let (facts, account_id) =
         tokio::join!(tokio::time::timeout(timeout, inventory.collect(&reads)), session.account_id(timeout));
-    let facts = facts.map_err(|_| CliError::Timeout(timeout))?;
+    let facts = std::sync::Arc::unwrap_or_clone(facts.map_err(|_| CliError::Timeout(timeout))?);
 
     let snapshot = Snapshot::new(
         SnapshotLab { id: lab.id.clone(), file: lab.file.display().to_string() },

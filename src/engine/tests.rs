@@ -56,11 +56,11 @@ struct Fixed {
 }
 
 impl FactSource for Fixed {
-    fn collect<'a>(&'a self, _needs: &'a [Read]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, _needs: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         self.collects.fetch_add(1, Ordering::SeqCst);
         async move {
             tokio::time::sleep(self.delay).await;
-            self.facts.clone()
+            Arc::new(self.facts.clone())
         }
         .boxed()
     }
@@ -207,12 +207,12 @@ struct Recording {
 }
 
 impl FactSource for Recording {
-    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         let now = Instant::now();
         self.asked.lock().unwrap().extend(reads.iter().map(|r| (r.clone(), now)));
         async move {
             tokio::time::sleep(self.delay).await;
-            Facts::default()
+            Arc::new(Facts::default())
         }
         .boxed()
     }

@@ -32,7 +32,8 @@ use crate::providers::Readers;
 /// twice for the same collection reads it once.
 pub trait FactSource: Send + Sync {
     /// The facts covering `reads` (and what resolving them required, e.g. the REST API list for resources).
-    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts>;
+    /// Shared: a source that holds its facts (a snapshot) hands out the same ones to every check, uncopied.
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>>;
 }
 
 /// One round of reads against AWS. Build a new one to re-read (`--wait`).
@@ -59,14 +60,14 @@ impl AwsInventory {
 }
 
 impl FactSource for AwsInventory {
-    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Facts> {
+    fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         async move {
             let parts = join_all(reads.iter().map(|read| self.read(read))).await;
             let mut facts = Facts::default();
             for part in parts {
                 facts.merge(part);
             }
-            facts
+            Arc::new(facts)
         }
         .boxed()
     }

@@ -53,7 +53,7 @@ fn check(validator: &str, params: toml::Table) -> Box<dyn Validator> {
 /// Reads what `check` needs (one fresh round) and judges it.
 async fn grade(session: &Arc<AwsSession>, check: &dyn Validator) -> Result<Verdict, labcheck::facts::FactError> {
     let reads = check.reads();
-    let facts: Facts = AwsInventory::new(session.clone(), &reads).collect(&reads).await;
+    let facts: Arc<Facts> = AwsInventory::new(session.clone(), &reads).collect(&reads).await;
     check.evaluate(&facts)
 }
 

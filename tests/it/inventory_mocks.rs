@@ -74,7 +74,7 @@ fn session(rules: &[&Rule]) -> Arc<AwsSession> {
 }
 
 async fn collect(session: &Arc<AwsSession>, needs: &[Read]) -> Facts {
-    AwsInventory::new(session.clone(), needs).collect(needs).await
+    Arc::unwrap_or_clone(AwsInventory::new(session.clone(), needs).collect(needs).await)
 }
 
 fn api(id: &str, name: &str) -> RestApi {

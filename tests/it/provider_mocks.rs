@@ -41,7 +41,7 @@ fn session(dynamodb: &[&Rule], iam: &[&Rule], s3: &[&Rule]) -> Arc<labcheck::inv
 }
 
 async fn collect(session: &Arc<labcheck::inventory::AwsSession>, needs: &[Read]) -> Facts {
-    AwsInventory::new(session.clone(), needs).collect(needs).await
+    Arc::unwrap_or_clone(AwsInventory::new(session.clone(), needs).collect(needs).await)
 }
 
 /// A JSON-protocol error answer (DynamoDB).
