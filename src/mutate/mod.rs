@@ -160,7 +160,10 @@ pub async fn analyze(lab: &Lab, cases: &[Case], options: &Options) -> Analysis {
     };
     // Per field: its mutants, how many any verdict noticed, and one that none did.
     let mut fields: BTreeMap<String, (usize, usize, Option<String>)> = BTreeMap::new();
-    for case in cases {
+    // Each case's facts as the JSON document mutants change, made once.
+    let documents: Vec<serde_json::Value> =
+        cases.iter().map(|c| serde_json::to_value(&c.snapshot.facts).expect("facts serialize")).collect();
+    for (index, case) in cases.iter().enumerate() {
         let Ok(checks) = lab.select(&case.snapshot.steps) else { continue };
         let facts = &case.snapshot.facts;
         let target = &case.snapshot.target;
@@ -170,16 +173,18 @@ pub async fn analyze(lab: &Lab, cases: &[Case], options: &Options) -> Analysis {
         for teeth in analysis.checks.iter_mut().filter(|t| passing.contains(t.id.as_str())) {
             teeth.passes_in.push(case.name.clone());
         }
-        let document = serde_json::to_value(facts).expect("facts serialize");
-        let others: Vec<(&str, serde_json::Value)> = cases
+        let document = &documents[index];
+        let others: Vec<(&str, &serde_json::Value)> = cases
             .iter()
-            .filter(|c| c.name != case.name)
-            .map(|c| (c.name.as_str(), serde_json::to_value(&c.snapshot.facts).expect("facts serialize")))
+            .zip(&documents)
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .map(|(_, (c, d))| (c.name.as_str(), d))
             .collect();
         for collection in &targets {
-            let mut made = mutants::of_collection(&document, collection);
+            let mut made = mutants::of_collection(document, collection);
             for (other_case, other) in &others {
-                made.extend(mutants::borrowed(&document, other, other_case, collection));
+                made.extend(mutants::borrowed(document, other, other_case, collection));
             }
             let count = made.len();
             let kept = mutants::capped(made, options.cap, options.seed ^ seed_of(&case.name, &collection.name));
@@ -187,7 +192,7 @@ pub async fn analyze(lab: &Lab, cases: &[Case], options: &Options) -> Analysis {
                 analysis.capped.push((case.name.clone(), collection.name.clone(), count, kept.len()));
             }
             for mutant in kept {
-                let Ok(changed) = serde_json::from_value::<Facts>(mutant.apply(&document)) else {
+                let Ok(changed) = serde_json::from_value::<Facts>(mutant.apply(document)) else {
                     analysis.unrepresentable += 1;
                     continue;
                 };

@@ -158,22 +158,26 @@ impl Validator for S3DefaultEncryption {
     }
 }
 
-/// What a visitor of the website endpoint asks: anonymous, over plain HTTP (website endpoints serve no HTTPS), in
-/// the bucket's region.
-fn visitor_context(facts: &Facts, bucket: &str) -> Result<Vec<(&'static str, String)>, FactError> {
-    let mut context = vec![("aws:SecureTransport", "false".to_owned())];
-    let region = facts.s3.buckets()?.iter().find(|b| b.name == bucket).and_then(|b| b.region.clone());
-    context.extend(region.map(|region| ("aws:RequestedRegion", region)));
-    Ok(context)
+/// The region the bucket list gives for `bucket`.
+fn region_of<'a>(facts: &'a Facts, bucket: &str) -> Result<Option<&'a str>, FactError> {
+    Ok(facts.s3.buckets()?.iter().find(|b| b.name == bucket).and_then(|b| b.region.as_deref()))
+}
+
+/// The `Allow` statements of a policy that name everyone, an anonymous visitor included.
+fn public_allows(document: &Value) -> impl Iterator<Item = &Value> {
+    statements(document).into_iter().filter(|s| s["Effect"] == "Allow" && policy::names_caller(s, Caller::Anonymous))
 }
 
 /// What the bucket policy lets anyone do, judged against "exactly `s3:GetObject` on the bucket's objects": the
 /// problems found, empty when it is exactly that. Whether a visitor may read is decided by the policy evaluator
 /// (a `Deny` on another action, like "deny uploads without SSE", changes nothing); "nothing more" is every
 /// statement that allows everyone something beyond `s3:GetObject`, whatever its conditions.
-fn public_read_problems(bucket: &str, document: &Value, context: &[(&str, String)]) -> Vec<Message> {
+fn public_read_problems(bucket: &str, document: &Value, region: Option<&str>) -> Vec<Message> {
     let sample = format!("arn:aws:s3:::{bucket}/index.html");
-    let context: Vec<(&str, &str)> = context.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // A visitor of the website endpoint: anonymous, over plain HTTP (website endpoints serve no HTTPS), in the
+    // bucket's region.
+    let mut context = vec![("aws:SecureTransport", "false")];
+    context.extend(region.map(|region| ("aws:RequestedRegion", region)));
     let request = policy::Request {
         caller: Caller::Anonymous,
         action: "s3:GetObject",
@@ -189,10 +193,7 @@ fn public_read_problems(bucket: &str, document: &Value, context: &[(&str, String
         }
         Decision::Unjudged { what } => problems.push(msg!("bucket-policy-read-unjudged", what)),
     }
-    let public_allows = statements(document)
-        .into_iter()
-        .filter(|s| s["Effect"] == "Allow" && policy::names_caller(s, Caller::Anonymous));
-    for statement in public_allows {
+    for statement in public_allows(document) {
         let sid = statement["Sid"].as_str().unwrap_or("(no Sid)");
         if !statement["NotAction"].is_null() {
             problems.push(msg!("bucket-policy-negated", sid, element = "NotAction"));
@@ -251,14 +252,12 @@ impl Validator for S3PublicAccess {
             let block = facts.s3.public_access_block(bucket)?;
             let account = facts.s3.account_public_access_block()?;
             let policy = facts.s3.policy(bucket)?;
-            let context = visitor_context(facts, bucket)?;
+            let region = region_of(facts, bucket)?;
             let problems = match policy {
                 None => vec![msg!("bucket-policy-none", bucket)],
-                Some(policy) => public_read_problems(bucket, policy, &context),
+                Some(policy) => public_read_problems(bucket, policy, region),
             };
-            let grants_public = policy.is_some_and(|p| {
-                statements(p).iter().any(|s| s["Effect"] == "Allow" && policy::names_caller(s, Caller::Anonymous))
-            });
+            let grants_public = policy.is_some_and(|p| public_allows(p).next().is_some());
             Ok(match (self.public_read, restricted_by(account, block)) {
                 (true, Some(place)) => Verdict::fail(msg!("bucket-public-blocked", bucket, scope = place)),
                 (true, None) if problems.is_empty() => Verdict::pass(msg!("bucket-public-read", bucket)),

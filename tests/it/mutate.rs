@@ -7,18 +7,11 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::common::{Output, repo_path, run};
-
-fn labcheck(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_labcheck"));
-    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.args(args);
-    cmd
-}
+use crate::common::{Output, offline, repo_path};
 
 #[test]
 fn the_items_lab_has_teeth_everywhere_and_names_what_it_accepts() {
-    let out = run(labcheck(&["mutate", "checks/apigw-items", "--require-teeth"]));
+    let out = offline(&["mutate", "checks/apigw-items", "--require-teeth"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let lab = labcheck::lab::Lab::load(&repo_path("checks/apigw-items/lab.toml")).unwrap();
     for check in lab.checks() {
@@ -94,7 +87,7 @@ fn toothless_lab() -> PathBuf {
 }
 
 fn mutate(dir: &Path, extra: &[&str]) -> Output {
-    run(labcheck(&[&["mutate", dir.to_str().unwrap()], extra].concat()))
+    offline(&[&["mutate", dir.to_str().unwrap()], extra].concat())
 }
 
 #[test]
@@ -145,14 +138,14 @@ fn the_same_seed_grades_the_same_mutants_and_the_cap_is_stated() {
 #[test]
 fn labcheck_test_holds_labs_to_the_protocol_and_to_their_teeth() {
     // The shipped labs: every case as expected, and every check with teeth.
-    let out = run(labcheck(&["test", "checks", "--mutate"]));
+    let out = offline(&["test", "checks", "--mutate"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     for lab in ["apigw-items", "apigw-pets", "dynamodb-items", "s3-website"] {
         assert!(out.stdout.contains(&format!("ok      mutate {lab}: ")), "{lab}: {}", out.stdout);
     }
     // A fresh case where something passes is refused, as is a lab without one.
     let dir = toothless_lab();
-    let refused = run(labcheck(&["test", dir.to_str().unwrap()]));
+    let refused = offline(&["test", dir.to_str().unwrap()]);
     assert_eq!(refused.code, 2, "{}", refused.stdout);
     assert!(
         refused.stderr.contains("the fresh case expects always to pass: nothing is done yet"),
@@ -160,7 +153,7 @@ fn labcheck_test_holds_labs_to_the_protocol_and_to_their_teeth() {
         refused.stderr
     );
     std::fs::remove_file(dir.join("cases/fresh.expected.toml")).unwrap();
-    let refused = run(labcheck(&["test", dir.to_str().unwrap()]));
+    let refused = offline(&["test", dir.to_str().unwrap()]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.trim_end().ends_with("no cases/fresh.expected.toml: a lab ships a `fresh` case (nothing done) and a solved one (every check passes)"), "{}", refused.stderr);
     // With a constant check made honest, --mutate still fails on the check with no teeth.
@@ -182,6 +175,6 @@ fn labcheck_test_holds_labs_to_the_protocol_and_to_their_teeth() {
             ),
         ],
     );
-    let out = run(labcheck(&["test", dir.to_str().unwrap(), "--mutate"]));
+    let out = offline(&["test", dir.to_str().unwrap(), "--mutate"]);
     assert_eq!(out.code, 0, "the key's removal now fails `always`: it has teeth\n{}{}", out.stdout, out.stderr);
 }

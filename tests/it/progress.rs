@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use labcheck::model::{Recorded, Report};
 
-use crate::common::{Account, BUILD_STEPS, Graded, ItemsLab, Output, lab_file, run};
+use crate::common::{Account, BUILD_STEPS, Graded, ItemsLab, lab_file, offline};
 
 fn store_path() -> PathBuf {
     tempfile::tempdir().unwrap().keep().join("progress.sqlite")
@@ -21,15 +21,6 @@ fn kept(graded: &Graded) -> (String, u32) {
 }
 
 /// `labcheck ARGS` with no AWS at all, in the repository.
-fn offline(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_labcheck"));
-    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).current_dir(env!("CARGO_MANIFEST_DIR"));
-    run({
-        cmd.args(args);
-        cmd
-    })
-}
-
 fn progress_report(store: &Path, learner: &str) -> (Report, i32) {
     let store = store.to_str().unwrap();
     let out = offline(&["progress", "checks/apigw-items", "--learner", learner, "--store", store, "--format", "json"]);

@@ -253,6 +253,15 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// Runs the real `labcheck` with ARGS in the repository, with no environment but `PATH`: nothing reaches AWS.
+pub fn offline(args: &[&str]) -> Output {
+    let bin = option_env!("CARGO_BIN_EXE_labcheck").map_or_else(|| repo_path("target/debug/labcheck"), PathBuf::from);
+    let mut cmd = Command::new(bin);
+    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.args(args);
+    run(cmd)
+}
+
 pub fn run(mut cmd: Command) -> Output {
     let out = cmd.output().expect("labcheck runs");
     Output {
