@@ -74,6 +74,9 @@ pub enum Command {
     },
     /// A learner's progress in a lab: each check's best result so far, when it passed, and the lab's score.
     Progress(ProgressArgs),
+    /// Learner sessions: make one (its token grades one lab against one account for one learner) or revoke one.
+    #[command(subcommand)]
+    Session(crate::commands::session::SessionCommand),
     /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
     Evidence(EvidenceArgs),
     /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).
@@ -167,6 +170,14 @@ pub struct LearnerArgs {
     /// Drop the evidence of gradings older than DAYS days (their reports and all progress stay).
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=crate::progress::MAX_EVIDENCE_DAYS), requires = "learner")]
     pub evidence_days: Option<u64>,
+}
+
+fn public_url(url: &str) -> Result<String, String> {
+    crate::service::check_public_url(url).map(|()| url.to_owned())
+}
+
+fn frame_ancestor(origin: &str) -> Result<String, String> {
+    crate::service::check_frame_ancestor(origin).map(|()| origin.to_owned())
 }
 
 fn learner_name(name: &str) -> Result<String, String> {
@@ -428,6 +439,16 @@ pub struct ServeArgs {
     /// Drop the evidence of gradings older than DAYS days (checked hourly; reports and progress stay).
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=crate::progress::MAX_EVIDENCE_DAYS))]
     pub evidence_days: Option<u64>,
+
+    /// Where browsers reach the service (https://labcheck.example.com): learner sessions' page_url is made absolute
+    /// with it (a path without it).
+    #[arg(long, env = "LABCHECK_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+
+    /// An origin that may show the learner page in a frame (https://lms.example.com; repeatable, or comma-separated
+    /// in LABCHECK_FRAME_ANCESTORS). Without one, no page may frame it.
+    #[arg(long, env = "LABCHECK_FRAME_ANCESTORS", value_name = "ORIGIN", value_delimiter = ',', value_parser = frame_ancestor)]
+    pub frame_ancestors: Vec<String>,
 
     /// The service's own AWS identity and region (default for requests without one), and where probes go.
     #[command(flatten)]

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod providers;
 pub mod report;
 pub mod service;
+pub mod sessions;
 pub mod snapshot;
 pub mod validators;
 

@@ -8,6 +8,7 @@ mod policy;
 mod progress;
 pub(crate) mod run;
 mod serve;
+pub mod session;
 mod snapshot;
 mod test;
 mod validators;
@@ -70,6 +71,8 @@ pub enum CliError {
     NotKept(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Connects to the account `args` name (credentials and region checked before anything is read).
@@ -118,6 +121,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Policy { labs, all } => policy::policy(&labs, all)?,
         Command::Progress(args) => progress::progress(args).await?,
         Command::Evidence(args) => evidence::evidence(args).await?,
+        Command::Session(command) => session::session(command).await?,
         Command::StoreInit { store } => {
             let spec = store.spec().map_err(CliError::Store)?;
             spec.init().await?;

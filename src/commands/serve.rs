@@ -37,6 +37,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         max_connections_per_peer: args.max_connections_per_peer,
         store: args.store.clone(),
         evidence_days: args.evidence_days,
+        public_url: args.public_url.clone(),
+        frame_ancestors: args.frame_ancestors.clone(),
     };
     service::serve(config).await?;
     Ok(exit::PASS)

@@ -425,3 +425,32 @@ progress-cleanup-too-early = counts once { $steps } passed in an earlier grading
 progress-not-graded = not graded yet
 # In a progress checklist, beside a check that passed.
 report-passed-at = passed { $when }
+
+## The learner page (GET /learn/{session}).
+page-title = { $lab } · my progress
+page-best = Best so far: { $score } of { $max } points
+page-check-lab = Check my progress
+page-check-step = Check “{ $step }”
+page-checking-lab = Checking all { $count } checks…
+page-checking = Checking { $checks }…
+page-checked = Checked: { $score } of { $max } points. { $missing ->
+    [0] Everything is done.
+    [one] One check is still to do.
+   *[other] { $missing } checks are still to do.
+}
+page-status-pass = done
+page-status-fail = not yet
+page-status-error = could not check
+page-status-skip = not checked yet
+page-last-checked = Last checked { $when }
+page-never-checked = Not checked yet: press “Check my progress” when you are ready.
+page-not-kept = This result could not be saved: it is shown, but your best so far did not change.
+page-could-not-check = Could not check right now: { $reason }
+page-offline = The check did not reach the service. Check your connection and try again.
+page-open-title = Open my checklist
+page-open-help = Your lab platform opens this page for you. If it gave you an access code, paste it here.
+page-open-label = Access code
+page-open-button = Open
+page-refused-invalid = This link does not open a checklist. Open it again from your lab platform.
+page-refused-expired = This session has expired. Open the checklist again from your lab platform.
+page-refused-revoked = This session was closed. Open the checklist again from your lab platform.

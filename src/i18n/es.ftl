@@ -429,3 +429,32 @@ report-annotation = { $lab }: { $check } { $status ->
 progress-cleanup-too-early = cuenta cuando se haya superado { $steps } en una calificación anterior
 progress-not-graded = aún sin calificar
 report-passed-at = superada el { $when }
+
+## The learner page (GET /learn/{session}).
+page-title = { $lab } · mi progreso
+page-best = Tu mejor resultado: { $score } de { $max } puntos
+page-check-lab = Comprobar mi progreso
+page-check-step = Comprobar «{ $step }»
+page-checking-lab = Comprobando las { $count } comprobaciones…
+page-checking = Comprobando { $checks }…
+page-checked = Comprobado: { $score } de { $max } puntos. { $missing ->
+    [0] Todo está hecho.
+    [one] Falta una comprobación.
+   *[other] Faltan { $missing } comprobaciones.
+}
+page-status-pass = hecho
+page-status-fail = aún no
+page-status-error = no se pudo comprobar
+page-status-skip = aún sin comprobar
+page-last-checked = Última comprobación: { $when }
+page-never-checked = Aún sin comprobar: pulsa «Comprobar mi progreso» cuando estés listo.
+page-not-kept = No se pudo guardar este resultado: se muestra, pero tu mejor resultado no cambió.
+page-could-not-check = No se pudo comprobar ahora: { $reason }
+page-offline = La comprobación no llegó al servicio. Revisa tu conexión e inténtalo de nuevo.
+page-open-title = Abrir mi lista de comprobación
+page-open-help = Tu plataforma de laboratorios abre esta página por ti. Si te dio un código de acceso, pégalo aquí.
+page-open-label = Código de acceso
+page-open-button = Abrir
+page-refused-invalid = Este enlace no abre ninguna lista. Ábrela de nuevo desde tu plataforma de laboratorios.
+page-refused-expired = Esta sesión ha caducado. Abre la lista de nuevo desde tu plataforma de laboratorios.
+page-refused-revoked = Esta sesión se cerró. Abre la lista de nuevo desde tu plataforma de laboratorios.

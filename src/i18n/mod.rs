@@ -241,6 +241,12 @@ impl Catalogue {
 }
 
 /// The best of `available` for a reader who asked for `requested` (best first), or `fallback`.
+/// The closest of labcheck's own languages (its catalogues) to `requested`: for pages that belong to no lab yet.
+pub fn catalogue_locale(requested: &[Locale]) -> Locale {
+    let available: Vec<Locale> = CATALOGUES.iter().filter_map(|(tag, _)| tag.parse().ok()).collect();
+    negotiate(requested, &available, &english())
+}
+
 pub fn negotiate(requested: &[Locale], available: &[Locale], fallback: &Locale) -> Locale {
     let best = negotiate_languages(requested, available, Some(fallback), NegotiationStrategy::Lookup);
     best.first().map_or_else(|| fallback.clone(), |l| (*l).clone())

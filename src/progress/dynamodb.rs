@@ -163,13 +163,29 @@ impl DynamoStore {
         StoreError::Failed { store: self.name(), message }
     }
 
-    /// A stored document's schema: newer than this labcheck reads is refused.
-    fn check_schema(&self, item: &HashMap<String, AttributeValue>) -> Result<(), StoreError> {
-        let found = item.get("schema").and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
-        if found > STORE_SCHEMA_VERSION { Err(StoreError::Newer { store: self.name(), found }) } else { Ok(()) }
+    /// A call that failed, in one line naming the store.
+    pub(crate) fn failed_call<E: ProvideErrorMetadata + std::error::Error + 'static>(
+        &self,
+        error: &SdkError<E, HttpResponse>,
+    ) -> StoreError {
+        self.failed(one_line(error))
     }
 
-    fn json<T: serde::de::DeserializeOwned>(
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// A stored document's schema: newer than this labcheck reads is refused.
+    pub(crate) fn check_schema(&self, item: &HashMap<String, AttributeValue>) -> Result<(), StoreError> {
+        let found = item.get("schema").and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
+        if found > STORE_SCHEMA_VERSION {
+            Err(StoreError::Newer { store: self.name(), found, reads: STORE_SCHEMA_VERSION })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
         &self,
         item: &HashMap<String, AttributeValue>,
         attribute: &str,

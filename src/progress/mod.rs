@@ -26,10 +26,12 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Locale, msg};
 use crate::lab::Lab;
 use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
+use crate::sessions::Sessions;
 use crate::snapshot::Snapshot;
 
 pub use dynamodb::DynamoStore;
 pub use sqlite::SqliteStore;
+pub(crate) use sqlite::corrupt;
 
 /// Version of the stored documents (a grading, a progress). A store written by a newer labcheck is refused.
 pub const STORE_SCHEMA_VERSION: u32 = 1;
@@ -206,16 +208,14 @@ pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
 pub enum StoreError {
     #[error("store {store}: {message}")]
     Unusable { store: String, message: String },
-    #[error(
-        "store {store} was written by a newer labcheck (schema {found}; this one reads {STORE_SCHEMA_VERSION}): upgrade labcheck"
-    )]
-    Newer { store: String, found: u32 },
+    #[error("store {store} was written by a newer labcheck (schema {found}; this one reads {reads}): upgrade labcheck")]
+    Newer { store: String, found: u32, reads: u32 },
     #[error("store {store}: {message}")]
     Failed { store: String, message: String },
 }
 
-/// Where progress and gradings are kept.
-pub trait Store: Send + Sync + fmt::Debug {
+/// Where progress and gradings are kept (and learner sessions: [`Sessions`]).
+pub trait Store: Sessions + Send + Sync + fmt::Debug {
     /// Keeps `grading` and merges it into its learner's progress in `lab` ([`merge`]), atomically: both or
     /// neither, and two gradings of one learner at once both count. Returns the progress after the merge.
     fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>>;

@@ -1,7 +1,8 @@
 //! The embedded store: one SQLite file (WAL, every commit synced), for the CLI and a single `labcheck serve`.
 //!
 //! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
-//! `progress` (one row per learner and lab: the merged progress as JSON). `PRAGMA user_version` is the schema
+//! `progress` (one row per learner and lab: the merged progress as JSON). Schema 2: `sessions` (one row per learner
+//! session: the session as JSON and its token's SHA-256). `PRAGMA user_version` is the schema
 //! version; a file of a newer version is refused, an older one migrated in a transaction.
 
 use std::path::{Path, PathBuf};
@@ -12,13 +13,14 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::{Grading, Progress, STORE_SCHEMA_VERSION, Store, StoreError, epoch_millis, merge};
+use super::{Grading, Progress, Store, StoreError, epoch_millis, merge};
 use crate::lab::Lab;
 use crate::one_line;
 use crate::snapshot::Snapshot;
 
 /// Each schema version's migration from the one before, in order: `MIGRATIONS[n]` takes a file from n to n + 1.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE gradings (
         id TEXT PRIMARY KEY,
         learner TEXT NOT NULL,
@@ -35,7 +37,18 @@ const MIGRATIONS: &[&str] = &["
         body TEXT NOT NULL,
         PRIMARY KEY (learner, lab)
     );
-"];
+",
+    "
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        token_sha256 TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+",
+];
+
+/// The file's schema: how many migrations it has had (`PRAGMA user_version`).
+const FILE_SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// How long one call waits for a lock another connection or process holds, then fails ("database is locked"):
 /// the grading answers its verdicts and says it was not kept.
@@ -69,7 +82,7 @@ impl SqliteStore {
     }
 
     /// Runs `work` on the connection, off the async threads.
-    fn with<T: Send + 'static>(
+    pub(crate) fn with<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     ) -> BoxFuture<'_, Result<T, StoreError>> {
@@ -122,8 +135,8 @@ fn open_file(path: &Path) -> Result<Connection, StoreError> {
         Ok(version)
     };
     let version = setup().map_err(|e| unusable(one_line(&e)))?;
-    if version > STORE_SCHEMA_VERSION {
-        return Err(StoreError::Newer { store: describe(path), found: version });
+    if version > FILE_SCHEMA_VERSION {
+        return Err(StoreError::Newer { store: describe(path), found: version, reads: FILE_SCHEMA_VERSION });
     }
     migrate(&mut connection, version)
         .map_err(|e| unusable(format!("migrating from schema {version}: {}", one_line(&e))))?;
@@ -140,7 +153,7 @@ fn connect(path: &Path) -> Result<Connection, rusqlite::Error> {
 }
 
 fn migrate(connection: &mut Connection, from: u32) -> Result<(), rusqlite::Error> {
-    if from == STORE_SCHEMA_VERSION {
+    if from == FILE_SCHEMA_VERSION {
         return Ok(());
     }
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Exclusive)?;
@@ -149,12 +162,12 @@ fn migrate(connection: &mut Connection, from: u32) -> Result<(), rusqlite::Error
     for migration in MIGRATIONS.iter().skip(now as usize) {
         transaction.execute_batch(migration)?;
     }
-    transaction.pragma_update(None, "user_version", STORE_SCHEMA_VERSION)?;
+    transaction.pragma_update(None, "user_version", FILE_SCHEMA_VERSION)?;
     transaction.commit()
 }
 
 /// A stored JSON document that does not read back: the file was changed by something else.
-fn corrupt(what: &str, error: &serde_json::Error) -> rusqlite::Error {
+pub(crate) fn corrupt(what: &str, error: &serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(format!("a stored {what} does not read back: {error}").into())
 }
 

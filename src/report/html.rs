@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::human::{account, counts};
-use super::text::printable;
+use super::text::html as escape;
 use super::{Format, Style};
 use crate::i18n::msg;
 use crate::model::{Report, Status};
@@ -31,22 +31,6 @@ impl Format for Html {
     }
 }
 
-/// Text for HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in printable(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}\
 h1{font-size:1.5rem;margin-bottom:.2rem}.meta{color:#57606a}.score{font-size:2rem;font-weight:600}\
 section{margin-top:1.5rem}h2{font-size:1.15rem;margin-bottom:.3rem}\
@@ -56,7 +40,7 @@ ul{list-style:none;padding:0}li{padding:.45rem 0;border-bottom:1px solid #eaeef2
 .error .mark{color:#9a6700}.skip .mark{color:#6e7781}.points{float:right;color:#57606a}\
 .message{margin:.2rem 0 0 1.4rem;color:#424a53}.hint{margin:.2rem 0 0 1.4rem;color:#0969da}";
 
-fn mark(status: Status) -> &'static str {
+pub(crate) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✔",
         Status::Fail => "✘",

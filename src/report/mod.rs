@@ -7,7 +7,7 @@
 
 mod github;
 mod gradescope;
-mod html;
+pub(crate) mod html;
 mod human;
 mod json;
 mod junit;

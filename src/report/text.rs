@@ -34,6 +34,23 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` for HTML content and attribute values: unsafe characters made visible ([`printable`]), then `& < > " '`
+/// escaped.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in printable(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` as a double-quoted JSON string (also a YAML one) with every unsafe character as a `\uXXXX` escape, so a
 /// reader gets the text exactly and a terminal showing the document sees no control or bidi character.
 pub fn quoted(text: &str) -> String {

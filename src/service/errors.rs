@@ -22,6 +22,10 @@ impl ApiError {
         Self { status, code, message: message.into(), retry_after: None }
     }
 
+    pub(super) fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// Whether this is the answer to a grading past its deadline.
     pub(super) fn is_deadline(&self) -> bool {
         self.code == "deadline"
@@ -61,9 +65,12 @@ impl IntoResponse for ApiError {
 /// are answered here as `{"error": {"code", "message"}}`, their headers (`Allow`, `Retry-After`) kept.
 pub(super) async fn json_errors(response: Response) -> Response {
     let status = response.status();
-    let is_json =
-        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if is_json || !(status.is_client_error() || status.is_server_error()) {
+    // JSON is the API's own shape; HTML is a learner page's own refusal, written for a person.
+    let own = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html"));
+    if own || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();

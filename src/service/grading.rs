@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::FutureExt;
@@ -14,7 +14,7 @@ use futures::future::{BoxFuture, Shared};
 use serde::Deserialize;
 
 use super::accounts::{config_for, pacer_for};
-use super::auth::authorize;
+use super::auth::Caller;
 use super::labs::{accepted_languages, find_lab};
 use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
 use crate::engine::EngineOptions;
@@ -163,15 +163,16 @@ async fn run_grading(
 
 pub(super) async fn grade(
     State(state): State<AppStateRef>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path(lab_id): Path<String>,
     Query(query): Query<FormatQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
     not_shutting_down(&state)?;
-    authorize(&state, &headers)?;
+    caller.may_see_lab(&state, &lab_id)?;
     let lab = find_lab(&state, &lab_id)?;
-    let request = read_request(&state, body).await?;
+    let request = caller.scope(&state, &lab.id, read_request(&state, body).await?)?;
     let format = query.format()?;
     let requested = requested_languages(&request, &accepted_languages(&headers));
     let report = graded(&state, lab, request, &requested).await?;
@@ -283,22 +284,27 @@ fn past_deadline(deadline: Duration) -> ApiError {
 
 /// The body, read within `--read-timeout` and `--body-limit`, checked field by field.
 async fn read_request(state: &AppState, body: Body) -> Result<GradeRequest, ApiError> {
-    let limit = state.config.body_limit;
-    let bytes = match tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await {
-        Err(_) => {
-            state.metrics.refused("slow_body");
-            let message = format!("the body did not arrive within {}s", state.config.read_timeout.as_secs());
-            return Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "slow_body", message));
-        }
-        Ok(Err(_)) => {
-            state.metrics.refused("too_large");
-            let message = format!("the request body is larger than {limit} bytes");
-            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message));
-        }
-        Ok(Ok(bytes)) => bytes,
-    };
+    let bytes = read_body(state, body).await?;
     GradeRequest::parse(&bytes).map_err(|message| {
         state.metrics.refused("bad_body");
         ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message)
     })
+}
+
+/// A request's body, read within `--read-timeout` and `--body-limit`.
+pub(super) async fn read_body(state: &AppState, body: Body) -> Result<bytes::Bytes, ApiError> {
+    let limit = state.config.body_limit;
+    match tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => {
+            state.metrics.refused("slow_body");
+            let message = format!("the body did not arrive within {}s", state.config.read_timeout.as_secs());
+            Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "slow_body", message))
+        }
+        Ok(Err(_)) => {
+            state.metrics.refused("too_large");
+            let message = format!("the request body is larger than {limit} bytes");
+            Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message))
+        }
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
 }

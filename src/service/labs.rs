@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::auth::authorize;
+use super::auth::Caller;
 use super::{ApiError, AppState, AppStateRef};
 use crate::i18n::{self, Locale};
 use crate::lab::Lab;
@@ -70,19 +70,29 @@ fn summary(lab: &Lab, locale: &Locale) -> LabSummary {
     }
 }
 
-pub(super) async fn list_labs(State(state): State<AppStateRef>, headers: HeaderMap) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+/// Every lab for a platform; a learner's own lab alone for a learner session.
+pub(super) async fn list_labs(
+    State(state): State<AppStateRef>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let requested = accepted_languages(&headers);
-    let labs: Vec<LabSummary> = state.labs.values().map(|l| summary(l, &l.locale_for(&requested))).collect();
+    let labs: Vec<LabSummary> = state
+        .labs
+        .values()
+        .filter(|lab| caller.may_see_lab(&state, &lab.id).is_ok())
+        .map(|l| summary(l, &l.locale_for(&requested)))
+        .collect();
     Ok(axum::Json(serde_json::json!({ "labs": labs })).into_response())
 }
 
 pub(super) async fn get_lab(
     State(state): State<AppStateRef>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path(lab_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+    caller.may_see_lab(&state, &lab_id)?;
     let lab = find_lab(&state, &lab_id)?;
     let locale = lab.locale_for(&accepted_languages(&headers));
     Ok(axum::Json(summary(&lab, &locale)).into_response())

@@ -44,10 +44,25 @@ async fn answer(router: Router, state: AppStateRef, request: lambda_http::Reques
     if matches!(request.request_context_ref(), Some(RequestContext::PassThrough)) {
         return invoke(&state, request.body()).await;
     }
-    match router.oneshot(request.map(|body| Body::from(body.to_vec()))).await {
+    let peer = super::auth::Peer(source_ip(&request));
+    let mut request = request.map(|body| Body::from(body.to_vec()));
+    request.extensions_mut().insert(peer);
+    match router.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// The client's address as API Gateway saw it (an ALB event does not say).
+fn source_ip(request: &lambda_http::Request) -> Option<std::net::IpAddr> {
+    let ip = match request.request_context_ref()? {
+        RequestContext::ApiGatewayV1(context) => context.identity.source_ip.as_deref(),
+        RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref(),
+        RequestContext::Alb(_) | RequestContext::PassThrough => None,
+        // The enum is non-exhaustive: a context added later has no address we know of.
+        _ => None,
+    };
+    ip?.parse().ok()
 }
 
 /// The answer AWS Jam's validation functions give.
@@ -188,6 +203,24 @@ fn config_from(
                     .map_err(|e| ServiceError::Setting(format!("LABCHECK_EVIDENCE_DAYS: {e}")))
             })
             .transpose()?,
+        public_url: var("LABCHECK_PUBLIC_URL")
+            .map(|url| {
+                super::check_public_url(&url)
+                    .map(|()| url)
+                    .map_err(|e| ServiceError::Setting(format!("LABCHECK_PUBLIC_URL: {e}")))
+            })
+            .transpose()?,
+        frame_ancestors: var("LABCHECK_FRAME_ANCESTORS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|origin| !origin.is_empty())
+            .map(|origin| {
+                super::check_frame_ancestor(origin)
+                    .map(|()| origin.to_owned())
+                    .map_err(|e| ServiceError::Setting(format!("LABCHECK_FRAME_ANCESTORS: {e}")))
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 

@@ -10,9 +10,12 @@ mod grading;
 mod labs;
 pub mod lambda;
 mod metrics;
+mod page;
 mod progress;
-mod request;
+pub(crate) mod request;
 mod server;
+mod sessions;
+mod strikes;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -22,10 +25,10 @@ use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Extension, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tokio::sync::Semaphore;
 
 use accounts::{PACER_CAPACITY, PACER_MAX_IDLE, Pacer, ROLE_MAX_AGE, ROLE_MAX_IDLE, RoleKey};
@@ -34,7 +37,9 @@ use cache::BoundedCache;
 pub use errors::{ApiError, ServiceError};
 use grading::{Run, RunKey};
 pub use metrics::Metrics;
+pub use page::{check_frame_ancestor, check_public_url};
 pub use request::GradeRequest;
+pub use sessions::{DEFAULT_EXPIRES_IN, SessionCreated};
 
 use crate::inventory::InvokeUrlTemplate;
 use crate::lab::Lab;
@@ -73,6 +78,11 @@ pub struct ServiceConfig {
     pub store: Option<StoreSpec>,
     /// Evidence older than this many days is dropped (hourly).
     pub evidence_days: Option<u64>,
+    /// Where the service is reached from browsers (`https://labcheck.example.com`): learner pages' links are made
+    /// absolute with it.
+    pub public_url: Option<String>,
+    /// The origins that may embed the learner page in a frame (CSP `frame-ancestors`); none: no one may.
+    pub frame_ancestors: Vec<String>,
 }
 
 struct AppState {
@@ -88,6 +98,7 @@ struct AppState {
     metrics: Metrics,
     shutting_down: AtomicBool,
     store: Option<Arc<dyn Store>>,
+    strikes: strikes::Strikes,
 }
 
 type AppStateRef = Arc<AppState>;
@@ -110,8 +121,11 @@ async fn healthz(State(state): State<AppStateRef>) -> Response {
 
 /// Metrics need the token like every other endpoint but `/healthz`: they tell who is graded how often and how it
 /// goes, which is the platform's business (Prometheus sends it with `authorization: {credentials_file: ...}`).
-async fn metrics(State(state): State<AppStateRef>, headers: HeaderMap) -> Result<Response, ApiError> {
-    auth::authorize(&state, &headers)?;
+async fn metrics(
+    State(state): State<AppStateRef>,
+    Extension(caller): Extension<auth::Caller>,
+) -> Result<Response, ApiError> {
+    caller.platform_only(&state)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_configs.size()))
         .into_response())
 }
@@ -172,16 +186,26 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         slots: Semaphore::new(config.max_in_flight.max(1)),
         metrics: Metrics::default(),
         shutting_down: AtomicBool::new(false),
+        strikes: strikes::Strikes::default(),
         config: config.clone(),
     });
-    let app = Router::new()
+    // Every endpoint but `/healthz` needs a token; the handlers then judge what the caller may do.
+    let authenticated = Router::new()
         .route("/v1/labs", get(labs::list_labs))
         .route("/v1/labs/{lab_id}", get(labs::get_lab))
         .route("/v1/labs/{lab_id}/grade", post(grading::grade))
         .route("/v1/labs/{lab_id}/learners/{learner}/progress", get(progress::learner_progress))
         .route("/v1/gradings/{grading_id}", get(progress::grading))
-        .route("/healthz", get(healthz))
+        .route("/v1/sessions", post(sessions::create))
+        .route("/v1/sessions/{session_id}", delete(sessions::revoke))
         .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
+    let app = Router::new()
+        .merge(authenticated)
+        .route("/learn/{session_id}", get(page::show))
+        .route("/learn/{session_id}/open", post(page::open))
+        .route("/learn/{session_id}/check", post(page::check))
+        .route("/healthz", get(healthz))
         .fallback(fallback)
         .layer(axum::middleware::map_response(errors::json_errors))
         .with_state(state.clone());

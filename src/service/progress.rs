@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::auth::authorize;
+use super::auth::{Caller, forbidden};
 use super::grading::FormatQuery;
 use super::labs::{accepted_languages, find_lab};
 use super::{ApiError, AppState, AppStateRef};
@@ -26,17 +26,23 @@ pub(super) fn store_of(state: &AppState) -> Result<&Arc<dyn Store>, ApiError> {
 }
 
 /// A store that cannot answer: 503, the grading service itself still works.
-fn unavailable(error: StoreError) -> ApiError {
+pub(super) fn unavailable(error: StoreError) -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", error.to_string())
 }
 
 pub(super) async fn learner_progress(
     State(state): State<AppStateRef>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path((lab_id, learner)): Path<(String, String)>,
     Query(query): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+    caller.may_see_lab(&state, &lab_id)?;
+    if let Caller::Learner(session) = &caller
+        && session.learner != learner
+    {
+        return Err(forbidden(&state, "this session is for another learner"));
+    }
     let lab = find_lab(&state, &lab_id)?;
     progress::check_learner(&learner).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_learner", e))?;
     let format = query.format()?;
@@ -61,10 +67,10 @@ struct GradingAnswer {
 
 pub(super) async fn grading(
     State(state): State<AppStateRef>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+    caller.platform_only(&state)?;
     progress::check_grading_id(&id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_grading_id", e))?;
     let store = store_of(&state)?;
     let Some(kept) = store.grading(&id).await.map_err(unavailable)? else {

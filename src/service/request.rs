@@ -7,7 +7,7 @@ use serde::Deserialize;
 pub const MAX_WAIT_SECONDS: u64 = 600;
 
 /// A grading request.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeRequest {
     #[serde(default)]
@@ -31,21 +31,7 @@ pub struct GradeRequest {
 impl GradeRequest {
     /// Parses and checks a body. The error is one line naming the field.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-        if !value.is_object() {
-            return Err(
-                "the body must be a JSON object, e.g. {\"steps\": [\"api-keys\"], \"role_arn\": \"...\"}".into()
-            );
-        }
-        // Read from the text, not the value: a key given twice is refused ("duplicate field `steps`"), where a
-        // value would keep the last one, unlike a front end that checked the first. The path names a wrong field,
-        // e.g. "steps: invalid type: integer `5`, expected a sequence".
-        let mut json = serde_json::Deserializer::from_slice(body);
-        let request: Self = serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
-            path if path == "." => e.into_inner().to_string(),
-            path => format!("{path}: {}", e.into_inner()),
-        })?;
+        let request: Self = parse_object(body, r#"{"steps": ["api-keys"], "role_arn": "..."}"#)?;
         request.check()?;
         Ok(request)
     }
@@ -56,24 +42,12 @@ impl GradeRequest {
                 return Err(format!("steps: {} is not a step id", shown(step)));
             }
         }
-        if let Some(arn) = &self.role_arn
-            && !valid_role_arn(arn)
-        {
-            return Err(format!(
-                "role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)",
-                shown(arn)
-            ));
-        }
-        if let Some(id) = &self.external_id
-            && !valid_external_id(id)
-        {
-            return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
-        }
-        if let Some(region) = &self.region
-            && !valid_region(region)
-        {
-            return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
-        }
+        check_account(
+            self.role_arn.as_deref(),
+            self.external_id.as_deref(),
+            self.region.as_deref(),
+            self.lang.as_deref(),
+        )?;
         if let Some(wait) = self.wait_seconds
             && wait > MAX_WAIT_SECONDS
         {
@@ -82,17 +56,52 @@ impl GradeRequest {
         if let Some(learner) = &self.learner {
             crate::progress::check_learner(learner).map_err(|e| format!("learner: {e}"))?;
         }
-        if let Some(lang) = &self.lang
-            && !valid_language_tag(lang)
-        {
-            return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
-        }
         Ok(())
     }
 }
 
+/// A JSON object body read into `T`, e.g. `{"steps": [...]}` (`example` is shown when the body is not an object).
+/// The error is one line naming the field.
+pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, String> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    if !value.is_object() {
+        return Err(format!("the body must be a JSON object, e.g. {example}"));
+    }
+    // Read from the text, not the value: a key given twice is refused ("duplicate field `steps`"), where a value
+    // would keep the last one, unlike a front end that checked the first. The path names a wrong field, e.g.
+    // "steps: invalid type: integer `5`, expected a sequence".
+    let mut json = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
+        path if path == "." => e.into_inner().to_string(),
+        path => format!("{path}: {}", e.into_inner()),
+    })
+}
+
+/// The fields that name an account and a language, shared by grading requests and learner sessions. The error is
+/// one line naming the field.
+pub(crate) fn check_account(
+    role_arn: Option<&str>,
+    external_id: Option<&str>,
+    region: Option<&str>,
+    lang: Option<&str>,
+) -> Result<(), String> {
+    if let Some(arn) = role_arn.filter(|arn| !valid_role_arn(arn)) {
+        return Err(format!("role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", shown(arn)));
+    }
+    if external_id.is_some_and(|id| !valid_external_id(id)) {
+        return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
+    }
+    if let Some(region) = region.filter(|region| !valid_region(region)) {
+        return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
+    }
+    if let Some(lang) = lang.filter(|lang| !valid_language_tag(lang)) {
+        return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
+    }
+    Ok(())
+}
+
 /// A value quoted for an error message: at most 64 characters, escaped.
-pub(super) fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     let cut: String = value.chars().take(64).collect();
     let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
     format!("{cut:?}{ellipsis}")

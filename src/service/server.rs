@@ -67,15 +67,17 @@ pub(super) async fn accept_until_stopped(
                 continue;
             }
         };
-        tokio::spawn(serve_connection(stream, app, first_byte, builder.clone(), graceful.watcher(), ticket));
+        let peer = super::auth::Peer(Some(peer.ip()));
+        tokio::spawn(serve_connection(stream, peer, app, first_byte, builder.clone(), graceful.watcher(), ticket));
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
-/// Serves one connection once its first byte arrives within `first_byte` (an idle one is closed then).
+/// Serves one connection (from `peer`) once its first byte arrives within `first_byte` (an idle one is closed then).
 async fn serve_connection(
     stream: tokio::net::TcpStream,
+    peer: super::auth::Peer,
     app: Router,
     first_byte: Duration,
     builder: Arc<hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>>,
@@ -90,6 +92,11 @@ async fn serve_connection(
         Ok(Ok(n)) if n > 0 => {}
         _ => return,
     }
+    // Each request knows its client's address (bad tokens are counted by it).
+    let app = tower::ServiceExt::map_request(app, move |mut request: axum::http::Request<_>| {
+        request.extensions_mut().insert(peer);
+        request
+    });
     let service = TowerToHyperService::new(app);
     let connection = graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned());
     let _: Result<(), Infallible> = connection.await.or(Ok(()));

@@ -11,6 +11,7 @@ mod inventory_mocks;
 mod lab_steps;
 mod lambda;
 mod languages;
+mod learners;
 mod moto;
 mod mutate;
 mod new_labs;

@@ -10,12 +10,14 @@ use crate::common::fault_proxy::FaultProxy;
 use crate::common::{Account, ItemsLab};
 use serde_json::{Value, json};
 
-const TOKEN: &str = "test-token-0123456789";
+pub(crate) const TOKEN: &str = "test-token-0123456789";
 
 pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     http: reqwest::Client,
+    /// What the server wrote to stderr so far.
+    pub(crate) log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -29,7 +31,7 @@ impl Server {
     }
 
     /// Starts `labcheck serve` from a prepared `labcheck` command.
-    fn start_command(mut cmd: std::process::Command, extra: &[&str]) -> Self {
+    pub(crate) fn start_command(mut cmd: std::process::Command, extra: &[&str]) -> Self {
         cmd.args(["serve", "--labs"]).arg(common::repo_path("checks")).args(["--listen", "127.0.0.1:0"]).args(extra);
         cmd.env("LABCHECK_SERVICE_TOKENS", TOKEN).stderr(Stdio::piped()).stdout(Stdio::null());
         let mut child = cmd.spawn().expect("labcheck serve starts");
@@ -41,8 +43,16 @@ impl Server {
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child, url, http: reqwest::Client::new() }
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut log = kept.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Self { child, url, http: reqwest::Client::new(), log }
     }
 
     pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, String) {
@@ -57,7 +67,7 @@ impl Server {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
-    async fn post_raw(&self, path: &str, body: String, token: Option<&str>) -> (u16, String) {
+    pub(crate) async fn post_raw(&self, path: &str, body: String, token: Option<&str>) -> (u16, String) {
         let mut request =
             self.http.post(format!("{}{path}", self.url)).header("content-type", "application/json").body(body);
         if let Some(token) = token {
@@ -67,7 +77,7 @@ impl Server {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
-    async fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, String) {
         self.get_in(path, "").await
     }
 
@@ -88,7 +98,7 @@ impl Server {
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     }
 
-    fn metric(text: &str, name: &str) -> f64 {
+    pub(crate) fn metric(text: &str, name: &str) -> f64 {
         text.lines().filter(|l| l.starts_with(name)).filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok()).sum()
     }
 }
@@ -100,7 +110,7 @@ impl Drop for Server {
     }
 }
 
-fn error_code(body: &str) -> String {
+pub(crate) fn error_code(body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body}"));
     v["error"]["code"].as_str().unwrap_or_else(|| panic!("no error code: {body}")).to_owned()
 }

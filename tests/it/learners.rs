@@ -1,0 +1,227 @@
+//! Learner sessions over HTTP: what a session's token may do (its lab, its account, its learner) and what it may
+//! not, revocation and expiry, bad tokens slowed down, tokens never logged; sessions made by the CLI and shared by
+//! replicas on DynamoDB.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::fault_proxy::FaultProxy;
+use crate::common::{self, Account, ItemsLab};
+use crate::service::{Server, TOKEN, error_code};
+
+pub(crate) fn sqlite_store() -> String {
+    let store = tempfile::tempdir().unwrap().keep().join("progress.sqlite");
+    format!("sqlite:{}", store.display())
+}
+
+/// One request with `token` (none if empty): status and body.
+pub(crate) async fn call(
+    server: &Server,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, String) {
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.url));
+    if !token.is_empty() {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    let response = request.send().await.expect("the server answers");
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A session made by the platform: its answer.
+pub(crate) async fn new_session(server: &Server, body: Value) -> Value {
+    let (status, answer) = call(server, Method::POST, "/v1/sessions", TOKEN, Some(body)).await;
+    assert_eq!(status, 201, "{answer}");
+    serde_json::from_str(&answer).unwrap()
+}
+
+fn token_of(session: &Value) -> String {
+    session["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_learner_token_reaches_its_lab_account_and_learner_and_nothing_else() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let store = sqlite_store();
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store, "-vv"], &[]);
+    let session = new_session(&server, json!({ "learner": "ana", "lab": "apigw-items", "expires_in": 600 })).await;
+    let token = token_of(&session);
+    let id = session["session_id"].as_str().unwrap();
+    assert!(token.len() >= 4 + 33 + 1 + 64, "at least 128 random bits: {token}");
+    assert_eq!(session["page_url"], format!("/learn/{id}#token={token}"), "the token rides in the fragment");
+
+    // Its own lab: graded for its own learner, against its own account.
+    let (status, body) =
+        call(&server, Method::POST, "/v1/labs/apigw-items/grade", &token, Some(json!({ "steps": ["api-keys"] }))).await;
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["recorded"]["learner"], "ana", "{body}");
+    let grading_id = report["recorded"]["grading_id"].as_str().unwrap().to_owned();
+    let (status, body) = call(&server, Method::GET, "/v1/labs/apigw-items/learners/ana/progress", &token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&server, Method::GET, "/v1/labs", &token, None).await;
+    let labs: Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<&str> = labs["labs"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!((status, ids), (200, vec!["apigw-items"]), "only its own lab is listed");
+
+    // Everything else: 403.
+    let refused: &[(Method, &str, Option<Value>)] = &[
+        (Method::GET, "/v1/labs/apigw-items/learners/bob/progress", None),
+        (Method::GET, "/v1/labs/apigw-pets/learners/ana/progress", None),
+        (Method::GET, "/v1/labs/apigw-pets", None),
+        (Method::POST, "/v1/labs/apigw-pets/grade", Some(json!({}))),
+        (Method::GET, &format!("/v1/gradings/{grading_id}"), None),
+        (Method::GET, "/metrics", None),
+        (Method::POST, "/v1/sessions", Some(json!({ "learner": "ana", "lab": "apigw-items" }))),
+        (Method::DELETE, &format!("/v1/sessions/{id}"), None),
+    ];
+    for (method, path, body) in refused {
+        let (status, answer) = call(&server, method.clone(), path, &token, body.clone()).await;
+        assert_eq!((status, error_code(&answer).as_str()), (403, "forbidden"), "{method} {path}: {answer}");
+    }
+    // A body cannot point the grading at another account or learner.
+    for field in [
+        json!({ "role_arn": "arn:aws:iam::999999999999:role/other" }),
+        json!({ "region": "eu-west-1" }),
+        json!({ "external_id": "someone-else" }),
+        json!({ "learner": "bob" }),
+    ] {
+        let (status, answer) =
+            call(&server, Method::POST, "/v1/labs/apigw-items/grade", &token, Some(field.clone())).await;
+        assert_eq!((status, error_code(&answer).as_str()), (400, "bad_body"), "{field}: {answer}");
+    }
+
+    // The platform still does everything.
+    let (status, body) = call(&server, Method::GET, &format!("/v1/gradings/{grading_id}"), TOKEN, None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, metrics) = call(&server, Method::GET, "/metrics", TOKEN, None).await;
+    assert_eq!(status, 200);
+    assert!(Server::metric(&metrics, "labcheck_refused_total{reason=\"forbidden\"}") >= 8.0, "{metrics}");
+
+    // Revoked: 401, from now on.
+    let (status, _) = call(&server, Method::DELETE, &format!("/v1/sessions/{id}"), TOKEN, None).await;
+    assert_eq!(status, 204);
+    let (status, answer) = call(&server, Method::GET, "/v1/labs", &token, None).await;
+    assert_eq!((status, error_code(&answer).as_str()), (401, "unauthorized"), "{answer}");
+    assert!(answer.contains("revoked"), "{answer}");
+    let (status, answer) =
+        call(&server, Method::DELETE, "/v1/sessions/s00000000000000000000000000000000", TOKEN, None).await;
+    assert_eq!((status, error_code(&answer).as_str()), (404, "unknown_session"));
+
+    // No token, in any form, reached the log (the server logs at debug level here).
+    let log = server.log.lock().unwrap().clone();
+    let secret = token.rsplit('.').next().unwrap();
+    assert!(log.contains("learner session made"), "the log is captured: {log}");
+    assert!(!log.contains(secret) && !log.contains(TOKEN), "a token was logged:\n{log}");
+}
+
+/// A session past its expiry is refused with 401, whatever the store holds (written here as a replica would).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_session_is_refused() {
+    let account = Account::localstack();
+    let store = sqlite_store();
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let session = new_session(&server, json!({ "learner": "ana", "lab": "apigw-items", "expires_in": 60 })).await;
+    let path = store.strip_prefix("sqlite:").unwrap();
+    let connection = rusqlite::Connection::open(path).unwrap();
+    let changed = connection
+        .execute(
+            "UPDATE sessions SET body = json_set(body, '$.expires_at', '2020-01-01T00:00:00Z') WHERE id = ?1",
+            [session["session_id"].as_str().unwrap()],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let (status, answer) = call(&server, Method::GET, "/v1/labs", &token_of(&session), None).await;
+    assert_eq!((status, error_code(&answer).as_str()), (401, "unauthorized"), "{answer}");
+    assert!(answer.contains("expired"), "{answer}");
+}
+
+/// Ten tokens that open nothing from one address, then that address is refused (429 with Retry-After) before any
+/// token it sends is looked at.
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_bad_tokens_from_one_address_are_slowed_down() {
+    let account = Account::localstack();
+    let store = sqlite_store();
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let forged =
+        "lcs.s0123456789abcdef0123456789abcdef.0000000000000000000000000000000000000000000000000000000000000000";
+    for token in
+        ["guess-1", "guess-2", "guess-3", "guess-4", "guess-5", "guess-6", "guess-7", "guess-8", "guess-9", forged]
+    {
+        let (status, _) = call(&server, Method::GET, "/v1/labs", token, None).await;
+        assert_eq!(status, 401, "{token}");
+    }
+    let response =
+        reqwest::Client::new().get(format!("{}/v1/labs", server.url)).bearer_auth("guess-11").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let retry: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=7).contains(&retry), "{retry}");
+    assert_eq!(error_code(&response.text().await.unwrap()), "too_many_bad_tokens");
+    let (status, _) = call(&server, Method::GET, "/healthz", "", None).await;
+    assert_eq!(status, 200, "health checks need no token and are never slowed");
+}
+
+/// `labcheck session create|revoke` against the store a service uses: the service honours the session, then its
+/// revocation.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_makes_and_revokes_sessions_in_the_store() {
+    let account = Account::localstack();
+    let store = sqlite_store();
+    let mut create = account.labcheck();
+    create.args(["session", "create", "--store", &store, "--learner", "ana", "--region", "us-east-1"]);
+    create.args(["--public-url", "https://labcheck.example.com", "--lab"]).arg(common::repo_path("checks/apigw-items"));
+    let out = common::run(create);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let session: Value = serde_json::from_str(&out.stdout).unwrap();
+    let id = session["session_id"].as_str().unwrap();
+    assert!(
+        session["page_url"].as_str().unwrap().starts_with(&format!("https://labcheck.example.com/learn/{id}#token="))
+    );
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let (status, body) = call(&server, Method::GET, "/v1/labs/apigw-items", &token_of(&session), None).await;
+    assert_eq!(status, 200, "{body}");
+
+    let mut revoke = account.labcheck();
+    revoke.args(["session", "revoke", id, "--store", &store]);
+    let out = common::run(revoke);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (status, _) = call(&server, Method::GET, "/v1/labs/apigw-items", &token_of(&session), None).await;
+    assert_eq!(status, 401);
+
+    // Bad input: one line naming the field, exit 2.
+    let mut bad = account.labcheck();
+    bad.args(["session", "create", "--store", &store, "--learner", "a b", "--lab"])
+        .arg(common::repo_path("checks/apigw-items"));
+    let out = common::run(bad);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("learner") && out.stderr.trim().lines().count() == 1, "{}", out.stderr);
+    let mut unknown = account.labcheck();
+    unknown.args(["session", "revoke", "s00000000000000000000000000000000", "--store", &store]);
+    assert_eq!(common::run(unknown).code, 2);
+}
+
+/// Two replicas on one DynamoDB table: a session made on one opens the other; revoked on the other, it is refused
+/// on the first at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn replicas_share_sessions_in_dynamodb() {
+    let account = Account::localstack();
+    let moto = FaultProxy::start(&common::moto_url(), vec![]).await;
+    let store = account.dynamodb_store("sessions", &moto.url);
+    let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.as_str())];
+    let args = ["--allow-own-account", "--store", store.as_str()];
+    let (one, two) = (Server::start(&account, &args, &dynamodb), Server::start(&account, &args, &dynamodb));
+    let session = new_session(&one, json!({ "learner": "ana", "lab": "apigw-items" })).await;
+    let token = token_of(&session);
+    let (status, body) = call(&two, Method::GET, "/v1/labs/apigw-items", &token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let path = format!("/v1/sessions/{}", session["session_id"].as_str().unwrap());
+    assert_eq!(call(&two, Method::DELETE, &path, TOKEN, None).await.0, 204);
+    let (status, answer) = call(&one, Method::GET, "/v1/labs/apigw-items", &token, None).await;
+    assert!(status == 401 && answer.contains("revoked"), "{status} {answer}");
+}
