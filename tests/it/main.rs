@@ -11,6 +11,7 @@ mod inventory_mocks;
 mod lab_steps;
 mod lambda;
 mod languages;
+mod learn_page;
 mod learners;
 mod moto;
 mod mutate;

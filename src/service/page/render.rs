@@ -166,8 +166,17 @@ fn last_checked(report: &Report, locale: &Locale) -> String {
     if report.started_at.is_empty() {
         say(locale, msg!("page-never-checked"))
     } else {
-        say(locale, msg!("page-last-checked", when = report.started_at.as_str()))
+        say(locale, msg!("page-last-checked", when = readable_time(&report.started_at)))
     }
+}
+
+/// An RFC 3339 time as a person reads it, to the minute: `2026-11-30 14:05 UTC`.
+fn readable_time(rfc3339: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| rfc3339.to_owned())
 }
 
 fn status_text(status: Status) -> Message {
