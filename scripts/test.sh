@@ -4,8 +4,9 @@
 #   scripts/test.sh scenario_       # extra args go to `cargo test`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# Real consumers of the output formats, pinned: tap-parser (TAP 14) by tests/consumers/package-lock.json, junitparser
-# (JUnit) by tests/consumers/requirements.lock, into .emulators/consumers.
+# Real consumers of the output formats, pinned: tap-parser (TAP 14) and playwright-core (drives Chromium through the
+# learner page) by tests/consumers/package-lock.json, junitparser (JUnit) by tests/consumers/requirements.lock, into
+# .emulators/consumers.
 npm ci --prefix tests/consumers --no-audit --no-fund --silent
 # A headless browser renders the HTML report (Debian's chromium; installing it needs root, as CI runs).
 command -v chromium >/dev/null ||
@@ -21,6 +22,8 @@ pinned_venv() {
   echo "$want" >"$venv/.lock.sha256"
 }
 pinned_venv .emulators/consumers tests/consumers/requirements.lock
+# The OpenAPI tools: openapi-spec-validator and schemathesis (pinned by tests/api/requirements.lock).
+pinned_venv .emulators/api-tools tests/api/requirements.lock
 # The Lambda deployment template, linted by cfn-lint with the SAM translator (pinned by deploy/lint-requirements.lock).
 pinned_venv .emulators/cfn-lint deploy/lint-requirements.lock
 .emulators/cfn-lint/bin/cfn-lint deploy/template.yaml

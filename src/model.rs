@@ -10,7 +10,7 @@ use crate::i18n::Message;
 /// Version of the JSON report document. Bump on any incompatible change.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The state was read and meets the check.
@@ -63,7 +63,7 @@ impl Verdict {
 }
 
 /// One graded check, as every output format sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckResult {
     pub id: String,
     pub step: String,
@@ -77,8 +77,10 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub evidence: Evidence,
     #[serde(with = "duration_ms", rename = "duration_ms")]
+    #[schema(value_type = u64)]
     pub duration: Duration,
     /// In a progress report: when the check first passed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,13 +90,13 @@ pub struct CheckResult {
     pub grading: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepInfo {
     pub id: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LabInfo {
     pub id: String,
     pub title: String,
@@ -103,7 +105,7 @@ pub struct LabInfo {
 }
 
 /// Which account was graded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Target {
     /// From STS GetCallerIdentity; `null` when it could not be read.
     pub account_id: Option<String>,
@@ -111,7 +113,7 @@ pub struct Target {
 }
 
 /// Counters of one run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
     /// AWS API operations called, `service:Operation` -> calls (each page counts once; retries do not).
     pub api_calls: BTreeMap<String, u64>,
@@ -125,7 +127,7 @@ pub struct Stats {
     pub rounds: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,
@@ -133,7 +135,7 @@ pub enum Outcome {
     Error,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub passed: usize,
     pub failed: usize,
@@ -142,7 +144,7 @@ pub struct Summary {
 }
 
 /// A whole grading: the one document behind every output format.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub labcheck_version: String,
@@ -154,6 +156,7 @@ pub struct Report {
     /// RFC 3339, UTC.
     pub started_at: String,
     #[serde(with = "duration_ms", rename = "duration_ms")]
+    #[schema(value_type = u64)]
     pub duration: Duration,
     pub outcome: Outcome,
     pub score: u32,
@@ -170,7 +173,7 @@ pub struct Report {
 }
 
 /// What became of a grading made for a learner.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Recorded {
     /// Kept as `grading_id`; the learner's progress in the lab is now `score` of `max_score`.

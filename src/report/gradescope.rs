@@ -7,6 +7,8 @@ use std::io;
 use serde::Serialize;
 
 use super::human::counts;
+use utoipa::openapi::{RefOr, Schema};
+
 use super::{Format, Style};
 use crate::i18n::msg;
 use crate::model::{CheckResult, Report, Status};
@@ -14,7 +16,8 @@ use crate::model::{CheckResult, Report, Status};
 pub struct Gradescope;
 
 /// `results.json` as Gradescope's autograder specification lists its fields.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = GradescopeResults)]
 struct Results<'a> {
     score: u32,
     execution_time: f64,
@@ -24,7 +27,8 @@ struct Results<'a> {
     tests: Vec<Test<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = GradescopeTest)]
 struct Test<'a> {
     name: String,
     number: String,
@@ -60,6 +64,10 @@ impl Format for Gradescope {
         };
         serde_json::to_writer_pretty(&mut *out, &results)?;
         out.write_all(b"\n")
+    }
+
+    fn document_schema(&self, components: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Schema> {
+        super::schema_of::<Results<'static>>(components)
     }
 }
 

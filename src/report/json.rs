@@ -2,6 +2,8 @@
 
 use std::io;
 
+use utoipa::openapi::{RefOr, Schema};
+
 use super::{Format, Style};
 use crate::model::Report;
 
@@ -23,5 +25,9 @@ impl Format for Json {
     fn write(&self, report: &Report, _style: Style, out: &mut dyn io::Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, report)?;
         out.write_all(b"\n")
+    }
+
+    fn document_schema(&self, components: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Schema> {
+        super::schema_of::<Report>(components)
     }
 }

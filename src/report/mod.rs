@@ -18,6 +18,9 @@ pub(crate) mod text;
 
 use std::io;
 
+use utoipa::PartialSchema;
+use utoipa::openapi::{RefOr, Schema};
+
 use crate::model::Report;
 
 pub use human::Human;
@@ -42,6 +45,19 @@ pub trait Format: Sync {
     fn content_type(&self) -> &'static str;
     /// Writes `report` to `out`.
     fn write(&self, report: &Report, style: Style, out: &mut dyn io::Write) -> io::Result<()>;
+    /// The OpenAPI schema of its documents (`?format=` of the service), the schemas it refers to added to
+    /// `components`: text unless the format says more.
+    fn document_schema(&self, components: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Schema> {
+        let _ = components;
+        String::schema()
+    }
+}
+
+/// The schema of `T`, registered in `components` with those it refers to, as a reference.
+fn schema_of<T: utoipa::ToSchema>(components: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Schema> {
+    components.push((T::name().into_owned(), T::schema()));
+    T::schemas(components);
+    RefOr::Ref(utoipa::openapi::Ref::from_schema_name(T::name()))
 }
 
 /// Every output format, the default (the checklist) first.

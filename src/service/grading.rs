@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::accounts::{config_for, pacer_for};
 use super::auth::Caller;
+use super::errors::ErrorBody;
 use super::labs::{accepted_languages, find_lab};
 use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
 use crate::engine::EngineOptions;
@@ -42,8 +43,10 @@ pub(super) struct RunKey {
 }
 
 /// `?format=`: any format of the CLI; JSON without it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct FormatQuery {
+    /// The answer's format (json, junit, tap, markdown, html, ...); JSON without it.
     #[serde(default)]
     format: Option<String>,
 }
@@ -161,6 +164,26 @@ async fn run_grading(
     Ok(Arc::new(report))
 }
 
+/// Grade the lab (or some of its steps) against an account. A learner session grades its own account for its own
+/// learner; a platform names the role, region and learner in the body.
+#[utoipa::path(
+    post,
+    path = "/v1/labs/{lab_id}/grade",
+    tag = "grading",
+    params(("lab_id" = String, Path, description = "The lab's id", example = "apigw-items"), FormatQuery),
+    request_body(content = GradeRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The report (JSON; other formats with `?format=`)", body = Report),
+        (status = 400, description = "A field of the body is wrong (the message names it)", body = ErrorBody),
+        (status = 403, description = "A learner session's other lab", body = ErrorBody),
+        (status = 404, description = "No such lab or step", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within --read-timeout", body = ErrorBody),
+        (status = 413, description = "The body is larger than --body-limit", body = ErrorBody),
+        (status = 429, description = "Too many gradings in flight and queued (`Retry-After`)", body = ErrorBody),
+        (status = 504, description = "The grading took longer than the deadline", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn grade(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,

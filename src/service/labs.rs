@@ -8,11 +8,19 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::auth::Caller;
+use super::errors::ErrorBody;
 use super::{ApiError, AppState, AppStateRef};
 use crate::i18n::{self, Locale};
 use crate::lab::Lab;
 
-#[derive(Serialize)]
+/// The labs a caller may see.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct LabList {
+    labs: Vec<LabSummary>,
+}
+
+/// A lab: its steps and checks with points, titles in the asked language.
+#[derive(Serialize, utoipa::ToSchema)]
 struct LabSummary {
     id: String,
     title: String,
@@ -24,14 +32,14 @@ struct LabSummary {
     max_score: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct StepSummary {
     id: String,
     title: String,
     checks: Vec<CheckSummary>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CheckSummary {
     id: String,
     title: String,
@@ -70,7 +78,15 @@ fn summary(lab: &Lab, locale: &Locale) -> LabSummary {
     }
 }
 
-/// Every lab for a platform; a learner's own lab alone for a learner session.
+/// The labs served: every lab for a platform, its own lab alone for a learner session.
+#[utoipa::path(
+    get,
+    path = "/v1/labs",
+    tag = "labs",
+    params(("accept-language" = Option<String>, Header, description = "The titles' language")),
+    responses((status = 200, description = "The labs", body = LabList)),
+    security(("bearer" = []))
+)]
 pub(super) async fn list_labs(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,
@@ -83,9 +99,25 @@ pub(super) async fn list_labs(
         .filter(|lab| caller.may_see_lab(&state, &lab.id).is_ok())
         .map(|l| summary(l, &l.locale_for(&requested)))
         .collect();
-    Ok(axum::Json(serde_json::json!({ "labs": labs })).into_response())
+    Ok(axum::Json(LabList { labs }).into_response())
 }
 
+/// One lab: its steps and checks with points.
+#[utoipa::path(
+    get,
+    path = "/v1/labs/{lab_id}",
+    tag = "labs",
+    params(
+        ("lab_id" = String, Path, description = "The lab's id", example = "apigw-items"),
+        ("accept-language" = Option<String>, Header, description = "The titles' language"),
+    ),
+    responses(
+        (status = 200, description = "The lab", body = LabSummary),
+        (status = 403, description = "A learner session's other lab", body = ErrorBody),
+        (status = 404, description = "No such lab", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn get_lab(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,

@@ -10,6 +10,7 @@ mod grading;
 mod labs;
 pub mod lambda;
 mod metrics;
+mod openapi;
 mod page;
 mod progress;
 pub(crate) mod request;
@@ -28,8 +29,11 @@ use axum::Router;
 use axum::extract::{Extension, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use tokio::sync::Semaphore;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use accounts::{PACER_CAPACITY, PACER_MAX_IDLE, Pacer, ROLE_MAX_AGE, ROLE_MAX_IDLE, RoleKey};
 pub use auth::read_tokens;
@@ -111,6 +115,16 @@ fn not_shutting_down(state: &AppState) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Whether the service is up: `ok`, or 503 while it drains after SIGTERM. No token needed.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Serving", body = String, content_type = "text/plain"),
+        (status = 503, description = "Shutting down", body = errors::ErrorBody),
+    )
+)]
 async fn healthz(State(state): State<AppStateRef>) -> Response {
     if state.shutting_down.load(Ordering::SeqCst) {
         return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the service is shutting down")
@@ -121,6 +135,16 @@ async fn healthz(State(state): State<AppStateRef>) -> Response {
 
 /// Metrics need the token like every other endpoint but `/healthz`: they tell who is graded how often and how it
 /// goes, which is the platform's business (Prometheus sends it with `authorization: {credentials_file: ...}`).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 403, description = "A learner session", body = errors::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn metrics(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<auth::Caller>,
@@ -189,27 +213,41 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         strikes: strikes::Strikes::default(),
         config: config.clone(),
     });
-    // Every endpoint but `/healthz` needs a token; the handlers then judge what the caller may do.
-    let authenticated = Router::new()
-        .route("/v1/labs", get(labs::list_labs))
-        .route("/v1/labs/{lab_id}", get(labs::get_lab))
-        .route("/v1/labs/{lab_id}/grade", post(grading::grade))
-        .route("/v1/labs/{lab_id}/learners/{learner}/progress", get(progress::learner_progress))
-        .route("/v1/gradings/{grading_id}", get(progress::grading))
-        .route("/v1/sessions", post(sessions::create))
-        .route("/v1/sessions/{session_id}", delete(sessions::revoke))
-        .route("/metrics", get(metrics))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
-    let app = Router::new()
-        .merge(authenticated)
-        .route("/learn/{session_id}", get(page::show))
-        .route("/learn/{session_id}/open", post(page::open))
-        .route("/learn/{session_id}/check", post(page::check))
-        .route("/healthz", get(healthz))
-        .fallback(fallback)
+    Ok((router(state.clone()), state))
+}
+
+/// The service's routes, and from the same handlers its OpenAPI document, served at `/openapi.json`.
+fn router(state: AppStateRef) -> Router {
+    let (app, document) = routes(state.clone()).split_for_parts();
+    let labs: Vec<&str> = state.labs.keys().map(String::as_str).collect();
+    let document = openapi::finish(document, &labs).to_json().expect("the document serializes");
+    let document = openapi::Document(Arc::new(document));
+    app.fallback(fallback)
         .layer(axum::middleware::map_response(errors::json_errors))
-        .with_state(state.clone());
-    Ok((app, state))
+        .layer(Extension(document))
+        .with_state(state)
+}
+
+/// Every route with its documentation: the API behind the token middleware (the handlers then judge what the
+/// caller may do), and `/healthz`, `/openapi.json` and the learner page without it.
+fn routes(state: AppStateRef) -> OpenApiRouter<AppStateRef> {
+    let mut authenticated = OpenApiRouter::with_openapi(openapi::Frame::openapi())
+        .routes(routes!(labs::list_labs))
+        .routes(routes!(labs::get_lab))
+        .routes(routes!(grading::grade))
+        .routes(routes!(progress::learner_progress))
+        .routes(routes!(progress::grading))
+        .routes(routes!(sessions::create))
+        .routes(routes!(sessions::revoke))
+        .routes(routes!(metrics))
+        .route_layer(axum::middleware::from_fn_with_state(state, auth::authenticate));
+    openapi::behind_the_token(authenticated.get_openapi_mut());
+    authenticated
+        .routes(routes!(healthz))
+        .routes(routes!(openapi::document))
+        .routes(routes!(page::show))
+        .routes(routes!(page::open))
+        .routes(routes!(page::check))
 }
 
 /// Serves `config` on its `listen` address until SIGTERM or Ctrl-C, then drains.

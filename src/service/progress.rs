@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::auth::{Caller, forbidden};
+use super::errors::ErrorBody;
 use super::grading::FormatQuery;
 use super::labs::{accepted_languages, find_lab};
 use super::{ApiError, AppState, AppStateRef};
@@ -30,6 +31,26 @@ pub(super) fn unavailable(error: StoreError) -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", error.to_string())
 }
 
+/// A learner's progress in a lab: each check's best result so far, as a report (JSON; other formats with
+/// `?format=`). A learner session reads its own learner's only.
+#[utoipa::path(
+    get,
+    path = "/v1/labs/{lab_id}/learners/{learner}/progress",
+    tag = "progress",
+    params(
+        ("lab_id" = String, Path, description = "The lab's id", example = "apigw-items"),
+        ("learner" = String, Path, description = "The learner (1 to 128 of letters, digits and . _ @ + : -)", pattern = "^[A-Za-z0-9._@+:-]{1,128}$", example = "ana@example.com"),
+        FormatQuery,
+    ),
+    responses(
+        (status = 200, description = "The progress as a report", body = Report),
+        (status = 400, description = "Not a learner id, or not a format", body = ErrorBody),
+        (status = 403, description = "Another learner or lab than the session's", body = ErrorBody),
+        (status = 404, description = "No such lab, or no store", body = ErrorBody),
+        (status = 503, description = "The store cannot answer", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn learner_progress(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,
@@ -55,16 +76,33 @@ pub(super) async fn learner_progress(
 }
 
 /// A kept grading: who, which lab, when, its report and its evidence (`null` once dropped).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct GradingAnswer {
     id: String,
     learner: String,
     lab: String,
     graded_at: String,
     report: Report,
+    /// The facts the grading read, as a snapshot `labcheck run --from` grades again.
+    #[schema(value_type = Option<Object>)]
     evidence: Option<Snapshot>,
 }
 
+/// One kept grading with its evidence (platforms only).
+#[utoipa::path(
+    get,
+    path = "/v1/gradings/{grading_id}",
+    tag = "progress",
+    params(("grading_id" = String, Path, description = "A grading id", pattern = "^g[0-9a-f]{12}-[0-9a-f]{16}$", example = "g019a8c4e2f1b-4be1d2c3a4b5c6d7")),
+    responses(
+        (status = 200, description = "The grading", body = GradingAnswer),
+        (status = 400, description = "Not a grading id", body = ErrorBody),
+        (status = 403, description = "A learner session", body = ErrorBody),
+        (status = 404, description = "No such grading, or no store", body = ErrorBody),
+        (status = 503, description = "The store cannot answer", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn grading(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,

@@ -6,25 +6,35 @@ use serde::Deserialize;
 /// Longest `wait_seconds` a request may ask for (the request's deadline bounds it too).
 pub const MAX_WAIT_SECONDS: u64 = 600;
 
-/// A grading request.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A grading request: which steps, whose account, for which learner.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradeRequest {
+    /// The steps to grade (ids from `GET /v1/labs/{lab_id}`); every step without them.
     #[serde(default)]
+    #[schema(inline, value_type = Vec<String>, pattern = "^[A-Za-z0-9._-]{1,128}$")]
     pub steps: Vec<String>,
+    /// The role to assume in the graded account (not from a learner session: its own is used).
     #[serde(default)]
+    #[schema(pattern = "^arn:aws[^:]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", max_length = 2048)]
     pub role_arn: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9+=,.@:/_-]{2,1224}$")]
     pub external_id: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[a-z]{2}(-[a-z]{2,10}){1,3}-[0-9]{1,2}$", max_length = 25, example = "us-east-1")]
     pub region: Option<String>,
+    /// Grade again until everything passes or this many seconds pass (less than the service's deadline).
     #[serde(default)]
+    #[schema(maximum = 600)]
     pub wait_seconds: Option<u64>,
     /// The learner's language (`es`, `pt-BR`); without it, the request's `Accept-Language`.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,35}$", example = "es")]
     pub lang: Option<String>,
-    /// Keep this grading in this learner's progress (the service needs `--store`).
+    /// Keep this grading in this learner's progress (the service needs `--store`; not from a learner session).
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9._@+:-]{1,128}$")]
     pub learner: Option<String>,
 }
 

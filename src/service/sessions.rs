@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
+use super::errors::ErrorBody;
 use super::labs::find_lab;
 use super::progress::{store_of, unavailable};
 use super::{ApiError, AppState, AppStateRef};
@@ -17,26 +18,35 @@ use crate::sessions::{self, SessionRequest};
 pub const DEFAULT_EXPIRES_IN: u64 = 3600;
 
 /// The body of `POST /v1/sessions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewSession {
+    #[schema(pattern = "^[A-Za-z0-9._@+:-]{1,128}$", example = "ana@example.com")]
     learner: String,
+    #[schema(example = "apigw-items")]
     lab: String,
+    /// The role to assume in the learner's account (required unless the service grades its own account).
     #[serde(default)]
+    #[schema(pattern = "^arn:aws[^:]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", max_length = 2048)]
     role_arn: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9+=,.@:/_-]{2,1224}$")]
     external_id: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[a-z]{2}(-[a-z]{2,10}){1,3}-[0-9]{1,2}$", max_length = 25, example = "us-east-1")]
     region: Option<String>,
+    /// The learner's language for the page (`es`, `pt-BR`); else the browser's.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,35}$", example = "es")]
     lang: Option<String>,
     /// Seconds (60 to 30 days); an hour without it.
     #[serde(default)]
+    #[schema(minimum = 60, maximum = 2592000)]
     expires_in: Option<u64>,
 }
 
 /// The answer: the session and its token (given this once), and the learner's page with the token in its fragment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionCreated {
     pub session_id: String,
     /// The session's bearer token: a secret, shown only here.
@@ -65,6 +75,24 @@ impl SessionCreated {
     }
 }
 
+/// Make a learner session (platforms only): its token grades this lab against this account for this learner, and
+/// reads their progress, nothing else.
+#[utoipa::path(
+    post,
+    path = "/v1/sessions",
+    tag = "sessions",
+    request_body(content = NewSession, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The session, with its token (shown this once)", body = SessionCreated),
+        (status = 400, description = "A field of the body is wrong (the message names it)", body = ErrorBody),
+        (status = 403, description = "A learner session", body = ErrorBody),
+        (status = 404, description = "No such lab, or no store", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within --read-timeout", body = ErrorBody),
+        (status = 413, description = "The body is larger than --body-limit", body = ErrorBody),
+        (status = 503, description = "The store cannot answer", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn create(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,
@@ -97,6 +125,21 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
 }
 
+/// Revoke a learner session (platforms only): its token is refused from now on.
+#[utoipa::path(
+    delete,
+    path = "/v1/sessions/{session_id}",
+    tag = "sessions",
+    params(("session_id" = String, Path, description = "The session's id", pattern = "^s[0-9a-f]{32}$")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = "Not a session id", body = ErrorBody),
+        (status = 403, description = "A learner session", body = ErrorBody),
+        (status = 404, description = "No such session, or no store", body = ErrorBody),
+        (status = 503, description = "The store cannot answer", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 pub(super) async fn revoke(
     State(state): State<AppStateRef>,
     Extension(caller): Extension<Caller>,

@@ -16,6 +16,7 @@ mod learners;
 mod moto;
 mod mutate;
 mod new_labs;
+mod openapi;
 mod progress;
 mod provider_mocks;
 mod scenarios;

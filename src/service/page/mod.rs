@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::auth::{Caller, Peer, caller_of};
+use super::errors::ErrorBody;
 use super::grading::{graded, read_body};
 use super::labs::accepted_languages;
 use super::{AppState, AppStateRef, GradeRequest};
@@ -26,23 +27,39 @@ use crate::progress::{self, Progress};
 use crate::sessions::{self, LearnerSession};
 
 /// The cookie holding a session's token, scoped to its page's path.
-const COOKIE: &str = "labcheck_learn";
+pub(super) const COOKIE: &str = "labcheck_learn";
 
 /// The header the page's script sends: answer with the page, not a redirect.
 const SCRIPT_HEADER: &str = "x-labcheck-page";
 
-#[derive(Deserialize)]
+/// The access code, pasted or taken from the link's fragment.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct OpenForm {
     token: String,
 }
 
-#[derive(Deserialize, Default)]
+/// Which step to check; the whole lab without it.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct CheckForm {
     #[serde(default)]
     step: Option<String>,
 }
 
-/// `GET /learn/{session}`: the checklist, or the page that opens the session in this browser.
+/// The learner's page: their checklist (with the session's cookie), or the page that opens the session in this
+/// browser (from the link's `#token=` fragment, or a pasted access code).
+#[utoipa::path(
+    get,
+    path = "/learn/{session_id}",
+    tag = "learner page",
+    params(("session_id" = String, Path, description = "The session's id", pattern = "^s[0-9a-f]{32}$")),
+    responses(
+        (status = 200, description = "The checklist, or the page that opens the session", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 401, description = "A cookie that opens nothing, or an expired or revoked session", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many bad tokens from this address", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 503, description = "The store cannot answer", body = String, content_type = "text/html; charset=utf-8"),
+    ),
+    security((), ("session_cookie" = []))
+)]
 pub(super) async fn show(
     State(state): State<AppStateRef>,
     Peer(peer): Peer,
@@ -55,7 +72,24 @@ pub(super) async fn show(
     }
 }
 
-/// `POST /learn/{session}/open` (`token=...`): sets the page's cookie and goes to the page.
+/// Open a session in this browser: the token (a form field, never a query string) becomes the page's cookie.
+#[utoipa::path(
+    post,
+    path = "/learn/{session_id}/open",
+    tag = "learner page",
+    params(("session_id" = String, Path, description = "The session's id", pattern = "^s[0-9a-f]{32}$")),
+    request_body(content = OpenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 204, description = "Opened (asked by the page's script): the cookie is set"),
+        (status = 303, description = "Opened: the cookie is set; on to the page"),
+        (status = 200, description = "The form was not filled in: the page that opens the session", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 401, description = "The token opens nothing here", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 408, description = "The body did not arrive within --read-timeout", body = ErrorBody),
+        (status = 413, description = "The body is larger than --body-limit", body = ErrorBody),
+        (status = 429, description = "Too many bad tokens from this address", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 503, description = "The store cannot answer", body = String, content_type = "text/html; charset=utf-8"),
+    )
+)]
 pub(super) async fn open(
     State(state): State<AppStateRef>,
     Peer(peer): Peer,
@@ -91,8 +125,26 @@ pub(super) async fn open(
     no_store(response)
 }
 
-/// `POST /learn/{session}/check` (`step=...` for one step): grades, then the page (to the script) or a redirect
-/// to it (a plain form).
+/// Check my progress: grade the lab (or `step`), then the page (to the page's script) or a redirect to it (a
+/// plain form). Only from the page itself, with its cookie.
+#[utoipa::path(
+    post,
+    path = "/learn/{session_id}/check",
+    tag = "learner page",
+    params(("session_id" = String, Path, description = "The session's id", pattern = "^s[0-9a-f]{32}$")),
+    request_body(content = CheckForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Graded (asked by the page's script), or the page that opens the session", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 303, description = "Graded: on to the page"),
+        (status = 401, description = "A cookie that opens nothing, or an expired or revoked session", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 403, description = "Not sent from the learner's page", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within --read-timeout", body = ErrorBody),
+        (status = 413, description = "The body is larger than --body-limit", body = ErrorBody),
+        (status = 429, description = "Too many bad tokens from this address", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 503, description = "The store cannot answer", body = String, content_type = "text/html; charset=utf-8"),
+    ),
+    security(("session_cookie" = []))
+)]
 pub(super) async fn check(
     State(state): State<AppStateRef>,
     Peer(peer): Peer,
