@@ -2,15 +2,17 @@
 //
 //   node learn-page.mjs CONFIG_JSON
 //
-// CONFIG: { page_url (with #token=), plain_url (another session's page, no fragment), plain_token, step, check,
-//           shots (a folder) }. It prints one JSON line per event and waits for "go" on stdin after "ready", while
+// CONFIG: { page_url (with #token=), plain_url (another session's page, no fragment), plain_token, frame_url (a
+//           third session's page_url), step, check, shots (a folder) }. It prints one JSON line per event and waits for "go" on stdin after "ready", while
 // the test changes the account:
 //   1. with JavaScript, English: the page opens from the link's fragment (the token leaves the URL), the check is
 //      not checked yet; the step's button grades it: it fails with its hint; "ready" -> (the account is fixed) -> the step's button grades in place: the check
 //      passes, the score rises, the live region speaks, and the page was not reloaded;
 //   2. without JavaScript, Spanish: the access code is pasted into the form, the step's button (a plain form)
-//      grades and the page reloads with the check passed.
+//      grades and the page reloads with the check passed;
+//   3. in an <iframe> of a page on another site (the platform's): it opens, grades and passes there too.
 import { chromium } from "playwright-core";
+import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 
 const config = JSON.parse(process.argv[2]);
@@ -78,6 +80,24 @@ try {
   await noScript.screenshot({ path: `${config.shots}/learn-es-nojs.png`, fullPage: true });
   say({ event: "plain", plainBefore, plainScore, heading, lang, url: noScript.url() });
   await plain.close();
+
+  // 3. In the platform's page, another site (127.0.0.1 frames localhost): allowed by --frame-ancestors, opened
+  //    from the link's fragment, its cookie kept in the frame's partition.
+  const lms = createServer((_, answer) => {
+    answer.setHeader("content-type", "text/html; charset=utf-8");
+    answer.end(`<!DOCTYPE html><title>LMS</title><h1>Step 1</h1><iframe id="lab" title="Lab checklist" src="${config.frame_url}" width="860" height="900"></iframe>`);
+  });
+  await new Promise((ready) => lms.listen(0, "127.0.0.1", ready));
+  const host = await (await browser.newContext({ viewport: { width: 900, height: 1000 } })).newPage();
+  await host.goto(`http://127.0.0.1:${lms.address().port}/`);
+  const framed = host.frameLocator("#lab");
+  await framed.locator(`li[data-check="${config.check}"]`).waitFor({ timeout: 30000 });
+  await framed.locator(`section[data-step="${config.step}"]`).getByRole("button").click();
+  await framed.locator(`li[data-check="${config.check}"].pass`).waitFor({ timeout: 60000 });
+  const frameUrl = host.frames().find((f) => f !== host.mainFrame()).url();
+  await host.screenshot({ path: `${config.shots}/learn-framed.png` });
+  say({ event: "framed", frameUrl });
+  lms.close();
 } finally {
   await browser.close();
 }

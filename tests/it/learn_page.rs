@@ -28,18 +28,21 @@ async fn a_student_checks_their_progress_in_the_browser_with_and_without_javascr
     // API Gateway answers its API list slowly: a second press lands while the first grading runs, and joins it.
     let slow = Rule::always("GET /restapis", Fault::Delay(Duration::from_millis(1500)));
     let proxy = FaultProxy::start(&common::localstack_url(), vec![slow]).await;
-    let server =
-        Server::start(&account, &["--allow-own-account", "--store", &store], &[("AWS_ENDPOINT_URL", &proxy.url)]);
+    // The platform's page (served by the browser script on 127.0.0.1, another site than localhost) may frame it.
+    let args = ["--allow-own-account", "--store", &store, "--frame-ancestors", "http://127.0.0.1:*"];
+    let server = Server::start(&account, &args, &[("AWS_ENDPOINT_URL", &proxy.url)]);
     // Secure cookies are kept on http://localhost (a secure context), as on https.
     let base = server.url.replace("127.0.0.1", "localhost");
     let ana = new_session(&server, json!({ "learner": "ana", "lab": "apigw-items" })).await;
     let bea = new_session(&server, json!({ "learner": "bea", "lab": "apigw-items", "lang": "es" })).await;
+    let cy = new_session(&server, json!({ "learner": "cy", "lab": "apigw-items" })).await;
     let shots = common::repo_path("target/learn-page");
     std::fs::create_dir_all(&shots).unwrap();
     let config = json!({
         "page_url": format!("{base}{}", ana["page_url"].as_str().unwrap()),
         "plain_url": format!("{base}/learn/{}", bea["session_id"].as_str().unwrap()),
         "plain_token": bea["token"],
+        "frame_url": format!("{base}{}", cy["page_url"].as_str().unwrap()),
         "step": "resources",
         "check": "rest-api-created",
         "shots": shots,
@@ -84,15 +87,20 @@ async fn a_student_checks_their_progress_in_the_browser_with_and_without_javascr
     assert_eq!(plain["lang"], "es", "{plain}");
     assert!(plain["heading"].as_str().unwrap().contains("API"), "{plain}");
     assert!(!plain["url"].as_str().unwrap().contains('?'), "nothing in a query string: {plain}");
+
+    // Framed by the platform's page on another site.
+    let framed = next_event(&mut lines);
+    assert_eq!(framed["event"], "framed", "{framed}");
+    assert!(!framed["frameUrl"].as_str().unwrap().contains("token"), "{framed}");
     assert!(node.wait().unwrap().success());
 
-    for shot in ["learn-en-before.png", "learn-en-after.png", "learn-es-nojs.png"] {
+    for shot in ["learn-en-before.png", "learn-en-after.png", "learn-es-nojs.png", "learn-framed.png"] {
         let png = std::fs::read(shots.join(shot)).expect("a screenshot");
         assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{shot}: {} bytes", png.len());
     }
-    // The first press, then two while one grading ran (the second joined it), then the no-JS one.
+    // The first press, then two while one grading ran (the second joined it), then the no-JS one and the framed one.
     let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
     let graded = Server::metric(&metrics, "labcheck_gradings_total");
     let shared = Server::metric(&metrics, "labcheck_shared_gradings_total");
-    assert_eq!((graded, shared), (3.0, 1.0), "{metrics}");
+    assert_eq!((graded, shared), (4.0, 1.0), "{metrics}");
 }
