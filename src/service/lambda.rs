@@ -244,4 +244,24 @@ mod tests {
             assert!(error.contains("LABCHECK_EVIDENCE_DAYS") && error.contains("from 1 to 36500"), "{bad}: {error}");
         }
     }
+
+    /// The learner page's settings: checked as `serve` checks its flags, so nothing reaches a header unchecked.
+    #[test]
+    fn page_settings_are_checked_at_start() {
+        let settings = [
+            ("LABCHECK_PUBLIC_URL", "https://grader.example.com"),
+            ("LABCHECK_FRAME_ANCESTORS", "https://lms.example.com, 'self'"),
+        ];
+        let config = config(&settings).unwrap();
+        assert_eq!(config.public_url.as_deref(), Some("https://grader.example.com"));
+        assert_eq!(config.frame_ancestors, ["https://lms.example.com", "'self'"]);
+        let error = config_error(&[("LABCHECK_FRAME_ANCESTORS", "https://a.com; script-src *")]);
+        assert!(error.starts_with("LABCHECK_FRAME_ANCESTORS: "), "{error}");
+        let error = config_error(&[("LABCHECK_PUBLIC_URL", "javascript:alert(1)")]);
+        assert!(error.starts_with("LABCHECK_PUBLIC_URL: "), "{error}");
+    }
+
+    fn config_error(settings: &[(&str, &str)]) -> String {
+        config(settings).unwrap_err().to_string()
+    }
 }

@@ -38,7 +38,7 @@ try {
   const hint = await item.locator(".hint").innerText();
   const before = Number(await page.locator("#score-bar").getAttribute("value"));
   const urlAfterOpen = page.url();
-  await page.screenshot({ path: `${config.shots}/learn-en-before.png`, fullPage: true });
+  await page.screenshot({ path: `${config.shots}/learn-en-before.png`, clip: { x: 0, y: 0, width: 900, height: 760 } });
   await page.evaluate(() => { window.notReloaded = true; });
   say({ event: "ready", fresh, hint, before, url: urlAfterOpen });
   const go = await lines.next();

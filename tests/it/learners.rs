@@ -213,6 +213,8 @@ async fn replicas_share_sessions_in_dynamodb() {
     let account = Account::localstack();
     let moto = FaultProxy::start(&common::moto_url(), vec![]).await;
     let store = account.dynamodb_store("sessions", &moto.url);
+    // What `store-init` (an administrator's one-off) called is not the service's.
+    let made = moto.recorded().len();
     let dynamodb = [("AWS_ENDPOINT_URL_DYNAMODB", moto.url.as_str())];
     let args = ["--allow-own-account", "--store", store.as_str()];
     let (one, two) = (Server::start(&account, &args, &dynamodb), Server::start(&account, &args, &dynamodb));
@@ -224,4 +226,21 @@ async fn replicas_share_sessions_in_dynamodb() {
     assert_eq!(call(&two, Method::DELETE, &path, TOKEN, None).await.0, 204);
     let (status, answer) = call(&one, Method::GET, "/v1/labs/apigw-items", &token, None).await;
     assert!(status == 401 && answer.contains("revoked"), "{status} {answer}");
+
+    // Every DynamoDB action the store used is one its IAM policy and the SAM template grant (before: UpdateItem,
+    // which revoking needs, was in neither).
+    let policy = std::fs::read_to_string(common::repo_path("iam/labcheck-store-policy.json")).unwrap();
+    let template = std::fs::read_to_string(common::repo_path("deploy/template.yaml")).unwrap();
+    let used: std::collections::BTreeSet<String> = moto.recorded()[made..]
+        .iter()
+        .filter_map(|r| r.target.as_deref()?.strip_prefix("DynamoDB_20120810."))
+        // IAM has no action for a transaction: it authorizes each item's Put or ConditionCheck.
+        .filter(|op| *op != "TransactWriteItems")
+        .map(|op| format!("dynamodb:{op}"))
+        .collect();
+    assert!(used.contains("dynamodb:UpdateItem"), "{used:?}");
+    for action in &used {
+        assert!(policy.contains(&format!("\"{action}\"")), "{action} is not in iam/labcheck-store-policy.json");
+        assert!(template.contains(&format!("- {action}\n")), "{action} is not in deploy/template.yaml");
+    }
 }

@@ -55,6 +55,8 @@ pub struct Recorded {
     pub method: String,
     pub path: String,
     pub body: String,
+    /// The operation of a JSON-protocol request (`x-amz-target`, e.g. `DynamoDB_20120810.GetItem`).
+    pub target: Option<String>,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
     /// When it arrived.
@@ -172,6 +174,10 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
         method: method.clone(),
         path: path.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
+        target: head
+            .lines()
+            .find_map(|l| l.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-target")))
+            .map(|(_, value)| value.trim().to_owned()),
         fault,
         at: std::time::Instant::now(),
     });
