@@ -15,6 +15,7 @@ pub mod grading;
 pub mod i18n;
 pub mod inventory;
 pub mod lab;
+pub mod lti;
 pub mod model;
 pub mod mutate;
 pub mod policy;

@@ -2,7 +2,8 @@
 //!
 //! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
 //! `progress` (one row per learner and lab: the merged progress as JSON). Schema 2: `sessions` (one row per learner
-//! session: the session as JSON and its token's SHA-256). `PRAGMA user_version` is the schema
+//! session: the session as JSON and its token's SHA-256). Schema 3: `lti_logins` (LTI logins in flight) and
+//! `lti_pending_scores` (scores a platform has not taken yet). `PRAGMA user_version` is the schema
 //! version; a file of a newer version is refused, an older one migrated in a transaction.
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,18 @@ const MIGRATIONS: &[&str] = &[
         id TEXT PRIMARY KEY,
         token_sha256 TEXT NOT NULL,
         body TEXT NOT NULL
+    );
+",
+    "
+    CREATE TABLE lti_logins (
+        state TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE TABLE lti_pending_scores (
+        session_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        timestamp TEXT NOT NULL
     );
 ",
 ];

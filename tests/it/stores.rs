@@ -116,6 +116,41 @@ async fn old_evidence_is_dropped_and_the_rest_kept(store: &dyn Store) {
     assert_eq!(store.progress("dora", "apigw-items").await.unwrap().unwrap().score(), 22);
 }
 
+/// LTI logins are single-use and expire; a pending score is replaced only by a newer one, and dropped only if it
+/// is still the one delivered.
+async fn lti_records_are_single_use_and_newest_first(store: Arc<dyn Store>) {
+    use labcheck::lti::ags::score;
+    use labcheck::lti::launch::ScoreEndpoint;
+    use labcheck::lti::records::{Login, PendingScore, now_epoch};
+    let login = Login { state: "st1".into(), nonce: "n1".into(), platform: "lms".into(), expires_at: now_epoch() + 60 };
+    store.put_login(&login).await.unwrap();
+    // Two launches racing for one login: exactly one has it.
+    let (a, b) = tokio::join!(store.take_login("st1"), store.take_login("st1"));
+    assert_eq!([a.unwrap(), b.unwrap()].into_iter().flatten().collect::<Vec<_>>(), vec![login.clone()]);
+    let old = Login { state: "st2".into(), expires_at: now_epoch() - 1, ..login };
+    store.put_login(&old).await.unwrap();
+    assert_eq!(store.take_login("st2").await.unwrap(), None, "expired");
+
+    let endpoint = ScoreEndpoint { lineitem: "https://lms.example.com/li/1?x=1".into(), scopes: vec![] };
+    let pending = |at: &str, given| PendingScore {
+        session_id: "s1".into(),
+        platform: "lms".into(),
+        endpoint: endpoint.clone(),
+        score: score("u", given, 26, &[], "x", at),
+        attempts: 1,
+        last_error: "HTTP 500".into(),
+    };
+    store.put_pending_score(&pending("2026-11-30T01:00:02.000Z", 20)).await.unwrap();
+    store.put_pending_score(&pending("2026-11-30T01:00:01.000Z", 10)).await.unwrap();
+    let waiting = store.pending_scores().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].score.score_given, 20.0, "an older score does not replace a newer one");
+    store.drop_pending_score("s1", "2026-11-30T01:00:01.000Z").await.unwrap();
+    assert_eq!(store.pending_scores().await.unwrap().len(), 1, "not the one delivered: it stays");
+    store.drop_pending_score("s1", "2026-11-30T01:00:02.000Z").await.unwrap();
+    assert!(store.pending_scores().await.unwrap().is_empty());
+}
+
 fn sqlite_path() -> std::path::PathBuf {
     tempfile::tempdir().unwrap().keep().join("progress.sqlite")
 }
@@ -126,6 +161,7 @@ async fn sqlite_store() {
     progress_accumulates_to_the_whole_lab(store.as_ref()).await;
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
+    lti_records_are_single_use_and_newest_first(store).await;
 }
 
 fn moto_config() -> SdkConfig {
@@ -159,6 +195,7 @@ async fn dynamodb_store() {
     progress_accumulates_to_the_whole_lab(store.as_ref()).await;
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
+    lti_records_are_single_use_and_newest_first(store).await;
 }
 
 fn one_line(error: &StoreError) -> String {

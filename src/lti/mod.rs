@@ -1,0 +1,151 @@
+//! LTI 1.3: labcheck as a tool an LMS launches learners into, sending their grades back by Assignment and Grade
+//! Services (AGS). The LMS (a "platform") is registered in a TOML file; the tool's RSA keys sign its JWTs.
+//!
+//! ```toml
+//! [tool]
+//! keys = ["lti-key-2026-11.pem"]          # PKCS#8 PEM (`labcheck lti keygen`); the first signs, all are published
+//!
+//! [[platform]]
+//! name = "canvas"                          # learners are lti:canvas:<sub>
+//! issuer = "https://canvas.instructure.com"
+//! client_id = "10000000000042"
+//! deployment_ids = ["42:8865aa05b4b79b64a91a86042e43af5ea8ae79eb"]
+//! auth_login_url = "https://sso.canvaslms.com/api/lti/authorize_redirect"
+//! auth_token_url = "https://sso.canvaslms.com/login/oauth2/token"
+//! jwks_url = "https://sso.canvaslms.com/api/lti/security/jwks"
+//! region = "us-east-1"                     # the graded account, unless the link's custom parameters say
+//! role_arn = "arn:aws:iam::111122223333:role/labcheck-grader"
+//! ```
+//!
+//! The flow: the platform starts an OIDC login (`/lti/login`); labcheck checks the issuer and client id and sends
+//! the browser to the platform's auth URL with a single-use `state` and `nonce` kept in the store; the platform
+//! posts an `id_token` to `/lti/launch`, validated in [`launch`]; a learner session is made and the learner page
+//! shown. Each grading of that session then sends the learner's progress to the line item ([`ags`]).
+
+pub mod ags;
+mod dynamodb;
+pub mod keys;
+pub mod launch;
+pub mod platform_keys;
+pub mod records;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use keys::ToolKeys;
+
+/// Why LTI could not be set up or used: one line.
+#[derive(Debug, thiserror::Error)]
+pub enum LtiError {
+    #[error("{file}: {message}")]
+    Key { file: PathBuf, message: String },
+    #[error("LTI config: {0}")]
+    Config(String),
+    #[error("LTI config {file}: {message}")]
+    File { file: PathBuf, message: String },
+}
+
+/// The LTI configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    tool: ToolSection,
+    #[serde(default, rename = "platform")]
+    platforms: Vec<Registration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolSection {
+    keys: Vec<PathBuf>,
+}
+
+/// One platform (an LMS) labcheck is registered with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    /// A short name of the platform: learners are `lti:<name>:<sub>`.
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub deployment_ids: Vec<String>,
+    pub auth_login_url: String,
+    pub auth_token_url: String,
+    pub jwks_url: String,
+    /// The graded account when the resource link's custom parameters do not name one.
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// Registrations and the tool's keys.
+#[derive(Debug)]
+pub struct Lti {
+    pub registrations: Vec<Registration>,
+    pub keys: ToolKeys,
+}
+
+impl Lti {
+    /// Reads the TOML file; key paths are relative to it.
+    pub fn load(file: &Path) -> Result<Self, LtiError> {
+        let at = |message: String| LtiError::File { file: file.to_owned(), message };
+        let text = std::fs::read_to_string(file).map_err(|e| at(format!("cannot read it: {e}")))?;
+        let config: ConfigFile = toml::from_str(&text).map_err(|e| at(crate::one_line(e.message())))?;
+        let folder = file.parent().unwrap_or(Path::new("."));
+        let keys: Vec<PathBuf> = config.tool.keys.iter().map(|k| folder.join(k)).collect();
+        let lti = Self { registrations: config.platforms, keys: ToolKeys::load(&keys)? };
+        lti.check().map_err(at)?;
+        Ok(lti)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for (i, platform) in self.registrations.iter().enumerate() {
+            let name_ok = !platform.name.is_empty()
+                && platform.name.len() <= 32
+                && platform.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !name_ok {
+                return Err(format!("platform {}: name: 1 to 32 of letters, digits and - _ .", i + 1));
+            }
+            for (field, url) in [
+                ("auth_login_url", &platform.auth_login_url),
+                ("auth_token_url", &platform.auth_token_url),
+                ("jwks_url", &platform.jwks_url),
+            ] {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(format!("platform {}: {field}: an http(s) URL", platform.name));
+                }
+            }
+            if platform.deployment_ids.is_empty() {
+                return Err(format!("platform {}: deployment_ids: at least one", platform.name));
+            }
+            crate::service::request::check_account(
+                platform.role_arn.as_deref(),
+                platform.external_id.as_deref(),
+                platform.region.as_deref(),
+                None,
+            )
+            .map_err(|e| format!("platform {}: {e}", platform.name))?;
+            if self.registrations[..i].iter().any(|p| p.name == platform.name) {
+                return Err(format!("platform {}: two platforms of that name", platform.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The registration of `issuer` with `client_id` (any of the issuer's when the platform gave none and it has one).
+    pub fn registration(&self, issuer: &str, client_id: Option<&str>) -> Option<&Registration> {
+        let mut of_issuer = self.registrations.iter().filter(|r| r.issuer == issuer);
+        match client_id {
+            Some(id) => of_issuer.find(|r| r.client_id == id),
+            None => {
+                let first = of_issuer.next()?;
+                of_issuer.next().is_none().then_some(first)
+            }
+        }
+    }
+}
