@@ -101,34 +101,17 @@ impl LtiRecords for DynamoStore {
 
     fn pending_scores(&self) -> BoxFuture<'_, Result<Vec<PendingScore>, StoreError>> {
         async move {
-            let index = self
-                .client()
-                .get_item()
-                .table_name(self.table())
-                .key("pk", text(PENDING_INDEX))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(|e| self.failed_call(&e))?;
+            let index = self.get_consistent(PENDING_INDEX.to_owned()).await?;
             let sessions: Vec<String> = index
-                .item()
+                .as_ref()
                 .and_then(|item| item.get("sessions"))
                 .and_then(|v| v.as_ss().ok())
                 .cloned()
                 .unwrap_or_default();
             let mut pending = Vec::new();
             for session in sessions {
-                let answer = self
-                    .client()
-                    .get_item()
-                    .table_name(self.table())
-                    .key("pk", pending_key(&session))
-                    .consistent_read(true)
-                    .send()
-                    .await
-                    .map_err(|e| self.failed_call(&e))?;
-                match answer.item() {
-                    Some(item) => pending.push(self.json(item, "body")?),
+                match self.get_consistent(format!("lti-score#{session}")).await? {
+                    Some(item) => pending.push(self.json(&item, "body")?),
                     None => self.unlist(&session).await?,
                 }
             }

@@ -175,6 +175,23 @@ impl DynamoStore {
         &self.client
     }
 
+    /// The item `pk`, read strongly consistent (what another replica wrote a moment ago included).
+    pub(crate) async fn get_consistent(
+        &self,
+        pk: String,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.failed_call(&e))?;
+        Ok(answer.item)
+    }
+
     /// A stored document's schema: newer than this labcheck reads is refused.
     pub(crate) fn check_schema(&self, item: &HashMap<String, AttributeValue>) -> Result<(), StoreError> {
         let found = item.get("schema").and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);

@@ -43,16 +43,8 @@ impl Sessions for DynamoStore {
     fn session<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<(LearnerSession, String)>, StoreError>> {
         async move {
             // Strongly consistent: a revocation on one replica holds on every other at once.
-            let answer = self
-                .client()
-                .get_item()
-                .table_name(self.table())
-                .key("pk", key(id))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(|e| self.failed_call(&e))?;
-            let Some(item) = answer.item() else { return Ok(None) };
+            let Some(item) = self.get_consistent(format!("session#{id}")).await? else { return Ok(None) };
+            let item = &item;
             self.check_schema(item)?;
             let digest = item.get("token_sha256").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             Ok(Some((self.json(item, "body")?, digest)))
