@@ -24,6 +24,8 @@ pinned_venv() {
 pinned_venv .emulators/consumers tests/consumers/requirements.lock
 # The OpenAPI tools: openapi-spec-validator and schemathesis (pinned by tests/api/requirements.lock).
 pinned_venv .emulators/api-tools tests/api/requirements.lock
+# The test LMS: a real LTI 1.3 platform library (lti1p3platform, pinned by tests/lms/requirements.lock).
+pinned_venv .emulators/lms tests/lms/requirements.lock
 # The Lambda deployment template, linted by cfn-lint with the SAM translator (pinned by deploy/lint-requirements.lock).
 pinned_venv .emulators/cfn-lint deploy/lint-requirements.lock
 .emulators/cfn-lint/bin/cfn-lint deploy/template.yaml

@@ -77,6 +77,9 @@ pub enum Command {
     /// Learner sessions: make one (its token grades one lab against one account for one learner) or revoke one.
     #[command(subcommand)]
     Session(crate::commands::session::SessionCommand),
+    /// LTI 1.3 (an LMS launching learners, and its gradebook): make the tool's signing key.
+    #[command(subcommand)]
+    Lti(crate::commands::lti::LtiCommand),
     /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
     Evidence(EvidenceArgs),
     /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).
@@ -449,6 +452,14 @@ pub struct ServeArgs {
     /// in LABCHECK_FRAME_ANCESTORS). Without one, no page may frame it.
     #[arg(long, env = "LABCHECK_FRAME_ANCESTORS", value_name = "ORIGIN", value_delimiter = ',', value_parser = frame_ancestor)]
     pub frame_ancestors: Vec<String>,
+
+    /// LTI 1.3 registrations and the tool's keys (TOML; see the README's "Grades into the LMS"); needs --store.
+    #[arg(long, env = "LABCHECK_LTI_CONFIG", value_name = "FILE")]
+    pub lti_config: Option<PathBuf>,
+
+    /// Seconds between attempts to send again the LTI scores a platform did not take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub lti_retry_seconds: u64,
 
     /// The service's own AWS identity and region (default for requests without one), and where probes go.
     #[command(flatten)]

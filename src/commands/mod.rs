@@ -3,6 +3,7 @@
 mod evidence;
 mod explain;
 mod list;
+pub mod lti;
 mod mutate;
 mod policy;
 mod progress;
@@ -122,6 +123,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Progress(args) => progress::progress(args).await?,
         Command::Evidence(args) => evidence::evidence(args).await?,
         Command::Session(command) => session::session(command).await?,
+        Command::Lti(command) => lti::lti(command)?,
         Command::StoreInit { store } => {
             let spec = store.spec().map_err(CliError::Store)?;
             spec.init().await?;

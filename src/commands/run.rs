@@ -87,7 +87,8 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     };
     let (mut report, evidence) = report;
     if let (Some(store), Some(learner)) = (&store, &args.learner.learner) {
-        report.recorded = Some(progress::keep(store.as_ref(), Arc::new(lab.clone()), learner, &report, evidence).await);
+        report.recorded =
+            Some(progress::keep(store.as_ref(), Arc::new(lab.clone()), learner, &report, evidence).await.0);
         if let Some(days) = args.learner.evidence_days
             && let Err(e) = store.forget_evidence_before(&progress::days_ago(days)).await
         {

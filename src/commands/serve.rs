@@ -39,6 +39,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         evidence_days: args.evidence_days,
         public_url: args.public_url.clone(),
         frame_ancestors: args.frame_ancestors.clone(),
+        lti_config: args.lti_config.clone(),
+        lti_retry: Duration::from_secs(args.lti_retry_seconds),
     };
     service::serve(config).await?;
     Ok(exit::PASS)

@@ -75,6 +75,7 @@ async fn create(args: CreateArgs) -> Result<u8, CliError> {
         region: args.region,
         lang: args.lang,
         expires_in: args.expires_in,
+        lti: None,
     };
     request.check().map_err(CliError::Usage)?;
     let store = args.store.spec().map_err(CliError::Store)?.open(None, None).await?;

@@ -454,3 +454,12 @@ page-open-button = Open
 page-refused-invalid = This link does not open a checklist. Open it again from your lab platform.
 page-refused-expired = This session has expired. Open the checklist again from your lab platform.
 page-refused-revoked = This session was closed. Open the checklist again from your lab platform.
+
+## LTI (an LMS launching learners; scores to its gradebook).
+lti-comment-done = Every check passed.
+lti-comment-missing = { $count ->
+    [one] Still missing one check:
+   *[other] Still missing { $count } checks:
+}
+lti-refused-title = This lab could not be opened
+lti-refused = Your LMS's launch was refused: { $reason }. Open the lab again from your course; if this keeps happening, tell your instructor.

@@ -458,3 +458,12 @@ page-open-button = Abrir
 page-refused-invalid = Este enlace no abre ninguna lista. Ábrela de nuevo desde tu plataforma de laboratorios.
 page-refused-expired = Esta sesión ha caducado. Abre la lista de nuevo desde tu plataforma de laboratorios.
 page-refused-revoked = Esta sesión se cerró. Abre la lista de nuevo desde tu plataforma de laboratorios.
+
+## LTI (an LMS launching learners; scores to its gradebook).
+lti-comment-done = Todas las comprobaciones pasaron.
+lti-comment-missing = { $count ->
+    [one] Falta una comprobación:
+   *[other] Faltan { $count } comprobaciones:
+}
+lti-refused-title = No se pudo abrir este laboratorio
+lti-refused = Se rechazó el inicio desde tu LMS: { $reason }. Abre el laboratorio de nuevo desde tu curso; si vuelve a pasar, avisa a tu instructor.

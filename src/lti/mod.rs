@@ -36,6 +36,17 @@ use serde::{Deserialize, Serialize};
 
 pub use keys::ToolKeys;
 
+/// What a learner session launched from an LMS keeps of its launch: where its scores go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LtiLink {
+    /// The registration's name.
+    pub platform: String,
+    /// The learner's `sub` at the platform: the score's `userId`.
+    pub user_id: String,
+    /// The line item and scopes; `None` when the platform gave no line item to score.
+    pub endpoint: Option<launch::ScoreEndpoint>,
+}
+
 /// Why LTI could not be set up or used: one line.
 #[derive(Debug, thiserror::Error)]
 pub enum LtiError {

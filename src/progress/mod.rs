@@ -323,9 +323,16 @@ fn epoch_millis(rfc3339: &str) -> i64 {
         .map_or(0, |t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
 }
 
-/// Keeps a grading in `learner`'s progress and says what became of it: kept (with the progress now), or why not.
+/// Keeps a grading in `learner`'s progress and says what became of it: kept (with the score now), or why not; and
+/// the progress after it, when kept.
 /// The verdicts stand either way.
-pub async fn keep(store: &dyn Store, lab: Arc<Lab>, learner: &str, report: &Report, evidence: Snapshot) -> Recorded {
+pub async fn keep(
+    store: &dyn Store,
+    lab: Arc<Lab>,
+    learner: &str,
+    report: &Report,
+    evidence: Snapshot,
+) -> (Recorded, Option<Progress>) {
     // Evidence is a record of the learner's account: only what regrading it needs is kept.
     let evidence = Snapshot { facts: evidence.facts.for_evidence(), ..evidence };
     let grading = Grading {
@@ -339,8 +346,11 @@ pub async fn keep(store: &dyn Store, lab: Arc<Lab>, learner: &str, report: &Repo
     let grading_id = grading.id.clone();
     let max_score = lab.max_score();
     match store.record(lab, grading).await {
-        Ok(progress) => Recorded::Kept { grading_id, learner: learner.to_owned(), score: progress.score(), max_score },
-        Err(error) => Recorded::NotKept { error: error.to_string() },
+        Ok(progress) => {
+            let kept = Recorded::Kept { grading_id, learner: learner.to_owned(), score: progress.score(), max_score };
+            (kept, Some(progress))
+        }
+        Err(error) => (Recorded::NotKept { error: error.to_string() }, None),
     }
 }
 

@@ -66,6 +66,7 @@ impl Caller {
             region: session.region.clone(),
             learner: Some(session.learner.clone()),
             lang: request.lang.or_else(|| session.lang.clone()),
+            passback: session.lti.clone().map(|link| super::request::Passback { session_id: session.id.clone(), link }),
             ..request
         })
     }

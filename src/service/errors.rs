@@ -117,4 +117,6 @@ pub enum ServiceError {
     Lab(#[from] crate::lab::LabError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Lti(#[from] crate::lti::LtiError),
 }

@@ -129,17 +129,21 @@ async fn run_grading(
         let checks =
             lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
         let wait = request.wait_seconds.map(Duration::from_secs);
-        let options = EngineOptions { wait, locale, ..EngineOptions::default() };
+        let options = EngineOptions { wait, locale: locale.clone(), ..EngineOptions::default() };
         let (mut report, evidence) =
             grading::grade_account_with_evidence(&lab, &checks, Arc::new(session), &options).await;
         if let (Some(learner), Some(store)) = (&request.learner, &state.store) {
             let keeping = Instant::now();
             let kept = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence);
-            let recorded = tokio::time::timeout(store_time, kept)
+            let (recorded, progress) = tokio::time::timeout(store_time, kept)
                 .await
-                .unwrap_or_else(|_| Recorded::NotKept { error: store_silent(&state, store_time).to_string() });
+                .unwrap_or_else(|_| (Recorded::NotKept { error: store_silent(&state, store_time).to_string() }, None));
             if let Recorded::NotKept { error } = &recorded {
                 tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
+            }
+            // A session an LMS launched: its progress goes to the gradebook, off the answer's path.
+            if let (Some(passback), Some(progress)) = (&request.passback, progress) {
+                super::lti::send_score(&state, passback.clone(), lab.clone(), progress, locale);
             }
             state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
             report.recorded = Some(recorded);

@@ -203,6 +203,8 @@ fn config_from(
                     .map_err(|e| ServiceError::Setting(format!("LABCHECK_EVIDENCE_DAYS: {e}")))
             })
             .transpose()?,
+        lti_config: var("LABCHECK_LTI_CONFIG").map(std::path::PathBuf::from),
+        lti_retry: std::time::Duration::from_secs(60),
         public_url: var("LABCHECK_PUBLIC_URL")
             .map(|url| {
                 super::check_public_url(&url)

@@ -27,6 +27,9 @@ pub struct Metrics {
     not_kept: AtomicU64,
     /// Seconds spent keeping gradings (the store's share of a grading).
     store_seconds_sum: Mutex<f64>,
+    /// LTI scores sent to a platform, and those it did not take (kept and retried).
+    scores_sent: AtomicU64,
+    scores_failed: AtomicU64,
 }
 
 impl Metrics {
@@ -47,6 +50,12 @@ impl Metrics {
         let counter = if kept { &self.kept } else { &self.not_kept };
         counter.fetch_add(1, Ordering::Relaxed);
         *self.store_seconds_sum.lock().unwrap() += seconds;
+    }
+
+    /// An LTI score delivered, or not.
+    pub fn score_sent(&self, delivered: bool) {
+        let counter = if delivered { &self.scores_sent } else { &self.scores_failed };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn shared(&self) {
@@ -76,6 +85,12 @@ impl Metrics {
             ("labcheck_probes_total", "HTTP probes sent to deployed stages.", &self.probes),
             ("labcheck_gradings_kept_total", "Gradings kept in learners' progress.", &self.kept),
             ("labcheck_gradings_not_kept_total", "Gradings for a learner the store could not keep.", &self.not_kept),
+            ("labcheck_lti_scores_sent_total", "LTI scores a platform took (AGS).", &self.scores_sent),
+            (
+                "labcheck_lti_scores_failed_total",
+                "LTI score deliveries that failed (each kept and retried).",
+                &self.scores_failed,
+            ),
         ];
         for (name, help, value) in counters {
             let _ =

@@ -9,6 +9,7 @@ mod errors;
 mod grading;
 mod labs;
 pub mod lambda;
+mod lti;
 mod metrics;
 mod openapi;
 mod page;
@@ -87,6 +88,10 @@ pub struct ServiceConfig {
     pub public_url: Option<String>,
     /// The origins that may embed the learner page in a frame (CSP `frame-ancestors`); none: no one may.
     pub frame_ancestors: Vec<String>,
+    /// LTI 1.3 registrations and keys (a TOML file); `None`: no LMS may launch learners.
+    pub lti_config: Option<std::path::PathBuf>,
+    /// How often scores a platform did not take are sent again.
+    pub lti_retry: Duration,
 }
 
 struct AppState {
@@ -103,6 +108,7 @@ struct AppState {
     shutting_down: AtomicBool,
     store: Option<Arc<dyn Store>>,
     strikes: strikes::Strikes,
+    lti: Option<lti::LtiService>,
 }
 
 type AppStateRef = Arc<AppState>;
@@ -200,7 +206,14 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
     {
         tokio::spawn(progress::forget_old_evidence(store.clone(), days));
     }
+    // LTI needs the store: its logins and the sessions it makes are kept there.
+    let lti = match (&config.lti_config, &store) {
+        (Some(file), Some(_)) => Some(lti::LtiService::new(crate::lti::Lti::load(file)?)),
+        (Some(_), None) => return Err(ServiceError::Setting("--lti-config needs --store".into())),
+        (None, _) => None,
+    };
     let state = Arc::new(AppState {
+        lti,
         store,
         labs,
         base,
@@ -213,6 +226,9 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         strikes: strikes::Strikes::default(),
         config: config.clone(),
     });
+    if state.lti.is_some() {
+        tokio::spawn(lti::retry_pending_scores(state.clone()));
+    }
     Ok((router(state.clone()), state))
 }
 
@@ -248,6 +264,9 @@ fn routes(state: AppStateRef) -> OpenApiRouter<AppStateRef> {
         .routes(routes!(page::show))
         .routes(routes!(page::open))
         .routes(routes!(page::check))
+        .routes(routes!(lti::login_get, lti::login_post))
+        .routes(routes!(lti::launch))
+        .routes(routes!(lti::jwks))
 }
 
 /// Serves `config` on its `listen` address until SIGTERM or Ctrl-C, then drains.

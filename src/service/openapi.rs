@@ -33,6 +33,7 @@ own account and reads its own learner's progress, nothing else.",
         (name = "progress", description = "Learners' progress and kept gradings"),
         (name = "sessions", description = "Learner sessions (platforms only)"),
         (name = "learner page", description = "The learner's Check my progress page"),
+        (name = "lti", description = "LTI 1.3: an LMS launching learners, and its gradebook"),
         (name = "operations", description = "Health, metrics and this document"),
     )
 )]

@@ -36,6 +36,16 @@ pub struct GradeRequest {
     #[serde(default)]
     #[schema(pattern = "^[A-Za-z0-9._@+:-]{1,128}$")]
     pub learner: Option<String>,
+    /// Where this grading's progress goes as a score (a session an LMS launched); never from a body.
+    #[serde(skip)]
+    pub passback: Option<Passback>,
+}
+
+/// A learner session's LTI link, for the score after its gradings.
+#[derive(Debug, Clone)]
+pub struct Passback {
+    pub session_id: String,
+    pub link: crate::lti::LtiLink,
 }
 
 impl GradeRequest {

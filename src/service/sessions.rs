@@ -113,6 +113,7 @@ pub(super) async fn create(
         region: asked.region,
         lang: asked.lang,
         expires_in: asked.expires_in.unwrap_or(DEFAULT_EXPIRES_IN),
+        lti: None,
     };
     request.check().map_err(|message| bad_body(&state, message))?;
     if request.role_arn.is_none() && !state.config.allow_own_account {

@@ -43,6 +43,9 @@ pub struct LearnerSession {
     /// RFC 3339, UTC, once revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
+    /// A session an LMS launched (LTI 1.3): where its scores go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lti: Option<crate::lti::LtiLink>,
 }
 
 /// What a platform asks for. Checked field by field before a session is made.
@@ -55,6 +58,8 @@ pub struct SessionRequest {
     pub region: Option<String>,
     pub lang: Option<String>,
     pub expires_in: u64,
+    /// An LMS launch's link, for the scores.
+    pub lti: Option<crate::lti::LtiLink>,
 }
 
 impl SessionRequest {
@@ -139,6 +144,7 @@ pub fn mint(request: SessionRequest) -> Minted {
         created_at: rfc3339(now),
         expires_at: rfc3339(expires),
         revoked_at: None,
+        lti: request.lti,
     };
     Minted { session, token, digest }
 }

@@ -10,6 +10,7 @@ fn request(expires_in: u64) -> SessionRequest {
         region: Some("us-east-1".into()),
         lang: None,
         expires_in,
+        lti: None,
     }
 }
 

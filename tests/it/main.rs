@@ -13,6 +13,7 @@ mod lambda;
 mod languages;
 mod learn_page;
 mod learners;
+mod lti;
 mod moto;
 mod mutate;
 mod new_labs;

@@ -6,7 +6,7 @@
 //! and a POST carrying it must come from the page itself (`Sec-Fetch-Site`, else `Origin`); the CSP allows the
 //! page's own inline style and script by nonce and nothing else, and `frame-ancestors` only `--frame-ancestors`.
 
-mod render;
+pub(super) mod render;
 
 use std::net::IpAddr;
 
@@ -109,16 +109,21 @@ pub(super) async fn open(
         Ok(_) => return open_page(&state, &id, &headers, Refused::Page(msg!("page-refused-invalid"))),
         Err(error) => return open_page(&state, &id, &headers, Refused::Api(error)),
     };
-    let max_age = (session.expires_epoch() - time::OffsetDateTime::now_utc().unix_timestamp()).max(0);
-    let cookie = format!(
-        "{COOKIE}={}; Path=/learn/{}; Max-Age={max_age}; HttpOnly; Secure; SameSite=None; Partitioned",
-        form.token, session.id
-    );
-    let mut response = if headers.contains_key(SCRIPT_HEADER) {
+    let response = if headers.contains_key(SCRIPT_HEADER) {
         StatusCode::NO_CONTENT.into_response()
     } else {
         see_page(&session.id)
     };
+    with_cookie(response, &session, &form.token)
+}
+
+/// `response` setting the page's cookie: the session's `token`, for the session's page alone, until it expires.
+pub(super) fn with_cookie(mut response: Response, session: &LearnerSession, token: &str) -> Response {
+    let max_age = (session.expires_epoch() - time::OffsetDateTime::now_utc().unix_timestamp()).max(0);
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/learn/{}; Max-Age={max_age}; HttpOnly; Secure; SameSite=None; Partitioned",
+        session.id
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -299,7 +304,7 @@ fn locale_of(state: &AppState, session: &LearnerSession, headers: &HeaderMap) ->
 }
 
 /// An HTML answer with the page's headers: a fresh nonce for its inline style and script, the CSP, no caching.
-fn html(state: &AppState, status: StatusCode, body: impl FnOnce(&str) -> String) -> Response {
+pub(super) fn html(state: &AppState, status: StatusCode, body: impl FnOnce(&str) -> String) -> Response {
     let nonce = sessions::random_hex(16);
     let ancestors = match state.config.frame_ancestors.as_slice() {
         [] => "'none'".to_owned(),
@@ -324,7 +329,7 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-fn see_page(session_id: &str) -> Response {
+pub(super) fn see_page(session_id: &str) -> Response {
     let location = format!("/learn/{session_id}");
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {

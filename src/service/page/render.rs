@@ -142,6 +142,16 @@ pub(super) fn open(locale: &Locale, session_id: &str, refusal: Option<Message>, 
     document(locale, &say(locale, msg!("page-open-title")), nonce, &main)
 }
 
+/// A page that says one thing: why an LMS launch was refused, say.
+pub(in crate::service) fn notice(locale: &Locale, title: &str, text: &str, nonce: &str) -> String {
+    let main = format!(
+        "<main id=\"learn\"><h1>{}</h1><p class=\"notice problem\" id=\"notice\">{}</p></main>",
+        escape(title),
+        escape(text)
+    );
+    document(locale, title, nonce, &main)
+}
+
 /// A Check button: a form that grades `step` (the whole lab without one). `checking` is what the script announces
 /// while it runs.
 fn check_form(action: &str, step: Option<&str>, label: &str, checking: &str) -> String {

@@ -1,0 +1,221 @@
+//! LTI 1.3 against a real LTI platform implementation: the test LMS of tests/lms/lms.py (lti1p3platform, pinned)
+//! launches learners into a live `labcheck serve` on LocalStack and records what labcheck sends, asserted here claim
+//! by claim: the OIDC auth request, the client-credentials token request and its assertion, the AGS scores.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{self, Account, ItemsLab};
+use crate::learners::{call, sqlite_store};
+use crate::service::Server;
+
+const CLIENT_ID: &str = "labcheck-tool";
+const DEPLOYMENT: &str = "deployment-1";
+
+/// The test LMS, on a free port.
+struct Lms {
+    child: Child,
+    url: String,
+    issuer: String,
+}
+
+impl Lms {
+    fn start(config: Value) -> Self {
+        let mut child = Command::new(common::repo_path(".emulators/lms/bin/python"))
+            .arg(common::repo_path("tests/lms/lms.py"))
+            .arg(config.to_string())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("scripts/test.sh installs the test LMS");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let hello: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        Self { child, url: hello["url"].as_str().unwrap().into(), issuer: hello["issuer"].as_str().unwrap().into() }
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let text = reqwest::get(format!("{}{path}", self.url)).await.unwrap().text().await.unwrap();
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// The scores received, waiting up to 30 s for `count` of them.
+    async fn scores(&self, count: usize) -> Vec<Value> {
+        for _ in 0..300 {
+            let records = self.get("/records").await;
+            let scores = records["scores"].as_array().unwrap().clone();
+            if scores.len() >= count {
+                return scores;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {count} scores: {}", self.get("/records").await);
+    }
+}
+
+impl Drop for Lms {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// labcheck registered with `lms`, its tool key made by `labcheck lti keygen`; the LMS told labcheck's address.
+async fn labcheck_for(lms: &Lms, account: &Account, extra: &[&str]) -> (Server, String) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut keygen = account.labcheck();
+    keygen.args(["lti", "keygen", "--output"]).arg(dir.join("tool-key.pem"));
+    let out = common::run(keygen);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let kid = out.stdout.trim().to_owned();
+    let config = format!(
+        "[tool]\nkeys = [\"tool-key.pem\"]\n\n[[platform]]\nname = \"testlms\"\nissuer = \"{issuer}\"\n\
+client_id = \"{CLIENT_ID}\"\ndeployment_ids = [\"{DEPLOYMENT}\"]\nauth_login_url = \"{url}/authorize\"\n\
+auth_token_url = \"{url}/token\"\njwks_url = \"{url}/jwks\"\n",
+        issuer = lms.issuer,
+        url = lms.url
+    );
+    std::fs::write(dir.join("lti.toml"), config).unwrap();
+    let config = dir.join("lti.toml");
+    let mut args = vec!["--allow-own-account", "--store"];
+    let store = sqlite_store();
+    args.push(&store);
+    args.extend(["--lti-config", config.to_str().unwrap()]);
+    args.extend(extra);
+    let server = Server::start(account, &args, &[]);
+    let tool = server.url.replace("127.0.0.1", "localhost");
+    lms.get(&format!("/configure?tool={}", urlencode(&tool))).await;
+    (server, kid)
+}
+
+fn urlencode(text: &str) -> String {
+    url_form(&[("x", text)]).trim_start_matches("x=").to_owned()
+}
+
+fn url_form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let value: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn next_event(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Value {
+    let line = lines.next().expect("the browser script prints an event").unwrap();
+    serde_json::from_str(&line).unwrap_or_else(|_| panic!("not an event: {line}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_lms_launches_a_learner_and_receives_partial_scores_with_comments() {
+    let account = Account::localstack();
+    ItemsLab::empty().build(&account).await;
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, kid) = labcheck_for(&lms, &account, &[]).await;
+    let shots = common::repo_path("target/learn-page");
+    std::fs::create_dir_all(&shots).unwrap();
+    let config = json!({
+        "course_url": format!("{}/course?user=student-1", lms.url),
+        "step": "resources",
+        "check": "rest-api-created",
+        "shots": shots,
+    });
+    let mut node = Command::new("node")
+        .arg(common::repo_path("tests/consumers/lti-launch.mjs"))
+        .arg(config.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut stdin = node.stdin.take().unwrap();
+    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+
+    // 1. The launch, in the browser: LMS -> /lti/login -> the LMS's auth URL -> form post to /lti/launch -> page.
+    let ready = next_event(&mut lines);
+    assert_eq!(ready["event"], "ready", "{ready}");
+    assert!(ready["url"].as_str().unwrap().contains("/learn/s"), "the learner page: {ready}");
+    let visited: Vec<&str> = ready["visited"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for step in ["/launch?user=student-1", "/lti/login?", "/authorize?", "POST ", "/lti/launch", "/learn/s"] {
+        assert!(visited.iter().any(|v| v.contains(step)), "{step} in {visited:?}");
+    }
+    let records = lms.get("/records").await;
+    let auth = &records["auth_requests"][0];
+    for (name, value) in [
+        ("scope", "openid"),
+        ("response_type", "id_token"),
+        ("response_mode", "form_post"),
+        ("prompt", "none"),
+        ("client_id", CLIENT_ID),
+        ("login_hint", "student-1"),
+        ("lti_message_hint", "resource-link-1"),
+    ] {
+        assert_eq!(auth[name], value, "{name}: {auth}");
+    }
+    assert!(auth["redirect_uri"].as_str().unwrap().ends_with("/lti/launch"), "{auth}");
+    assert!(auth["state"].as_str().unwrap().len() >= 32 && auth["nonce"].as_str().unwrap().len() >= 32, "{auth}");
+
+    // 2. The learner completes a step and checks it: the LMS gets the partial score and what is missing.
+    ItemsLab::complete().build(&account).await;
+    writeln!(stdin, "go").unwrap();
+    let checked = next_event(&mut lines);
+    let first = &lms.scores(1).await[0];
+    assert_eq!(first["content_type"], "application/vnd.ims.lis.v1.score+json", "{first}");
+    assert_eq!(first["token_valid"], true, "a token from the LMS's own token endpoint: {first}");
+    assert_eq!(first["query"]["type_id"], "7", "the line item's query string kept: {first}");
+    let score: Value = serde_json::from_str(first["body"].as_str().unwrap()).unwrap();
+    assert_eq!(score["userId"], "student-1", "{score}");
+    assert_eq!(score["scoreGiven"], checked["score"].as_f64().unwrap(), "the page's best so far: {score}");
+    assert_eq!(score["scoreMaximum"], 26.0, "{score}");
+    assert_eq!(
+        (score["activityProgress"].as_str(), score["gradingProgress"].as_str()),
+        (Some("InProgress"), Some("FullyGraded"))
+    );
+    let comment = score["comment"].as_str().unwrap();
+    assert!(comment.starts_with("Still missing 23 checks:") && comment.contains("Created the Usage Plan"), "{comment}");
+    assert!(!comment.contains('\n'), "one line");
+    time::OffsetDateTime::parse(score["timestamp"].as_str().unwrap(), &time::format_description::well_known::Rfc3339)
+        .expect("an RFC 3339 timestamp");
+
+    // The token: client credentials with a JWT assertion signed by the tool's key, aud = the token URL.
+    let records = lms.get("/records").await;
+    let token_requests = records["token_requests"].as_array().unwrap();
+    let form = &token_requests[0]["form"];
+    assert_eq!(form["grant_type"], "client_credentials");
+    assert_eq!(form["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    assert_eq!(form["scope"], "https://purl.imsglobal.org/spec/lti-ags/scope/score");
+    assert_eq!(token_requests[0]["content_type"], "application/x-www-form-urlencoded");
+    let claims = &token_requests[1]["assertion_claims"];
+    assert_eq!((claims["iss"].as_str(), claims["sub"].as_str()), (Some(CLIENT_ID), Some(CLIENT_ID)), "{claims}");
+    assert_eq!(claims["aud"], format!("{}/token", lms.url), "{claims}");
+    assert!(claims["jti"].as_str().is_some_and(|j| j.len() >= 16), "{claims}");
+    let lifetime = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
+    assert!(lifetime <= 300, "a short-lived assertion: {lifetime}");
+    assert_eq!(token_requests[1]["assertion_header"]["kid"], kid.as_str());
+    assert_eq!(token_requests[1]["assertion_header"]["alg"], "RS256");
+
+    // 3. A second grading raises the score; the LMS's latest score is the new one, with the same token.
+    writeln!(stdin, "go").unwrap();
+    let checked_lab = next_event(&mut lines);
+    let scores = lms.scores(2).await;
+    let latest: Value = serde_json::from_str(scores.last().unwrap()["body"].as_str().unwrap()).unwrap();
+    assert_eq!(latest["scoreGiven"], checked_lab["score"].as_f64().unwrap(), "{latest}");
+    assert!(latest["scoreGiven"].as_f64() > score["scoreGiven"].as_f64(), "{latest}");
+    assert!(latest["timestamp"].as_str() > score["timestamp"].as_str(), "newer");
+    let records = lms.get("/records").await;
+    assert_eq!(records["token_requests"].as_array().unwrap().len(), 2, "one token request (form + claims), cached");
+    assert_eq!(records["problems"], json!([]), "the LMS found nothing wrong");
+    assert!(node.wait().unwrap().success());
+    let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
+    assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 2.0, "{metrics}");
+}
