@@ -177,6 +177,24 @@ mod tests {
         assert_eq!(thumbprint(n, "AQAB"), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
     }
 
+    /// During a rotation both keys are published; the first listed signs.
+    #[test]
+    fn two_keys_are_published_and_the_first_signs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        let mut kids = Vec::new();
+        for name in ["new.pem", "old.pem"] {
+            let (pem_text, kid) = generate().unwrap();
+            std::fs::write(dir.path().join(name), pem_text).unwrap();
+            files.push(dir.path().join(name));
+            kids.push(kid);
+        }
+        let keys = ToolKeys::load(&files).unwrap();
+        assert_eq!(keys.signing().kid(), kids[0]);
+        let published: Vec<String> = keys.jwks().keys.iter().map(|k| k.kid.clone()).collect();
+        assert_eq!(published, kids);
+    }
+
     #[test]
     fn a_file_without_a_key_is_named() {
         let dir = tempfile::tempdir().unwrap();

@@ -35,6 +35,7 @@ pub enum KeyError {
 pub struct PlatformKeys {
     http: reqwest::Client,
     cache: Mutex<HashMap<String, Cached>>,
+    refetch_every: Duration,
 }
 
 impl std::fmt::Debug for PlatformKeys {
@@ -45,7 +46,7 @@ impl std::fmt::Debug for PlatformKeys {
 
 impl PlatformKeys {
     pub fn new(http: reqwest::Client) -> Self {
-        Self { http, cache: Mutex::new(HashMap::new()) }
+        Self { http, cache: Mutex::new(HashMap::new()), refetch_every: REFETCH_AT_MOST_EVERY }
     }
 
     /// The key `kid` of the key set at `url`.
@@ -55,7 +56,7 @@ impl PlatformKeys {
             match cache.get(url) {
                 Some(cached) => {
                     let age = cached.fetched.elapsed();
-                    (Self::find(&cached.keys, kid), age >= KEEP_FOR, age >= REFETCH_AT_MOST_EVERY)
+                    (Self::find(&cached.keys, kid), age >= KEEP_FOR, age >= self.refetch_every)
                 }
                 None => (None, true, true),
             }
@@ -88,5 +89,59 @@ impl PlatformKeys {
             return Err(unreadable(format!("larger than {MAX_BYTES} bytes")));
         }
         serde_json::from_slice(&body).map_err(|e| unreadable(format!("not a JWKS: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn key_set(kid: &str) -> String {
+        let (pem, _) = crate::lti::keys::generate().unwrap();
+        let der = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>(),
+        )
+        .unwrap();
+        let key = crate::lti::keys::SigningKey::from_pkcs8(&der, std::path::Path::new("k")).unwrap();
+        let mut jwks = serde_json::to_value(crate::lti::ToolKeys::from_keys(vec![key]).unwrap().jwks()).unwrap();
+        jwks["keys"][0]["kid"] = kid.into();
+        jwks.to_string()
+    }
+
+    /// A platform rotates its key: a token with the new kid makes one fetch (not one per token), and a made-up kid
+    /// within the refetch interval makes none.
+    #[tokio::test]
+    async fn an_unknown_kid_fetches_the_key_set_again_at_most_once_an_interval() {
+        // Both key sets made first: making an RSA key takes a while in a debug build.
+        let (old, new) = (key_set("old"), key_set("new"));
+        let served = Arc::new(Mutex::new((old, 0u32)));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+        let shared = served.clone();
+        let app = axum::Router::new().route(
+            "/jwks",
+            axum::routing::get(move || {
+                let shared = shared.clone();
+                async move {
+                    let mut served = shared.lock().unwrap();
+                    served.1 += 1;
+                    served.0.clone()
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let mut keys = PlatformKeys::new(reqwest::Client::new());
+        keys.refetch_every = Duration::from_secs(1);
+        assert!(keys.key(&url, "old").await.is_ok());
+        served.lock().unwrap().0 = new;
+        assert_eq!(keys.key(&url, "new").await.err(), Some(KeyError::UnknownKid { kid: "new".into() }), "too soon");
+        assert_eq!(served.lock().unwrap().1, 1, "no fetch within the interval");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert!(keys.key(&url, "new").await.is_ok(), "fetched again for the new kid");
+        assert!(keys.key(&url, "new").await.is_ok());
+        assert_eq!(served.lock().unwrap().1, 2, "then cached");
     }
 }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -83,9 +83,9 @@ pub(super) struct LaunchForm {
 pub(super) async fn login_get(
     State(state): State<AppStateRef>,
     headers: HeaderMap,
-    Query(request): Query<LoginRequest>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    login(&state, &headers, request).await
+    login_from(&state, &headers, query.unwrap_or_default().as_bytes()).await
 }
 
 /// The same as `GET /lti/login`, from a form post.
@@ -108,9 +108,14 @@ pub(super) async fn login_post(State(state): State<AppStateRef>, headers: Header
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };
-    match serde_urlencoded::from_bytes::<LoginRequest>(&bytes) {
-        Ok(request) => login(&state, &headers, request).await,
-        Err(e) => refused(&state, &headers, StatusCode::BAD_REQUEST, "login", &format!("not a login request: {e}")),
+    login_from(&state, &headers, &bytes).await
+}
+
+/// A login from its urlencoded parameters (a query string or a form): a refusal page when they do not read.
+async fn login_from(state: &AppState, headers: &HeaderMap, encoded: &[u8]) -> Response {
+    match serde_urlencoded::from_bytes::<LoginRequest>(encoded) {
+        Ok(request) => login(state, headers, request).await,
+        Err(e) => refused(state, headers, StatusCode::BAD_REQUEST, "login", &format!("not a login request: {e}")),
     }
 }
 

@@ -16,8 +16,9 @@ SESSION = os.environ.get("LABCHECK_SESSION_ID", "")
 LAB = os.environ.get("LABCHECK_SESSION_LAB", "")
 LEARNER = os.environ.get("LABCHECK_SESSION_LEARNER", "")
 
-# Endpoints a learner session may read, with what their answer may hold.
-OPEN = {"/healthz", "/openapi.json"}
+# Public endpoints: no token is looked at, and nothing of a session is in their answers (health, this document, the
+# tool's public keys, and the LTI login and launch, which answer pages and redirects).
+OPEN = {"/healthz", "/openapi.json", "/.well-known/jwks.json", "/lti/login", "/lti/launch"}
 
 
 class OutsideTheSession(Failure):

@@ -219,3 +219,105 @@ async fn an_lms_launches_a_learner_and_receives_partial_scores_with_comments() {
     let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
     assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 2.0, "{metrics}");
 }
+
+/// A launch through labcheck's login and the LMS's auth endpoint, the id_token spoiled as `forge` says; the answer
+/// to posting it to `/lti/launch` (status, body, and the page's cookie if any).
+async fn forged_launch(server: &Server, lms: &Lms, forge: &str) -> (u16, String, Option<String>, String) {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let tool = server.url.clone();
+    let login = url_form(&[
+        ("iss", &lms.issuer),
+        ("login_hint", "student-9"),
+        ("target_link_uri", &format!("{tool}/lti/launch")),
+        ("client_id", CLIENT_ID),
+        ("lti_message_hint", "resource-link-1"),
+    ]);
+    let answer = http.get(format!("{tool}/lti/login?{login}")).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let query = location.split_once('?').unwrap().1;
+    let authorize = format!("{}/authorize?{query}&forge={forge}", lms.url);
+    let forged: Value = serde_json::from_str(&http.get(authorize).send().await.unwrap().text().await.unwrap()).unwrap();
+    let form =
+        url_form(&[("id_token", forged["id_token"].as_str().unwrap()), ("state", forged["state"].as_str().unwrap())]);
+    let post = |form: String| {
+        http.post(format!("{tool}/lti/launch")).header("content-type", "application/x-www-form-urlencoded").body(form)
+    };
+    let answer = post(form.clone()).send().await.unwrap();
+    let status = answer.status().as_u16();
+    let cookie = answer.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+    (status, answer.text().await.unwrap(), cookie, form)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_launches_are_refused_with_a_page_that_says_why() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, _kid) = labcheck_for(&lms, &account, &[]).await;
+    for (forge, says) in [
+        ("wrong_signature", "signature does not verify"),
+        ("unknown_kid", "no-such-key"),
+        ("wrong_aud", "for another tool"),
+        ("expired", "expired"),
+        ("wrong_type", "not LtiResourceLinkRequest"),
+        ("unknown_deployment", "not registered"),
+    ] {
+        let (status, page, cookie, _) = forged_launch(&server, &lms, forge).await;
+        assert_eq!(status, 401, "{forge}: {page}");
+        assert!(page.contains(says), "{forge}: the page says why: {page}");
+        assert!(page.contains("could not be opened"), "{forge}: a page for a person: {page}");
+        assert!(cookie.is_none(), "{forge}: no session");
+    }
+    // A good launch opens; the same id_token and state again is a replay.
+    let (status, page, cookie, form) = forged_launch(&server, &lms, "none").await;
+    assert_eq!(status, 303, "{page}");
+    assert!(cookie.unwrap().starts_with("labcheck_learn=lcs."));
+    let again = reqwest::Client::new()
+        .post(format!("{}/lti/launch", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 401);
+    assert!(again.text().await.unwrap().contains("used already"));
+    // A login from an issuer that is not registered.
+    let login = url_form(&[("iss", "https://evil.example"), ("login_hint", "x"), ("target_link_uri", "x")]);
+    let (status, page) = call(&server, Method::GET, &format!("/lti/login?{login}"), "", None).await;
+    assert!(status == 400 && page.contains("not registered"), "{status}: {page}");
+    // Every refusal was logged with its reason, and no token was.
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("LTI launch refused") && log.contains("expired"), "{log}");
+    assert!(!log.contains("eyJ"), "no JWT in the log:\n{log}");
+}
+
+/// The LMS's token endpoint fails: the grading's verdicts stand, the score is kept and sent once the endpoint works.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_token_endpoint_costs_no_verdict_and_the_score_is_retried() {
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let lms = Lms::start(
+        json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items", "token_failures": 3 }),
+    );
+    let (server, _kid) = labcheck_for(&lms, &account, &["--lti-retry-seconds", "1"]).await;
+    let (status, _, cookie, _) = forged_launch(&server, &lms, "none").await;
+    assert_eq!(status, 303);
+    let token = cookie.unwrap().split(';').next().unwrap().trim_start_matches("labcheck_learn=").to_owned();
+    let (status, body) =
+        call(&server, Method::POST, "/v1/labs/apigw-items/grade", &token, Some(json!({ "steps": ["resources"] })))
+            .await;
+    assert_eq!(status, 200, "the verdicts are answered: {body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["score"], 3, "{body}");
+    // Three 500s from the token endpoint (one delivery's attempts), then the retry loop delivers.
+    let scores = lms.scores(1).await;
+    let score: Value = serde_json::from_str(scores[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!((score["scoreGiven"].as_f64(), score["userId"].as_str()), (Some(3.0), Some("student-9")), "{score}");
+    let records = lms.get("/records").await;
+    let forms = records["token_requests"].as_array().unwrap().iter().filter(|r| r.get("form").is_some()).count();
+    assert_eq!(forms, 4, "3 failed, then 1: {records}");
+    let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
+    assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_failed_total"), 1.0, "{metrics}");
+    assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 1.0, "{metrics}");
+}

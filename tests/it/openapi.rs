@@ -19,8 +19,20 @@ fn tool(name: &str) -> std::path::PathBuf {
 
 fn start() -> (Account, Server) {
     let account = Account::localstack();
+    // LTI set up too, so that its endpoints answer as they do in service (its platform is never reached).
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut keygen = account.labcheck();
+    keygen.args(["lti", "keygen", "--output"]).arg(dir.join("key.pem"));
+    assert_eq!(common::run(keygen).code, 0);
+    let lti = "[tool]\nkeys = [\"key.pem\"]\n\n[[platform]]\nname = \"lms\"\nissuer = \"https://lms.example\"\n\
+client_id = \"c1\"\ndeployment_ids = [\"d1\"]\nauth_login_url = \"http://127.0.0.1:9/auth\"\n\
+auth_token_url = \"http://127.0.0.1:9/token\"\njwks_url = \"http://127.0.0.1:9/jwks\"\n";
+    std::fs::write(dir.join("lti.toml"), lti).unwrap();
+    let config = dir.join("lti.toml");
     // A short deadline bounds every grading schemathesis asks for (a longer wait is refused with 400).
-    let server = Server::start(&account, &["--allow-own-account", "--store", &sqlite_store(), "--deadline", "5"], &[]);
+    let store = sqlite_store();
+    let args = ["--allow-own-account", "--store", &store, "--deadline", "5", "--lti-config", config.to_str().unwrap()];
+    let server = Server::start(&account, &args, &[]);
     (account, server)
 }
 
