@@ -131,6 +131,13 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
         let why = format!("deployment {:?} is not registered for {}", cut(deployment), registration.name);
         return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why);
     }
+    // Without --public-url the launch goes where the platform said, but only to a launch endpoint: a login naming
+    // another site would have the platform post its id_token there (platforms check registered redirect URIs too).
+    let path = request.target_link_uri.split(['?', '#']).next().unwrap_or_default();
+    if state.config.public_url.is_none() && !path.ends_with("/lti/launch") {
+        let why = format!("target_link_uri {:?} is not labcheck's /lti/launch", cut(&request.target_link_uri));
+        return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why);
+    }
     let Some(store) = &state.store else { return no_lti(state, headers) };
     let login = Login {
         state: sessions::random_hex(16),

@@ -282,6 +282,15 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
         .unwrap();
     assert_eq!(again.status().as_u16(), 401);
     assert!(again.text().await.unwrap().contains("used already"));
+    // A login that would send the id_token elsewhere.
+    let login = url_form(&[
+        ("iss", &lms.issuer),
+        ("login_hint", "x"),
+        ("target_link_uri", "https://evil.example/collect"),
+        ("client_id", CLIENT_ID),
+    ]);
+    let (status, page) = call(&server, Method::GET, &format!("/lti/login?{login}"), "", None).await;
+    assert!(status == 400 && page.contains("not labcheck"), "{status}: {page}");
     // A login from an issuer that is not registered.
     let login = url_form(&[("iss", "https://evil.example"), ("login_hint", "x"), ("target_link_uri", "x")]);
     let (status, page) = call(&server, Method::GET, &format!("/lti/login?{login}"), "", None).await;
