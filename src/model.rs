@@ -73,6 +73,9 @@ pub struct CheckResult {
     pub points: u32,
     pub max_points: u32,
     pub message: String,
+    /// The message's catalogue id (`usage-plan-missing`): the same in every language, so results group by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     /// Student-facing hint; only on a check that did not pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,

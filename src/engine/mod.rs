@@ -73,6 +73,7 @@ impl Judged {
             points: if passed { check.points } else { 0 },
             max_points: check.points,
             message: self.message.render(locale),
+            message_id: Some(self.message.id().to_owned()),
             hint: (!passed).then(|| check.hint.get(locale).to_owned()),
             evidence: self.evidence,
             duration: self.duration,

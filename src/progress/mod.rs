@@ -69,6 +69,9 @@ pub struct CheckProgress {
     pub points: u32,
     pub max_points: u32,
     pub message: String,
+    /// The message's catalogue id, the same in every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     /// When it first passed (RFC 3339); set once, never changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_at: Option<String>,
@@ -77,6 +80,48 @@ pub struct CheckProgress {
     /// The verdict's evidence: what this learner built (ids, names), never a secret.
     #[serde(default)]
     pub evidence: Evidence,
+    /// How the learner got here, over every grading that judged the check.
+    #[serde(default)]
+    pub trail: Trail,
+}
+
+/// How a learner got to a check's result, over every grading that judged it (pass or fail; an `error` or a `skip`
+/// judged nothing): the figures a cohort is made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trail {
+    /// When it was first judged (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_judged_at: Option<String>,
+    /// Gradings that judged it.
+    #[serde(default)]
+    pub judged: u32,
+    /// Gradings it took to pass, the passing one included (1: passed on the first try); `None` until it passes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_to_pass: Option<u32>,
+    /// Its failures by message id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failures: BTreeMap<String, u32>,
+}
+
+impl Trail {
+    /// The trail with one more verdict, given at `at`.
+    fn judged(mut self, status: Status, message_id: Option<&str>, at: &str) -> Self {
+        match status {
+            Status::Pass | Status::Fail => {}
+            Status::Error | Status::Skip => return self,
+        }
+        self.judged += 1;
+        self.first_judged_at.get_or_insert_with(|| at.to_owned());
+        match status {
+            Status::Pass => {
+                self.judged_to_pass.get_or_insert(self.judged);
+            }
+            Status::Fail | Status::Error | Status::Skip => {
+                *self.failures.entry(message_id.unwrap_or("unknown").to_owned()).or_default() += 1;
+            }
+        }
+        self
+    }
 }
 
 impl Progress {
@@ -119,22 +164,31 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
             points: result.points,
             max_points: result.max_points,
             message: result.message.clone(),
+            message_id: result.message_id.clone(),
             passed_at: (result.status == Status::Pass).then(|| grading.graded_at.clone()),
             grading: grading.id.clone(),
             evidence: result.evidence.clone(),
+            trail: Trail::default(),
         };
         if result.status == Status::Pass
             && let Some(waiting) = undone_too_early(lab, &before, &result.id, &locale)
         {
             (entry.status, entry.points, entry.message, entry.passed_at) = (Status::Skip, 0, waiting, None);
+            entry.message_id = Some("progress-cleanup-too-early".to_owned());
         }
+        let old_trail = before.checks.get(&result.id).map(|old| old.trail.clone()).unwrap_or_default();
+        let trail = old_trail.judged(entry.status, entry.message_id.as_deref(), &grading.graded_at);
         // A pass stays as it first came (when, which grading); otherwise only a better result is kept over the new.
         let keep_previous = before
             .checks
             .get(&result.id)
             .is_some_and(|old| old.status == Status::Pass || rank(old.status) > rank(entry.status));
-        if !keep_previous {
-            progress.checks.insert(result.id.clone(), entry);
+        if keep_previous {
+            if let Some(kept) = progress.checks.get_mut(&result.id) {
+                kept.trail = trail;
+            }
+        } else {
+            progress.checks.insert(result.id.clone(), CheckProgress { trail, ..entry });
         }
     }
     progress.gradings += 1;
@@ -181,6 +235,7 @@ pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
                 points: entry.map_or(0, |e| e.points),
                 max_points: check.points,
                 message: entry.map_or_else(|| msg!("progress-not-graded").render(locale), |e| e.message.clone()),
+                message_id: entry.map_or_else(|| Some("progress-not-graded".to_owned()), |e| e.message_id.clone()),
                 hint: (status != Status::Pass).then(|| check.hint.get(locale).to_owned()),
                 evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
                 duration: std::time::Duration::ZERO,

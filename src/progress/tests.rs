@@ -61,6 +61,7 @@ fn grading(minute: u32, statuses: &[(&str, Status)]) -> Grading {
                 points: if *status == Status::Pass { check.points } else { 0 },
                 max_points: check.points,
                 message: format!("{id} at {minute}"),
+                message_id: Some(format!("{}-{id}", status.as_str())),
                 hint: None,
                 evidence: Evidence::from([("minute".to_owned(), serde_json::json!(minute))]),
                 duration: std::time::Duration::ZERO,
@@ -164,4 +165,30 @@ fn store_specs_learners_and_grading_ids_are_checked() {
     assert!(check_grading_id(&id).is_ok(), "{id}");
     assert_ne!(id, new_grading_id());
     assert!(check_grading_id("../../etc/passwd").is_err());
+}
+
+/// The trail counts every verdict (not errors or skips), the gradings it took to pass, and the failures by message
+/// id, in the progress a store merges atomically: the cohort's figures, with no history to replay.
+#[test]
+fn the_trail_counts_verdicts_the_gradings_to_pass_and_failures_by_message() {
+    let progress = merged(&[
+        grading(1, &[("plan", Status::Error)]),
+        grading(2, &[("plan", Status::Fail)]),
+        grading(3, &[("plan", Status::Skip), ("key", Status::Pass)]),
+        grading(4, &[("plan", Status::Fail)]),
+        grading(5, &[("plan", Status::Pass)]),
+        grading(6, &[("plan", Status::Fail)]),
+    ]);
+    let plan = &progress.checks["plan"].trail;
+    assert_eq!(plan.first_judged_at.as_deref(), Some("2026-11-29T10:02:00Z"), "the error judged nothing");
+    assert_eq!(plan.judged, 4);
+    assert_eq!(plan.judged_to_pass, Some(3), "fail, fail, pass");
+    assert_eq!(plan.failures, BTreeMap::from([("fail-plan".to_owned(), 3)]));
+    assert_eq!(progress.checks["plan"].status, Status::Pass, "a pass stays; its trail still grows");
+    let key = &progress.checks["key"].trail;
+    assert_eq!((key.judged, key.judged_to_pass), (1, Some(1)), "passed on the first try");
+    // A progress kept before trails existed reads back with an empty one.
+    let old = r#"{"status":"fail","points":0,"max_points":1,"message":"m","grading":"g1"}"#;
+    let entry: CheckProgress = serde_json::from_str(old).unwrap();
+    assert_eq!((entry.trail, entry.message_id), (Trail::default(), None));
 }

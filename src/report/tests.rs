@@ -18,6 +18,7 @@ fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
         points: u32::from(passed),
         max_points: 1,
         message: message.into(),
+        message_id: None,
         hint: (!passed).then(|| format!("Hint for {id}.")),
         evidence: BTreeMap::from([("usage_plan_id".to_owned(), serde_json::json!("p1"))]),
         duration: Duration::from_millis(12),

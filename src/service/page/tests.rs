@@ -61,9 +61,11 @@ fn the_page_escapes_what_it_shows_and_fetches_nothing() {
             points: 0,
             max_points: 1,
             message: hostile.into(),
+            message_id: Some("rest-api-missing".into()),
             passed_at: None,
             grading: "g019a8c4e2f1b-4be1d2c3a4b5c6d7".into(),
             evidence: Default::default(),
+            trail: Default::default(),
         },
     );
     let report = progress::report(&lab, &progress, &locale);
