@@ -6,6 +6,7 @@
 //! ([`report`]) formats.
 
 pub mod cli;
+pub mod cohort;
 pub mod commands;
 pub mod emulators;
 pub mod engine;

@@ -462,4 +462,6 @@ pub fn check_grading_id(id: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;

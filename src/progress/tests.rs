@@ -1,84 +1,25 @@
-use std::path::Path;
-
 use super::*;
-use crate::model::Target;
 
-const LAB: &str = r#"
-[lab]
-id = "demo"
-title = "Demo"
-
-[[steps]]
-id = "build"
-title = "Build it"
-
-[[steps.checks]]
-id = "plan"
-title = "Plan exists"
-validator = "usage_plan_exists"
-points = 2
-hint = "Create it."
-params = { name = "P", api = "A", stages = ["dev"] }
-
-[[steps.checks]]
-id = "key"
-title = "Key exists"
-validator = "usage_plan_key_exists"
-hint = "Create it."
-params = { key = "K", plan = "P" }
-
-[[steps]]
-id = "cleanup"
-title = "Clean up"
-undoes = ["build"]
-
-[[steps.checks]]
-id = "plan-gone"
-title = "Plan deleted"
-validator = "usage_plan_absent"
-hint = "Delete it."
-params = { name = "P" }
-"#;
-
-fn lab() -> Lab {
-    Lab::parse(Path::new("lab.toml"), LAB).unwrap()
-}
+use super::fixtures::{self, lab};
 
 /// A grading at minute `minute` with these statuses.
 fn grading(minute: u32, statuses: &[(&str, Status)]) -> Grading {
     let lab = lab();
-    let mut report = Report::for_lab(&lab, &crate::i18n::english(), Target { account_id: None, region: "r".into() });
-    report.checks = statuses
+    let results = statuses
         .iter()
         .map(|(id, status)| {
-            let check = lab.check(id).unwrap();
-            CheckResult {
-                id: (*id).to_owned(),
-                step: check.step.clone(),
-                title: check.title.default_text().to_owned(),
-                validator: check.validator_name.clone(),
-                status: *status,
-                points: if *status == Status::Pass { check.points } else { 0 },
-                max_points: check.points,
-                message: format!("{id} at {minute}"),
-                message_id: Some(format!("{}-{id}", status.as_str())),
-                hint: None,
-                evidence: Evidence::from([("minute".to_owned(), serde_json::json!(minute))]),
-                duration: std::time::Duration::ZERO,
-                passed_at: None,
-                grading: None,
-            }
+            let evidence = Evidence::from([("minute".to_owned(), serde_json::json!(minute))]);
+            fixtures::result(
+                &lab,
+                id,
+                *status,
+                format!("{id} at {minute}"),
+                &format!("{}-{id}", status.as_str()),
+                evidence,
+            )
         })
         .collect();
-    report.tally();
-    Grading {
-        id: format!("g{minute}"),
-        learner: "ana@example.com".into(),
-        lab: "demo".into(),
-        graded_at: format!("2026-11-29T10:{minute:02}:00Z"),
-        report,
-        evidence: None,
-    }
+    fixtures::grading(&lab, format!("g{minute}"), "ana@example.com", format!("2026-11-29T10:{minute:02}:00Z"), results)
 }
 
 fn merged(gradings: &[Grading]) -> Progress {

@@ -1,0 +1,270 @@
+//! The cohort view: a class's progress in one lab, for an instructor or a lab author. It is a pure function of the
+//! lab and the learners' progress documents (each check's entry and its [`Trail`]), so every store answers it
+//! the same way and the tests compute its figures independently.
+//!
+//! The figures and their rules (also in the README):
+//! - per check: the learners who **attempted** it (a verdict, pass or fail) and who **passed** it; the **first-try
+//!   pass rate** (passed on their first verdict, of those who attempted); the median and p90 **gradings to pass** and
+//!   the median **time to pass** (from the first verdict to the first pass), over those who passed; **stuck here**:
+//!   learners whose first check not passed, in lab order, is this one, and the median time since they first
+//!   attempted it; the **failure reasons**: the message ids of the failures with counts, most first;
+//! - **may be broken** ([`BROKEN_SAME_REASON`], [`BROKEN_PASS_RATE`]): at least `min_learners` learners fail it now
+//!   with the same message id while every check it needs passed for them, or its pass rate is below half the mean
+//!   of the other checks of its step;
+//! - per step: how many learners completed it (every check passed) and the median time to do so (from the first
+//!   verdict on one of its checks to the last first pass);
+//! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::lab::Lab;
+use crate::model::Status;
+use crate::progress::Progress;
+
+/// The rule of the first "may be broken" flag, as the answer states it.
+pub const BROKEN_SAME_REASON: &str = "at least 5 learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them";
+/// The rule of the second.
+pub const BROKEN_PASS_RATE: &str = "at least 5 learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step";
+
+/// Learners needed before a check can be flagged.
+const MIN_LEARNERS: usize = 5;
+
+/// Which learners count.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only learners whose id starts with this (a class: `cs101-`).
+    pub learner_prefix: Option<String>,
+    /// Only learners active (last graded) at or after this time (RFC 3339).
+    pub since: Option<String>,
+    /// ... and at or before this one.
+    pub until: Option<String>,
+}
+
+/// A class's figures in one lab.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cohort {
+    pub lab: String,
+    pub learners: usize,
+    /// The rules behind the flags, as applied.
+    pub rules: Vec<&'static str>,
+    pub steps: Vec<StepFigures>,
+    pub checks: Vec<CheckFigures>,
+    pub learner_rows: Vec<LearnerRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckFigures {
+    pub id: String,
+    pub step: String,
+    pub attempted: usize,
+    pub passed: usize,
+    /// Passed on the first verdict, of those who attempted it.
+    pub first_try_pass_rate: Option<f64>,
+    pub gradings_to_pass_median: Option<f64>,
+    pub gradings_to_pass_p90: Option<f64>,
+    pub seconds_to_pass_median: Option<f64>,
+    /// Learners whose first check not passed is this one.
+    pub stuck: usize,
+    /// Median seconds since the stuck learners first attempted it (those who never did are not timed).
+    pub stuck_seconds_median: Option<f64>,
+    /// Failures by message id, most first.
+    pub failure_reasons: Vec<Reason>,
+    /// Why it may be broken (the rule that fired), if it may.
+    pub may_be_broken: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub message_id: String,
+    /// Failures with this message, over every learner's gradings.
+    pub failures: u64,
+    /// Learners failing it with this message now.
+    pub learners_now: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepFigures {
+    pub id: String,
+    /// Learners who passed every check of the step.
+    pub completed: usize,
+    pub seconds_to_complete_median: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LearnerRow {
+    pub learner: String,
+    pub score: u32,
+    pub last_activity: String,
+    /// The first check not passed, in lab order; `None` when every check passed.
+    pub on_check: Option<String>,
+}
+
+/// The cohort of `progresses` (one per learner of `lab`) that `filter` keeps, as of `now` (RFC 3339).
+pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str) -> Cohort {
+    let kept: Vec<&Progress> = progresses.iter().filter(|p| p.lab == lab.id && keeps(filter, p)).collect();
+    let now = seconds(now).unwrap_or(0.0);
+    let order: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
+    let on_check: Vec<Option<&str>> = kept.iter().map(|p| first_unpassed(&order, p)).collect();
+    let mut checks: Vec<CheckFigures> = lab.checks().map(|check| figures(check, &kept, &on_check, now)).collect();
+    flag_low_pass_rates(&mut checks);
+    Cohort {
+        lab: lab.id.clone(),
+        learners: kept.len(),
+        rules: vec![BROKEN_SAME_REASON, BROKEN_PASS_RATE],
+        steps: lab.steps.iter().filter(|s| !s.checks.is_empty()).map(|s| step_figures(s, &kept)).collect(),
+        checks,
+        learner_rows: kept
+            .iter()
+            .zip(&on_check)
+            .map(|(p, on)| LearnerRow {
+                learner: p.learner.clone(),
+                score: p.score(),
+                last_activity: p.updated_at.clone(),
+                on_check: on.map(str::to_owned),
+            })
+            .collect(),
+    }
+}
+
+fn keeps(filter: &Filter, progress: &Progress) -> bool {
+    let prefix = filter.learner_prefix.as_deref().is_none_or(|prefix| progress.learner.starts_with(prefix));
+    let at = seconds(&progress.updated_at);
+    let since = filter.since.as_deref().and_then(seconds).is_none_or(|since| at.is_some_and(|at| at >= since));
+    let until = filter.until.as_deref().and_then(seconds).is_none_or(|until| at.is_some_and(|at| at <= until));
+    prefix && since && until
+}
+
+fn passed(progress: &Progress, check: &str) -> bool {
+    progress.checks.get(check).is_some_and(|c| c.status == Status::Pass)
+}
+
+fn first_unpassed<'a>(order: &[&'a str], progress: &Progress) -> Option<&'a str> {
+    order.iter().copied().find(|check| !passed(progress, check))
+}
+
+fn figures(check: &crate::lab::Check, learners: &[&Progress], on_check: &[Option<&str>], now: f64) -> CheckFigures {
+    let entries: Vec<_> = learners.iter().filter_map(|p| p.checks.get(&check.id).map(|e| (*p, e))).collect();
+    let attempted: Vec<_> = entries.iter().filter(|(_, e)| e.trail.judged > 0).collect();
+    let passers: Vec<_> = attempted.iter().filter(|(_, e)| e.trail.judged_to_pass.is_some()).collect();
+    let first_try = attempted.iter().filter(|(_, e)| e.trail.judged_to_pass == Some(1)).count();
+    let to_pass: Vec<f64> = passers.iter().filter_map(|(_, e)| e.trail.judged_to_pass).map(f64::from).collect();
+    let time_to_pass: Vec<f64> = passers
+        .iter()
+        .filter_map(|(_, e)| Some(seconds(e.passed_at.as_deref()?)? - seconds(e.trail.first_judged_at.as_deref()?)?))
+        .collect();
+    let stuck: Vec<&Progress> =
+        learners.iter().zip(on_check).filter(|(_, on)| **on == Some(check.id.as_str())).map(|(p, _)| *p).collect();
+    let stuck_for: Vec<f64> = stuck
+        .iter()
+        .filter_map(|p| Some(now - seconds(p.checks.get(&check.id)?.trail.first_judged_at.as_deref()?)?))
+        .collect();
+    let reasons = reasons(&entries);
+    let failing_with_needs_met = |reason: &Reason| {
+        entries
+            .iter()
+            .filter(|(p, e)| {
+                e.status == Status::Fail
+                    && e.message_id.as_deref() == Some(reason.message_id.as_str())
+                    && check.needs.iter().all(|need| passed(p, need))
+            })
+            .count()
+    };
+    let same_reason = reasons.iter().any(|r| {
+        let n = failing_with_needs_met(r);
+        n >= MIN_LEARNERS && n * 3 >= attempted.len()
+    });
+    CheckFigures {
+        id: check.id.clone(),
+        step: check.step.clone(),
+        attempted: attempted.len(),
+        passed: passers.len(),
+        first_try_pass_rate: ratio(first_try, attempted.len()),
+        gradings_to_pass_median: quantile(&to_pass, 0.5),
+        gradings_to_pass_p90: quantile(&to_pass, 0.9),
+        seconds_to_pass_median: quantile(&time_to_pass, 0.5),
+        stuck: stuck.len(),
+        stuck_seconds_median: quantile(&stuck_for, 0.5),
+        failure_reasons: reasons,
+        may_be_broken: same_reason.then_some(BROKEN_SAME_REASON),
+    }
+}
+
+fn reasons(entries: &[(&Progress, &crate::progress::CheckProgress)]) -> Vec<Reason> {
+    let mut counts: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+    for (_, entry) in entries {
+        for (id, n) in &entry.trail.failures {
+            counts.entry(id).or_default().0 += u64::from(*n);
+        }
+        if entry.status == Status::Fail
+            && let Some(id) = entry.message_id.as_deref()
+        {
+            counts.entry(id).or_default().1 += 1;
+        }
+    }
+    let mut reasons: Vec<Reason> = counts
+        .into_iter()
+        .map(|(id, (failures, now))| Reason { message_id: id.to_owned(), failures, learners_now: now })
+        .collect();
+    reasons.sort_by(|a, b| b.failures.cmp(&a.failures).then_with(|| a.message_id.cmp(&b.message_id)));
+    reasons
+}
+
+/// The second flag: a pass rate below half the mean of the step's other checks.
+fn flag_low_pass_rates(checks: &mut [CheckFigures]) {
+    let rate = |c: &CheckFigures| ratio(c.passed, c.attempted);
+    let rates: Vec<Option<f64>> = checks.iter().map(rate).collect();
+    for i in 0..checks.len() {
+        let others: Vec<f64> = (0..checks.len())
+            .filter(|&j| j != i && checks[j].step == checks[i].step)
+            .filter_map(|j| rates[j])
+            .collect();
+        let (Some(own), false) = (rates[i], others.is_empty()) else { continue };
+        let mean = others.iter().sum::<f64>() / others.len() as f64;
+        if checks[i].attempted >= MIN_LEARNERS && own < mean / 2.0 && checks[i].may_be_broken.is_none() {
+            checks[i].may_be_broken = Some(BROKEN_PASS_RATE);
+        }
+    }
+}
+
+fn step_figures(step: &crate::lab::Step, learners: &[&Progress]) -> StepFigures {
+    let completed: Vec<&&Progress> = learners.iter().filter(|p| step.checks.iter().all(|c| passed(p, &c.id))).collect();
+    let durations: Vec<f64> = completed
+        .iter()
+        .filter_map(|p| {
+            let entries: Vec<_> = step.checks.iter().filter_map(|c| p.checks.get(&c.id)).collect();
+            let start = entries.iter().filter_map(|e| seconds(e.trail.first_judged_at.as_deref()?)).reduce(f64::min)?;
+            let end = entries.iter().filter_map(|e| seconds(e.passed_at.as_deref()?)).reduce(f64::max)?;
+            Some(end - start)
+        })
+        .collect();
+    StepFigures {
+        id: step.id.clone(),
+        completed: completed.len(),
+        seconds_to_complete_median: quantile(&durations, 0.5),
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// The `q` quantile by the nearest-rank method (the median of 1, 2, 3, 4 is 2; its p90 is 4).
+fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+fn seconds(rfc3339: &str) -> Option<f64> {
+    let at = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(at.unix_timestamp_nanos() as f64 / 1e9)
+}
+
+#[cfg(test)]
+mod tests;

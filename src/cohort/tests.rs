@@ -1,0 +1,122 @@
+//! A synthetic class of ten, merged through the real progress path, against figures worked out by hand.
+
+use super::*;
+use crate::progress::fixtures::{self, lab};
+use crate::progress::{Grading, merge};
+
+/// A grading of `learner` at `minute` past 10:00 with these (check, status, message id).
+fn grading(learner: &str, minute: u32, results: &[(&str, Status, &str)]) -> Grading {
+    let lab = lab();
+    let results = results
+        .iter()
+        .map(|(id, status, message_id)| {
+            fixtures::result(&lab, id, *status, (*message_id).to_owned(), message_id, Default::default())
+        })
+        .collect();
+    let (id, at) = (format!("g-{learner}-{minute}"), format!("2026-11-30T10:{minute:02}:00Z"));
+    fixtures::grading(&lab, id, learner, at, results)
+}
+
+/// Ten learners:
+/// - l0..l5: plan passed at minute 1 (first try); key failed at 2 with `key-not-in-plan` (its need met), still.
+/// - l6, l7: plan failed at 1 (`plan-missing`), then plan and key passed at 3 (key first try).
+/// - l8, l9: plan failed at 1, still (`plan-missing`).
+fn class() -> Vec<Progress> {
+    use Status::{Fail, Pass};
+    let lab = lab();
+    let mut gradings: Vec<Vec<Grading>> = Vec::new();
+    for i in 0..6 {
+        let l = format!("cs101-l{i}");
+        gradings.push(vec![
+            grading(&l, 1, &[("plan", Pass, "plan-bound")]),
+            grading(&l, 2, &[("key", Fail, "key-not-in-plan")]),
+        ]);
+    }
+    for i in 6..8 {
+        let l = format!("cs101-l{i}");
+        gradings.push(vec![
+            grading(&l, 1, &[("plan", Fail, "plan-missing")]),
+            grading(&l, 3, &[("plan", Pass, "plan-bound"), ("key", Pass, "key-found")]),
+        ]);
+    }
+    for i in 8..10 {
+        gradings.push(vec![grading(&format!("cs102-l{i}"), 1, &[("plan", Fail, "plan-missing")])]);
+    }
+    gradings.iter().map(|g| g.iter().fold(None, |p, g| Some(merge(p, &lab, g))).unwrap()).collect()
+}
+
+const NOW: &str = "2026-11-30T11:00:00Z";
+
+#[test]
+fn the_figures_of_a_class_match_the_hand_worked_ones() {
+    let cohort = compute(&lab(), &class(), &Filter::default(), NOW);
+    assert_eq!(cohort.learners, 10);
+    let plan = &cohort.checks[0];
+    assert_eq!((plan.attempted, plan.passed), (10, 8));
+    assert_eq!(plan.first_try_pass_rate, Some(0.6));
+    assert_eq!((plan.gradings_to_pass_median, plan.gradings_to_pass_p90), (Some(1.0), Some(2.0)), "1×6, 2×2");
+    assert_eq!(plan.seconds_to_pass_median, Some(0.0), "six passed at once, two after 120 s");
+    assert_eq!(plan.stuck, 2, "l8, l9");
+    assert_eq!(plan.stuck_seconds_median, Some(59.0 * 60.0), "first attempted at 10:01, now 11:00");
+    assert_eq!(plan.failure_reasons, vec![Reason { message_id: "plan-missing".into(), failures: 4, learners_now: 2 }]);
+    assert_eq!(plan.may_be_broken, None);
+
+    let key = &cohort.checks[1];
+    assert_eq!((key.attempted, key.passed), (8, 2));
+    assert_eq!(key.first_try_pass_rate, Some(0.25));
+    assert_eq!(key.stuck, 6);
+    assert_eq!(key.may_be_broken, Some(BROKEN_SAME_REASON), "six fail alike with the plan passed");
+    assert_eq!(key.failure_reasons[0], Reason { message_id: "key-not-in-plan".into(), failures: 6, learners_now: 6 });
+
+    let gone = &cohort.checks[2];
+    assert_eq!((gone.attempted, gone.stuck, gone.stuck_seconds_median), (0, 2, None), "never attempted: not timed");
+
+    assert_eq!(
+        cohort.steps[0],
+        StepFigures { id: "build".into(), completed: 2, seconds_to_complete_median: Some(120.0) }
+    );
+    assert_eq!(cohort.steps[1].completed, 0);
+    let l0 = cohort.learner_rows.iter().find(|r| r.learner == "cs101-l0").unwrap();
+    assert_eq!((l0.score, l0.on_check.as_deref(), l0.last_activity.as_str()), (2, Some("key"), "2026-11-30T10:02:00Z"));
+    assert_eq!(cohort.rules, vec![BROKEN_SAME_REASON, BROKEN_PASS_RATE]);
+}
+
+#[test]
+fn a_pass_rate_far_below_its_steps_is_flagged() {
+    use Status::{Fail, Pass};
+    let lab = lab();
+    // Five pass the plan; the key fails for all five, each with another message: not one reason, but a rate of 0
+    // against the plan's 1.
+    let class: Vec<Progress> = (0..5)
+        .map(|i| {
+            let l = format!("l{i}");
+            let gradings = [
+                grading(&l, 1, &[("plan", Pass, "plan-bound")]),
+                grading(&l, 2, &[("key", Fail, &format!("reason-{i}"))]),
+            ];
+            gradings.iter().fold(None, |p, g| Some(merge(p, &lab, g))).unwrap()
+        })
+        .collect();
+    let cohort = compute(&lab, &class, &Filter::default(), NOW);
+    assert_eq!(cohort.checks[1].may_be_broken, Some(BROKEN_PASS_RATE));
+    assert_eq!(cohort.checks[0].may_be_broken, None);
+}
+
+#[test]
+fn a_class_is_chosen_by_prefix_and_time() {
+    let class = class();
+    let prefix = Filter { learner_prefix: Some("cs102-".into()), ..Filter::default() };
+    assert_eq!(compute(&lab(), &class, &prefix, NOW).learners, 2);
+    let late = Filter { since: Some("2026-11-30T10:02:00Z".into()), ..Filter::default() };
+    assert_eq!(compute(&lab(), &class, &late, NOW).learners, 8, "l8 and l9 were last seen at 10:01");
+    let early = Filter { until: Some("2026-11-30T10:01:00Z".into()), ..Filter::default() };
+    assert_eq!(compute(&lab(), &class, &early, NOW).learners, 2);
+}
+
+#[test]
+fn quantiles_by_nearest_rank() {
+    assert_eq!(quantile(&[], 0.5), None);
+    assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.5), Some(2.0));
+    assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.9), Some(4.0));
+    assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+}
