@@ -80,6 +80,9 @@ pub enum Command {
     /// LTI 1.3 (an LMS launching learners, and its gradebook): make the tool's signing key.
     #[command(subcommand)]
     Lti(crate::commands::lti::LtiCommand),
+    /// A class's figures in a lab: pass rates, gradings and time to pass, where learners are stuck, why checks fail,
+    /// and which check may be broken (JSON).
+    Cohort(crate::commands::cohort::CohortArgs),
     /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
     Evidence(EvidenceArgs),
     /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).

@@ -15,6 +15,8 @@
 //!   verdict on one of its checks to the last first pass);
 //! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
 
+mod sources;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -22,6 +24,8 @@ use serde::Serialize;
 use crate::lab::Lab;
 use crate::model::Status;
 use crate::progress::Progress;
+
+pub use sources::Cohorts;
 
 /// The rule of the first "may be broken" flag, as the answer states it.
 pub const BROKEN_SAME_REASON: &str = "at least 5 learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them";

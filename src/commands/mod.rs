@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns the process exit code or a [`CliError`] (exit 2).
 
+pub mod cohort;
 mod evidence;
 mod explain;
 mod list;
@@ -121,6 +122,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Validators { verbose } => validators::validators(verbose)?,
         Command::Policy { labs, all } => policy::policy(&labs, all)?,
         Command::Progress(args) => progress::progress(args).await?,
+        Command::Cohort(args) => cohort::cohort(args).await?,
         Command::Evidence(args) => evidence::evidence(args).await?,
         Command::Session(command) => session::session(command).await?,
         Command::Lti(command) => lti::lti(command)?,

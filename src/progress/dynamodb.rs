@@ -78,6 +78,60 @@ fn number(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// The index of progress items by lab (and learner): what the cohort view queries.
+pub const LAB_INDEX: &str = "progress-by-lab";
+/// Its partition key, set on progress items only (a sparse index).
+const LAB_OF: &str = "progress_lab";
+
+fn string_attribute(name: &str) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .expect("complete")
+}
+
+fn lab_index() -> aws_sdk_dynamodb::types::GlobalSecondaryIndex {
+    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
+    let key =
+        |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().expect("complete");
+    GlobalSecondaryIndex::builder()
+        .index_name(LAB_INDEX)
+        .key_schema(key(LAB_OF, KeyType::Hash))
+        .key_schema(key("learner", KeyType::Range))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .expect("complete")
+}
+
+/// Adds the index of progress by lab to a table made before it (`store-init` again).
+async fn ensure_lab_index(client: &Client, table: &str) -> Result<(), String> {
+    use aws_sdk_dynamodb::types::{CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate};
+    let described = client.describe_table().table_name(table).send().await.map_err(|e| one_line(&e))?;
+    let has = described
+        .table()
+        .is_some_and(|t| t.global_secondary_indexes().iter().any(|i| i.index_name() == Some(LAB_INDEX)));
+    if has {
+        return Ok(());
+    }
+    let index = lab_index();
+    let create = CreateGlobalSecondaryIndexAction::builder()
+        .index_name(LAB_INDEX)
+        .set_key_schema(Some(index.key_schema().to_vec()))
+        .set_projection(index.projection().cloned())
+        .build()
+        .expect("complete");
+    client
+        .update_table()
+        .table_name(table)
+        .set_attribute_definitions(Some(vec![string_attribute(LAB_OF), string_attribute("learner")]))
+        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
+        .send()
+        .await
+        .map_err(|e| one_line(&e))?;
+    Ok(())
+}
+
 fn progress_key(learner: &str, lab: &str) -> String {
     format!("progress#{lab}#{learner}")
 }
@@ -103,21 +157,23 @@ impl DynamoStore {
             .create_table()
             .table_name(table)
             .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name("pk")
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .expect("complete"),
-            )
+            .set_attribute_definitions(Some(vec![
+                string_attribute("pk"),
+                string_attribute(LAB_OF),
+                string_attribute("learner"),
+            ]))
             .key_schema(
                 KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().expect("complete"),
             )
+            .global_secondary_indexes(lab_index())
             .send()
             .await;
         match created {
             Ok(_) => {}
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => return Ok(()),
+            // An older table: its index of progress by lab is added if missing.
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => {
+                return ensure_lab_index(&client, table).await.map_err(store);
+            }
             Err(e) => return Err(store(one_line(&e))),
         }
         for _ in 0..120 {
@@ -264,6 +320,9 @@ impl DynamoStore {
         let body = serde_json::to_string(progress).expect("progress serializes");
         let progress_item = HashMap::from([
             ("pk".to_owned(), text(&progress_key(&grading.learner, &grading.lab))),
+            // The keys of the index by lab: the cohort queries it, never scans.
+            (LAB_OF.to_owned(), text(&grading.lab)),
+            ("learner".to_owned(), text(&grading.learner)),
             ("schema".to_owned(), number(STORE_SCHEMA_VERSION)),
             ("version".to_owned(), number(version + 1)),
             ("body".to_owned(), text(&body)),

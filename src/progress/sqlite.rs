@@ -3,7 +3,7 @@
 //! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
 //! `progress` (one row per learner and lab: the merged progress as JSON). Schema 2: `sessions` (one row per learner
 //! session: the session as JSON and its token's SHA-256). Schema 3: `lti_logins` (LTI logins in flight) and
-//! `lti_pending_scores` (scores a platform has not taken yet). `PRAGMA user_version` is the schema
+//! `lti_pending_scores` (scores a platform has not taken yet). Schema 4: an index of progress by lab (the cohort). `PRAGMA user_version` is the schema
 //! version; a file of a newer version is refused, an older one migrated in a transaction.
 
 use std::path::{Path, PathBuf};
@@ -57,6 +57,9 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         timestamp TEXT NOT NULL
     );
+",
+    "
+    CREATE INDEX progress_by_lab ON progress (lab, learner);
 ",
 ];
 

@@ -5,6 +5,7 @@ mod common;
 
 mod aws_truth;
 mod cli;
+mod cohort;
 mod credentials;
 mod faults;
 mod inventory_mocks;

@@ -151,6 +151,28 @@ async fn lti_records_are_single_use_and_newest_first(store: Arc<dyn Store>) {
     assert!(store.pending_scores().await.unwrap().is_empty());
 }
 
+/// A class's progress is read by lab (and class prefix) through the store's index, the same documents as one by one,
+/// and the cohort of them counts its learners.
+async fn a_class_is_read_by_lab_and_prefix(store: Arc<dyn Store>) {
+    let lab = items_lab();
+    for learner in ["cs1-ana", "cs1-bea", "cs2-cy"] {
+        store.record(lab.clone(), grading(learner, case("complete").await)).await.unwrap();
+    }
+    let class = store.progress_of_lab("apigw-items", Some("cs1-")).await.unwrap();
+    let learners: Vec<&str> = class.iter().map(|p| p.learner.as_str()).collect();
+    assert_eq!(learners, vec!["cs1-ana", "cs1-bea"]);
+    for progress in &class {
+        assert_eq!(Some(progress), store.progress(&progress.learner, "apigw-items").await.unwrap().as_ref());
+    }
+    let everyone = store.progress_of_lab("apigw-items", None).await.unwrap();
+    assert!(everyone.iter().any(|p| p.learner == "cs2-cy") && everyone.len() >= 3);
+    assert!(store.progress_of_lab("another-lab", None).await.unwrap().is_empty());
+    let filter = labcheck::cohort::Filter { learner_prefix: Some("cs1-".into()), ..Default::default() };
+    let cohort = labcheck::cohort::compute(&lab, &class, &filter, "2030-01-01T00:00:00Z");
+    assert_eq!(cohort.learners, 2);
+    assert_eq!(cohort.checks.iter().find(|c| c.id == "usage-plan-created").unwrap().passed, 2);
+}
+
 fn sqlite_path() -> std::path::PathBuf {
     tempfile::tempdir().unwrap().keep().join("progress.sqlite")
 }
@@ -161,7 +183,8 @@ async fn sqlite_store() {
     progress_accumulates_to_the_whole_lab(store.as_ref()).await;
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
-    lti_records_are_single_use_and_newest_first(store).await;
+    lti_records_are_single_use_and_newest_first(store.clone()).await;
+    a_class_is_read_by_lab_and_prefix(store).await;
 }
 
 fn moto_config() -> SdkConfig {
@@ -195,7 +218,8 @@ async fn dynamodb_store() {
     progress_accumulates_to_the_whole_lab(store.as_ref()).await;
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
-    lti_records_are_single_use_and_newest_first(store).await;
+    lti_records_are_single_use_and_newest_first(store.clone()).await;
+    a_class_is_read_by_lab_and_prefix(store).await;
 }
 
 fn one_line(error: &StoreError) -> String {
