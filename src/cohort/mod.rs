@@ -47,7 +47,8 @@ pub struct Filter {
 }
 
 /// A class's figures in one lab.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = CohortFigures)]
 pub struct Cohort {
     pub lab: String,
     pub learners: usize,
@@ -58,7 +59,7 @@ pub struct Cohort {
     pub learner_rows: Vec<LearnerRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CheckFigures {
     pub id: String,
     pub step: String,
@@ -79,7 +80,7 @@ pub struct CheckFigures {
     pub may_be_broken: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Reason {
     pub message_id: String,
     /// Failures with this message, over every learner's gradings.
@@ -88,7 +89,7 @@ pub struct Reason {
     pub learners_now: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StepFigures {
     pub id: String,
     /// Learners who passed every check of the step.
@@ -96,7 +97,7 @@ pub struct StepFigures {
     pub seconds_to_complete_median: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LearnerRow {
     pub learner: String,
     pub score: u32,

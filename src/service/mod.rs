@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod cache;
+mod cohort;
 mod connections;
 mod errors;
 mod grading;
@@ -253,6 +254,7 @@ fn routes(state: AppStateRef) -> OpenApiRouter<AppStateRef> {
         .routes(routes!(grading::grade))
         .routes(routes!(progress::learner_progress))
         .routes(routes!(progress::grading))
+        .routes(routes!(cohort::cohort))
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::revoke))
         .routes(routes!(metrics))

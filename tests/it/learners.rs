@@ -78,6 +78,7 @@ async fn a_learner_token_reaches_its_lab_account_and_learner_and_nothing_else() 
         (Method::POST, "/v1/labs/apigw-pets/grade", Some(json!({}))),
         (Method::GET, &format!("/v1/gradings/{grading_id}"), None),
         (Method::GET, "/metrics", None),
+        (Method::GET, "/v1/labs/apigw-items/cohort", None),
         (Method::POST, "/v1/sessions", Some(json!({ "learner": "ana", "lab": "apigw-items" }))),
         (Method::DELETE, &format!("/v1/sessions/{id}"), None),
     ];
@@ -102,6 +103,11 @@ async fn a_learner_token_reaches_its_lab_account_and_learner_and_nothing_else() 
     assert_eq!(status, 200, "{body}");
     let (status, metrics) = call(&server, Method::GET, "/metrics", TOKEN, None).await;
     assert_eq!(status, 200);
+    let (status, body) = call(&server, Method::GET, "/v1/labs/apigw-items/cohort?learner_prefix=an", TOKEN, None).await;
+    let cohort: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((status, cohort["learners"].as_u64()), (200, Some(1)), "{body}");
+    let (status, _) = call(&server, Method::GET, "/v1/labs/apigw-items/cohort?since=yesterday", TOKEN, None).await;
+    assert_eq!(status, 400);
     assert!(Server::metric(&metrics, "labcheck_refused_total{reason=\"forbidden\"}") >= 8.0, "{metrics}");
 
     // Revoked: 401, from now on.

@@ -56,6 +56,7 @@ async fn the_openapi_document_is_valid_and_describes_every_route() {
         "/v1/labs/{lab_id}/grade",
         "/v1/labs/{lab_id}/learners/{learner}/progress",
         "/v1/gradings/{grading_id}",
+        "/v1/labs/{lab_id}/cohort",
         "/v1/sessions",
         "/v1/sessions/{session_id}",
         "/learn/{session_id}",

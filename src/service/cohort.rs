@@ -1,0 +1,69 @@
+//! `GET /v1/labs/{lab}/cohort`: a class's figures in a lab (platforms only: it names every learner of the class).
+
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::auth::Caller;
+use super::errors::ErrorBody;
+use super::labs::find_lab;
+use super::progress::{store_of, unavailable};
+use super::{ApiError, AppStateRef};
+use crate::cohort::{self, Cohort, Filter};
+
+/// Which learners count.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CohortQuery {
+    /// Only learners whose id starts with this (a class, e.g. `cs101-`).
+    #[param(pattern = "^[A-Za-z0-9._@+:-]{1,128}$")]
+    learner_prefix: Option<String>,
+    /// Only learners last graded at or after this time (RFC 3339).
+    since: Option<String>,
+    /// Only learners last graded at or before this time (RFC 3339).
+    until: Option<String>,
+}
+
+/// A class's figures in a lab: per check (pass rates, gradings and time to pass, stuck learners, failure reasons,
+/// the may-be-broken flags with their rules), per step (the funnel) and per learner.
+#[utoipa::path(
+    get,
+    path = "/v1/labs/{lab_id}/cohort",
+    tag = "progress",
+    params(("lab_id" = String, Path, description = "The lab's id", example = "apigw-items"), CohortQuery),
+    responses(
+        (status = 200, description = "The class's figures", body = Cohort),
+        (status = 400, description = "A prefix or a time that does not read", body = ErrorBody),
+        (status = 403, description = "A learner session", body = ErrorBody),
+        (status = 404, description = "No such lab, or no store", body = ErrorBody),
+        (status = 503, description = "The store cannot answer", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn cohort(
+    State(state): State<AppStateRef>,
+    Extension(caller): Extension<Caller>,
+    Path(lab_id): Path<String>,
+    Query(query): Query<CohortQuery>,
+) -> Result<Response, ApiError> {
+    caller.platform_only(&state)?;
+    let lab = find_lab(&state, &lab_id)?;
+    let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message);
+    if let Some(prefix) = &query.learner_prefix {
+        crate::progress::check_learner(prefix).map_err(|e| bad(format!("learner_prefix: {e}")))?;
+    }
+    for (name, time) in [("since", &query.since), ("until", &query.until)] {
+        if let Some(time) = time
+            && time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339).is_err()
+        {
+            return Err(bad(format!("{name}: not an RFC 3339 time (2026-11-01T00:00:00Z)")));
+        }
+    }
+    let store = store_of(&state)?;
+    let class = store.progress_of_lab(&lab.id, query.learner_prefix.as_deref()).await.map_err(unavailable)?;
+    let filter = Filter { learner_prefix: query.learner_prefix, since: query.since, until: query.until };
+    let now =
+        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    Ok(axum::Json(cohort::compute(&lab, &class, &filter, &now)).into_response())
+}
