@@ -266,6 +266,11 @@ fn quantile(values: &[f64], q: f64) -> Option<f64> {
     Some(sorted[rank - 1])
 }
 
+/// Now, in RFC 3339: the `now` of a cohort asked for now.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 fn seconds(rfc3339: &str) -> Option<f64> {
     let at = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339).ok()?;
     Some(at.unix_timestamp_nanos() as f64 / 1e9)

@@ -39,9 +39,7 @@ pub async fn cohort(args: CohortArgs) -> Result<u8, CliError> {
     let store = args.store.spec().map_err(CliError::Store)?.open(None, None).await?;
     let class = store.progress_of_lab(&lab.id, args.learner_prefix.as_deref()).await?;
     let filter = Filter { learner_prefix: args.learner_prefix, since: args.since, until: args.until };
-    let now =
-        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let figures = cohort::compute(&lab, &class, &filter, &now);
+    let figures = cohort::compute(&lab, &class, &filter, &cohort::now());
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &figures).map_err(std::io::Error::from)?;
     writeln!(stdout)?;

@@ -93,19 +93,13 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
 /// tokens from one address).
 pub(super) async fn authenticate(State(state): State<AppStateRef>, mut request: Request, next: Next) -> Response {
     let peer = request.extensions().get::<Peer>().and_then(|p| p.0);
-    match caller(&state, request.headers(), peer).await {
+    match caller_of(&state, bearer(request.headers()), peer).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
         Err(error) => axum::response::IntoResponse::into_response(error),
     }
-}
-
-/// The caller a request's bearer token names.
-async fn caller(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Result<Caller, ApiError> {
-    let presented = bearer(headers);
-    caller_of(state, presented, peer).await
 }
 
 /// The caller `presented` (a bearer token or a session cookie) names, or why not.

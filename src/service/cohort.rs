@@ -63,7 +63,5 @@ pub(super) async fn cohort(
     let store = store_of(&state)?;
     let class = store.progress_of_lab(&lab.id, query.learner_prefix.as_deref()).await.map_err(unavailable)?;
     let filter = Filter { learner_prefix: query.learner_prefix, since: query.since, until: query.until };
-    let now =
-        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    Ok(axum::Json(cohort::compute(&lab, &class, &filter, &now)).into_response())
+    Ok(axum::Json(cohort::compute(&lab, &class, &filter, &cohort::now())).into_response())
 }

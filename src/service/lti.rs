@@ -365,7 +365,7 @@ async fn deliver(state: &AppState, mut pending: PendingScore) {
         Err(e) => {
             pending.attempts += 1;
             pending.last_error = e.to_string();
-            tracing::warn!(platform = %pending.platform, session = %pending.session_id, error = %e, "LTI score not sent; kept to retry");
+            tracing::warn!(platform = %pending.platform, session = %pending.session_id, error = ?e.to_string(), "LTI score not sent; kept to retry");
             if let Err(e) = store.put_pending_score(&pending).await {
                 tracing::warn!(error = %e, "an LTI score could not be kept to retry");
             }
@@ -391,7 +391,8 @@ pub(super) async fn retry_pending_scores(state: AppStateRef) {
 
 /// A refused login or launch: a page saying why, and a log line with the reason (never the token).
 fn refused(state: &AppState, headers: &HeaderMap, status: StatusCode, step: &'static str, why: &str) -> Response {
-    tracing::warn!(step, reason = %why, "LTI {step} refused");
+    // Debug-quoted: the reason quotes what the platform or the browser sent.
+    tracing::warn!(step, reason = ?why, "LTI {step} refused");
     state.metrics.refused("lti");
     let locale = i18n::catalogue_locale(&accepted_languages(headers));
     let title = msg!("lti-refused-title").render(&locale);

@@ -97,8 +97,8 @@ pub(super) async fn open(
     Path(id): Path<String>,
     body: Body,
 ) -> Response {
-    let form: Option<OpenForm> = match read_body(&state, body).await {
-        Ok(bytes) => serde_urlencoded_form(&bytes),
+    let form: Option<OpenForm> = match read_form(&state, body).await {
+        Ok(form) => form,
         Err(error) => return error.into_response(),
     };
     let Some(form) = form else {
@@ -164,8 +164,8 @@ pub(super) async fn check(
     if !from_the_page(&headers) {
         return super::auth::forbidden(&state, "a check must come from the learner's page").into_response();
     }
-    let form: CheckForm = match read_body(&state, body).await {
-        Ok(bytes) => serde_urlencoded_form(&bytes).unwrap_or_default(),
+    let form: CheckForm = match read_form(&state, body).await {
+        Ok(form) => form.unwrap_or_default(),
         Err(error) => return error.into_response(),
     };
     let locale = locale_of(&state, &session, &headers);
@@ -364,9 +364,10 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// A urlencoded form body.
-fn serde_urlencoded_form<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    serde_urlencoded::from_bytes(bytes).ok()
+/// A urlencoded form body, read within the service's limits; `None` when it is not the form asked for.
+async fn read_form<T: serde::de::DeserializeOwned>(state: &AppState, body: Body) -> Result<Option<T>, super::ApiError> {
+    let bytes = read_body(state, body).await?;
+    Ok(serde_urlencoded::from_bytes(&bytes).ok())
 }
 
 /// `--public-url`: `http(s)://host[:port][/path]`, nothing a link could be bent with.
