@@ -76,6 +76,10 @@ pub struct CheckResult {
     /// The message's catalogue id (`usage-plan-missing`): the same in every language, so results group by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// The message in no language yet (its id and facts), kept with the learner's progress so that it can be
+    /// written again in another reader's language. Not part of the report: the report has it written.
+    #[serde(skip)]
+    pub message_source: Option<crate::i18n::Message>,
     /// Student-facing hint; only on a check that did not pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,

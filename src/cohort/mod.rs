@@ -7,10 +7,11 @@
 //!   pass rate** (passed on their first verdict, of those who attempted); the median and p90 **gradings to pass** and
 //!   the median **time to pass** (from the first verdict to the first pass), over those who passed; **stuck here**:
 //!   learners whose first check not passed, in lab order, is this one, and the median time since they first
-//!   attempted it; the **failure reasons**: the message ids of the failures with counts, most first;
-//! - **may be broken** ([`BROKEN_SAME_REASON`], [`BROKEN_PASS_RATE`]): at least `min_learners` learners fail it now
-//!   with the same message id while every check it needs passed for them, or its pass rate is below half the mean
-//!   of the other checks of its step;
+//!   attempted it; the **failure reasons**: the message ids of the failures with counts, most first, each with an
+//!   example: one learner's message now (the first by id), written in the reader's language;
+//! - **may be broken** ([`BrokenRule`]): at least five learners, and a third of those who attempted it, fail it now
+//!   with the same message id while every check it needs passed for them; or at least five attempted it and its
+//!   pass rate is below half the mean of the other checks of its step;
 //! - per step: how many learners completed it (every check passed) and the median time to do so (from the first
 //!   verdict on one of its checks to the last first pass);
 //! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
@@ -21,16 +22,41 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::i18n::{Locale, Message, msg};
 use crate::lab::Lab;
 use crate::model::Status;
 use crate::progress::Progress;
 
 pub use sources::Cohorts;
 
-/// The rule of the first "may be broken" flag, as the answer states it.
-pub const BROKEN_SAME_REASON: &str = "at least 5 learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them";
-/// The rule of the second.
-pub const BROKEN_PASS_RATE: &str = "at least 5 learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step";
+/// Why a check may be broken: the rule that flagged it. The answer states each rule in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BrokenRule {
+    /// Many learners fail it with the same message while every check it needs passed for them.
+    SameReason,
+    /// Its pass rate is far below its step's.
+    LowPassRate,
+}
+
+impl BrokenRule {
+    pub const ALL: [BrokenRule; 2] = [BrokenRule::SameReason, BrokenRule::LowPassRate];
+
+    /// The rule, in no language yet.
+    pub fn message(self) -> Message {
+        match self {
+            BrokenRule::SameReason => msg!("cohort-rule-same-reason", learners = MIN_LEARNERS),
+            BrokenRule::LowPassRate => msg!("cohort-rule-low-pass-rate", learners = MIN_LEARNERS),
+        }
+    }
+}
+
+/// A rule as the answer states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RuleText {
+    pub rule: BrokenRule,
+    pub text: String,
+}
 
 /// Learners needed before a check can be flagged.
 const MIN_LEARNERS: usize = 5;
@@ -52,8 +78,8 @@ pub struct Filter {
 pub struct Cohort {
     pub lab: String,
     pub learners: usize,
-    /// The rules behind the flags, as applied.
-    pub rules: Vec<&'static str>,
+    /// The rules behind the flags, as applied, in the reader's language.
+    pub rules: Vec<RuleText>,
     pub steps: Vec<StepFigures>,
     pub checks: Vec<CheckFigures>,
     pub learner_rows: Vec<LearnerRow>,
@@ -76,8 +102,8 @@ pub struct CheckFigures {
     pub stuck_seconds_median: Option<f64>,
     /// Failures by message id, most first.
     pub failure_reasons: Vec<Reason>,
-    /// Why it may be broken (the rule that fired), if it may.
-    pub may_be_broken: Option<&'static str>,
+    /// Why it may be broken (the rule that fired, stated in `rules`), if it may.
+    pub may_be_broken: Option<BrokenRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -87,6 +113,9 @@ pub struct Reason {
     pub failures: u64,
     /// Learners failing it with this message now.
     pub learners_now: usize,
+    /// One of those learners' messages (the first by learner id), in the reader's language; `None` when nobody
+    /// fails with it now.
+    pub example: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -106,18 +135,21 @@ pub struct LearnerRow {
     pub on_check: Option<String>,
 }
 
-/// The cohort of `progresses` (one per learner of `lab`) that `filter` keeps, as of `now` (RFC 3339).
-pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str) -> Cohort {
-    let kept: Vec<&Progress> = progresses.iter().filter(|p| p.lab == lab.id && keeps(filter, p)).collect();
+/// The cohort of `progresses` (one per learner of `lab`) that `filter` keeps, as of `now` (RFC 3339), with its
+/// example messages in `locale`.
+pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, locale: &Locale) -> Cohort {
+    let mut kept: Vec<&Progress> = progresses.iter().filter(|p| p.lab == lab.id && keeps(filter, p)).collect();
+    kept.sort_by(|a, b| a.learner.cmp(&b.learner));
     let now = seconds(now).unwrap_or(0.0);
     let order: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
     let on_check: Vec<Option<&str>> = kept.iter().map(|p| first_unpassed(&order, p)).collect();
-    let mut checks: Vec<CheckFigures> = lab.checks().map(|check| figures(check, &kept, &on_check, now)).collect();
+    let mut checks: Vec<CheckFigures> =
+        lab.checks().map(|check| figures(check, &kept, &on_check, now, locale)).collect();
     flag_low_pass_rates(&mut checks);
     Cohort {
         lab: lab.id.clone(),
         learners: kept.len(),
-        rules: vec![BROKEN_SAME_REASON, BROKEN_PASS_RATE],
+        rules: BrokenRule::ALL.map(|rule| RuleText { rule, text: rule.message().render(locale) }).into(),
         steps: lab.steps.iter().filter(|s| !s.checks.is_empty()).map(|s| step_figures(s, &kept)).collect(),
         checks,
         learner_rows: kept
@@ -149,7 +181,13 @@ fn first_unpassed<'a>(order: &[&'a str], progress: &Progress) -> Option<&'a str>
     order.iter().copied().find(|check| !passed(progress, check))
 }
 
-fn figures(check: &crate::lab::Check, learners: &[&Progress], on_check: &[Option<&str>], now: f64) -> CheckFigures {
+fn figures(
+    check: &crate::lab::Check,
+    learners: &[&Progress],
+    on_check: &[Option<&str>],
+    now: f64,
+    locale: &Locale,
+) -> CheckFigures {
     let entries: Vec<_> = learners.iter().filter_map(|p| p.checks.get(&check.id).map(|e| (*p, e))).collect();
     let attempted: Vec<_> = entries.iter().filter(|(_, e)| e.trail.judged > 0).collect();
     let passers: Vec<_> = attempted.iter().filter(|(_, e)| e.trail.judged_to_pass.is_some()).collect();
@@ -165,7 +203,7 @@ fn figures(check: &crate::lab::Check, learners: &[&Progress], on_check: &[Option
         .iter()
         .filter_map(|p| Some(now - seconds(p.checks.get(&check.id)?.trail.first_judged_at.as_deref()?)?))
         .collect();
-    let reasons = reasons(&entries);
+    let reasons = reasons(&entries, locale);
     let failing_with_needs_met = |reason: &Reason| {
         entries
             .iter()
@@ -192,25 +230,41 @@ fn figures(check: &crate::lab::Check, learners: &[&Progress], on_check: &[Option
         stuck: stuck.len(),
         stuck_seconds_median: quantile(&stuck_for, 0.5),
         failure_reasons: reasons,
-        may_be_broken: same_reason.then_some(BROKEN_SAME_REASON),
+        may_be_broken: same_reason.then_some(BrokenRule::SameReason),
     }
 }
 
-fn reasons(entries: &[(&Progress, &crate::progress::CheckProgress)]) -> Vec<Reason> {
-    let mut counts: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+/// A reason's tally: failures, learners failing with it now, and the first of those learners' entry.
+#[derive(Default)]
+struct Tally<'a> {
+    failures: u64,
+    learners_now: usize,
+    example: Option<&'a crate::progress::CheckProgress>,
+}
+
+/// The failure reasons of `entries` (in learner order).
+fn reasons(entries: &[(&Progress, &crate::progress::CheckProgress)], locale: &Locale) -> Vec<Reason> {
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     for (_, entry) in entries {
         for (id, n) in &entry.trail.failures {
-            counts.entry(id).or_default().0 += u64::from(*n);
+            tallies.entry(id).or_default().failures += u64::from(*n);
         }
         if entry.status == Status::Fail
             && let Some(id) = entry.message_id.as_deref()
         {
-            counts.entry(id).or_default().1 += 1;
+            let tally = tallies.entry(id).or_default();
+            tally.learners_now += 1;
+            tally.example.get_or_insert(entry);
         }
     }
-    let mut reasons: Vec<Reason> = counts
+    let mut reasons: Vec<Reason> = tallies
         .into_iter()
-        .map(|(id, (failures, now))| Reason { message_id: id.to_owned(), failures, learners_now: now })
+        .map(|(id, tally)| Reason {
+            message_id: id.to_owned(),
+            failures: tally.failures,
+            learners_now: tally.learners_now,
+            example: tally.example.map(|entry| entry.message_in(locale)),
+        })
         .collect();
     reasons.sort_by(|a, b| b.failures.cmp(&a.failures).then_with(|| a.message_id.cmp(&b.message_id)));
     reasons
@@ -228,7 +282,7 @@ fn flag_low_pass_rates(checks: &mut [CheckFigures]) {
         let (Some(own), false) = (rates[i], others.is_empty()) else { continue };
         let mean = others.iter().sum::<f64>() / others.len() as f64;
         if checks[i].attempted >= MIN_LEARNERS && own < mean / 2.0 && checks[i].may_be_broken.is_none() {
-            checks[i].may_be_broken = Some(BROKEN_PASS_RATE);
+            checks[i].may_be_broken = Some(BrokenRule::LowPassRate);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A synthetic class of ten, merged through the real progress path, against figures worked out by hand.
 
 use super::*;
+use crate::i18n::english;
 use crate::progress::fixtures::{self, lab};
 use crate::progress::{Grading, merge};
 
@@ -49,7 +50,7 @@ const NOW: &str = "2026-11-30T11:00:00Z";
 
 #[test]
 fn the_figures_of_a_class_match_the_hand_worked_ones() {
-    let cohort = compute(&lab(), &class(), &Filter::default(), NOW);
+    let cohort = compute(&lab(), &class(), &Filter::default(), NOW, &english());
     assert_eq!(cohort.learners, 10);
     let plan = &cohort.checks[0];
     assert_eq!((plan.attempted, plan.passed), (10, 8));
@@ -58,15 +59,31 @@ fn the_figures_of_a_class_match_the_hand_worked_ones() {
     assert_eq!(plan.seconds_to_pass_median, Some(0.0), "six passed at once, two after 120 s");
     assert_eq!(plan.stuck, 2, "l8, l9");
     assert_eq!(plan.stuck_seconds_median, Some(59.0 * 60.0), "first attempted at 10:01, now 11:00");
-    assert_eq!(plan.failure_reasons, vec![Reason { message_id: "plan-missing".into(), failures: 4, learners_now: 2 }]);
+    assert_eq!(
+        plan.failure_reasons,
+        vec![Reason {
+            message_id: "plan-missing".into(),
+            failures: 4,
+            learners_now: 2,
+            example: Some("plan-missing".into())
+        }]
+    );
     assert_eq!(plan.may_be_broken, None);
 
     let key = &cohort.checks[1];
     assert_eq!((key.attempted, key.passed), (8, 2));
     assert_eq!(key.first_try_pass_rate, Some(0.25));
     assert_eq!(key.stuck, 6);
-    assert_eq!(key.may_be_broken, Some(BROKEN_SAME_REASON), "six fail alike with the plan passed");
-    assert_eq!(key.failure_reasons[0], Reason { message_id: "key-not-in-plan".into(), failures: 6, learners_now: 6 });
+    assert_eq!(key.may_be_broken, Some(BrokenRule::SameReason), "six fail alike with the plan passed");
+    assert_eq!(
+        key.failure_reasons[0],
+        Reason {
+            message_id: "key-not-in-plan".into(),
+            failures: 6,
+            learners_now: 6,
+            example: Some("key-not-in-plan".into())
+        }
+    );
 
     let gone = &cohort.checks[2];
     assert_eq!((gone.attempted, gone.stuck, gone.stuck_seconds_median), (0, 2, None), "never attempted: not timed");
@@ -78,7 +95,20 @@ fn the_figures_of_a_class_match_the_hand_worked_ones() {
     assert_eq!(cohort.steps[1].completed, 0);
     let l0 = cohort.learner_rows.iter().find(|r| r.learner == "cs101-l0").unwrap();
     assert_eq!((l0.score, l0.on_check.as_deref(), l0.last_activity.as_str()), (2, Some("key"), "2026-11-30T10:02:00Z"));
-    assert_eq!(cohort.rules, vec![BROKEN_SAME_REASON, BROKEN_PASS_RATE]);
+    let rules: Vec<_> = cohort.rules.iter().map(|r| (r.rule, r.text.as_str())).collect();
+    assert_eq!(
+        rules,
+        vec![
+            (
+                BrokenRule::SameReason,
+                "at least 5 learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them"
+            ),
+            (
+                BrokenRule::LowPassRate,
+                "at least 5 learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step"
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -97,20 +127,50 @@ fn a_pass_rate_far_below_its_steps_is_flagged() {
             gradings.iter().fold(None, |p, g| Some(merge(p, &lab, g))).unwrap()
         })
         .collect();
-    let cohort = compute(&lab, &class, &Filter::default(), NOW);
-    assert_eq!(cohort.checks[1].may_be_broken, Some(BROKEN_PASS_RATE));
+    let cohort = compute(&lab, &class, &Filter::default(), NOW, &english());
+    assert_eq!(cohort.checks[1].may_be_broken, Some(BrokenRule::LowPassRate));
     assert_eq!(cohort.checks[0].may_be_broken, None);
+}
+
+#[test]
+fn failure_reasons_carry_an_example_and_rules_are_stated_in_the_readers_language() {
+    let lab = lab();
+    let spanish: Locale = "es".parse().unwrap();
+    let class: Vec<Progress> = ["l2", "l1"]
+        .iter()
+        .map(|learner| {
+            let source = msg!("rest-api-missing", name = format!("plan-of-{learner}"));
+            let mut result = fixtures::result(
+                &lab,
+                "plan",
+                Status::Fail,
+                source.render(&english()),
+                source.id(),
+                Default::default(),
+            );
+            result.message_source = Some(source);
+            let at = "2026-11-30T10:01:00Z".to_owned();
+            merge(None, &lab, &fixtures::grading(&lab, format!("g-{learner}"), learner, at, vec![result]))
+        })
+        .collect();
+    let cohort = compute(&lab, &class, &Filter::default(), NOW, &spanish);
+    let reason = &cohort.checks[0].failure_reasons[0];
+    let expected = msg!("rest-api-missing", name = "plan-of-l1").render(&spanish);
+    assert_eq!(reason.example.as_deref(), Some(expected.as_str()), "the first learner by id, in Spanish");
+    assert_ne!(expected, msg!("rest-api-missing", name = "plan-of-l1").render(&english()));
+    assert_eq!(cohort.rules[0].text, BrokenRule::SameReason.message().render(&spanish));
+    assert!(cohort.rules[0].text.starts_with("al menos 5 estudiantes"), "{}", cohort.rules[0].text);
 }
 
 #[test]
 fn a_class_is_chosen_by_prefix_and_time() {
     let class = class();
     let prefix = Filter { learner_prefix: Some("cs102-".into()), ..Filter::default() };
-    assert_eq!(compute(&lab(), &class, &prefix, NOW).learners, 2);
+    assert_eq!(compute(&lab(), &class, &prefix, NOW, &english()).learners, 2);
     let late = Filter { since: Some("2026-11-30T10:02:00Z".into()), ..Filter::default() };
-    assert_eq!(compute(&lab(), &class, &late, NOW).learners, 8, "l8 and l9 were last seen at 10:01");
+    assert_eq!(compute(&lab(), &class, &late, NOW, &english()).learners, 8, "l8 and l9 were last seen at 10:01");
     let early = Filter { until: Some("2026-11-30T10:01:00Z".into()), ..Filter::default() };
-    assert_eq!(compute(&lab(), &class, &early, NOW).learners, 2);
+    assert_eq!(compute(&lab(), &class, &early, NOW, &english()).learners, 2);
 }
 
 #[test]

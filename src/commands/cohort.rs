@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, exit};
-use crate::cli::StoreArgs;
+use crate::cli::{LangArg, StoreArgs};
 use crate::cohort::{self, Filter};
 use crate::lab::Lab;
 
@@ -26,6 +26,8 @@ pub struct CohortArgs {
     until: Option<String>,
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 fn rfc3339(text: &str) -> Result<String, String> {
@@ -39,7 +41,8 @@ pub async fn cohort(args: CohortArgs) -> Result<u8, CliError> {
     let store = args.store.spec().map_err(CliError::Store)?.open(None, None).await?;
     let class = store.progress_of_lab(&lab.id, args.learner_prefix.as_deref()).await?;
     let filter = Filter { learner_prefix: args.learner_prefix, since: args.since, until: args.until };
-    let figures = cohort::compute(&lab, &class, &filter, &cohort::now());
+    let locale = lab.locale_for(&args.lang.requested());
+    let figures = cohort::compute(&lab, &class, &filter, &cohort::now(), &locale);
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &figures).map_err(std::io::Error::from)?;
     writeln!(stdout)?;

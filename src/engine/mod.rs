@@ -74,6 +74,7 @@ impl Judged {
             max_points: check.points,
             message: self.message.render(locale),
             message_id: Some(self.message.id().to_owned()),
+            message_source: Some(self.message),
             hint: (!passed).then(|| check.hint.get(locale).to_owned()),
             evidence: self.evidence,
             duration: self.duration,

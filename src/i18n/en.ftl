@@ -463,3 +463,7 @@ lti-comment-missing = { $count ->
 }
 lti-refused-title = This lab could not be opened
 lti-refused = Your LMS's launch was refused: { $reason }. Open the lab again from your course; if this keeps happening, tell your instructor.
+
+## The cohort view (an instructor's or a lab author's view of a class in one lab).
+cohort-rule-same-reason = at least { $learners } learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them
+cohort-rule-low-pass-rate = at least { $learners } learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step

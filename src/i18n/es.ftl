@@ -467,3 +467,7 @@ lti-comment-missing = { $count ->
 }
 lti-refused-title = No se pudo abrir este laboratorio
 lti-refused = Se rechazó el inicio desde tu LMS: { $reason }. Abre el laboratorio de nuevo desde tu curso; si vuelve a pasar, avisa a tu instructor.
+
+## La vista de la clase (la de un instructor o un autor de laboratorios sobre una clase en un laboratorio).
+cohort-rule-same-reason = al menos { $learners } estudiantes, y al menos un tercio de quienes la intentaron, la fallan ahora con el mismo mensaje aunque pasaron todas las comprobaciones que necesita
+cohort-rule-low-pass-rate = al menos { $learners } estudiantes la intentaron y su tasa de aprobados es menor que la mitad de la media de las otras comprobaciones de su paso

@@ -9,12 +9,14 @@
 
 mod text;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use serde::{Deserialize, Serialize};
 
 pub use text::{RawText, Text, TextError};
 
@@ -29,15 +31,17 @@ pub fn english() -> Locale {
     Locale::from_bytes(b"en").expect("`en` is a language tag")
 }
 
-/// A sentence of labcheck's, in no language yet: a catalogue id and the values it embeds.
-#[derive(Debug, Clone, PartialEq)]
+/// A sentence of labcheck's, in no language yet: a catalogue id and the values it embeds. It is kept as it is
+/// (with a learner's failure), so it can be written later in another reader's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
-    id: &'static str,
-    args: Vec<(&'static str, Arg)>,
+    id: Cow<'static, str>,
+    args: Vec<(Cow<'static, str>, Arg)>,
 }
 
 /// A value a [`Message`] embeds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Arg {
     /// Shown as it is: a name, an id, a path (facts from the account are never translated).
     Text(String),
@@ -65,21 +69,38 @@ pub use msg;
 
 impl Message {
     pub fn new(id: &'static str) -> Self {
-        Self { id, args: Vec::new() }
+        Self { id: Cow::Borrowed(id), args: Vec::new() }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
-        self.args.push((name, value.into()));
+        self.args.push((Cow::Borrowed(name), value.into()));
         self
     }
 
-    pub fn id(&self) -> &'static str {
-        self.id
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The sentence in `locale` (in English where its catalogue lacks it).
     pub fn render(&self, locale: &Locale) -> String {
         CATALOGUE.render(self, CATALOGUE.bundle(locale))
+    }
+
+    /// A kept message in `locale`, or `None` when it (or a message it embeds) is in no catalogue of this
+    /// labcheck: one kept by another version.
+    pub fn render_kept(&self, locale: &Locale) -> Option<String> {
+        self.known().then(|| self.render(locale))
+    }
+
+    fn known(&self) -> bool {
+        fn arg_known(arg: &Arg) -> bool {
+            match arg {
+                Arg::Text(_) | Arg::Number(_) => true,
+                Arg::Message(message) => message.known(),
+                Arg::And(items) | Arg::Clauses(items) => items.iter().all(arg_known),
+            }
+        }
+        CATALOGUE.bundles[0].has_message(&self.id) && self.args.iter().all(|(_, arg)| arg_known(arg))
     }
 }
 
@@ -181,9 +202,9 @@ impl Catalogue {
     fn render(&self, message: &Message, bundle: &Bundle) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in &message.args {
-            args.set(*name, self.value(value, bundle));
+            args.set(name.clone(), self.value(value, bundle));
         }
-        self.sentence(bundle, message.id, Some(&args))
+        self.sentence(bundle, &message.id, Some(&args))
     }
 
     fn value(&self, arg: &Arg, bundle: &Bundle) -> FluentValue<'static> {

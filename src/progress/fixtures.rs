@@ -68,6 +68,7 @@ pub fn result(
         max_points: check.points,
         message,
         message_id: Some(message_id.to_owned()),
+        message_source: None,
         hint: None,
         evidence,
         duration: std::time::Duration::ZERO,

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Locale, msg};
+use crate::i18n::{Locale, Message, msg};
 use crate::lab::Lab;
 use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
 use crate::sessions::Sessions;
@@ -72,6 +72,9 @@ pub struct CheckProgress {
     /// The message's catalogue id, the same in every language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// The message in no language yet, to write it in the reader's language (`message` is in the grading's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_source: Option<Message>,
     /// When it first passed (RFC 3339); set once, never changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_at: Option<String>,
@@ -83,6 +86,16 @@ pub struct CheckProgress {
     /// How the learner got here, over every grading that judged the check.
     #[serde(default)]
     pub trail: Trail,
+}
+
+impl CheckProgress {
+    /// Its message in `locale`: written again from its source when this labcheck knows it, else as it was kept.
+    pub fn message_in(&self, locale: &Locale) -> String {
+        self.message_source
+            .as_ref()
+            .and_then(|source| source.render_kept(locale))
+            .unwrap_or_else(|| self.message.clone())
+    }
 }
 
 /// How a learner got to a check's result, over every grading that judged it (pass or fail; an `error` or a `skip`
@@ -165,6 +178,7 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
             max_points: result.max_points,
             message: result.message.clone(),
             message_id: result.message_id.clone(),
+            message_source: result.message_source.clone(),
             passed_at: (result.status == Status::Pass).then(|| grading.graded_at.clone()),
             grading: grading.id.clone(),
             evidence: result.evidence.clone(),
@@ -173,8 +187,10 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
         if result.status == Status::Pass
             && let Some(waiting) = undone_too_early(lab, &before, &result.id, &locale)
         {
-            (entry.status, entry.points, entry.message, entry.passed_at) = (Status::Skip, 0, waiting, None);
-            entry.message_id = Some("progress-cleanup-too-early".to_owned());
+            (entry.status, entry.points, entry.message, entry.passed_at) =
+                (Status::Skip, 0, waiting.render(&locale), None);
+            entry.message_id = Some(waiting.id().to_owned());
+            entry.message_source = Some(waiting);
         }
         let old_trail = before.checks.get(&result.id).map(|old| old.trail.clone()).unwrap_or_default();
         let trail = old_trail.judged(entry.status, entry.message_id.as_deref(), &grading.graded_at);
@@ -198,7 +214,7 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
 
 /// For a check of a step that undoes others: why its pass does not count yet (the undone steps whose checks had not
 /// all passed before), or `None` when it counts.
-fn undone_too_early(lab: &Lab, before: &Progress, check: &str, locale: &Locale) -> Option<String> {
+fn undone_too_early(lab: &Lab, before: &Progress, check: &str, locale: &Locale) -> Option<Message> {
     let step = lab.steps.iter().find(|s| s.checks.iter().any(|c| c.id == check))?;
     let pending: Vec<String> = step
         .undoes
@@ -207,7 +223,7 @@ fn undone_too_early(lab: &Lab, before: &Progress, check: &str, locale: &Locale) 
         .filter(|undone| !undone.checks.iter().all(|c| before.passed(&c.id)))
         .map(|undone| undone.title.get(locale).to_owned())
         .collect();
-    (!pending.is_empty()).then(|| msg!("progress-cleanup-too-early", steps = crate::i18n::and(pending)).render(locale))
+    (!pending.is_empty()).then(|| msg!("progress-cleanup-too-early", steps = crate::i18n::and(pending)))
 }
 
 /// What this learner built, for [`Lab::recalling`]: the evidence `key` of `check`, if it passed in their progress.
@@ -234,8 +250,9 @@ pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
                 status,
                 points: entry.map_or(0, |e| e.points),
                 max_points: check.points,
-                message: entry.map_or_else(|| msg!("progress-not-graded").render(locale), |e| e.message.clone()),
+                message: entry.map_or_else(|| msg!("progress-not-graded").render(locale), |e| e.message_in(locale)),
                 message_id: entry.map_or_else(|| Some("progress-not-graded".to_owned()), |e| e.message_id.clone()),
+                message_source: None,
                 hint: (status != Status::Pass).then(|| check.hint.get(locale).to_owned()),
                 evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
                 duration: std::time::Duration::ZERO,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::english;
 
 use super::fixtures::{self, lab};
 
@@ -132,4 +133,27 @@ fn the_trail_counts_verdicts_the_gradings_to_pass_and_failures_by_message() {
     let old = r#"{"status":"fail","points":0,"max_points":1,"message":"m","grading":"g1"}"#;
     let entry: CheckProgress = serde_json::from_str(old).unwrap();
     assert_eq!((entry.trail, entry.message_id), (Trail::default(), None));
+}
+
+#[test]
+fn a_progress_report_writes_each_message_in_the_readers_language_from_its_kept_source() {
+    let lab = lab();
+    let spanish: Locale = "es".parse().unwrap();
+    let source = msg!("rest-api-missing", name = "P");
+    let mut failed =
+        fixtures::result(&lab, "plan", Status::Fail, source.render(&english()), "rest-api-missing", Evidence::new());
+    failed.message_source = Some(source.clone());
+    let progress =
+        merge(None, &lab, &fixtures::grading(&lab, "g1".into(), "ana", "2026-11-29T10:00:00Z".into(), vec![failed]));
+    let stored: Progress = serde_json::from_str(&serde_json::to_string(&progress).unwrap()).unwrap();
+    let in_spanish = report(&lab, &stored, &spanish);
+    assert_eq!(in_spanish.checks[0].message, source.render(&spanish));
+    assert_ne!(in_spanish.checks[0].message, source.render(&english()), "the catalogue has it in Spanish");
+
+    // A message kept by another version of labcheck, unknown to this one, is shown as it was written.
+    let mut from_elsewhere = stored;
+    let entry = from_elsewhere.checks.get_mut("plan").unwrap();
+    entry.message_source =
+        Some(serde_json::from_value(serde_json::json!({"id": "a-newer-message", "args": []})).unwrap());
+    assert_eq!(report(&lab, &from_elsewhere, &spanish).checks[0].message, source.render(&english()));
 }

@@ -19,6 +19,7 @@ fn check(id: &str, step: &str, status: Status, message: &str) -> CheckResult {
         max_points: 1,
         message: message.into(),
         message_id: None,
+        message_source: None,
         hint: (!passed).then(|| format!("Hint for {id}.")),
         evidence: BTreeMap::from([("usage_plan_id".to_owned(), serde_json::json!("p1"))]),
         duration: Duration::from_millis(12),

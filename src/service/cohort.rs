@@ -46,6 +46,7 @@ pub(super) async fn cohort(
     Extension(caller): Extension<Caller>,
     Path(lab_id): Path<String>,
     Query(query): Query<CohortQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
     let lab = find_lab(&state, &lab_id)?;
@@ -63,5 +64,6 @@ pub(super) async fn cohort(
     let store = store_of(&state)?;
     let class = store.progress_of_lab(&lab.id, query.learner_prefix.as_deref()).await.map_err(unavailable)?;
     let filter = Filter { learner_prefix: query.learner_prefix, since: query.since, until: query.until };
-    Ok(axum::Json(cohort::compute(&lab, &class, &filter, &cohort::now())).into_response())
+    let locale = lab.locale_for(&super::labs::accepted_languages(&headers));
+    Ok(axum::Json(cohort::compute(&lab, &class, &filter, &cohort::now(), &locale)).into_response())
 }

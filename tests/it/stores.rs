@@ -168,7 +168,7 @@ async fn a_class_is_read_by_lab_and_prefix(store: Arc<dyn Store>) {
     assert!(everyone.iter().any(|p| p.learner == "cs2-cy") && everyone.len() >= 3);
     assert!(store.progress_of_lab("another-lab", None).await.unwrap().is_empty());
     let filter = labcheck::cohort::Filter { learner_prefix: Some("cs1-".into()), ..Default::default() };
-    let cohort = labcheck::cohort::compute(&lab, &class, &filter, "2030-01-01T00:00:00Z");
+    let cohort = labcheck::cohort::compute(&lab, &class, &filter, "2030-01-01T00:00:00Z", &labcheck::i18n::english());
     assert_eq!(cohort.learners, 2);
     assert_eq!(cohort.checks.iter().find(|c| c.id == "usage-plan-created").unwrap().passed, 2);
 }

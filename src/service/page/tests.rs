@@ -62,6 +62,7 @@ fn the_page_escapes_what_it_shows_and_fetches_nothing() {
             max_points: 1,
             message: hostile.into(),
             message_id: Some("rest-api-missing".into()),
+            message_source: None,
             passed_at: None,
             grading: "g019a8c4e2f1b-4be1d2c3a4b5c6d7".into(),
             evidence: Default::default(),
