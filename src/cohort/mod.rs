@@ -16,6 +16,7 @@
 //!   verdict on one of its checks to the last first pass);
 //! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
 
+mod format;
 mod sources;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ use crate::lab::Lab;
 use crate::model::Status;
 use crate::progress::Progress;
 
+pub use format::{CohortFormat, FormatError, content_security_policy};
 pub use sources::Cohorts;
 
 /// Why a check may be broken: the rule that flagged it. The answer states each rule in the reader's language.
@@ -41,6 +43,14 @@ pub enum BrokenRule {
 
 impl BrokenRule {
     pub const ALL: [BrokenRule; 2] = [BrokenRule::SameReason, BrokenRule::LowPassRate];
+
+    /// Its id in the answer.
+    pub fn id(self) -> &'static str {
+        match self {
+            BrokenRule::SameReason => "same-reason",
+            BrokenRule::LowPassRate => "low-pass-rate",
+        }
+    }
 
     /// The rule, in no language yet.
     pub fn message(self) -> Message {
@@ -77,6 +87,8 @@ pub struct Filter {
 #[schema(as = CohortFigures)]
 pub struct Cohort {
     pub lab: String,
+    /// When it was computed (RFC 3339): stuck times run to this.
+    pub as_of: String,
     pub learners: usize,
     /// The rules behind the flags, as applied, in the reader's language.
     pub rules: Vec<RuleText>,
@@ -140,6 +152,7 @@ pub struct LearnerRow {
 pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, locale: &Locale) -> Cohort {
     let mut kept: Vec<&Progress> = progresses.iter().filter(|p| p.lab == lab.id && keeps(filter, p)).collect();
     kept.sort_by(|a, b| a.learner.cmp(&b.learner));
+    let now_text = now;
     let now = seconds(now).unwrap_or(0.0);
     let order: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
     let on_check: Vec<Option<&str>> = kept.iter().map(|p| first_unpassed(&order, p)).collect();
@@ -148,6 +161,7 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
     flag_low_pass_rates(&mut checks);
     Cohort {
         lab: lab.id.clone(),
+        as_of: now_text.to_owned(),
         learners: kept.len(),
         rules: BrokenRule::ALL.map(|rule| RuleText { rule, text: rule.message().render(locale) }).into(),
         steps: lab.steps.iter().filter(|s| !s.checks.is_empty()).map(|s| step_figures(s, &kept)).collect(),
@@ -305,7 +319,7 @@ fn step_figures(step: &crate::lab::Step, learners: &[&Progress]) -> StepFigures 
     }
 }
 
-fn ratio(part: usize, whole: usize) -> Option<f64> {
+pub(crate) fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 

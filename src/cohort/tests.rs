@@ -180,3 +180,8 @@ fn quantiles_by_nearest_rank() {
     assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.9), Some(4.0));
     assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
 }
+
+/// The class of ten as a cohort, with its lab: for the tests of the formats.
+pub(super) fn class_cohort() -> (Cohort, Lab) {
+    (compute(&lab(), &class(), &Filter::default(), NOW, &english()), lab())
+}

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{CliError, exit};
 use crate::cli::{LangArg, StoreArgs};
-use crate::cohort::{self, Filter};
+use crate::cohort::{self, CohortFormat, Filter};
 use crate::lab::Lab;
 
 #[derive(Debug, Args)]
@@ -28,6 +28,9 @@ pub struct CohortArgs {
     store: StoreArgs,
     #[command(flatten)]
     lang: LangArg,
+    /// Output format: json; checks-csv or learners-csv (a row per check or per learner); html (one page)
+    #[arg(long, short, value_name = "FORMAT", default_value = "json", value_parser = CohortFormat::parse)]
+    format: CohortFormat,
 }
 
 fn rfc3339(text: &str) -> Result<String, String> {
@@ -43,8 +46,8 @@ pub async fn cohort(args: CohortArgs) -> Result<u8, CliError> {
     let filter = Filter { learner_prefix: args.learner_prefix, since: args.since, until: args.until };
     let locale = lab.locale_for(&args.lang.requested());
     let figures = cohort::compute(&lab, &class, &filter, &cohort::now(), &locale);
+    let text = args.format.write(&figures, &lab, &locale).map_err(std::io::Error::other)?;
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &figures).map_err(std::io::Error::from)?;
-    writeln!(stdout)?;
+    stdout.write_all(text.as_bytes())?;
     Ok(exit::PASS)
 }

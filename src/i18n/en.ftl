@@ -467,3 +467,53 @@ lti-refused = Your LMS's launch was refused: { $reason }. Open the lab again fro
 ## The cohort view (an instructor's or a lab author's view of a class in one lab).
 cohort-rule-same-reason = at least { $learners } learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them
 cohort-rule-low-pass-rate = at least { $learners } learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step
+cohort-title = { $lab } · class view
+cohort-summary = { $learners ->
+    [one] One learner
+   *[other] { $learners } learners
+}, as of { $when }
+cohort-funnel = Steps completed
+cohort-funnel-help = How many learners passed every check of each step, and the median time it took them.
+cohort-funnel-row = { $step }: { $completed } of { $learners } ({ $percent })
+cohort-median = median { $time }
+cohort-stuck-map = Where learners are stuck
+cohort-stuck-help = Each square is a check, in lab order, with the number of learners stuck there: it is their first check not passed. The darker the square, the larger the share of the class.
+cohort-stuck-cell = { $check }: { $stuck } stuck ({ $percent })
+cohort-finished = { $learners ->
+    [one] One learner finished every check.
+   *[other] { $learners } learners finished every check.
+}
+cohort-checks = Checks
+cohort-col-check = Check
+cohort-col-attempted = Attempted
+cohort-col-passed = Passed
+cohort-col-first-try = First try
+cohort-col-gradings = Gradings to pass
+cohort-col-time = Time to pass
+cohort-col-stuck = Stuck here
+cohort-col-reasons = Top failure reasons
+cohort-col-flag = Flag
+cohort-gradings = { $median } (p90 { $p90 })
+cohort-stuck-for = { $stuck } (median { $time })
+cohort-reason = { $id } ×{ $count }
+cohort-may-be-broken = may be broken
+cohort-learners = Learners
+cohort-col-learner = Learner
+cohort-col-score = Score
+cohort-col-last-activity = Last activity
+cohort-col-on-check = On check
+cohort-all-passed = all passed
+cohort-learners-more = …and { $count } more: the learners CSV (--format learners-csv) has them all.
+cohort-rules = How each figure is counted
+cohort-rule-attempted = Attempted: learners with a verdict (pass or fail) on the check; a grading that could not read the account judges nothing.
+cohort-rule-first-try = First try: the share of those who attempted it that passed on their first verdict.
+cohort-rule-gradings = Gradings to pass: the verdicts it took, the passing one included (median and 90th percentile, nearest rank), over those who passed.
+cohort-rule-time = Time to pass: from the first verdict to the first pass (median).
+cohort-rule-stuck = Stuck here: learners whose first check not passed, in lab order, is this one; the time is since they first attempted it.
+cohort-rule-reasons = Failure reasons: the failures by message, over every grading; the example is one learner's message now.
+cohort-rule-funnel = Steps completed: learners who passed every check of the step; the time runs from the first verdict on one of its checks to the last first pass.
+cohort-percent = { $percent }%
+cohort-seconds = { $n } s
+cohort-minutes = { $n } min
+cohort-hours = { $n } h
+cohort-days = { $n } d

@@ -471,3 +471,53 @@ lti-refused = Se rechazó el inicio desde tu LMS: { $reason }. Abre el laborator
 ## La vista de la clase (la de un instructor o un autor de laboratorios sobre una clase en un laboratorio).
 cohort-rule-same-reason = al menos { $learners } estudiantes, y al menos un tercio de quienes la intentaron, la fallan ahora con el mismo mensaje aunque pasaron todas las comprobaciones que necesita
 cohort-rule-low-pass-rate = al menos { $learners } estudiantes la intentaron y su tasa de aprobados es menor que la mitad de la media de las otras comprobaciones de su paso
+cohort-title = { $lab } · vista de la clase
+cohort-summary = { $learners ->
+    [one] Un estudiante
+   *[other] { $learners } estudiantes
+}, a { $when }
+cohort-funnel = Pasos completados
+cohort-funnel-help = Cuántos estudiantes pasaron todas las comprobaciones de cada paso, y la mediana del tiempo que les llevó.
+cohort-funnel-row = { $step }: { $completed } de { $learners } ({ $percent })
+cohort-median = mediana { $time }
+cohort-stuck-map = Dónde se atascan los estudiantes
+cohort-stuck-help = Cada cuadro es una comprobación, en el orden del laboratorio, con los estudiantes atascados en ella: es su primera comprobación sin pasar. Cuanto más oscuro el cuadro, mayor la parte de la clase.
+cohort-stuck-cell = { $check }: { $stuck } atascados ({ $percent })
+cohort-finished = { $learners ->
+    [one] Un estudiante pasó todas las comprobaciones.
+   *[other] { $learners } estudiantes pasaron todas las comprobaciones.
+}
+cohort-checks = Comprobaciones
+cohort-col-check = Comprobación
+cohort-col-attempted = Intentada
+cohort-col-passed = Pasada
+cohort-col-first-try = A la primera
+cohort-col-gradings = Evaluaciones hasta pasar
+cohort-col-time = Tiempo hasta pasar
+cohort-col-stuck = Atascados aquí
+cohort-col-reasons = Motivos de fallo más frecuentes
+cohort-col-flag = Aviso
+cohort-gradings = { $median } (p90 { $p90 })
+cohort-stuck-for = { $stuck } (mediana { $time })
+cohort-reason = { $id } ×{ $count }
+cohort-may-be-broken = puede estar mal
+cohort-learners = Estudiantes
+cohort-col-learner = Estudiante
+cohort-col-score = Puntos
+cohort-col-last-activity = Última actividad
+cohort-col-on-check = En la comprobación
+cohort-all-passed = todo pasado
+cohort-learners-more = …y { $count } más: el CSV de estudiantes (--format learners-csv) los tiene todos.
+cohort-rules = Cómo se cuenta cada cifra
+cohort-rule-attempted = Intentada: estudiantes con un veredicto (pasa o falla) en la comprobación; una evaluación que no pudo leer la cuenta no juzga nada.
+cohort-rule-first-try = A la primera: la parte de quienes la intentaron que la pasó en su primer veredicto.
+cohort-rule-gradings = Evaluaciones hasta pasar: los veredictos que hicieron falta, el que pasa incluido (mediana y percentil 90, por rango más cercano), entre quienes la pasaron.
+cohort-rule-time = Tiempo hasta pasar: del primer veredicto al primer aprobado (mediana).
+cohort-rule-stuck = Atascados aquí: estudiantes cuya primera comprobación sin pasar, en el orden del laboratorio, es esta; el tiempo cuenta desde su primer intento.
+cohort-rule-reasons = Motivos de fallo: los fallos por mensaje, en todas las evaluaciones; el ejemplo es el mensaje actual de un estudiante.
+cohort-rule-funnel = Pasos completados: estudiantes que pasaron todas las comprobaciones del paso; el tiempo va del primer veredicto en una de ellas al último primer aprobado.
+cohort-percent = { $percent } %
+cohort-seconds = { $n } s
+cohort-minutes = { $n } min
+cohort-hours = { $n } h
+cohort-days = { $n } d

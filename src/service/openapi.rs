@@ -96,7 +96,7 @@ pub(super) fn finish(mut openapi: OpenApi, labs: &[&str]) -> OpenApi {
                 RefOr::Ref(_) => None,
             })
             .collect();
-        if names.iter().any(|(name, _)| name == "format") {
+        if names.iter().any(|(name, _)| name == "format") && !names_its_own_formats(operation) {
             name_the_formats(operation, &formats);
         }
         one_of_the_labs(operation, labs);
@@ -130,6 +130,16 @@ fn format_contents(components: &mut Vec<(String, RefOr<Schema>)>) -> Vec<(String
             (media, schema)
         })
         .collect()
+}
+
+/// An operation whose `format` already lists its values (the cohort's formats are not the report's).
+fn names_its_own_formats(operation: &Operation) -> bool {
+    operation.parameters.iter().flatten().any(|parameter| match parameter {
+        RefOr::T(Parameter { name, schema: Some(RefOr::T(Schema::Object(object))), .. }) => {
+            name == "format" && object.enum_values.is_some()
+        }
+        RefOr::T(_) | RefOr::Ref(_) => false,
+    })
 }
 
 fn name_the_formats(operation: &mut Operation, contents: &[(String, RefOr<Schema>)]) {
