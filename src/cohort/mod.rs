@@ -10,8 +10,11 @@
 //!   attempted it; the **failure reasons**: the message ids of the failures with counts, most first, each with an
 //!   example: one learner's message now (the first by id), written in the reader's language;
 //! - **may be broken** ([`BrokenRule`]): at least five learners, and a third of those who attempted it, fail it now
-//!   with the same message id while every check it needs passed for them; or at least five attempted it and its
-//!   pass rate is below half the mean of the other checks of its step;
+//!   with the same message id after trying it again (two verdicts or more) while every check it needs passed for
+//!   them (the checks it names in `needs`, and for a clean-up check those of the steps it undoes); or at least five
+//!   learners settled it (passed it, or fail it after trying again) and its settled pass rate is below half the
+//!   mean of the other checks of its step. Learners who have not tried a check again are only arriving at it, so
+//!   they count in neither rule;
 //! - per step: how many learners completed it (every check passed) and the median time to do so (from the first
 //!   verdict on one of its checks to the last first pass);
 //! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
@@ -49,6 +52,14 @@ impl BrokenRule {
         match self {
             BrokenRule::SameReason => "same-reason",
             BrokenRule::LowPassRate => "low-pass-rate",
+        }
+    }
+
+    /// The rule in a few words, for a table.
+    pub fn label(self) -> Message {
+        match self {
+            BrokenRule::SameReason => msg!("cohort-flag-same-reason"),
+            BrokenRule::LowPassRate => msg!("cohort-flag-low-pass-rate"),
         }
     }
 
@@ -108,6 +119,8 @@ pub struct CheckFigures {
     pub gradings_to_pass_median: Option<f64>,
     pub gradings_to_pass_p90: Option<f64>,
     pub seconds_to_pass_median: Option<f64>,
+    /// Learners failing it now after trying it again (two verdicts or more).
+    pub failing_after_retry: usize,
     /// Learners whose first check not passed is this one.
     pub stuck: usize,
     /// Median seconds since the stuck learners first attempted it (those who never did are not timed).
@@ -157,7 +170,7 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
     let order: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
     let on_check: Vec<Option<&str>> = kept.iter().map(|p| first_unpassed(&order, p)).collect();
     let mut checks: Vec<CheckFigures> =
-        lab.checks().map(|check| figures(check, &kept, &on_check, now, locale)).collect();
+        lab.checks().map(|check| figures(lab, check, &kept, &on_check, now, locale)).collect();
     flag_low_pass_rates(&mut checks);
     Cohort {
         lab: lab.id.clone(),
@@ -195,7 +208,17 @@ fn first_unpassed<'a>(order: &[&'a str], progress: &Progress) -> Option<&'a str>
     order.iter().copied().find(|check| !passed(progress, check))
 }
 
+/// What `check` needs passed before failing it says something about the check: its `needs`, and for a check of a
+/// step that undoes others (the clean-up), every check of those steps.
+fn needs_of<'a>(lab: &'a Lab, check: &'a crate::lab::Check) -> Vec<&'a str> {
+    let step = lab.steps.iter().find(|s| s.id == check.step);
+    let undone = step.into_iter().flat_map(|s| &s.undoes);
+    let undone_checks = undone.filter_map(|id| lab.steps.iter().find(|s| &s.id == id)).flat_map(|s| &s.checks);
+    check.needs.iter().map(String::as_str).chain(undone_checks.map(|c| c.id.as_str())).collect()
+}
+
 fn figures(
+    lab: &Lab,
     check: &crate::lab::Check,
     learners: &[&Progress],
     on_check: &[Option<&str>],
@@ -215,16 +238,18 @@ fn figures(
         learners.iter().zip(on_check).filter(|(_, on)| **on == Some(check.id.as_str())).map(|(p, _)| *p).collect();
     let stuck_for: Vec<f64> = stuck
         .iter()
-        .filter_map(|p| Some(now - seconds(p.checks.get(&check.id)?.trail.first_judged_at.as_deref()?)?))
+        .filter_map(|p| Some((now - seconds(p.checks.get(&check.id)?.trail.first_judged_at.as_deref()?)?).max(0.0)))
         .collect();
     let reasons = reasons(&entries, locale);
+    let needs = needs_of(lab, check);
     let failing_with_needs_met = |reason: &Reason| {
         entries
             .iter()
             .filter(|(p, e)| {
                 e.status == Status::Fail
+                    && e.trail.judged >= 2
                     && e.message_id.as_deref() == Some(reason.message_id.as_str())
-                    && check.needs.iter().all(|need| passed(p, need))
+                    && needs.iter().all(|need| passed(p, need))
             })
             .count()
     };
@@ -241,6 +266,7 @@ fn figures(
         gradings_to_pass_median: quantile(&to_pass, 0.5),
         gradings_to_pass_p90: quantile(&to_pass, 0.9),
         seconds_to_pass_median: quantile(&time_to_pass, 0.5),
+        failing_after_retry: entries.iter().filter(|(_, e)| e.status == Status::Fail && e.trail.judged >= 2).count(),
         stuck: stuck.len(),
         stuck_seconds_median: quantile(&stuck_for, 0.5),
         failure_reasons: reasons,
@@ -284,9 +310,11 @@ fn reasons(entries: &[(&Progress, &crate::progress::CheckProgress)], locale: &Lo
     reasons
 }
 
-/// The second flag: a pass rate below half the mean of the step's other checks.
+/// The second flag: a settled pass rate (passed, of those who passed or fail after trying again) below half the
+/// mean of the step's other checks.
 fn flag_low_pass_rates(checks: &mut [CheckFigures]) {
-    let rate = |c: &CheckFigures| ratio(c.passed, c.attempted);
+    let settled = |c: &CheckFigures| c.passed + c.failing_after_retry;
+    let rate = |c: &CheckFigures| ratio(c.passed, settled(c));
     let rates: Vec<Option<f64>> = checks.iter().map(rate).collect();
     for i in 0..checks.len() {
         let others: Vec<f64> = (0..checks.len())
@@ -295,7 +323,7 @@ fn flag_low_pass_rates(checks: &mut [CheckFigures]) {
             .collect();
         let (Some(own), false) = (rates[i], others.is_empty()) else { continue };
         let mean = others.iter().sum::<f64>() / others.len() as f64;
-        if checks[i].attempted >= MIN_LEARNERS && own < mean / 2.0 && checks[i].may_be_broken.is_none() {
+        if settled(&checks[i]) >= MIN_LEARNERS && own < mean / 2.0 && checks[i].may_be_broken.is_none() {
             checks[i].may_be_broken = Some(BrokenRule::LowPassRate);
         }
     }
@@ -336,7 +364,9 @@ fn quantile(values: &[f64], q: f64) -> Option<f64> {
 
 /// Now, in RFC 3339: the `now` of a cohort asked for now.
 pub fn now() -> String {
-    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 fn seconds(rfc3339: &str) -> Option<f64> {

@@ -465,8 +465,8 @@ lti-refused-title = This lab could not be opened
 lti-refused = Your LMS's launch was refused: { $reason }. Open the lab again from your course; if this keeps happening, tell your instructor.
 
 ## The cohort view (an instructor's or a lab author's view of a class in one lab).
-cohort-rule-same-reason = at least { $learners } learners, and at least a third of those who attempted it, fail it now with the same message while every check it needs passed for them
-cohort-rule-low-pass-rate = at least { $learners } learners attempted it and its pass rate is below half the mean pass rate of the other checks of its step
+cohort-rule-same-reason = at least { $learners } learners, and at least a third of those who attempted it, fail it now with the same message after trying it again, while every check it needs passed for them
+cohort-rule-low-pass-rate = at least { $learners } learners settled it (passed it, or fail it after trying again) and its pass rate among them is below half the mean of the other checks of its step
 cohort-title = { $lab } · class view
 cohort-summary = { $learners ->
     [one] One learner
@@ -496,6 +496,8 @@ cohort-col-flag = Flag
 cohort-gradings = { $median } (p90 { $p90 })
 cohort-stuck-for = { $stuck } (median { $time })
 cohort-reason = { $id } ×{ $count }
+cohort-flag-same-reason = many fail alike
+cohort-flag-low-pass-rate = pass rate far below its step’s
 cohort-may-be-broken = may be broken
 cohort-learners = Learners
 cohort-col-learner = Learner

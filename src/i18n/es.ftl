@@ -469,8 +469,8 @@ lti-refused-title = No se pudo abrir este laboratorio
 lti-refused = Se rechazó el inicio desde tu LMS: { $reason }. Abre el laboratorio de nuevo desde tu curso; si vuelve a pasar, avisa a tu instructor.
 
 ## La vista de la clase (la de un instructor o un autor de laboratorios sobre una clase en un laboratorio).
-cohort-rule-same-reason = al menos { $learners } estudiantes, y al menos un tercio de quienes la intentaron, la fallan ahora con el mismo mensaje aunque pasaron todas las comprobaciones que necesita
-cohort-rule-low-pass-rate = al menos { $learners } estudiantes la intentaron y su tasa de aprobados es menor que la mitad de la media de las otras comprobaciones de su paso
+cohort-rule-same-reason = al menos { $learners } estudiantes, y al menos un tercio de quienes la intentaron, la fallan ahora con el mismo mensaje tras reintentarla, aunque pasaron todas las comprobaciones que necesita
+cohort-rule-low-pass-rate = al menos { $learners } estudiantes la resolvieron (la pasaron, o la fallan tras reintentarla) y su tasa de aprobados entre ellos es menor que la mitad de la media de las otras comprobaciones de su paso
 cohort-title = { $lab } · vista de la clase
 cohort-summary = { $learners ->
     [one] Un estudiante
@@ -500,6 +500,8 @@ cohort-col-flag = Aviso
 cohort-gradings = { $median } (p90 { $p90 })
 cohort-stuck-for = { $stuck } (mediana { $time })
 cohort-reason = { $id } ×{ $count }
+cohort-flag-same-reason = muchos fallan igual
+cohort-flag-low-pass-rate = tasa de aprobados muy por debajo de su paso
 cohort-may-be-broken = puede estar mal
 cohort-learners = Estudiantes
 cohort-col-learner = Estudiante

@@ -37,3 +37,156 @@ fn the_cohort_of_a_class_comes_from_the_store() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("RFC 3339"), "{}", out.stderr);
 }
+
+/// Grades `case` of the Items lab for `learner` into `store`, offline.
+fn grade(store: &str, learner: &str, case: &str, lang: &str) {
+    let case = common::repo_path(&format!("checks/apigw-items/cases/{case}.json"));
+    let args = ["run", "checks/apigw-items", "--from", case.to_str().unwrap(), "--learner", learner, "--store", store];
+    let out = offline(&[&args[..], &["--lang", lang]].concat());
+    assert!(out.code <= 1, "{}", out.stderr);
+}
+
+/// A class of fourteen in the Items lab: some through in three gradings, five stuck at the key after trying
+/// twice (one grades in Spanish), some who never redeployed, two done at once.
+fn seeded_class(store: &str) {
+    for i in 0..4 {
+        for case in ["fresh", "no-plan", "complete"] {
+            grade(store, &format!("cs1-through-{i}"), case, "en");
+        }
+    }
+    for i in 0..5 {
+        for _ in 0..2 {
+            grade(store, &format!("cs1-key-{i}"), "key-not-in-plan", if i == 0 { "es" } else { "en" });
+        }
+    }
+    for i in 0..3 {
+        grade(store, &format!("cs1-redeploy-{i}"), "not-redeployed", "en");
+    }
+    for i in 0..2 {
+        grade(store, &format!("cs1-done-{i}"), "complete", "en");
+    }
+}
+
+fn cohort_of(store: &str, format: &str, lang: &str) -> String {
+    let out = offline(&["cohort", "checks/apigw-items", "--store", store, "--format", format, "--lang", lang]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+#[test]
+fn the_class_view_renders_in_chromium_with_the_figures_of_the_json_in_english_and_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("class.sqlite");
+    let store = store.to_str().unwrap();
+    seeded_class(store);
+    let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
+    assert_eq!(json["learners"], 14);
+    let flagged: Vec<&Value> =
+        json["checks"].as_array().unwrap().iter().filter(|c| !c["may_be_broken"].is_null()).map(|c| &c["id"]).collect();
+    assert_eq!(flagged, vec!["usage-plan-key-created"], "five tried the key twice and fail alike");
+    let key = json["checks"].as_array().unwrap().iter().find(|c| c["id"] == "usage-plan-key-created").unwrap();
+    let example = key["failure_reasons"][0]["example"].as_str().unwrap();
+    assert!(
+        example.starts_with("API key LabKey exists but"),
+        "in the reader's English, not cs1-key-0's Spanish: {example}"
+    );
+    let shots = common::repo_path("target/cohort-view");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut pages = Vec::new();
+    for lang in ["en", "es"] {
+        let file = dir.path().join(format!("cohort-{lang}.html"));
+        std::fs::write(&file, cohort_of(store, "html", lang)).unwrap();
+        pages.push(serde_json::json!({ "name": lang, "file": file }));
+    }
+    let config = serde_json::json!({ "pages": pages, "shots": shots });
+    let out = std::process::Command::new("node")
+        .arg(common::repo_path("tests/consumers/cohort-view.mjs"))
+        .arg(config.to_string())
+        .env("NODE_PATH", common::repo_path("tests/consumers/node_modules"))
+        .output()
+        .expect("node runs (scripts/test.sh installs playwright-core)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let seen: Vec<Value> = stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(seen.len(), 2);
+    for page in &seen {
+        same_figures(&json, page);
+        assert_eq!(page["problems"], serde_json::json!([]), "nothing blocked, nothing fetched: {page}");
+        assert_eq!(page["styled"], true, "the style applied under the page's own policy");
+        assert_ne!(page["darkBackground"], "rgb(255, 255, 255)", "dark when the reader asks for it");
+        assert_eq!(page["printBar"], "rgb(68, 68, 68)", "grey on paper");
+        assert!(page["pdfBytes"].as_u64().unwrap() > 10_000, "it prints");
+    }
+    assert_eq!((seen[0]["lang"].as_str(), seen[1]["lang"].as_str()), (Some("en"), Some("es")));
+    assert_eq!(seen[0]["headers"][1], "Attempted");
+    assert_eq!(seen[1]["headers"][1], "Intentada");
+    for shot in ["cohort-en.png", "cohort-es.png", "cohort-en-dark.png"] {
+        let png = std::fs::read(shots.join(shot)).expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{shot}: {} bytes", png.len());
+    }
+}
+
+/// The page shows the JSON's figures: per check, per step, the stuck map and the learners.
+fn same_figures(json: &Value, page: &Value) {
+    assert_eq!(page["learners"], json["learners"]);
+    for check in json["checks"].as_array().unwrap() {
+        let id = check["id"].as_str().unwrap();
+        let shown = &page["checks"][id];
+        for figure in
+            ["attempted", "passed", "first_try_pass_rate", "gradings_to_pass_median", "seconds_to_pass_median", "stuck"]
+        {
+            assert_eq!(shown[figure].as_f64(), check[figure].as_f64(), "{id} {figure} on the {} page", page["name"]);
+        }
+        let reasons: Vec<Value> = check["failure_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .map(|r| serde_json::json!([r["message_id"], r["failures"]]))
+            .collect();
+        assert_eq!(shown["reasons"], Value::from(reasons), "{id}");
+        assert_eq!(shown["flag"], check["may_be_broken"], "{id}");
+        assert_eq!(page["stuck"][id], check["stuck"], "{id} on the stuck map");
+    }
+    for step in json["steps"].as_array().unwrap() {
+        assert_eq!(page["steps"][step["id"].as_str().unwrap()], step["completed"]);
+    }
+    let learners: Vec<&Value> = json["learner_rows"].as_array().unwrap().iter().map(|r| &r["learner"]).collect();
+    assert_eq!(page["learnerRows"].as_array().unwrap().iter().collect::<Vec<_>>(), learners);
+}
+
+#[test]
+fn the_csv_views_read_in_pythons_csv_module_with_the_json_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("class.sqlite");
+    let store = store.to_str().unwrap();
+    seeded_class(store);
+    let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
+    let read = |text: String| -> Value {
+        let mut python = std::process::Command::new("python3")
+            .args(["-c", "import csv, json, sys; print(json.dumps(list(csv.DictReader(sys.stdin))))"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut python.stdin.take().unwrap(), text.as_bytes()).unwrap();
+        serde_json::from_slice(&python.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let checks = read(cohort_of(store, "checks-csv", "en"));
+    let checks = checks.as_array().unwrap();
+    assert_eq!(checks.len(), json["checks"].as_array().unwrap().len());
+    for (row, check) in checks.iter().zip(json["checks"].as_array().unwrap()) {
+        assert_eq!(row["check"], check["id"]);
+        assert_eq!(row["attempted"], check["attempted"].to_string());
+        assert_eq!(row["stuck"], check["stuck"].to_string());
+        let reason = check["failure_reasons"].get(0);
+        assert_eq!(row["top_failure_reason"], reason.map_or(Value::from(""), |r| r["message_id"].clone()));
+        let example = reason.and_then(|r| r["example"].as_str()).unwrap_or_default();
+        assert_eq!(row["top_failure_example"], example);
+    }
+    let learners = read(cohort_of(store, "learners-csv", "en"));
+    let ids: Vec<&Value> = learners.as_array().unwrap().iter().map(|r| &r["learner"]).collect();
+    let expected: Vec<&Value> = json["learner_rows"].as_array().unwrap().iter().map(|r| &r["learner"]).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(learners[0]["max_score"], "26");
+}

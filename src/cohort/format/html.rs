@@ -230,12 +230,11 @@ impl Writer<'_> {
             None => check.stuck.to_string(),
         };
         let flag = check.may_be_broken.map(|rule| {
-            let text = self.cohort.rules.iter().find(|r| r.rule == rule).map(|r| r.text.clone()).unwrap_or_default();
             format!(
                 "<span class=\"flag\" data-rule=\"{}\">⚠ {}</span><span class=\"example\">{}</span>",
                 rule.id(),
                 escape(&self.say(msg!("cohort-may-be-broken"))),
-                escape(&text)
+                escape(&self.say(rule.label()))
             )
         });
         format!(
@@ -326,7 +325,13 @@ impl Writer<'_> {
         }
         let flag = escape(&self.say(msg!("cohort-may-be-broken")));
         for rule in &self.cohort.rules {
-            let _ = writeln!(self.out, "<li data-rule=\"{}\">⚠ {flag}: {}</li>", rule.rule.id(), escape(&rule.text));
+            let label = escape(&self.say(rule.rule.label()));
+            let _ = writeln!(
+                self.out,
+                "<li data-rule=\"{}\">⚠ {flag} ({label}): {}</li>",
+                rule.rule.id(),
+                escape(&rule.text)
+            );
         }
         self.out.push_str("</ul></section>\n");
     }
