@@ -48,7 +48,14 @@ fn grade(store: &str, learner: &str, case: &str, lang: &str) {
 
 /// A class of fourteen in the Items lab: some through in three gradings, five stuck at the key after trying
 /// twice (one grades in Spanish), some who never redeployed, two done at once.
-fn seeded_class(store: &str) {
+fn seeded_class() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("class.sqlite").to_str().unwrap().to_owned();
+    seed(&store);
+    (dir, store)
+}
+
+fn seed(store: &str) {
     for i in 0..4 {
         for case in ["fresh", "no-plan", "complete"] {
             grade(store, &format!("cs1-through-{i}"), case, "en");
@@ -75,10 +82,8 @@ fn cohort_of(store: &str, format: &str, lang: &str) -> String {
 
 #[test]
 fn the_class_view_renders_in_chromium_with_the_figures_of_the_json_in_english_and_spanish() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("class.sqlite");
-    let store = store.to_str().unwrap();
-    seeded_class(store);
+    let (dir, store) = seeded_class();
+    let store = store.as_str();
     let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
     assert_eq!(json["learners"], 14);
     let flagged: Vec<&Value> =
@@ -157,10 +162,8 @@ fn same_figures(json: &Value, page: &Value) {
 
 #[test]
 fn the_csv_views_read_in_pythons_csv_module_with_the_json_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("class.sqlite");
-    let store = store.to_str().unwrap();
-    seeded_class(store);
+    let (dir, store) = seeded_class();
+    let store = store.as_str();
     let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
     let read = |text: String| -> Value {
         let mut python = std::process::Command::new("python3")
