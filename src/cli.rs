@@ -81,8 +81,13 @@ pub enum Command {
     #[command(subcommand)]
     Lti(crate::commands::lti::LtiCommand),
     /// A class's figures in a lab: pass rates, gradings and time to pass, where learners are stuck, why checks fail,
-    /// and which check may be broken (JSON).
+    /// and which check may be broken (JSON, CSV or an HTML page).
     Cohort(crate::commands::cohort::CohortArgs),
+    /// Everything kept about one learner (progress, gradings with their evidence, sessions), as JSON: a
+    /// data-subject request.
+    Export(crate::commands::learner_data::ExportArgs),
+    /// Erase one learner's progress, gradings, evidence and sessions (in one lab, or every lab).
+    Forget(crate::commands::learner_data::ForgetArgs),
     /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
     Evidence(EvidenceArgs),
     /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).

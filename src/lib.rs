@@ -20,6 +20,7 @@ pub mod lti;
 pub mod model;
 pub mod mutate;
 pub mod policy;
+pub mod privacy;
 pub mod progress;
 pub mod providers;
 pub mod report;

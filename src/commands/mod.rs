@@ -3,6 +3,7 @@
 pub mod cohort;
 mod evidence;
 mod explain;
+pub mod learner_data;
 mod list;
 pub mod lti;
 mod mutate;
@@ -123,6 +124,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Policy { labs, all } => policy::policy(&labs, all)?,
         Command::Progress(args) => progress::progress(args).await?,
         Command::Cohort(args) => cohort::cohort(args).await?,
+        Command::Export(args) => learner_data::export(args).await?,
+        Command::Forget(args) => learner_data::forget(args).await?,
         Command::Evidence(args) => evidence::evidence(args).await?,
         Command::Session(command) => session::session(command).await?,
         Command::Lti(command) => lti::lti(command)?,

@@ -82,6 +82,8 @@ fn number(value: impl ToString) -> AttributeValue {
 pub const LAB_INDEX: &str = "progress-by-lab";
 /// Its partition key, set on progress items only (a sparse index).
 const LAB_OF: &str = "progress_lab";
+/// The index of every item of one learner.
+pub const LEARNER_INDEX: &str = "by-learner";
 
 fn string_attribute(name: &str) -> AttributeDefinition {
     AttributeDefinition::builder()
@@ -104,32 +106,69 @@ fn lab_index() -> aws_sdk_dynamodb::types::GlobalSecondaryIndex {
         .expect("complete")
 }
 
-/// Adds the index of progress by lab to a table made before it (`store-init` again).
-async fn ensure_lab_index(client: &Client, table: &str) -> Result<(), String> {
-    use aws_sdk_dynamodb::types::{CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate};
-    let described = client.describe_table().table_name(table).send().await.map_err(|e| one_line(&e))?;
-    let has = described
-        .table()
-        .is_some_and(|t| t.global_secondary_indexes().iter().any(|i| i.index_name() == Some(LAB_INDEX)));
-    if has {
-        return Ok(());
-    }
-    let index = lab_index();
-    let create = CreateGlobalSecondaryIndexAction::builder()
-        .index_name(LAB_INDEX)
-        .set_key_schema(Some(index.key_schema().to_vec()))
-        .set_projection(index.projection().cloned())
+/// The index of a learner's items (progress, gradings, sessions), for forgetting and exporting one learner.
+fn learner_index() -> aws_sdk_dynamodb::types::GlobalSecondaryIndex {
+    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
+    let key =
+        |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().expect("complete");
+    let projection = Projection::builder()
+        .projection_type(ProjectionType::Include)
+        .non_key_attributes("lab")
+        .non_key_attributes(LAB_OF);
+    GlobalSecondaryIndex::builder()
+        .index_name(LEARNER_INDEX)
+        .key_schema(key("learner", KeyType::Hash))
+        .key_schema(key("pk", KeyType::Range))
+        .projection(projection.build())
         .build()
-        .expect("complete");
-    client
-        .update_table()
-        .table_name(table)
-        .set_attribute_definitions(Some(vec![string_attribute(LAB_OF), string_attribute("learner")]))
-        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
-        .send()
-        .await
-        .map_err(|e| one_line(&e))?;
+        .expect("complete")
+}
+
+/// Adds the indexes a table made before them lacks (`store-init` again), one at a time: DynamoDB builds one
+/// index per table update, so each is waited for (a minute at most) before the next.
+async fn ensure_indexes(client: &Client, table: &str) -> Result<(), String> {
+    use aws_sdk_dynamodb::types::{CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate};
+    for index in [lab_index(), learner_index()] {
+        let name = index.index_name().to_owned();
+        if index_status(client, table, &name).await?.is_some() {
+            continue;
+        }
+        let create = CreateGlobalSecondaryIndexAction::builder()
+            .index_name(&name)
+            .set_key_schema(Some(index.key_schema().to_vec()))
+            .set_projection(index.projection().cloned())
+            .build()
+            .expect("complete");
+        client
+            .update_table()
+            .table_name(table)
+            .set_attribute_definitions(Some(vec![
+                string_attribute("pk"),
+                string_attribute(LAB_OF),
+                string_attribute("learner"),
+            ]))
+            .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
+            .send()
+            .await
+            .map_err(|e| one_line(&e))?;
+        let mut waited = 0;
+        while index_status(client, table, &name).await?.as_deref() != Some("ACTIVE") {
+            if waited == 120 {
+                return Err(format!("index {name} is still being built: run store-init again once it is ACTIVE"));
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            waited += 1;
+        }
+    }
     Ok(())
+}
+
+/// The status of index `name` of `table`, or `None` when it has no such index.
+async fn index_status(client: &Client, table: &str, name: &str) -> Result<Option<String>, String> {
+    let described = client.describe_table().table_name(table).send().await.map_err(|e| one_line(&e))?;
+    let indexes = described.table().map(|t| t.global_secondary_indexes()).unwrap_or_default();
+    let index = indexes.iter().find(|i| i.index_name() == Some(name));
+    Ok(index.map(|i| i.index_status().map_or_else(|| "ACTIVE".to_owned(), |s| s.as_str().to_owned())))
 }
 
 fn progress_key(learner: &str, lab: &str) -> String {
@@ -166,13 +205,14 @@ impl DynamoStore {
                 KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().expect("complete"),
             )
             .global_secondary_indexes(lab_index())
+            .global_secondary_indexes(learner_index())
             .send()
             .await;
         match created {
             Ok(_) => {}
             // An older table: its index of progress by lab is added if missing.
             Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => {
-                return ensure_lab_index(&client, table).await.map_err(store);
+                return ensure_indexes(&client, table).await.map_err(store);
             }
             Err(e) => return Err(store(one_line(&e))),
         }
@@ -215,7 +255,7 @@ impl DynamoStore {
         StoreError::Unusable { store: self.name(), message }
     }
 
-    fn failed(&self, message: String) -> StoreError {
+    pub(crate) fn failed(&self, message: String) -> StoreError {
         StoreError::Failed { store: self.name(), message }
     }
 
@@ -412,6 +452,21 @@ impl Store for DynamoStore {
                     keys.push(pk.clone());
                 }
             }
+            self.delete_keys(&keys).await
+        }
+        .boxed()
+    }
+
+    fn expires_evidence(&self) -> bool {
+        self.evidence_ttl.is_some()
+    }
+}
+
+impl DynamoStore {
+    /// Deletes the items of `keys` (their `pk`s), 25 to a `BatchWriteItem`, trying unprocessed ones again.
+    /// Returns how many there were.
+    pub(crate) async fn delete_keys(&self, keys: &[AttributeValue]) -> Result<u64, StoreError> {
+        {
             for chunk in keys.chunks(25) {
                 let mut requests: Vec<WriteRequest> = chunk
                     .iter()
@@ -437,10 +492,5 @@ impl Store for DynamoStore {
             }
             Ok(keys.len() as u64)
         }
-        .boxed()
-    }
-
-    fn expires_evidence(&self) -> bool {
-        self.evidence_ttl.is_some()
     }
 }

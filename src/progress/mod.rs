@@ -29,7 +29,7 @@ use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
 use crate::sessions::Sessions;
 use crate::snapshot::Snapshot;
 
-pub use dynamodb::{DynamoStore, LAB_INDEX};
+pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX};
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::corrupt;
 
@@ -288,7 +288,13 @@ pub enum StoreError {
 
 /// Where progress and gradings are kept (and learner sessions: [`Sessions`]).
 pub trait Store:
-    Sessions + crate::lti::records::LtiRecords + crate::cohort::Cohorts + Send + Sync + fmt::Debug
+    Sessions
+    + crate::lti::records::LtiRecords
+    + crate::cohort::Cohorts
+    + crate::privacy::LearnerRecords
+    + Send
+    + Sync
+    + fmt::Debug
 {
     /// Keeps `grading` and merges it into its learner's progress in `lab` ([`merge`]), atomically: both or
     /// neither, and two gradings of one learner at once both count. Returns the progress after the merge.

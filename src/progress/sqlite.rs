@@ -61,6 +61,10 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE INDEX progress_by_lab ON progress (lab, learner);
 ",
+    "
+    CREATE INDEX gradings_by_learner ON gradings (learner, lab);
+    CREATE INDEX sessions_by_learner ON sessions (json_extract(body, '$.learner'));
+",
 ];
 
 /// The file's schema: how many migrations it has had (`PRAGMA user_version`).

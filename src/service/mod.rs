@@ -6,6 +6,7 @@ mod auth;
 mod cache;
 mod cohort;
 mod connections;
+mod erasure;
 mod errors;
 mod grading;
 mod labs;
@@ -255,6 +256,7 @@ fn routes(state: AppStateRef) -> OpenApiRouter<AppStateRef> {
         .routes(routes!(progress::learner_progress))
         .routes(routes!(progress::grading))
         .routes(routes!(cohort::cohort))
+        .routes(routes!(erasure::forget_learner))
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::revoke))
         .routes(routes!(metrics))

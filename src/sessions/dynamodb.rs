@@ -29,6 +29,9 @@ impl Sessions for DynamoStore {
                 .item("pk", key(&session.id))
                 .item("schema", AttributeValue::N(STORE_SCHEMA_VERSION.to_string()))
                 .item("token_sha256", AttributeValue::S(digest.to_owned()))
+                // The keys of the index by learner: forgetting a learner finds their sessions.
+                .item("learner", AttributeValue::S(session.learner.clone()))
+                .item("lab", AttributeValue::S(session.lab.clone()))
                 .item("body", AttributeValue::S(body))
                 .item("expires_at", AttributeValue::N((session.expires_epoch() + KEPT_AFTER_EXPIRY).to_string()))
                 .condition_expression("attribute_not_exists(pk)")

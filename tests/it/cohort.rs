@@ -162,7 +162,7 @@ fn same_figures(json: &Value, page: &Value) {
 
 #[test]
 fn the_csv_views_read_in_pythons_csv_module_with_the_json_figures() {
-    let (dir, store) = seeded_class();
+    let (_dir, store) = seeded_class();
     let store = store.as_str();
     let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
     let read = |text: String| -> Value {
@@ -192,4 +192,35 @@ fn the_csv_views_read_in_pythons_csv_module_with_the_json_figures() {
     let expected: Vec<&Value> = json["learner_rows"].as_array().unwrap().iter().map(|r| &r["learner"]).collect();
     assert_eq!(ids, expected);
     assert_eq!(learners[0]["max_score"], "26");
+}
+
+#[test]
+fn a_learner_is_exported_then_forgotten_and_the_cohort_no_longer_counts_them() {
+    let (dir, store) = seeded_class();
+    let store = store.as_str();
+    let file = dir.path().join("cs1-key-0.json");
+    let out = offline(&["export", "--learner", "cs1-key-0", "--store", store, "--output", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let export: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(export["learner"], "cs1-key-0");
+    assert_eq!(export["progress"].as_array().unwrap().len(), 1);
+    let gradings = export["gradings"].as_array().unwrap();
+    assert_eq!(gradings.len(), 2, "both gradings, with their reports and evidence");
+    assert!(gradings.iter().all(|g| g["report"]["checks"].is_array() && g["evidence"].is_object()));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o077, 0, "personal data: yours alone");
+
+    let out = offline(&["forget", "--learner", "cs1-key-0", "--lab", "not a lab", "--store", store]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a lab id"), "{}", out.stderr);
+    let out = offline(&["forget", "--learner", "cs1-key-0", "--store", store]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let forgotten: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(forgotten, serde_json::json!({ "progress": 1, "gradings": 2, "sessions": 0 }));
+    let json: Value = serde_json::from_str(&cohort_of(store, "json", "en")).unwrap();
+    assert_eq!(json["learners"], 13);
+    assert!(json["learner_rows"].as_array().unwrap().iter().all(|r| r["learner"] != "cs1-key-0"));
+    let out = offline(&["export", "--learner", "cs1-key-0", "--store", store]);
+    let empty: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((empty["progress"].as_array().unwrap().len(), empty["gradings"].as_array().unwrap().len()), (0, 0));
 }

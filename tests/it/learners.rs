@@ -81,6 +81,7 @@ async fn a_learner_token_reaches_its_lab_account_and_learner_and_nothing_else() 
         (Method::GET, "/v1/labs/apigw-items/cohort", None),
         (Method::POST, "/v1/sessions", Some(json!({ "learner": "ana", "lab": "apigw-items" }))),
         (Method::DELETE, &format!("/v1/sessions/{id}"), None),
+        (Method::DELETE, "/v1/learners/ana", None),
     ];
     for (method, path, body) in refused {
         let (status, answer) = call(&server, method.clone(), path, &token, body.clone()).await;
@@ -119,6 +120,19 @@ async fn a_learner_token_reaches_its_lab_account_and_learner_and_nothing_else() 
     let (status, answer) =
         call(&server, Method::DELETE, "/v1/sessions/s00000000000000000000000000000000", TOKEN, None).await;
     assert_eq!((status, error_code(&answer).as_str()), (404, "unknown_session"));
+
+    // Erased by the platform: progress, gradings and sessions; the cohort no longer counts ana.
+    let (status, answer) = call(&server, Method::DELETE, "/v1/learners/ana?lab=not%20a%20lab", TOKEN, None).await;
+    assert_eq!((status, error_code(&answer).as_str()), (400, "bad_request"), "{answer}");
+    let (status, answer) = call(&server, Method::DELETE, "/v1/learners/ana?lab=apigw-items", TOKEN, None).await;
+    let forgotten: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!((forgotten["progress"].as_u64(), forgotten["sessions"].as_u64()), (Some(1), Some(1)), "{answer}");
+    assert!(forgotten["gradings"].as_u64().unwrap() >= 1, "{answer}");
+    let (status, body) = call(&server, Method::GET, &format!("/v1/gradings/{grading_id}"), TOKEN, None).await;
+    assert_eq!(status, 404, "{body}");
+    let (_, body) = call(&server, Method::GET, "/v1/labs/apigw-items/cohort?learner_prefix=an", TOKEN, None).await;
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["learners"], 0, "{body}");
 
     // No token, in any form, reached the log (the server logs at debug level here).
     let log = server.log.lock().unwrap().clone();

@@ -173,6 +173,75 @@ async fn a_class_is_read_by_lab_and_prefix(store: Arc<dyn Store>) {
     assert_eq!(cohort.checks.iter().find(|c| c.id == "usage-plan-created").unwrap().passed, 2);
 }
 
+/// A data-subject request and an erasure: everything kept about one learner is exported (progress, gradings with
+/// evidence, sessions without their external id); forgetting them in one lab, then in all, erases their records there
+/// (and a pending LMS score of their session), and no one else's; the cohort no longer counts them.
+async fn a_learner_is_exported_and_forgotten(store: Arc<dyn Store>) {
+    use labcheck::lti::records::PendingScore;
+    use labcheck::privacy::{self, Forgotten};
+    let lab = items_lab();
+    for (learner, case_name) in [("dsr-ana", "no-plan"), ("dsr-ana", "complete"), ("dsr-bea", "complete")] {
+        store.record(lab.clone(), grading(learner, case(case_name).await)).await.unwrap();
+    }
+    let mut other_lab = grading("dsr-ana", case("complete").await);
+    other_lab.lab = "another-lab".into();
+    store.record(lab.clone(), other_lab).await.unwrap();
+    let request = |learner: &str| labcheck::sessions::SessionRequest {
+        learner: learner.into(),
+        lab: "apigw-items".into(),
+        role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
+        external_id: Some("platform-secret-ish".into()),
+        region: Some("us-east-1".into()),
+        lang: None,
+        expires_in: 3600,
+        lti: None,
+    };
+    let (ana, bea) = (labcheck::sessions::mint(request("dsr-ana")), labcheck::sessions::mint(request("dsr-bea")));
+    for minted in [&ana, &bea] {
+        store.put_session(&minted.session, &minted.digest).await.unwrap();
+    }
+    let pending = PendingScore {
+        session_id: ana.session.id.clone(),
+        platform: "lms".into(),
+        endpoint: labcheck::lti::launch::ScoreEndpoint {
+            lineitem: "https://lms.example.com/li/1".into(),
+            scopes: vec![],
+        },
+        score: labcheck::lti::ags::score("u", 20, 26, &[], "x", "2026-11-30T01:00:02.000Z"),
+        attempts: 1,
+        last_error: "HTTP 500".into(),
+    };
+    store.put_pending_score(&pending).await.unwrap();
+    // The index by learner is eventually consistent on DynamoDB (moto answers at once).
+    let export = privacy::export(store.as_ref(), "dsr-ana").await.unwrap();
+    assert_eq!(export.progress.iter().map(|p| p.lab.as_str()).collect::<Vec<_>>(), vec!["another-lab", "apigw-items"]);
+    assert_eq!(export.gradings.len(), 3);
+    assert!(export.gradings.iter().all(|g| g.learner == "dsr-ana" && g.evidence.is_some()));
+    assert_eq!(export.sessions.len(), 1);
+    assert_eq!(export.sessions[0].id, ana.session.id);
+    let text = serde_json::to_string(&export).unwrap();
+    assert!(!text.contains("platform-secret-ish") && !text.contains(&ana.digest), "no external id, no digest");
+
+    let in_one_lab = store.forget_learner("dsr-ana", Some("another-lab")).await.unwrap();
+    assert_eq!(in_one_lab, Forgotten { progress: 1, gradings: 1, sessions: 0 });
+    assert!(store.progress("dsr-ana", "apigw-items").await.unwrap().is_some(), "the other lab's stays");
+    let everywhere = store.forget_learner("dsr-ana", None).await.unwrap();
+    assert_eq!(everywhere, Forgotten { progress: 1, gradings: 2, sessions: 1 });
+    assert_eq!(store.progress("dsr-ana", "apigw-items").await.unwrap(), None);
+    for grading in &export.gradings {
+        assert_eq!(store.grading(&grading.id).await.unwrap(), None, "the grading and its evidence are gone");
+    }
+    assert!(store.session(&ana.session.id).await.unwrap().is_none());
+    assert!(store.pending_scores().await.unwrap().iter().all(|p| p.session_id != ana.session.id));
+    assert!(store.session(&bea.session.id).await.unwrap().is_some(), "another learner's session stays");
+    assert!(store.progress("dsr-bea", "apigw-items").await.unwrap().is_some());
+    let class = store.progress_of_lab("apigw-items", Some("dsr-")).await.unwrap();
+    assert_eq!(class.iter().map(|p| p.learner.as_str()).collect::<Vec<_>>(), vec!["dsr-bea"], "not counted");
+    assert_eq!(store.forget_learner("dsr-ana", None).await.unwrap(), Forgotten::default(), "nothing left");
+    let empty = privacy::export(store.as_ref(), "dsr-ana").await.unwrap();
+    assert!(empty.progress.is_empty() && empty.gradings.is_empty() && empty.sessions.is_empty());
+}
+
 fn sqlite_path() -> std::path::PathBuf {
     tempfile::tempdir().unwrap().keep().join("progress.sqlite")
 }
@@ -184,7 +253,8 @@ async fn sqlite_store() {
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
     lti_records_are_single_use_and_newest_first(store.clone()).await;
-    a_class_is_read_by_lab_and_prefix(store).await;
+    a_class_is_read_by_lab_and_prefix(store.clone()).await;
+    a_learner_is_exported_and_forgotten(store).await;
 }
 
 fn moto_config() -> SdkConfig {
@@ -219,7 +289,8 @@ async fn dynamodb_store() {
     concurrent_gradings_all_count(store.clone()).await;
     old_evidence_is_dropped_and_the_rest_kept(store.as_ref()).await;
     lti_records_are_single_use_and_newest_first(store.clone()).await;
-    a_class_is_read_by_lab_and_prefix(store).await;
+    a_class_is_read_by_lab_and_prefix(store.clone()).await;
+    a_learner_is_exported_and_forgotten(store).await;
 }
 
 fn one_line(error: &StoreError) -> String {
