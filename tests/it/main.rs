@@ -6,6 +6,7 @@ mod common;
 mod aws_truth;
 mod cli;
 mod cohort;
+mod cohort_synthetic;
 mod credentials;
 mod faults;
 mod inventory_mocks;

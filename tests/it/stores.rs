@@ -273,7 +273,7 @@ fn moto_config_at(endpoint: &str) -> SdkConfig {
 
 /// A table of its own on moto, reached through a proxy that hands moto one request at a time (see
 /// [`FaultProxy::one_at_a_time`]: moto's transactions are not safe under concurrency; the store's are).
-async fn dynamo_store() -> DynamoStore {
+pub(crate) async fn dynamo_store() -> DynamoStore {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let table = format!("labcheck-progress-{}-{n}", std::process::id());
