@@ -8,7 +8,7 @@ use crate::cli::EvidenceArgs;
 pub async fn evidence(args: EvidenceArgs) -> Result<u8, CliError> {
     let output = args.output.as_deref().map(prepare_output).transpose()?;
     let spec = args.store.spec().map_err(CliError::Store)?;
-    let store = spec.open(None, None).await?;
+    let store = spec.open_existing().await?;
     let Some(grading) = store.grading(&args.grading).await? else {
         return Err(CliError::NotFound(format!("no grading {} in store {spec}", args.grading)));
     };

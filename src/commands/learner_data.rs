@@ -45,7 +45,7 @@ fn lab_id(id: &str) -> Result<String, String> {
 /// Everything kept about the learner, as JSON.
 pub async fn export(args: ExportArgs) -> Result<u8, CliError> {
     let output = args.output.as_deref().map(prepare_output).transpose()?;
-    let store = args.store.spec().map_err(CliError::Store)?.open(None, None).await?;
+    let store = args.store.spec().map_err(CliError::Store)?.open_existing().await?;
     let export = privacy::export(store.as_ref(), &args.learner).await?;
     let text = serde_json::to_string_pretty(&export).map_err(std::io::Error::from)? + "\n";
     match (output, &args.output) {
@@ -58,7 +58,7 @@ pub async fn export(args: ExportArgs) -> Result<u8, CliError> {
 /// Erases the learner's records and prints what went, as JSON.
 pub async fn forget(args: ForgetArgs) -> Result<u8, CliError> {
     let spec = args.store.spec().map_err(CliError::Store)?;
-    let store = spec.open(None, None).await?;
+    let store = spec.open_existing().await?;
     let forgotten = store.forget_learner(&args.learner, args.lab.as_deref()).await?;
     let text = serde_json::to_string(&forgotten).map_err(std::io::Error::from)?;
     writeln!(std::io::stdout().lock(), "{text}")?;

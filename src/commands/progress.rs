@@ -12,7 +12,7 @@ use crate::report::{self, Style};
 
 pub async fn progress(args: ProgressArgs) -> Result<u8, CliError> {
     let lab = Arc::new(Lab::load(&args.lab)?);
-    let store = args.store.spec().map_err(CliError::Store)?.open(None, None).await?;
+    let store = args.store.spec().map_err(CliError::Store)?.open_existing().await?;
     let locale = lab.locale_for(&args.lang.requested());
     let progress =
         store.progress(&args.learner, &lab.id).await?.unwrap_or_else(|| Progress::new(&args.learner, &lab.id));

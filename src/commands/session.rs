@@ -90,7 +90,7 @@ async fn create(args: CreateArgs) -> Result<u8, CliError> {
 
 async fn revoke(session_id: &str, store: &StoreArgs) -> Result<u8, CliError> {
     sessions::check_session_id(session_id).map_err(CliError::Usage)?;
-    let store = store.spec().map_err(CliError::Store)?.open(None, None).await?;
+    let store = store.spec().map_err(CliError::Store)?.open_existing().await?;
     if store.revoke_session(session_id, &sessions::now()).await? {
         eprintln!("labcheck: session {session_id} revoked");
         Ok(exit::PASS)

@@ -385,6 +385,19 @@ impl StoreSpec {
         }
     }
 
+    /// Opens a store that must exist already, to read it or change what it keeps: a mistyped path is an error,
+    /// not a new empty store that answers "nothing kept".
+    pub async fn open_existing(&self) -> Result<Arc<dyn Store>, StoreError> {
+        if let StoreSpec::Sqlite(path) = self
+            && !path.exists()
+        {
+            let message =
+                "no such file (`labcheck store-init` makes a store; `run --learner --store` records into one)";
+            return Err(StoreError::Unusable { store: self.to_string(), message: message.to_owned() });
+        }
+        self.open(None, None).await
+    }
+
     /// Makes the store if it does not exist: the SQLite file, or the DynamoDB table.
     pub async fn init(&self) -> Result<(), StoreError> {
         match self {

@@ -224,3 +224,24 @@ fn a_learner_is_exported_then_forgotten_and_the_cohort_no_longer_counts_them() {
     let empty: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!((empty["progress"].as_array().unwrap().len(), empty["gradings"].as_array().unwrap().len()), (0, 0));
 }
+
+#[test]
+fn commands_that_read_a_store_refuse_one_that_does_not_exist_and_make_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("class.sqlite");
+    let store = missing.to_str().unwrap();
+    for args in [
+        &["cohort", "checks/apigw-items", "--store", store][..],
+        &["export", "--learner", "ana", "--store", store],
+        &["forget", "--learner", "ana", "--store", store],
+        &["progress", "checks/apigw-items", "--learner", "ana", "--store", store],
+        &["evidence", "g019a8c4e2f1b-4be1d2c3a4b5c6d7", "--store", store],
+        &["session", "revoke", "s0123456789abcdef0123456789abcdef", "--store", store],
+    ] {
+        let out = offline(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("no such file"), "{args:?}: {}", out.stderr);
+    }
+    assert!(!dir.path().join("typo").exists(), "nothing was made");
+}

@@ -130,6 +130,7 @@ fn unusable_stores_and_bad_learners_stop_before_grading() {
     assert_eq!(without_learner.code, 2, "--evidence-days without --learner is refused, not ignored");
     assert!(without_learner.stderr.contains("--learner"), "{}", without_learner.stderr);
     let store = store_path();
+    assert_eq!(offline(&["store-init", "--store", store.to_str().unwrap()]).code, 0);
     let missing = offline(&["evidence", "g019a8c4e2f1b-4be1d2c3a4b5c6d7", "--store", store.to_str().unwrap()]);
     assert_eq!(missing.code, 2);
     assert!(
