@@ -20,6 +20,7 @@
 //! - per learner: score, last activity, and the check they are on (the first not passed, in lab order).
 
 mod format;
+mod instants;
 mod sources;
 
 use std::collections::BTreeMap;
@@ -29,7 +30,8 @@ use serde::Serialize;
 use crate::i18n::{Locale, Message, msg};
 use crate::lab::Lab;
 use crate::model::Status;
-use crate::progress::Progress;
+use crate::progress::{CheckProgress, Progress};
+use instants::seconds;
 
 pub use format::{CohortFormat, FormatError, content_security_policy};
 pub use sources::Cohorts;
@@ -167,10 +169,13 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
     kept.sort_by(|a, b| a.learner.cmp(&b.learner));
     let now_text = now;
     let now = seconds(now).unwrap_or(0.0);
-    let order: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
-    let on_check: Vec<Option<&str>> = kept.iter().map(|p| first_unpassed(&order, p)).collect();
-    let mut checks: Vec<CheckFigures> =
-        lab.checks().map(|check| figures(lab, check, &kept, &on_check, now, locale)).collect();
+    let ids: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
+    let class: Vec<Seen> = kept.iter().map(|p| Seen::of(p, &ids)).collect();
+    let mut checks: Vec<CheckFigures> = lab
+        .checks()
+        .enumerate()
+        .map(|(j, check)| figures(j, check, &needs_of(lab, check, &ids), &class, now, locale))
+        .collect();
     flag_low_pass_rates(&mut checks);
     Cohort {
         lab: lab.id.clone(),
@@ -179,14 +184,13 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
         rules: BrokenRule::ALL.map(|rule| RuleText { rule, text: rule.message().render(locale) }).into(),
         steps: lab.steps.iter().filter(|s| !s.checks.is_empty()).map(|s| step_figures(s, &kept)).collect(),
         checks,
-        learner_rows: kept
+        learner_rows: class
             .iter()
-            .zip(&on_check)
-            .map(|(p, on)| LearnerRow {
-                learner: p.learner.clone(),
-                score: p.score(),
-                last_activity: p.updated_at.clone(),
-                on_check: on.map(str::to_owned),
+            .map(|seen| LearnerRow {
+                learner: seen.progress.learner.clone(),
+                score: seen.progress.score(),
+                last_activity: seen.progress.updated_at.clone(),
+                on_check: seen.on.map(|j| ids[j].to_owned()),
             })
             .collect(),
     }
@@ -194,6 +198,9 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
 
 fn keeps(filter: &Filter, progress: &Progress) -> bool {
     let prefix = filter.learner_prefix.as_deref().is_none_or(|prefix| progress.learner.starts_with(prefix));
+    if filter.since.is_none() && filter.until.is_none() {
+        return prefix;
+    }
     let at = seconds(&progress.updated_at);
     let since = filter.since.as_deref().and_then(seconds).is_none_or(|since| at.is_some_and(|at| at >= since));
     let until = filter.until.as_deref().and_then(seconds).is_none_or(|until| at.is_some_and(|at| at <= until));
@@ -204,59 +211,72 @@ fn passed(progress: &Progress, check: &str) -> bool {
     progress.checks.get(check).is_some_and(|c| c.status == Status::Pass)
 }
 
-fn first_unpassed<'a>(order: &[&'a str], progress: &Progress) -> Option<&'a str> {
-    order.iter().copied().find(|check| !passed(progress, check))
+/// A learner as the figures read them: their entries in lab order, each looked up once.
+struct Seen<'a> {
+    progress: &'a Progress,
+    entries: Vec<Option<&'a CheckProgress>>,
+    /// The first check not passed, in lab order (an index), if any.
+    on: Option<usize>,
 }
 
-/// What `check` needs passed before failing it says something about the check: its `needs`, and for a check of a
-/// step that undoes others (the clean-up), every check of those steps.
-fn needs_of<'a>(lab: &'a Lab, check: &'a crate::lab::Check) -> Vec<&'a str> {
+impl<'a> Seen<'a> {
+    fn of(progress: &'a Progress, ids: &[&str]) -> Self {
+        let entries: Vec<Option<&CheckProgress>> = ids.iter().map(|id| progress.checks.get(*id)).collect();
+        let on = entries.iter().position(|e| !e.is_some_and(|e| e.status == Status::Pass));
+        Self { progress, entries, on }
+    }
+
+    fn passed(&self, j: usize) -> bool {
+        self.entries[j].is_some_and(|e| e.status == Status::Pass)
+    }
+}
+
+/// What `check` needs passed before failing it says something about the check (indexes in lab order): its
+/// `needs`, and for a check of a step that undoes others (the clean-up), every check of those steps.
+fn needs_of(lab: &Lab, check: &crate::lab::Check, ids: &[&str]) -> Vec<usize> {
     let step = lab.steps.iter().find(|s| s.id == check.step);
     let undone = step.into_iter().flat_map(|s| &s.undoes);
     let undone_checks = undone.filter_map(|id| lab.steps.iter().find(|s| &s.id == id)).flat_map(|s| &s.checks);
-    check.needs.iter().map(String::as_str).chain(undone_checks.map(|c| c.id.as_str())).collect()
+    let needs = check.needs.iter().map(String::as_str).chain(undone_checks.map(|c| c.id.as_str()));
+    needs.filter_map(|need| ids.iter().position(|id| *id == need)).collect()
 }
 
+/// Check `j`'s figures over `class`.
 fn figures(
-    lab: &Lab,
+    j: usize,
     check: &crate::lab::Check,
-    learners: &[&Progress],
-    on_check: &[Option<&str>],
+    needs: &[usize],
+    class: &[Seen],
     now: f64,
     locale: &Locale,
 ) -> CheckFigures {
-    let entries: Vec<_> = learners.iter().filter_map(|p| p.checks.get(&check.id).map(|e| (*p, e))).collect();
-    let attempted: Vec<_> = entries.iter().filter(|(_, e)| e.trail.judged > 0).collect();
-    let passers: Vec<_> = attempted.iter().filter(|(_, e)| e.trail.judged_to_pass.is_some()).collect();
-    let first_try = attempted.iter().filter(|(_, e)| e.trail.judged_to_pass == Some(1)).count();
-    let to_pass: Vec<f64> = passers.iter().filter_map(|(_, e)| e.trail.judged_to_pass).map(f64::from).collect();
+    let entries: Vec<(&Seen, &CheckProgress)> =
+        class.iter().filter_map(|seen| seen.entries[j].map(|e| (seen, e))).collect();
+    let attempted: Vec<&CheckProgress> = entries.iter().map(|(_, e)| *e).filter(|e| e.trail.judged > 0).collect();
+    let passers: Vec<&CheckProgress> = attempted.iter().copied().filter(|e| e.trail.judged_to_pass.is_some()).collect();
+    let first_try = attempted.iter().filter(|e| e.trail.judged_to_pass == Some(1)).count();
+    let to_pass: Vec<f64> = passers.iter().filter_map(|e| e.trail.judged_to_pass).map(f64::from).collect();
     let time_to_pass: Vec<f64> = passers
         .iter()
-        .filter_map(|(_, e)| Some(seconds(e.passed_at.as_deref()?)? - seconds(e.trail.first_judged_at.as_deref()?)?))
+        .filter_map(|e| Some(seconds(e.passed_at.as_deref()?)? - seconds(e.trail.first_judged_at.as_deref()?)?))
         .collect();
-    let stuck: Vec<&Progress> =
-        learners.iter().zip(on_check).filter(|(_, on)| **on == Some(check.id.as_str())).map(|(p, _)| *p).collect();
+    let stuck: Vec<&Seen> = class.iter().filter(|seen| seen.on == Some(j)).collect();
     let stuck_for: Vec<f64> = stuck
         .iter()
-        .filter_map(|p| Some((now - seconds(p.checks.get(&check.id)?.trail.first_judged_at.as_deref()?)?).max(0.0)))
+        .filter_map(|seen| Some((now - seconds(seen.entries[j]?.trail.first_judged_at.as_deref()?)?).max(0.0)))
         .collect();
-    let reasons = reasons(&entries, locale);
-    let needs = needs_of(lab, check);
-    let failing_with_needs_met = |reason: &Reason| {
-        entries
-            .iter()
-            .filter(|(p, e)| {
-                e.status == Status::Fail
-                    && e.trail.judged >= 2
-                    && e.message_id.as_deref() == Some(reason.message_id.as_str())
-                    && needs.iter().all(|need| passed(p, need))
-            })
-            .count()
-    };
-    let same_reason = reasons.iter().any(|r| {
-        let n = failing_with_needs_met(r);
-        n >= MIN_LEARNERS && n * 3 >= attempted.len()
-    });
+    // Failing now after trying again: by message, those whose needs all passed.
+    let retried: Vec<(&Seen, &CheckProgress)> =
+        entries.iter().copied().filter(|(_, e)| e.status == Status::Fail && e.trail.judged >= 2).collect();
+    let mut alike: BTreeMap<&str, usize> = BTreeMap::new();
+    for (seen, entry) in &retried {
+        if let Some(id) = entry.message_id.as_deref()
+            && needs.iter().all(|&need| seen.passed(need))
+        {
+            *alike.entry(id).or_default() += 1;
+        }
+    }
+    let same_reason = alike.values().any(|&n| n >= MIN_LEARNERS && n * 3 >= attempted.len());
     CheckFigures {
         id: check.id.clone(),
         step: check.step.clone(),
@@ -266,10 +286,10 @@ fn figures(
         gradings_to_pass_median: quantile(&to_pass, 0.5),
         gradings_to_pass_p90: quantile(&to_pass, 0.9),
         seconds_to_pass_median: quantile(&time_to_pass, 0.5),
-        failing_after_retry: entries.iter().filter(|(_, e)| e.status == Status::Fail && e.trail.judged >= 2).count(),
+        failing_after_retry: retried.len(),
         stuck: stuck.len(),
         stuck_seconds_median: quantile(&stuck_for, 0.5),
-        failure_reasons: reasons,
+        failure_reasons: reasons(entries.iter().map(|(_, e)| *e), locale),
         may_be_broken: same_reason.then_some(BrokenRule::SameReason),
     }
 }
@@ -279,13 +299,13 @@ fn figures(
 struct Tally<'a> {
     failures: u64,
     learners_now: usize,
-    example: Option<&'a crate::progress::CheckProgress>,
+    example: Option<&'a CheckProgress>,
 }
 
 /// The failure reasons of `entries` (in learner order).
-fn reasons(entries: &[(&Progress, &crate::progress::CheckProgress)], locale: &Locale) -> Vec<Reason> {
+fn reasons<'a>(entries: impl Iterator<Item = &'a CheckProgress>, locale: &Locale) -> Vec<Reason> {
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
-    for (_, entry) in entries {
+    for entry in entries {
         for (id, n) in &entry.trail.failures {
             tallies.entry(id).or_default().failures += u64::from(*n);
         }
@@ -367,11 +387,6 @@ pub fn now() -> String {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
-fn seconds(rfc3339: &str) -> Option<f64> {
-    let at = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(at.unix_timestamp_nanos() as f64 / 1e9)
 }
 
 #[cfg(test)]
