@@ -130,6 +130,10 @@ pub struct Stats {
     pub api_requests: u64,
     /// HTTP probes sent to deployed stages.
     pub probes: u64,
+    /// Round trips: the longest chain of requests (AWS calls, pages, retries, probes) that waited one on another,
+    /// in one round of reads. The wall time of a grading is about this many times the latency to AWS.
+    #[serde(default)]
+    pub round_trips: u32,
     /// How many times the account was read (more than 1 only with `--wait`).
     pub rounds: u32,
 }

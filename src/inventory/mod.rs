@@ -8,6 +8,7 @@ mod errors;
 pub mod http;
 pub(crate) mod pages;
 pub mod policy;
+pub(crate) mod round_trips;
 mod session;
 mod stats;
 mod tolerant;
@@ -62,7 +63,7 @@ impl AwsInventory {
 impl FactSource for AwsInventory {
     fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         async move {
-            let parts = join_all(reads.iter().map(|read| self.read(read))).await;
+            let parts = join_all(reads.iter().map(|read| round_trips::chain(self.read(read)))).await;
             let mut facts = Facts::default();
             for part in parts {
                 facts.merge(part);

@@ -2,13 +2,13 @@
 //! counted) and HTTP probes.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -22,6 +22,8 @@ pub struct StatsRecorder {
     calls: Mutex<BTreeMap<String, u64>>,
     requests: AtomicU64,
     probes: AtomicU64,
+    /// The deepest place a request had in its chain of round trips ([`super::round_trips`]).
+    round_trips: AtomicU32,
 }
 
 impl StatsRecorder {
@@ -37,6 +39,11 @@ impl StatsRecorder {
         self.probes.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A request was sent `depth` round trips deep.
+    pub fn record_round_trip(&self, depth: u32) {
+        self.round_trips.fetch_max(depth, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self, rounds: u32) -> Stats {
         let api_calls = self.calls.lock().expect("stats lock").clone();
         Stats {
@@ -44,9 +51,18 @@ impl StatsRecorder {
             api_calls,
             api_requests: self.requests.load(Ordering::Relaxed),
             probes: self.probes.load(Ordering::Relaxed),
+            round_trips: self.round_trips.load(Ordering::Relaxed),
             rounds,
         }
     }
+}
+
+/// Where an attempt's request is in its chain of round trips.
+#[derive(Debug, Clone, Copy)]
+struct AttemptDepth(u32);
+
+impl aws_smithy_types::config_bag::Storable for AttemptDepth {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
 /// SDK interceptor that feeds a [`StatsRecorder`]: one call per operation execution (`service:Operation`,
@@ -79,9 +95,25 @@ impl Intercept for CallCounter {
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         self.0.record_request();
+        let depth = super::round_trips::sending();
+        self.0.record_round_trip(depth);
+        cfg.interceptor_state().store_put(AttemptDepth(depth));
+        Ok(())
+    }
+
+    // After every attempt, answered or not: the next page or retry is one deeper.
+    fn read_after_attempt(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(AttemptDepth(depth)) = cfg.load::<AttemptDepth>() {
+            super::round_trips::answered(*depth);
+        }
         Ok(())
     }
 }

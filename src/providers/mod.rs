@@ -24,12 +24,12 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::inventory::round_trips::Once;
 use aws_config::SdkConfig;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tokio::sync::OnceCell;
 
 use crate::inventory::{AwsInventory, AwsSession, Operation};
 
@@ -97,7 +97,7 @@ pub struct ClientSettings<'a> {
 
 /// Lazily-filled cells keyed by id: each key is fetched at most once, concurrent askers wait for the same read.
 pub(crate) struct Keyed<T> {
-    cells: Mutex<HashMap<String, Arc<OnceCell<T>>>>,
+    cells: Mutex<HashMap<String, Arc<Once<T>>>>,
 }
 
 impl<T: Clone> Keyed<T> {

@@ -138,6 +138,7 @@ fn render(report: &Report, options: Style) -> String {
             calls,
             requests = st.api_requests,
             probes = st.probes,
+            round_trips = st.round_trips,
             rounds = st.rounds
         );
         let _ = writeln!(out, "{}", p.dim(&report.say(stats)));

@@ -65,6 +65,7 @@ fn sample() -> Report {
             api_calls_total: 2,
             api_requests: 3,
             probes: 4,
+            round_trips: 2,
             rounds: 1,
         },
     };

@@ -187,6 +187,8 @@ async fn every_page_of_every_collection_is_read() {
     for op in ["GetRestApis", "GetResources", "GetUsagePlans", "GetUsagePlanKeys", "GetApiKeys"] {
         assert_eq!(stats.api_calls[&format!("apigateway:{op}")], 2, "{op}: one call per page, each page once");
     }
+    // Pages follow each other: the API list's two, then the resources' two of the API found on the second.
+    assert_eq!(stats.round_trips, 4, "{stats:?}");
 }
 
 #[tokio::test]
@@ -225,6 +227,7 @@ async fn throttling_is_retried_then_reported() {
     assert_eq!(facts.apigateway.rest_apis().unwrap().len(), 1, "third attempt gets through");
     let stats = session.stats().snapshot(1);
     assert_eq!((stats.api_calls_total, stats.api_requests), (1, 3), "one call, two retries");
+    assert_eq!(stats.round_trips, 3, "each retry waits for the answer before it");
 
     let always = mock!(Client::get_rest_apis).sequence().http_response(throttled).repeatedly().build();
     let session = self::session(&[&always]);

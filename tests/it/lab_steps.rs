@@ -68,6 +68,9 @@ async fn complete_lab_end_to_end_reads_each_collection_once() {
         assert_eq!(*n, expected, "{op} in {calls:?}");
     }
     assert_eq!(calls.len(), 12, "{calls:?}");
+    // The REST API list (beside usage plans, keys, function names and the account id); then, with the API's id,
+    // resources, stages, plan keys and the probes; then the Lambda reads of the function the integration names.
+    assert_eq!(graded.report.stats.round_trips, 3, "{:?}", graded.report.stats);
 }
 
 #[tokio::test]
@@ -78,6 +81,11 @@ async fn every_step_but_cleanup_passes_when_graded_step_by_step() {
         let graded = grade(&account, &[step]);
         assert_eq!(graded.code, 0, "step {step}: {:?}", graded.report);
         assert!(graded.report.steps.iter().any(|s| s.id == step));
+        if step == "api-keys" {
+            // The floor: the lists (REST APIs, usage plans, API keys, the account id); then, with the API's and the
+            // plan's ids, resources, stages, plan keys and every probe at once.
+            assert_eq!(graded.report.stats.round_trips, 2, "{:?}", graded.report.stats);
+        }
     }
     // Two steps at once: the score covers exactly what ran (their checks and the checks they need).
     let graded = grade(&account, &["resources", "cors"]);

@@ -24,6 +24,7 @@ async fn complete_control_plane_passes_on_moto() {
     for (op, n) in calls {
         assert_eq!(*n, 1, "{op} read more than once: {calls:?}");
     }
+    assert_eq!(graded.report.stats.round_trips, 2, "the lists, then each one's details: {:?}", graded.report.stats);
 }
 
 #[tokio::test]

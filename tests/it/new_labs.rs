@@ -75,6 +75,9 @@ async fn dynamodb_lab_solved_scores_everything_and_never_shows_variable_values()
     // apigateway 2, lambda 1, dynamodb 1, iam 6 (the role, two listings, a managed policy and its version, the
     // inline policy), sts 1.
     assert_eq!(graded.report.stats.api_calls_total, 11, "{calls:?}");
+    // The REST API list; its resources; the function the integration names; its role (with the role's policy
+    // listings); the managed policy and the inline one; the managed policy's default version.
+    assert_eq!(graded.report.stats.round_trips, 6, "{:?}", graded.report.stats);
 }
 
 /// Another right answer: the role as the Lambda console makes it (under /service-role/, with its own logs policy
@@ -155,6 +158,8 @@ async fn s3_lab_solved_scores_everything_and_the_website_answers() {
     assert_eq!(graded.report.stats.api_calls.get("s3:ListBuckets"), Some(&1));
     // ListBuckets, six reads of the bucket, the account's public access block, sts (once, for it and the report).
     assert_eq!(graded.report.stats.api_calls_total, 9, "{:?}", graded.report.stats);
+    // The bucket list (beside the account's block and the account id); then every read of the bucket and the probe.
+    assert_eq!(graded.report.stats.round_trips, 2, "{:?}", graded.report.stats);
     assert_eq!(graded.report.stats.api_calls.get("sts:GetCallerIdentity"), Some(&1));
 }
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use futures::future::join_all;
-use tokio::sync::OnceCell;
+use crate::inventory::round_trips::Once;
+use crate::inventory::round_trips::join_all;
 
 use super::{ApiKey, ApiStage, Facts, Integration, Method, MethodSetting, Quota, Read, Resource, RestApi, Stage};
 use super::{Throttle, UsagePlan, UsagePlanKey};
@@ -67,12 +67,12 @@ pub struct Reader {
     session: Arc<AwsSession>,
     /// Read API key values too (only when a probe needs one).
     want_key_values: bool,
-    rest_apis: OnceCell<Fact<Vec<RestApi>>>,
+    rest_apis: Once<Fact<Vec<RestApi>>>,
     resources: Keyed<Fact<Vec<Resource>>>,
     stages: Keyed<Fact<Vec<Stage>>>,
-    usage_plans: OnceCell<Fact<Vec<UsagePlan>>>,
+    usage_plans: Once<Fact<Vec<UsagePlan>>>,
     usage_plan_keys: Keyed<Fact<Vec<UsagePlanKey>>>,
-    api_keys: OnceCell<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
+    api_keys: Once<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
 }
 
 impl Reader {
@@ -80,12 +80,12 @@ impl Reader {
         Self {
             session,
             want_key_values,
-            rest_apis: OnceCell::new(),
+            rest_apis: Once::new(),
             resources: Keyed::new(),
             stages: Keyed::new(),
-            usage_plans: OnceCell::new(),
+            usage_plans: Once::new(),
             usage_plan_keys: Keyed::new(),
-            api_keys: OnceCell::new(),
+            api_keys: Once::new(),
         }
     }
 

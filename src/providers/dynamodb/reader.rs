@@ -7,8 +7,8 @@ use std::time::Duration;
 use aws_sdk_dynamodb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
 use aws_sdk_dynamodb::operation::list_tags_of_resource::builders::ListTagsOfResourceFluentBuilder;
 
+use crate::inventory::round_trips::{Once, fork};
 use aws_sdk_dynamodb::types::{KeySchemaElement, Projection, TableDescription};
-use tokio::sync::OnceCell;
 
 use super::{Facts, Index, KeyElement, Part, Read, Table, Throughput, TimeToLive};
 use crate::facts::{Fact, FactError, FactErrorKind};
@@ -46,7 +46,7 @@ pub struct Reader {
     time_to_live: Keyed<Fact<Option<TimeToLive>>>,
     backups: Keyed<Fact<Option<bool>>>,
     tags: Keyed<Fact<Option<BTreeMap<String, String>>>>,
-    table_names: OnceCell<Fact<Vec<String>>>,
+    table_names: Once<Fact<Vec<String>>>,
 }
 
 impl Reader {
@@ -57,7 +57,7 @@ impl Reader {
             time_to_live: Keyed::new(),
             backups: Keyed::new(),
             tags: Keyed::new(),
-            table_names: OnceCell::new(),
+            table_names: Once::new(),
         }
     }
 
@@ -74,7 +74,7 @@ impl Reader {
                 dynamodb.dynamodb_point_in_time_recovery.insert(name.clone(), self.backups(name).await);
             }
             Read::Table { name, part: Part::Tags } => {
-                let (table, tags) = futures::join!(self.table(name), self.tags(name));
+                let (table, tags) = futures::join!(fork(self.table(name)), fork(self.tags(name)));
                 dynamodb.dynamodb_tables.insert(name.clone(), table);
                 dynamodb.dynamodb_tags.insert(name.clone(), tags);
             }

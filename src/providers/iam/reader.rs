@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use futures::future::{join_all, try_join_all};
+use crate::inventory::round_trips::{fork, join_all, try_join_all};
 
 use super::{Facts, Part, Read, Role, RolePolicy};
 use crate::facts::{Fact, FactError, FactErrorKind};
@@ -79,7 +79,11 @@ impl Reader {
                 into.iam_roles.extend(names.iter().cloned().zip(got));
             }
             Part::Permissions => {
-                let got = join_all(names.iter().map(|n| async { (self.role(n).await, self.policies(n).await) })).await;
+                // The role and its policies at once: the listings need only the role's name.
+                let got = join_all(
+                    names.iter().map(|n| async { futures::join!(fork(self.role(n)), fork(self.policies(n))) }),
+                )
+                .await;
                 for (name, (role, policies)) in names.iter().zip(got) {
                     into.iam_roles.insert(name.clone(), role);
                     into.iam_role_policies.insert(name.clone(), policies);
@@ -115,7 +119,8 @@ impl Reader {
     async fn policies(&self, name: &str) -> Fact<Option<Vec<RolePolicy>>> {
         self.policies
             .get_or_fetch(name, || async {
-                let (role, attached, inline) = futures::join!(self.role(name), self.attached(name), self.inline(name));
+                let (role, attached, inline) =
+                    futures::join!(fork(self.role(name)), fork(self.attached(name)), fork(self.inline(name)));
                 if role?.is_none() {
                     return Ok(None);
                 }

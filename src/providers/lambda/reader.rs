@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use futures::future::join_all;
-use tokio::sync::OnceCell;
+use crate::inventory::round_trips::Once;
+use crate::inventory::round_trips::join_all;
 
 use super::{EnvironmentError, Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
 use crate::facts::{Fact, FactError, FactErrorKind};
@@ -39,7 +39,7 @@ pub struct Reader {
     lambda_versions: Keyed<Fact<Vec<LambdaVersion>>>,
     lambda_aliases: Keyed<Fact<Vec<LambdaAlias>>>,
     lambda_policies: Keyed<Fact<Option<serde_json::Value>>>,
-    lambda_function_names: OnceCell<Fact<Vec<String>>>,
+    lambda_function_names: Once<Fact<Vec<String>>>,
 }
 
 impl Reader {
@@ -50,7 +50,7 @@ impl Reader {
             lambda_versions: Keyed::new(),
             lambda_aliases: Keyed::new(),
             lambda_policies: Keyed::new(),
-            lambda_function_names: OnceCell::new(),
+            lambda_function_names: Once::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use futures::future::join_all;
+use crate::inventory::round_trips::{fork, join_all};
 
 use super::{Facts, ProbeOutcome, ProbeRecord, ProbeSpec, Read, send};
 use crate::inventory::{AwsInventory, AwsSession};
@@ -56,7 +56,7 @@ impl Reader {
                     Ok(value) => {
                         let probe = send::Probe { method: &spec.method, url: &url, api_key: value.as_ref() };
                         let sent = send::send(&session.clients.probes, &session.stats, &probe);
-                        let (outcome, secrets) = futures::join!(sent, api_gateway.known_secrets());
+                        let (outcome, secrets) = futures::join!(fork(sent), fork(api_gateway.known_secrets()));
                         send::redact_and_cut(outcome, &secrets)
                     }
                 };

@@ -18,7 +18,7 @@ use reqwest::header::{HeaderValue, USER_AGENT};
 
 use super::{ProbeOutcome, ProbeResponse};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::StatsRecorder;
+use crate::inventory::{StatsRecorder, round_trips};
 use crate::providers::apigateway::Secret;
 
 /// Bodies are kept up to this many bytes.
@@ -127,7 +127,11 @@ pub async fn send(http: &reqwest::Client, stats: &StatsRecorder, probe: &Probe<'
     let mut attempt = 1;
     loop {
         stats.record_probe();
-        let answer = send_once(http, probe).await?;
+        let depth = round_trips::sending();
+        stats.record_round_trip(depth);
+        let answer = send_once(http, probe).await;
+        round_trips::answered(depth);
+        let answer = answer?;
         if !answer.transient() || attempt == ATTEMPTS {
             return judge_origin(probe.method, answer, attempt);
         }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use futures::future::join_all;
+use crate::inventory::round_trips::join_all;
 use tokio::sync::OnceCell;
 
 use super::{
