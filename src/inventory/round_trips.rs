@@ -20,8 +20,10 @@ tokio::task_local! {
 }
 
 /// Runs `read` as a chain of its own, from no round trip.
+///
+/// The chain's future is boxed: a read's state machine is large, and a grading holds one per read and per branch.
 pub(crate) fn chain<F: Future>(read: F) -> impl Future<Output = F::Output> {
-    DEPTH.scope(Cell::new(0), read)
+    Box::pin(DEPTH.scope(Cell::new(0), read))
 }
 
 /// Runs `branch` beside others of the same read (the pieces of a `join`): it goes on from where the read is, in
@@ -29,12 +31,11 @@ pub(crate) fn chain<F: Future>(read: F) -> impl Future<Output = F::Output> {
 /// on from the deepest branch.
 pub(crate) async fn fork<F: Future>(branch: F) -> F::Output {
     let start = current();
-    let (output, end) = DEPTH
-        .scope(Cell::new(start), async {
-            let output = branch.await;
-            (output, current())
-        })
-        .await;
+    let (output, end) = Box::pin(DEPTH.scope(Cell::new(start), async {
+        let output = branch.await;
+        (output, current())
+    }))
+    .await;
     reached(end);
     output
 }
