@@ -65,7 +65,8 @@ LUA
       AWS_CONFIG_FILE=/dev/null AWS_ENDPOINT_URL="$replay_url" \
       LABCHECK_INVOKE_URL_TEMPLATE="$replay_url/_aws/execute-api/{api_id}/{stage}" LABCHECK_SERVICE_TOKENS=bench-token \
         $release/labcheck serve --listen 127.0.0.1:0 --max-in-flight "$conc" --max-queue $((conc * 4)) \
-        --account-rate 1000 --role-cache $((roles + 16)) "${store_args[@]}" 2>"$work/server-$store-$conc.log" &
+        --account-rate 1000 --role-cache $((roles + 16)) \
+        --max-connections $((conc + 64)) --max-connections-per-peer $((conc + 8)) "${store_args[@]}" 2>"$work/server-$store-$conc.log" &
       server=$!
       pids+=("$server")
       url=$(wait_url "$work/server-$store-$conc.log")
