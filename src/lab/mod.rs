@@ -380,7 +380,8 @@ struct Ids {
     needs: Vec<(String, Spanned<String>)>,
 }
 
-fn valid_id(id: &str) -> bool {
+/// An id of a lab, a step or a check: letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())

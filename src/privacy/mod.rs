@@ -86,9 +86,9 @@ pub async fn export(store: &dyn Store, learner: &str) -> Result<LearnerExport, S
     Ok(export)
 }
 
-/// A lab id as a forget names it (a lab no longer served included): 1 to 64 of letters, digits, `-` and `_`.
+/// A lab id as a forget names it (a lab no longer served included): the lab format's rule, at most 128 long.
 pub fn check_lab_id(id: &str) -> Result<(), String> {
-    let fits = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let fits = id.len() <= 128 && crate::lab::valid_id(id);
     fits.then_some(()).ok_or_else(|| "not a lab id (e.g. apigw-items)".to_owned())
 }
 

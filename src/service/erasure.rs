@@ -16,7 +16,7 @@ use crate::privacy::Forgotten;
 #[into_params(parameter_in = Query)]
 pub(super) struct ForgetQuery {
     /// Only their records in this lab (served or not); every lab without it.
-    #[param(pattern = "^[A-Za-z0-9_-]{1,64}$", example = "apigw-items")]
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", example = "apigw-items")]
     lab: Option<String>,
 }
 

@@ -213,6 +213,9 @@ fn a_learner_is_exported_then_forgotten_and_the_cohort_no_longer_counts_them() {
     let out = offline(&["forget", "--learner", "cs1-key-0", "--lab", "not a lab", "--store", store]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("not a lab id"), "{}", out.stderr);
+    // Any id the lab format allows, dots included.
+    let out = offline(&["forget", "--learner", "cs1-key-0", "--lab", "apigw-items.v2", "--store", store]);
+    assert_eq!((out.code, out.stdout.trim()), (0, r#"{"progress":0,"gradings":0,"sessions":0}"#), "{}", out.stderr);
     let out = offline(&["forget", "--learner", "cs1-key-0", "--store", store]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let forgotten: Value = serde_json::from_str(&out.stdout).unwrap();
