@@ -20,50 +20,70 @@ use crate::snapshot::{Snapshot, SnapshotLab, SnapshotSource};
 
 /// Grades `checks` of `lab` against the account `session` reaches.
 pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession>, options: &EngineOptions) -> Report {
-    grade_account_with_evidence(lab, checks, session, options).await.0
+    let round_session = session.clone();
+    let new_source =
+        move |plan: &[Read]| -> Box<dyn FactSource> { Box::new(AwsInventory::new(round_session.clone(), plan)) };
+    grade_through(lab, checks, &session, &new_source, options).await
 }
 
 /// [`grade_account`], and the evidence: a snapshot of every fact the grading read (no secrets), which
-/// `run --from` grades again.
+/// `run --from` grades again. Only a grading whose evidence is kept asks for it: keeping it costs a copy of what a
+/// round read when the engine still holds it.
 pub async fn grade_account_with_evidence(
     lab: &Lab,
     checks: &[&Check],
     session: Arc<AwsSession>,
     options: &EngineOptions,
 ) -> (Report, Snapshot) {
-    let started_at = OffsetDateTime::now_utc();
-    let clock = Instant::now();
     let round_session = session.clone();
-    let seen = Arc::new(Mutex::new(Facts::default()));
-    let recorded = seen.clone();
+    let rounds = Arc::new(Mutex::new(Vec::new()));
+    let recorded = rounds.clone();
     let new_source = move |plan: &[Read]| -> Box<dyn FactSource> {
         let inventory = Box::new(AwsInventory::new(round_session.clone(), plan));
-        Box::new(Recorder { source: inventory, seen: recorded.clone() })
+        Box::new(Recorder { source: inventory, rounds: recorded.clone() })
     };
-    let (graded, account_id) =
-        tokio::join!(engine::grade(checks, &new_source, options), session.account_id(options.check_timeout));
-    let target = Target { account_id, region: session.region().to_owned() };
-    let stats = session.stats().snapshot(graded.rounds);
-    let report = report(lab, graded, target, stats, started_at, clock, options);
-    let facts = std::mem::take(&mut *seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let report = grade_through(lab, checks, &session, &new_source, options).await;
+    let rounds = std::mem::take(&mut *rounds.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let mut facts = Facts::default();
+    for round in rounds {
+        // The engine is done with the round's facts by now: they are moved, not copied.
+        facts.merge(Arc::try_unwrap(round).unwrap_or_else(|shared| Facts::clone(&shared)));
+    }
     let steps: Vec<String> = report.steps.iter().map(|s| s.id.clone()).collect();
     let lab_ref = SnapshotLab { id: lab.id.clone(), file: lab.file.display().to_string() };
     let evidence = Snapshot::new(lab_ref, steps, report.started_at.clone(), report.target.clone(), facts);
     (report, evidence)
 }
 
-/// A round's fact source that keeps a copy of every fact it answers with: the grading's evidence. A later round
-/// (`--wait`) overwrites what it reads again.
+/// One grading through `new_source`'s fact sources, with the account id read alongside.
+async fn grade_through(
+    lab: &Lab,
+    checks: &[&Check],
+    session: &AwsSession,
+    new_source: &(dyn Fn(&[Read]) -> Box<dyn FactSource> + Sync),
+    options: &EngineOptions,
+) -> Report {
+    let started_at = OffsetDateTime::now_utc();
+    let clock = Instant::now();
+    let (graded, account_id) =
+        tokio::join!(engine::grade(checks, new_source, options), session.account_id(options.check_timeout));
+    let target = Target { account_id, region: session.region().to_owned() };
+    let stats = session.stats().snapshot(graded.rounds);
+    report(lab, graded, target, stats, started_at, clock, options)
+}
+
+/// A round's fact source that keeps what it answers with (shared, not copied): the grading's evidence, merged in
+/// order once the grading is done, so a later round (`--wait`) overwrites what it reads again.
 struct Recorder {
     source: Box<dyn FactSource>,
-    seen: Arc<Mutex<Facts>>,
+    rounds: Arc<Mutex<Vec<Arc<Facts>>>>,
 }
 
 impl FactSource for Recorder {
     fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         async move {
             let facts = self.source.collect(reads).await;
-            self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).merge(Facts::clone(&facts));
+            self.rounds.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(facts.clone());
             facts
         }
         .boxed()

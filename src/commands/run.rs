@@ -78,15 +78,21 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
                 return Err(LabError { file: lab.file.clone(), line: None, message }.into());
             }
             let report = grading::grade_facts(&lab, &checks, snapshot.facts.clone(), snapshot.target.clone(), &options);
-            (report.await, snapshot)
+            (report.await, Some(snapshot))
         }
         None => {
             let session = Arc::new(connect(&args.aws).await?);
-            grading::grade_account_with_evidence(&lab, &checks, session, &options).await
+            // Evidence is read only to be kept with the learner's progress.
+            if store.is_some() && args.learner.learner.is_some() {
+                let (report, evidence) = grading::grade_account_with_evidence(&lab, &checks, session, &options).await;
+                (report, Some(evidence))
+            } else {
+                (grading::grade_account(&lab, &checks, session, &options).await, None)
+            }
         }
     };
     let (mut report, evidence) = report;
-    if let (Some(store), Some(learner)) = (&store, &args.learner.learner) {
+    if let (Some(store), Some(learner), Some(evidence)) = (&store, &args.learner.learner, evidence) {
         report.recorded =
             Some(progress::keep(store.as_ref(), Arc::new(lab.clone()), learner, &report, evidence).await.0);
         if let Some(days) = args.learner.evidence_days

@@ -21,7 +21,7 @@ use futures::future::{BoxFuture, join_all};
 pub use errors::{GET_CALLER_IDENTITY, Operation, classify_sdk_error, is_not_found, operations};
 pub use session::{
     AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, DEFAULT_PROBE_TIMEOUT, InvokeUrlTemplate, Pace, SessionError,
-    SessionOptions, load_config, retry_config,
+    SessionOptions, account_of_role, load_config, retry_config,
 };
 pub use stats::{CallCounter, StatsRecorder};
 pub use tolerant::TolerantJson;

@@ -15,7 +15,7 @@ use tokio::sync::OnceCell;
 use super::errors;
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::providers::{ClientSettings, Clients};
+use crate::providers::{ClientSettings, Clients, ReadyClients};
 
 /// Default timeout of one HTTP probe.
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -165,15 +165,25 @@ impl aws_credential_types::provider::ProvideCredentials for Prefetched {
 
 /// Clients and counters shared by every round of a run.
 pub struct AwsSession {
-    /// One client per provider.
+    /// One client per provider, each made on first use.
     pub(crate) clients: Clients,
-    sts: Option<StsClient>,
+    sts: Sts,
     pub(crate) invoke: InvokeUrlTemplate,
     pub(crate) region: String,
     pub(crate) stats: Arc<StatsRecorder>,
     /// The graded account's id, asked of STS once a session: the report's target and the reads that need it
     /// (S3's account-wide public access block) share the one call.
     caller_account: OnceCell<Fact<String>>,
+}
+
+/// Where a session reads the account id.
+enum Sts {
+    /// A client made from the session's config on first use.
+    FromConfig(std::sync::OnceLock<StsClient>),
+    /// A ready-made client (tests).
+    Given(StsClient),
+    /// None: the account id is not read (tests over mocked clients).
+    Absent,
 }
 
 /// Something that spaces out the AWS calls of a session (the service's per-account token bucket).
@@ -198,14 +208,10 @@ impl AwsSession {
 
     fn from_config(config: &SdkConfig, region: String, options: SessionOptions) -> Result<Self, SessionError> {
         let stats = Arc::new(StatsRecorder::default());
-        let settings = client_settings(config, &stats, options.probe_timeout);
-        let clients = Clients::new(&settings);
-        let sts = StsClient::from_conf(
-            aws_sdk_sts::config::Builder::from(config).interceptor(CallCounter(stats.clone())).build(),
-        );
+        let clients = Clients::new(client_settings(config, &stats, options.probe_timeout));
         Ok(Self {
             clients,
-            sts: Some(sts),
+            sts: Sts::FromConfig(std::sync::OnceLock::new()),
             invoke: options.invoke_url_template,
             region,
             stats,
@@ -234,18 +240,37 @@ impl AwsSession {
 
     /// A session over ready-made clients (tests, e.g. with `aws-smithy-mocks`); they get the session's
     /// interceptors.
-    pub fn with_clients(clients: Clients, region: &str, invoke: InvokeUrlTemplate) -> Self {
+    pub fn with_clients(clients: ReadyClients, region: &str, invoke: InvokeUrlTemplate) -> Self {
         let stats = Arc::new(StatsRecorder::default());
         let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
-        let clients = clients.instrumented(&client_settings(&config, &stats, None));
-        Self { clients, sts: None, invoke, region: region.to_owned(), stats, caller_account: OnceCell::new() }
+        let clients = Clients::ready(clients, client_settings(&config, &stats, None));
+        Self { clients, sts: Sts::Absent, invoke, region: region.to_owned(), stats, caller_account: OnceCell::new() }
     }
 
     /// The same session reading the account id through `sts` (tests).
     pub fn with_sts(mut self, sts: StsClient) -> Self {
         let conf = sts.config().to_builder().interceptor(CallCounter(self.stats.clone())).build();
-        self.sts = Some(StsClient::from_conf(conf));
+        self.sts = Sts::Given(StsClient::from_conf(conf));
         self
+    }
+
+    /// The same session for a graded account known beforehand (the account of the role assumed into it): STS is
+    /// not asked.
+    pub fn knowing_account(self, account: &str) -> Self {
+        let _ = self.caller_account.set(Ok(account.to_owned()));
+        self
+    }
+
+    /// The STS client the account id is read through, made on first use.
+    fn sts(&self) -> Option<&StsClient> {
+        match &self.sts {
+            Sts::FromConfig(client) => Some(client.get_or_init(|| {
+                let config = aws_sdk_sts::config::Builder::from(&self.clients.settings().config);
+                StsClient::from_conf(config.interceptor(CallCounter(self.stats.clone())).build())
+            })),
+            Sts::Given(client) => Some(client),
+            Sts::Absent => None,
+        }
     }
 
     pub fn region(&self) -> &str {
@@ -259,7 +284,9 @@ impl AwsSession {
     /// The graded account, from STS GetCallerIdentity (`None` when it cannot be read within `deadline`, the same
     /// bound as every other read).
     pub async fn account_id(&self, deadline: Duration) -> Option<String> {
-        self.sts.as_ref()?;
+        if !self.caller_account.initialized() {
+            self.sts()?;
+        }
         match tokio::time::timeout(deadline, self.caller_account()).await {
             Ok(Ok(account)) => Some(account),
             Ok(Err(err)) => {
@@ -278,7 +305,7 @@ impl AwsSession {
     pub(crate) async fn caller_account(&self) -> Fact<String> {
         self.caller_account
             .get_or_init(|| async {
-                let Some(sts) = self.sts.as_ref() else {
+                let Some(sts) = self.sts() else {
                     return Err(FactError::not_collected("the account id (no STS client)"));
                 };
                 let out = sts.get_caller_identity().send().await.map_err(|e| errors::GET_CALLER_IDENTITY.error(e))?;
@@ -296,21 +323,44 @@ impl AwsSession {
 }
 
 /// What the providers' clients are made from: the config, a call counter feeding `stats`, the probe timeout.
-fn client_settings<'a>(
-    config: &'a SdkConfig,
-    stats: &Arc<StatsRecorder>,
-    probe: Option<Duration>,
-) -> ClientSettings<'a> {
+fn client_settings(config: &SdkConfig, stats: &Arc<StatsRecorder>, probe: Option<Duration>) -> ClientSettings {
     ClientSettings {
-        config,
+        config: config.clone(),
         interceptors: vec![SharedInterceptor::new(CallCounter(stats.clone()))],
         probe_timeout: probe.unwrap_or(DEFAULT_PROBE_TIMEOUT),
     }
 }
 
+/// The account a role ARN belongs to (`arn:aws:iam::111122223333:role/grader` is in `111122223333`), when the ARN
+/// is one of an IAM role.
+pub fn account_of_role(role_arn: &str) -> Option<&str> {
+    let mut parts = role_arn.splitn(6, ':');
+    let (arn, _partition, service, region, account, resource) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let is_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    (arn == "arn" && service == "iam" && region.is_empty() && is_account && resource.starts_with("role/"))
+        .then_some(account)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_roles_account_is_read_from_its_arn() {
+        assert_eq!(account_of_role("arn:aws:iam::111122223333:role/labcheck-grader"), Some("111122223333"));
+        assert_eq!(account_of_role("arn:aws-cn:iam::111122223333:role/path/grader"), Some("111122223333"));
+        for not_a_role in [
+            "arn:aws:iam::111122223333:user/ana",
+            "arn:aws:sts::111122223333:assumed-role/grader/s",
+            "arn:aws:iam::11112222333:role/short",
+            "arn:aws:iam:us-east-1:111122223333:role/regional",
+            "111122223333",
+            "",
+        ] {
+            assert_eq!(account_of_role(not_a_role), None, "{not_a_role}");
+        }
+    }
 
     #[test]
     fn an_endpoint_variable_that_is_not_a_url_is_named() {

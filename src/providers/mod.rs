@@ -54,9 +54,9 @@ pub trait Provider {
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])];
 
     /// Its client over `settings` (the session's AWS config, interceptors and probe timeout).
-    fn client(settings: &ClientSettings<'_>) -> Self::Client;
+    fn client(settings: &ClientSettings) -> Self::Client;
     /// A ready-made client (tests: aws-smithy-mocks) with the session's interceptors added.
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client;
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client;
     /// A reader for one round; `plan` is every read of the round, so a collection can be read in the one call
     /// shape every check needs.
     fn reader(session: &Arc<AwsSession>, plan: &[Read]) -> Self::Reader;
@@ -86,9 +86,9 @@ pub trait ReadKind {
 }
 
 /// What a provider's client is made from.
-pub struct ClientSettings<'a> {
+pub struct ClientSettings {
     /// The AWS config of the session (credentials, region, endpoints, retries, timeouts).
-    pub config: &'a SdkConfig,
+    pub config: SdkConfig,
     /// Interceptors every AWS client gets (call counting).
     pub interceptors: Vec<SharedInterceptor>,
     /// How long one HTTP probe may take.
@@ -111,11 +111,11 @@ impl<T: Clone> Keyed<T> {
     }
 }
 
-/// An SDK client rebuilt with the provider's own interceptors (given after the client) and then the session's:
-/// `instrumented!(aws_sdk_lambda, client, settings, TolerantJson)`.
+/// An SDK client made from a config builder with the provider's own interceptors (given after the builder) and
+/// then the session's: `instrumented!(aws_sdk_lambda, Builder::from(&settings.config), settings, TolerantJson)`.
 macro_rules! instrumented {
-    ($sdk:ident, $client:expr, $settings:expr $(, $own:expr)* $(,)?) => {{
-        let mut config = $client.config().to_builder() $(.interceptor($own))*;
+    ($sdk:ident, $builder:expr, $settings:expr $(, $own:expr)* $(,)?) => {{
+        let mut config = $builder $(.interceptor($own))*;
         for interceptor in &$settings.interceptors {
             config.push_interceptor(interceptor.clone());
         }
@@ -185,21 +185,50 @@ macro_rules! providers {
             }
         }
 
-        /// The clients a session reads through, one per provider.
-        #[derive(Clone)]
-        pub struct Clients {
+        /// Ready-made clients, one per provider (tests: aws-smithy-mocks), for [`Clients::ready`].
+        pub struct ReadyClients {
             $(pub $module: <$module::$provider as Provider>::Client,)*
         }
 
+        /// The clients a session reads through, one per provider, each made on its first use: a grading builds
+        /// only the clients of the services its lab reads (making an SDK client is a large share of a grading's
+        /// CPU).
+        pub struct Clients {
+            settings: ClientSettings,
+            $($module: std::sync::OnceLock<<$module::$provider as Provider>::Client>,)*
+        }
+
         impl Clients {
-            pub fn new(settings: &ClientSettings<'_>) -> Self {
-                Self { $($module: <$module::$provider as Provider>::client(settings),)* }
+            pub fn new(settings: ClientSettings) -> Self {
+                Self { settings, $($module: std::sync::OnceLock::new(),)* }
             }
 
-            /// These clients with the session's interceptors added.
-            pub fn instrumented(self, settings: &ClientSettings<'_>) -> Self {
-                Self { $($module: <$module::$provider as Provider>::instrument(self.$module, settings),)* }
+            /// What the clients are made from.
+            pub(crate) fn settings(&self) -> &ClientSettings {
+                &self.settings
             }
+
+            /// `clients` with the session's interceptors (from `settings`) added.
+            pub fn ready(clients: ReadyClients, settings: ClientSettings) -> Self {
+                let made = Self::new(settings);
+                $(let _ = made.$module.set(<$module::$provider as Provider>::instrument(clients.$module, &made.settings));)*
+                made
+            }
+
+            /// The providers whose client has been made.
+            #[cfg(test)]
+            fn made(&self) -> Vec<&'static str> {
+                let mut made = Vec::new();
+                $(if self.$module.get().is_some() {
+                    made.push(stringify!($module));
+                })*
+                made
+            }
+
+            $(/// This provider's client, made on first use.
+            pub fn $module(&self) -> &<$module::$provider as Provider>::Client {
+                self.$module.get_or_init(|| <$module::$provider as Provider>::client(&self.settings))
+            })*
         }
 
         /// One round's state of every provider.
@@ -261,4 +290,24 @@ providers! {
     DynamoDb => dynamodb::DynamoDb,
     Iam => iam::Iam,
     S3 => s3::S3,
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_config::{BehaviorVersion, Region};
+
+    use super::*;
+
+    #[test]
+    fn a_providers_client_is_made_on_its_first_use_only() {
+        let config =
+            SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("us-east-1")).build();
+        let clients =
+            Clients::new(ClientSettings { config, interceptors: vec![], probe_timeout: Duration::from_secs(1) });
+        assert!(clients.made().is_empty());
+        let first: *const _ = clients.apigateway();
+        clients.probes();
+        assert_eq!(clients.made(), ["apigateway", "probes"]);
+        assert!(std::ptr::eq(first, clients.apigateway()), "made once");
+    }
 }

@@ -21,7 +21,7 @@ use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::i18n::{self, Locale};
-use crate::inventory::AwsSession;
+use crate::inventory::{AwsSession, account_of_role};
 use crate::lab::Lab;
 use crate::model::{Recorded, Report};
 use crate::progress;
@@ -130,24 +130,30 @@ async fn run_grading(
             lab.select(&request.steps).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_step", e.message))?;
         let wait = request.wait_seconds.map(Duration::from_secs);
         let options = EngineOptions { wait, locale: locale.clone(), ..EngineOptions::default() };
-        let (mut report, evidence) =
-            grading::grade_account_with_evidence(&lab, &checks, Arc::new(session), &options).await;
-        if let (Some(learner), Some(store)) = (&request.learner, &state.store) {
-            let keeping = Instant::now();
-            let kept = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence);
-            let (recorded, progress) = tokio::time::timeout(store_time, kept)
-                .await
-                .unwrap_or_else(|_| (Recorded::NotKept { error: store_silent(&state, store_time).to_string() }, None));
-            if let Recorded::NotKept { error } = &recorded {
-                tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
-            }
-            // A session an LMS launched: its progress goes to the gradebook, off the answer's path.
-            if let (Some(passback), Some(progress)) = (&request.passback, progress) {
-                super::lti::send_score(&state, passback.clone(), lab.clone(), progress, locale);
-            }
-            state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
-            report.recorded = Some(recorded);
+        // Assumed into a role, the graded account is the role's: STS need not be asked.
+        let session = match request.role_arn.as_deref().and_then(account_of_role) {
+            Some(account) => session.knowing_account(account),
+            None => session,
+        };
+        let session = Arc::new(session);
+        let (Some(learner), Some(store)) = (&request.learner, &state.store) else {
+            return Ok(grading::grade_account(&lab, &checks, session, &options).await);
+        };
+        let (mut report, evidence) = grading::grade_account_with_evidence(&lab, &checks, session, &options).await;
+        let keeping = Instant::now();
+        let kept = progress::keep(store.as_ref(), lab.clone(), learner, &report, evidence);
+        let (recorded, progress) = tokio::time::timeout(store_time, kept)
+            .await
+            .unwrap_or_else(|_| (Recorded::NotKept { error: store_silent(&state, store_time).to_string() }, None));
+        if let Recorded::NotKept { error } = &recorded {
+            tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
         }
+        // A session an LMS launched: its progress goes to the gradebook, off the answer's path.
+        if let (Some(passback), Some(progress)) = (&request.passback, progress) {
+            super::lti::send_score(&state, passback.clone(), lab.clone(), progress, locale);
+        }
+        state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
+        report.recorded = Some(recorded);
         Ok::<_, ApiError>(report)
     }
     .await;

@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use labcheck::facts::{FactErrorKind, Facts, Read};
 use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
-use labcheck::providers::{Clients, apigateway, lambda, probes, s3};
+use labcheck::providers::{ReadyClients, apigateway, lambda, probes, s3};
 use labcheck::validators::{self, Validator};
 
 fn client(rules: &[&Rule]) -> Client {
@@ -64,8 +64,14 @@ pub(crate) fn mocked_at(
 ) -> AwsSession {
     let website = s3::WebsiteClient::new(std::time::Duration::from_secs(1));
     let s3 = s3::Client { sdk: others.s3, control: others.s3control, website };
-    let clients =
-        Clients { apigateway, lambda, probes: reqwest::Client::new(), dynamodb: others.dynamodb, iam: others.iam, s3 };
+    let clients = ReadyClients {
+        apigateway,
+        lambda,
+        probes: reqwest::Client::new(),
+        dynamodb: others.dynamodb,
+        iam: others.iam,
+        s3,
+    };
     AwsSession::with_clients(clients, region, invoke)
 }
 

@@ -445,9 +445,12 @@ async fn assumed_role_credentials_are_fetched_once_per_role() {
         assert_eq!(status, 200, "{body}");
         let report: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(report["summary"]["errors"], 0, "{body}");
+        assert_eq!(report["target"]["account_id"], "123456789012", "the role's account: {body}");
     }
     let assumed = sts.recorded().iter().filter(|r| r.body.contains("Action=AssumeRole")).count();
     assert_eq!(assumed, 1, "credentials cached per role");
+    let asked_identity = sts.recorded().iter().any(|r| r.body.contains("Action=GetCallerIdentity"));
+    assert!(!asked_identity, "the graded account is the role's: STS is not asked who it is");
     let with_external_id = sts.recorded().iter().any(|r| r.body.contains("ExternalId=platform-42"));
     assert!(with_external_id, "the external id is sent");
     // Without a role, a service not started with --allow-own-account refuses.

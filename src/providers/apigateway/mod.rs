@@ -156,13 +156,17 @@ impl Provider for ApiGateway {
     const FACT_NAMES: &'static [&'static str] =
         &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
-        let config = aws_sdk_apigateway::config::Builder::from(settings.config);
-        Self::instrument(aws_sdk_apigateway::Client::from_conf(config.build()), settings)
+    fn client(settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(
+            aws_sdk_apigateway,
+            aws_sdk_apigateway::config::Builder::from(&settings.config),
+            settings,
+            TolerantJson
+        )
     }
 
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        super::instrumented!(aws_sdk_apigateway, client, settings, TolerantJson)
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(aws_sdk_apigateway, client.config().to_builder(), settings, TolerantJson)
     }
 
     fn reader(session: &Arc<AwsSession>, plan: &[super::Read]) -> Reader {

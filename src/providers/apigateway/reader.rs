@@ -124,7 +124,7 @@ impl Reader {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
-                let request = self.session.clients.apigateway.get_rest_apis().limit(500);
+                let request = self.session.clients.apigateway().get_rest_apis().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_REST_APIS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages
@@ -147,7 +147,7 @@ impl Reader {
                 let pages = self
                     .session
                     .clients
-                    .apigateway
+                    .apigateway()
                     .get_resources()
                     .rest_api_id(api_id)
                     .embed("methods")
@@ -167,7 +167,7 @@ impl Reader {
                 let out = self
                     .session
                     .clients
-                    .apigateway
+                    .apigateway()
                     .get_stages()
                     .rest_api_id(api_id)
                     .send()
@@ -181,7 +181,7 @@ impl Reader {
     async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
         self.usage_plans
             .get_or_init(|| async {
-                let request = self.session.clients.apigateway.get_usage_plans().limit(500);
+                let request = self.session.clients.apigateway().get_usage_plans().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_USAGE_PLANS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.items()).map(convert_usage_plan).collect())
@@ -196,7 +196,7 @@ impl Reader {
                 let pages = self
                     .session
                     .clients
-                    .apigateway
+                    .apigateway()
                     .get_usage_plan_keys()
                     .usage_plan_id(plan_id)
                     .limit(500)
@@ -224,7 +224,7 @@ impl Reader {
                 let pages = self
                     .session
                     .clients
-                    .apigateway
+                    .apigateway()
                     .get_api_keys()
                     .include_values(self.want_key_values)
                     .limit(500)

@@ -142,13 +142,17 @@ impl Provider for DynamoDb {
         "dynamodb_tags:TABLE",
     ];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
-        let config = aws_sdk_dynamodb::config::Builder::from(settings.config);
-        Self::instrument(aws_sdk_dynamodb::Client::from_conf(config.build()), settings)
+    fn client(settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(
+            aws_sdk_dynamodb,
+            aws_sdk_dynamodb::config::Builder::from(&settings.config),
+            settings,
+            TolerantJson
+        )
     }
 
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        super::instrumented!(aws_sdk_dynamodb, client, settings, TolerantJson)
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(aws_sdk_dynamodb, client.config().to_builder(), settings, TolerantJson)
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {

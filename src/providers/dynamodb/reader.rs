@@ -86,7 +86,7 @@ impl Reader {
     async fn table(&self, name: &str) -> Fact<Option<Table>> {
         self.tables
             .get_or_fetch(name, || async {
-                match self.session.clients.dynamodb.describe_table().table_name(name).send().await {
+                match self.session.clients.dynamodb().describe_table().table_name(name).send().await {
                     Ok(out) => match out.table() {
                         Some(table) => Ok(Some(table_of(table))),
                         None => Err(malformed(&DESCRIBE_TABLE, "the answer has no Table")),
@@ -101,7 +101,7 @@ impl Reader {
     async fn time_to_live(&self, name: &str) -> Fact<Option<TimeToLive>> {
         self.time_to_live
             .get_or_fetch(name, || async {
-                match self.session.clients.dynamodb.describe_time_to_live().table_name(name).send().await {
+                match self.session.clients.dynamodb().describe_time_to_live().table_name(name).send().await {
                     Ok(out) => Ok(Some(match out.time_to_live_description() {
                         Some(ttl) => TimeToLive {
                             status: ttl.time_to_live_status().map_or("DISABLED", |s| s.as_str()).to_owned(),
@@ -119,7 +119,7 @@ impl Reader {
     async fn backups(&self, name: &str) -> Fact<Option<bool>> {
         self.backups
             .get_or_fetch(name, || async {
-                let request = self.session.clients.dynamodb.describe_continuous_backups().table_name(name);
+                let request = self.session.clients.dynamodb().describe_continuous_backups().table_name(name);
                 match request.send().await {
                     Ok(out) => {
                         let recovery = out
@@ -152,7 +152,7 @@ impl Reader {
                 let mut seen = HashSet::new();
                 let mut position: Option<String> = None;
                 for _ in 0..MAX_TAG_PAGES {
-                    let request = self.session.clients.dynamodb.list_tags_of_resource().resource_arn(&table.arn);
+                    let request = self.session.clients.dynamodb().list_tags_of_resource().resource_arn(&table.arn);
                     let page = self.tags_page(request.set_next_token(position.take()), &table).await?;
                     tags.extend(page.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())));
                     match page.next_token().filter(|t| !t.is_empty()) {
@@ -191,7 +191,7 @@ impl Reader {
     async fn table_names(&self) -> Fact<Vec<String>> {
         self.table_names
             .get_or_init(|| async {
-                let request = self.session.clients.dynamodb.list_tables().limit(100);
+                let request = self.session.clients.dynamodb().list_tables().limit(100);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
                     pages::read_all(pages, &LIST_TABLES, |p| p.last_evaluated_table_name(), IfMissing::Error).await?;

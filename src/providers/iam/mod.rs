@@ -108,13 +108,12 @@ impl Provider for Iam {
         &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
     const FACT_NAMES: &'static [&'static str] = &["iam_roles:ROLE", "iam_role_policies:ROLE"];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
-        let config = aws_sdk_iam::config::Builder::from(settings.config);
-        Self::instrument(aws_sdk_iam::Client::from_conf(config.build()), settings)
+    fn client(settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(aws_sdk_iam, aws_sdk_iam::config::Builder::from(&settings.config), settings)
     }
 
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        super::instrumented!(aws_sdk_iam, client, settings)
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(aws_sdk_iam, client.config().to_builder(), settings)
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {

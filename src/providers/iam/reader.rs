@@ -95,7 +95,7 @@ impl Reader {
     async fn role(&self, name: &str) -> Fact<Option<Role>> {
         self.roles
             .get_or_fetch(name, || async {
-                match self.session.clients.iam.get_role().role_name(name).send().await {
+                match self.session.clients.iam().get_role().role_name(name).send().await {
                     Ok(out) => {
                         let Some(role) = out.role() else {
                             return Err(malformed(&GET_ROLE, "the answer has no Role".into()));
@@ -132,7 +132,7 @@ impl Reader {
     }
 
     async fn attached(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        let request = self.session.clients.iam.list_attached_role_policies().role_name(role).max_items(100);
+        let request = self.session.clients.iam().list_attached_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ATTACHED_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
         let arns: Vec<(String, String)> = pages
@@ -145,7 +145,7 @@ impl Reader {
 
     /// A managed policy's default version.
     async fn managed(&self, name: String, arn: String) -> Fact<RolePolicy> {
-        let iam = &self.session.clients.iam;
+        let iam = &self.session.clients.iam();
         let policy = iam.get_policy().policy_arn(&arn).send().await.map_err(|e| GET_POLICY.error(e))?;
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             return Err(malformed(&GET_POLICY, format!("{arn} has no default version")));
@@ -158,7 +158,7 @@ impl Reader {
     }
 
     async fn inline(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        let request = self.session.clients.iam.list_role_policies().role_name(role).max_items(100);
+        let request = self.session.clients.iam().list_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
         let names: Vec<String> = pages.iter().flat_map(|p| p.policy_names()).cloned().collect();
@@ -166,7 +166,7 @@ impl Reader {
     }
 
     async fn inline_policy(&self, role: &str, name: String) -> Fact<RolePolicy> {
-        let request = self.session.clients.iam.get_role_policy().role_name(role).policy_name(&name);
+        let request = self.session.clients.iam().get_role_policy().role_name(role).policy_name(&name);
         let out = request.send().await.map_err(|e| GET_ROLE_POLICY.error(e))?;
         let document = document(out.policy_document()).map_err(|e| malformed(&GET_ROLE_POLICY, e))?;
         Ok(RolePolicy { name, arn: None, document })

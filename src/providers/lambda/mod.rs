@@ -129,13 +129,17 @@ impl Provider for Lambda {
         "lambda_policies:API:ALIAS",
     ];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
-        let config = aws_sdk_lambda::config::Builder::from(settings.config);
-        Self::instrument(aws_sdk_lambda::Client::from_conf(config.build()), settings)
+    fn client(settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(
+            aws_sdk_lambda,
+            aws_sdk_lambda::config::Builder::from(&settings.config),
+            settings,
+            TolerantJson
+        )
     }
 
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
-        super::instrumented!(aws_sdk_lambda, client, settings, TolerantJson)
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        super::instrumented!(aws_sdk_lambda, client.config().to_builder(), settings, TolerantJson)
     }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {

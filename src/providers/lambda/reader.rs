@@ -106,7 +106,7 @@ impl Reader {
     async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
         self.lambda_functions
             .get_or_fetch(name, || async {
-                match self.session.clients.lambda.get_function_configuration().function_name(name).send().await {
+                match self.session.clients.lambda().get_function_configuration().function_name(name).send().await {
                     Ok(f) => Ok(Some(LambdaFunction {
                         name: text(f.function_name()),
                         arn: text(f.function_arn()),
@@ -127,7 +127,8 @@ impl Reader {
     async fn lambda_versions(&self, name: &str) -> Fact<Vec<LambdaVersion>> {
         self.lambda_versions
             .get_or_fetch(name, || async {
-                let request = self.session.clients.lambda.list_versions_by_function().function_name(name).max_items(50);
+                let request =
+                    self.session.clients.lambda().list_versions_by_function().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
                     pages::read_all(pages, &LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker(), IfMissing::Empty).await?;
@@ -143,7 +144,7 @@ impl Reader {
     async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
         self.lambda_aliases
             .get_or_fetch(name, || async {
-                let request = self.session.clients.lambda.list_aliases().function_name(name).max_items(50);
+                let request = self.session.clients.lambda().list_aliases().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_ALIASES, |p| p.next_marker(), IfMissing::Empty).await?;
                 Ok(pages
@@ -158,7 +159,7 @@ impl Reader {
     async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
         self.lambda_policies
             .get_or_fetch(&format!("{name}:{qualifier}"), || async {
-                match self.session.clients.lambda.get_policy().function_name(name).qualifier(qualifier).send().await {
+                match self.session.clients.lambda().get_policy().function_name(name).qualifier(qualifier).send().await {
                     Ok(out) => {
                         let text = out.policy().unwrap_or("{}");
                         serde_json::from_str(text).map(Some).map_err(|e| {
@@ -179,7 +180,7 @@ impl Reader {
     async fn lambda_function_names(&self) -> Fact<Vec<String>> {
         self.lambda_function_names
             .get_or_init(|| async {
-                let request = self.session.clients.lambda.list_functions().max_items(50);
+                let request = self.session.clients.lambda().list_functions().max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_FUNCTIONS, |p| p.next_marker(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.functions()).map(|f| text(f.function_name())).collect())

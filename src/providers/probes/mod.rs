@@ -91,11 +91,11 @@ impl Provider for Probes {
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
     const FACT_NAMES: &'static [&'static str] = &[];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
+    fn client(settings: &ClientSettings) -> Self::Client {
         send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
     }
 
-    fn instrument(client: Self::Client, _settings: &ClientSettings<'_>) -> Self::Client {
+    fn instrument(client: Self::Client, _settings: &ClientSettings) -> Self::Client {
         client
     }
 

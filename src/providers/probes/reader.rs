@@ -55,7 +55,7 @@ impl Reader {
                     Err(e) => Err(e),
                     Ok(value) => {
                         let probe = send::Probe { method: &spec.method, url: &url, api_key: value.as_ref() };
-                        let sent = send::send(&session.clients.probes, &session.stats, &probe);
+                        let sent = send::send(session.clients.probes(), &session.stats, &probe);
                         let (outcome, secrets) = futures::join!(fork(sent), fork(api_gateway.known_secrets()));
                         send::redact_and_cut(outcome, &secrets)
                     }

@@ -229,25 +229,24 @@ impl Provider for S3 {
         "s3_objects:BUCKET/PREFIX",
     ];
 
-    fn client(settings: &ClientSettings<'_>) -> Self::Client {
-        let mut config = aws_sdk_s3::config::Builder::from(settings.config);
+    fn client(settings: &ClientSettings) -> Self::Client {
         // An emulator at a plain address cannot take the bucket in the host name.
         let endpoint_overridden =
             settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
-        config.set_force_path_style(Some(endpoint_overridden));
-        let sdk = aws_sdk_s3::Client::from_conf(config.build());
-        let control = aws_sdk_s3control::config::Builder::from(settings.config)
-            .endpoint_resolver(control::EmulatorFriendlyResolver::default())
-            .build();
-        let control = aws_sdk_s3control::Client::from_conf(control);
-        let website = website::WebsiteClient::new(settings.probe_timeout);
-        Self::instrument(Client { sdk, control, website }, settings)
+        let sdk = aws_sdk_s3::config::Builder::from(&settings.config).force_path_style(endpoint_overridden);
+        let control = aws_sdk_s3control::config::Builder::from(&settings.config)
+            .endpoint_resolver(control::EmulatorFriendlyResolver::default());
+        Client {
+            sdk: super::instrumented!(aws_sdk_s3, sdk, settings),
+            control: super::instrumented!(aws_sdk_s3control, control, settings),
+            website: website::WebsiteClient::new(settings.probe_timeout),
+        }
     }
 
-    fn instrument(client: Self::Client, settings: &ClientSettings<'_>) -> Self::Client {
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
         Client {
-            sdk: super::instrumented!(aws_sdk_s3, client.sdk, settings),
-            control: super::instrumented!(aws_sdk_s3control, client.control, settings),
+            sdk: super::instrumented!(aws_sdk_s3, client.sdk.config().to_builder(), settings),
+            control: super::instrumented!(aws_sdk_s3control, client.control.config().to_builder(), settings),
             website: client.website,
         }
     }

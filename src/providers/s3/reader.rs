@@ -147,7 +147,7 @@ impl Reader {
         self.buckets
             .get_or_init(|| async {
                 let region = &self.session.region;
-                let request = self.session.clients.s3.sdk.list_buckets().bucket_region(region).max_buckets(1000);
+                let request = self.session.clients.s3().sdk.list_buckets().bucket_region(region).max_buckets(1000);
                 let pages = request.into_paginator().send();
                 let pages = pages::read_all(pages, &LIST_BUCKETS, |p| p.continuation_token(), IfMissing::Error).await?;
                 Ok(pages
@@ -164,7 +164,7 @@ impl Reader {
     async fn versioning(&self, bucket: &str) -> Fact<String> {
         self.versioning
             .get_or_fetch(bucket, || async {
-                let out = self.session.clients.s3.sdk.get_bucket_versioning().bucket(bucket).send().await;
+                let out = self.session.clients.s3().sdk.get_bucket_versioning().bucket(bucket).send().await;
                 let out = out.map_err(|e| GET_BUCKET_VERSIONING.error(e))?;
                 Ok(out.status().map_or("Off", |s| s.as_str()).to_owned())
             })
@@ -174,7 +174,7 @@ impl Reader {
     async fn encryption(&self, bucket: &str) -> Fact<Vec<EncryptionRule>> {
         self.encryption
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3.sdk.get_bucket_encryption().bucket(bucket).send().await {
+                match self.session.clients.s3().sdk.get_bucket_encryption().bucket(bucket).send().await {
                     Ok(out) => Ok(out
                         .server_side_encryption_configuration()
                         .map(|c| c.rules())
@@ -202,7 +202,7 @@ impl Reader {
         self.account_public_access_block
             .get_or_init(|| async {
                 let account = self.session.caller_account().await?;
-                let request = self.session.clients.s3.control.get_public_access_block().account_id(account);
+                let request = self.session.clients.s3().control.get_public_access_block().account_id(account);
                 public_access_block!(request.send().await, GET_ACCOUNT_PUBLIC_ACCESS_BLOCK)
             })
             .await
@@ -212,7 +212,7 @@ impl Reader {
     async fn public_access_block(&self, bucket: &str) -> Fact<PublicAccessBlock> {
         self.public_access_blocks
             .get_or_fetch(bucket, || async {
-                let answer = self.session.clients.s3.sdk.get_public_access_block().bucket(bucket).send().await;
+                let answer = self.session.clients.s3().sdk.get_public_access_block().bucket(bucket).send().await;
                 public_access_block!(answer, GET_BUCKET_PUBLIC_ACCESS_BLOCK)
             })
             .await
@@ -221,7 +221,7 @@ impl Reader {
     async fn website(&self, bucket: &str) -> Fact<Option<Website>> {
         self.websites
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3.sdk.get_bucket_website().bucket(bucket).send().await {
+                match self.session.clients.s3().sdk.get_bucket_website().bucket(bucket).send().await {
                     Ok(out) => Ok(Some(Website {
                         index_document: out.index_document().map(|d| d.suffix().to_owned()),
                         error_document: out.error_document().map(|d| d.key().to_owned()),
@@ -237,7 +237,7 @@ impl Reader {
     async fn policy(&self, bucket: &str) -> Fact<Option<serde_json::Value>> {
         self.policies
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3.sdk.get_bucket_policy().bucket(bucket).send().await {
+                match self.session.clients.s3().sdk.get_bucket_policy().bucket(bucket).send().await {
                     Ok(out) => serde_json::from_str(out.policy().unwrap_or("{}")).map(Some).map_err(|e| {
                         let message = format!("the policy is not JSON: {e}");
                         FactError::new(FactErrorKind::Malformed, GET_BUCKET_POLICY.name, message)
@@ -252,7 +252,7 @@ impl Reader {
     async fn tags(&self, bucket: &str) -> Fact<Tags> {
         self.tags
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3.sdk.get_bucket_tagging().bucket(bucket).send().await {
+                match self.session.clients.s3().sdk.get_bucket_tagging().bucket(bucket).send().await {
                     Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
                     Err(e) if has_code(&e, &["NoSuchTagSet", "NoSuchTagSetError"]) => Ok(Tags::new()),
                     Err(e) => Err(GET_BUCKET_TAGGING.error(e)),
@@ -266,7 +266,7 @@ impl Reader {
         self.objects
             .get_or_fetch(&objects_key(bucket, prefix), || async {
                 let request =
-                    self.session.clients.s3.sdk.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(MAX_OBJECTS);
+                    self.session.clients.s3().sdk.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(MAX_OBJECTS);
                 let out = request.send().await.map_err(|e| LIST_BUCKET.error(e))?;
                 Ok(Objects {
                     objects: out
@@ -284,7 +284,7 @@ impl Reader {
         self.pages
             .get_or_fetch(&page_key(bucket, path), || async {
                 let session = &self.session;
-                session.clients.s3.website.get(&session.stats, bucket, &session.region, path).await
+                session.clients.s3().website.get(&session.stats, bucket, &session.region, path).await
             })
             .await
     }
