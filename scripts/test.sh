@@ -30,6 +30,15 @@ pinned_venv .emulators/lms tests/lms/requirements.lock
 pinned_venv .emulators/cfn-lint deploy/lint-requirements.lock
 .emulators/cfn-lint/bin/cfn-lint deploy/template.yaml
 echo "cfn-lint: deploy/template.yaml is clean"
+# The wheel (pyproject.toml), built from the debug build by maturin (pinned by tests/dist/requirements.lock): a test
+# installs it into a fresh venv and grades with it (tests/it/wheel.rs).
+pinned_venv .emulators/dist tests/dist/requirements.lock
+rm -rf target/test-wheel
+.emulators/dist/bin/maturin build --profile dev --compatibility linux --out target/test-wheel >target/test-wheel.log 2>&1 ||
+  { cat target/test-wheel.log; exit 1; }
+LABCHECK_TEST_WHEEL="$(echo "$PWD"/target/test-wheel/labcheck-*.whl)"
+export LABCHECK_TEST_WHEEL
+echo "maturin: built $LABCHECK_TEST_WHEEL"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -10,6 +10,7 @@ mod erasure;
 mod errors;
 mod grading;
 mod labs;
+#[cfg(feature = "lambda")]
 pub mod lambda;
 mod lti;
 mod metrics;

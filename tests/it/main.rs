@@ -27,3 +27,4 @@ mod service;
 mod stores;
 mod variant_lab;
 mod watch;
+mod wheel;
