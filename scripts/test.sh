@@ -30,6 +30,9 @@ pinned_venv .emulators/lms tests/lms/requirements.lock
 pinned_venv .emulators/cfn-lint deploy/lint-requirements.lock
 .emulators/cfn-lint/bin/cfn-lint deploy/template.yaml
 echo "cfn-lint: deploy/template.yaml is clean"
+# The GitHub Action's checks: check-jsonschema (GitHub's schemas built in) and ruamel.yaml, pinned by
+# tests/action/requirements.lock (tests/it/action.rs).
+pinned_venv .emulators/action tests/action/requirements.lock
 # The wheel (pyproject.toml), built from the debug build by maturin (pinned by tests/dist/requirements.lock): a test
 # installs it into a fresh venv and grades with it (tests/it/wheel.rs).
 pinned_venv .emulators/dist tests/dist/requirements.lock

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod action;
 mod aws_truth;
 mod cli;
 mod cohort;
