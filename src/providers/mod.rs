@@ -124,6 +124,15 @@ macro_rules! instrumented {
 }
 pub(crate) use instrumented;
 
+/// A provider's SDK client made from the session's config, with its own interceptors and then the session's:
+/// `sdk_client!(aws_sdk_lambda, settings, TolerantJson)`.
+macro_rules! sdk_client {
+    ($sdk:ident, $settings:expr $(, $own:expr)* $(,)?) => {
+        $crate::providers::instrumented!($sdk, $sdk::config::Builder::from(&$settings.config), $settings $(, $own)*)
+    };
+}
+pub(crate) use sdk_client;
+
 /// Whether the service answered with one of these error codes (`NoSuchEntity`, `NoSuchBucketPolicy`).
 pub(crate) fn has_code<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>, codes: &[&str]) -> bool
 where

@@ -157,12 +157,7 @@ impl Provider for ApiGateway {
         &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
 
     fn client(settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(
-            aws_sdk_apigateway,
-            aws_sdk_apigateway::config::Builder::from(&settings.config),
-            settings,
-            TolerantJson
-        )
+        super::sdk_client!(aws_sdk_apigateway, settings, TolerantJson)
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {

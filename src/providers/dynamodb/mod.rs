@@ -143,12 +143,7 @@ impl Provider for DynamoDb {
     ];
 
     fn client(settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(
-            aws_sdk_dynamodb,
-            aws_sdk_dynamodb::config::Builder::from(&settings.config),
-            settings,
-            TolerantJson
-        )
+        super::sdk_client!(aws_sdk_dynamodb, settings, TolerantJson)
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {

@@ -109,7 +109,7 @@ impl Provider for Iam {
     const FACT_NAMES: &'static [&'static str] = &["iam_roles:ROLE", "iam_role_policies:ROLE"];
 
     fn client(settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(aws_sdk_iam, aws_sdk_iam::config::Builder::from(&settings.config), settings)
+        super::sdk_client!(aws_sdk_iam, settings)
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {

@@ -130,12 +130,7 @@ impl Provider for Lambda {
     ];
 
     fn client(settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(
-            aws_sdk_lambda,
-            aws_sdk_lambda::config::Builder::from(&settings.config),
-            settings,
-            TolerantJson
-        )
+        super::sdk_client!(aws_sdk_lambda, settings, TolerantJson)
     }
 
     fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
