@@ -33,6 +33,12 @@ echo "cfn-lint: deploy/template.yaml is clean"
 # The GitHub Action's checks: check-jsonschema (GitHub's schemas built in) and ruamel.yaml, pinned by
 # tests/action/requirements.lock (tests/it/action.rs).
 pinned_venv .emulators/action tests/action/requirements.lock
+# The book's builder, mdBook, pinned with its own lock file; tests/it/docs.rs builds docs/ and checks every link.
+mdbook_version=0.5.4
+if [[ "$(.emulators/mdbook/bin/mdbook --version 2>/dev/null)" != "mdbook v$mdbook_version" ]]; then
+  cargo install --quiet --locked mdbook --version "$mdbook_version" --no-default-features --features search \
+    --root .emulators/mdbook --target-dir target/tools
+fi
 # The wheel (pyproject.toml), built from the debug build by maturin (pinned by tests/dist/requirements.lock): a test
 # installs it into a fresh venv and grades with it (tests/it/wheel.rs).
 pinned_venv .emulators/dist tests/dist/requirements.lock

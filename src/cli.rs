@@ -109,6 +109,9 @@ pub enum Command {
         /// Print each validator's full documentation with an example lab entry.
         #[arg(long)]
         verbose: bool,
+        /// Print the book's validators reference (docs/src/reference/validators.md) as Markdown.
+        #[arg(long, conflicts_with = "verbose")]
+        markdown: bool,
     },
 }
 
@@ -461,7 +464,7 @@ pub struct ServeArgs {
     #[arg(long, env = "LABCHECK_FRAME_ANCESTORS", value_name = "ORIGIN", value_delimiter = ',', value_parser = frame_ancestor)]
     pub frame_ancestors: Vec<String>,
 
-    /// LTI 1.3 registrations and the tool's keys (TOML; see the README's "Grades into the LMS"); needs --store.
+    /// LTI 1.3 registrations and the tool's keys (TOML; see the book's "Grades into the LMS", docs/src/service/lti.md); needs --store.
     #[arg(long, env = "LABCHECK_LTI_CONFIG", value_name = "FILE")]
     pub lti_config: Option<PathBuf>,
 

@@ -1,5 +1,5 @@
 //! Where the local emulators the tests run on (moto, LocalStack) differ from AWS, and how labcheck follows AWS.
-//! The one list: the README's section "Where the emulators differ from AWS" shows each entry, and each names the
+//! The one list: the book's section "Where the emulators differ from AWS" (docs/src/design/reliability.md) shows each entry, and each names the
 //! answer shape (`tests/fixtures/aws-shapes/NAME.json`, which cites its source) or the test that holds labcheck to
 //! AWS's behaviour. Tests keep the three in step.
 
@@ -173,13 +173,13 @@ mod tests {
         }
     }
 
-    /// The README shows every difference as this list has it.
+    /// The book's reliability chapter shows every difference as this list has it.
     #[test]
-    fn the_readme_lists_every_difference() {
-        let readme = read("README.md");
+    fn the_book_lists_every_difference() {
+        let chapter = read("docs/src/design/reliability.md");
         for difference in DIFFERENCES {
             for text in [difference.emulator, difference.aws, difference.labcheck] {
-                assert!(readme.contains(text), "README lacks: {text}");
+                assert!(chapter.contains(text), "docs/src/design/reliability.md lacks: {text}");
             }
         }
     }

@@ -6,7 +6,7 @@ use labcheck::commands::{self, exit};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc: a grading allocates and frees many small objects (JSON, SDK types, facts) across threads, where
-/// glibc's malloc spent most of the service's CPU (README, "What a grading costs": 4.6 ms of CPU per grading
+/// glibc's malloc spent most of the service's CPU (the book's "What a grading costs", docs/src/design/costs.md: 4.6 ms of CPU per grading
 /// instead of 8.0 ms at 64 in flight).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

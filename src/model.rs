@@ -1,4 +1,4 @@
-//! The result model shared by the engine and every reporter (see the README's "JSON report" section).
+//! The result model shared by the engine and every reporter (see the book's output formats, docs/src/reference/formats.md).
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! lab and the learners' progress documents (each check's entry and its [`Trail`]), so every store answers it
 //! the same way and the tests compute its figures independently.
 //!
-//! The figures and their rules (also in the README):
+//! The figures and their rules (also in the book: docs/src/reference/cohort.md):
 //! - per check: the learners who **attempted** it (a verdict, pass or fail) and who **passed** it; the **first-try
 //!   pass rate** (passed on their first verdict, of those who attempted); the median and p90 **gradings to pass** and
 //!   the median **time to pass** (from the first verdict to the first pass), over those who passed; **stuck here**:

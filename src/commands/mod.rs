@@ -27,7 +27,7 @@ use crate::inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptio
 use crate::lab::LabError;
 use crate::model::Outcome;
 
-/// Exit codes (also in `labcheck --help` and the README).
+/// Exit codes (also in `labcheck --help` and the book).
 pub mod exit {
     /// Every selected check passed.
     pub const PASS: u8 = 0;
@@ -120,7 +120,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Mutate(args) => mutate::mutate(args).await?,
         Command::List { lab, lang } => list::list(&lab, &lang)?,
         Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
-        Command::Validators { verbose } => validators::validators(verbose)?,
+        Command::Validators { verbose, markdown } => validators::validators(verbose, markdown)?,
         Command::Policy { labs, all } => policy::policy(&labs, all)?,
         Command::Progress(args) => progress::progress(args).await?,
         Command::Cohort(args) => cohort::cohort(args).await?,

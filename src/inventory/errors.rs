@@ -37,7 +37,7 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 }
 
 /// An AWS operation the inventory calls, with the IAM permission it needs. [`operations`] lists them all; the
-/// README's policy is written from it.
+/// book's permissions table (docs/src/service/accounts.md) is written from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     /// `service:Operation`, as counted in the stats.

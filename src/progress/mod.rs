@@ -1,7 +1,7 @@
 //! Lab progress: a learner's best result per check, accumulated over gradings, and each grading kept with its
 //! evidence (the facts it read), in a [`Store`].
 //!
-//! The rules (also in the README):
+//! The rules (also in the book: docs/src/reference/progress.md):
 //! - A check's entry is its best result so far: a pass stays a pass (with when it first passed and the grading
 //!   that earned it); otherwise the latest verdict, except that a grading which could not read the account
 //!   (`error`) does not replace an earlier pass, fail or skip.

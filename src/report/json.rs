@@ -1,4 +1,4 @@
-//! The JSON report: the [`Report`] document as it is (see the README for the schema).
+//! The JSON report: the [`Report`] document as it is (its schema: docs/src/reference/formats.md).
 
 use std::io;
 
@@ -15,7 +15,7 @@ impl Format for Json {
     }
 
     fn summary(&self) -> &'static str {
-        "One JSON document (schema in the README)"
+        "One JSON document (schema in the book: reference/formats)"
     }
 
     fn content_type(&self) -> &'static str {

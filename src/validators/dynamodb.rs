@@ -46,6 +46,7 @@ validator! {
     /// params = { table = "Items", partition_key = "ID", partition_key_type = "S", billing_mode = "PAY_PER_REQUEST" }
     /// ```
     pub struct DynamodbTableExists {
+        /// The table's name.
         pub table: String,
         /// The partition (`HASH`) key's attribute name.
         pub partition_key: String,
@@ -55,6 +56,7 @@ validator! {
         /// The sort (`RANGE`) key's attribute name; when absent, the table must have none.
         #[serde(default)]
         pub sort_key: Option<String>,
+        /// Its type: `S`, `N` or `B` (not checked when absent).
         #[serde(default)]
         pub sort_key_type: Option<String>,
         /// `PAY_PER_REQUEST` (on-demand) or `PROVISIONED` (not checked when absent).
@@ -136,6 +138,7 @@ validator! {
     /// params = { table = "Items" }
     /// ```
     pub struct DynamodbPointInTimeRecovery {
+        /// The table's name.
         pub table: String,
     }
 }
@@ -167,7 +170,9 @@ validator! {
     /// params = { table = "Sessions", attribute = "expires_at" }
     /// ```
     pub struct DynamodbTimeToLive {
+        /// The table's name.
         pub table: String,
+        /// The attribute time to live must read (any when absent).
         #[serde(default)]
         pub attribute: Option<String>,
     }

@@ -50,6 +50,8 @@ pub struct ValidatorSpec {
     pub family: &'static str,
     /// The validator's doc comment: what it checks, why it matters, an example lab entry.
     pub doc: &'static str,
+    /// Its params, in the order its struct declares them.
+    pub params: &'static [ParamDoc],
     build: fn(toml::Value) -> Result<Box<dyn Validator>, String>,
 }
 
@@ -72,6 +74,31 @@ impl ValidatorSpec {
     }
 }
 
+/// One param of a validator, as its struct declares it: what the validators reference lists.
+#[derive(Debug)]
+pub struct ParamDoc {
+    /// The key in the check's `params` table.
+    pub name: &'static str,
+    /// The field's doc comment.
+    pub doc: &'static str,
+    /// The field's Rust type, as written (`Option<String>`).
+    pub rust_type: &'static str,
+    /// The field's `#[serde(...)]` attributes, as written.
+    pub serde: &'static str,
+}
+
+impl ParamDoc {
+    /// A lab entry may leave it out: an `Option`, or a serde default.
+    pub fn optional(&self) -> bool {
+        self.rust_type.starts_with("Option") || self.serde.contains("default")
+    }
+
+    /// The doc comment on one line.
+    pub fn text(&self) -> String {
+        self.doc.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+}
+
 impl fmt::Debug for ValidatorSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ValidatorSpec").field("name", &self.name).finish()
@@ -86,7 +113,13 @@ fn build<V: Validator + DeserializeOwned + 'static>(params: toml::Value) -> Resu
 
 macro_rules! spec {
     ($family:ident :: $ty:ident, $name:literal) => {
-        ValidatorSpec { name: $name, family: stringify!($family), doc: $family::$ty::DOC, build: build::<$family::$ty> }
+        ValidatorSpec {
+            name: $name,
+            family: stringify!($family),
+            doc: $family::$ty::DOC,
+            params: $family::$ty::PARAMS,
+            build: build::<$family::$ty>,
+        }
     };
 }
 
@@ -143,14 +176,27 @@ pub fn lookup(name: &str) -> Option<&'static ValidatorSpec> {
 /// Declares a validator's params struct (serde, unknown fields denied) and keeps its doc comment as `DOC`, so the
 /// text `labcheck validators` prints is the doc comment itself.
 macro_rules! validator {
-    ($(#[doc = $doc:literal])* pub struct $name:ident { $($body:tt)* }) => {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            $( $(#[doc = $param_doc:literal])* $(#[serde $serde:tt])* pub $param:ident : $param_type:ty ),* $(,)?
+        }
+    ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        pub struct $name { $($body)* }
+        pub struct $name { $( $(#[doc = $param_doc])* $(#[serde $serde])* pub $param: $param_type ),* }
 
         impl $name {
             pub const DOC: &'static str = concat!($($doc, "\n"),*);
+            pub const PARAMS: &'static [$crate::validators::ParamDoc] = &[$(
+                $crate::validators::ParamDoc {
+                    name: stringify!($param),
+                    doc: concat!("" $(, $param_doc, "\n")*),
+                    rust_type: stringify!($param_type),
+                    serde: concat!("" $(, stringify!($serde))*),
+                }
+            ),*];
         }
     };
 }

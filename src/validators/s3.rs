@@ -75,6 +75,7 @@ validator! {
     /// params = { bucket = "website-*" }
     /// ```
     pub struct S3BucketExists {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
     }
 }
@@ -100,6 +101,7 @@ validator! {
     /// params = { bucket = "website-*" }
     /// ```
     pub struct S3VersioningEnabled {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
     }
 }
@@ -131,7 +133,9 @@ validator! {
     /// params = { bucket = "website-*", algorithm = "AES256" }
     /// ```
     pub struct S3DefaultEncryption {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
+        /// The rule's algorithm: `AES256` (SSE-S3) or `aws:kms` (any algorithm when absent).
         #[serde(default)]
         pub algorithm: Option<String>,
     }
@@ -235,7 +239,9 @@ validator! {
     /// params = { bucket = "website-*", public_read = true }
     /// ```
     pub struct S3PublicAccess {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
+        /// `true`: anyone may read the objects and do nothing more; `false`: nothing is public.
         pub public_read: bool,
     }
 }
@@ -284,8 +290,11 @@ validator! {
     /// params = { bucket = "website-*", index_document = "index.html", error_document = "error.html" }
     /// ```
     pub struct S3WebsiteConfigured {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
+        /// The index document's suffix (`index.html`).
         pub index_document: String,
+        /// The error document's key (not checked when absent).
         #[serde(default)]
         pub error_document: Option<String>,
     }
@@ -341,7 +350,9 @@ validator! {
     /// params = { bucket = "website-*", key = "index.html" }
     /// ```
     pub struct S3ObjectExists {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
+        /// The object's key (`index.html`).
         pub key: String,
     }
 }
@@ -391,11 +402,15 @@ validator! {
     /// params = { bucket = "website-*", path = "/", status = 200 }
     /// ```
     pub struct S3WebsiteServes {
+        /// The bucket's name, or a pattern with `*` (`website-*`) matched against the graded region's buckets.
         pub bucket: String,
+        /// The path to GET on the website endpoint (`/` when absent).
         #[serde(default = "root")]
         pub path: String,
+        /// The status it must answer (200 when absent).
         #[serde(default = "ok")]
         pub status: u16,
+        /// Text the answer's body must contain (not checked when absent).
         #[serde(default)]
         pub contains: Option<String>,
     }

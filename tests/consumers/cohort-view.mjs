@@ -50,7 +50,7 @@ try {
       };
     });
     await page.screenshot({ path: `${config.shots}/cohort-${name}.png`, fullPage: true });
-    // The README's: the funnel, the stuck map and the first checks.
+    // The book's (docs/src/images/cohort.png): the funnel, the stuck map and the first checks.
     await page.screenshot({ path: `${config.shots}/cohort-${name}-top.png`, clip: { x: 0, y: 0, width: 1100, height: 1250 } });
     await page.emulateMedia({ colorScheme: "dark" });
     const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -1,6 +1,6 @@
 //! The learner page in a real browser: headless Chromium driven by playwright-core (tests/consumers/learn-page.mjs)
 //! against a live `labcheck serve` on LocalStack, with and without JavaScript, in English and Spanish. Screenshots
-//! go to target/learn-page/ (the README's come from there).
+//! go to target/learn-page/ (the book's, docs/src/images/, come from there).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};

@@ -9,6 +9,7 @@ mod cli;
 mod cohort;
 mod cohort_synthetic;
 mod credentials;
+mod docs;
 mod faults;
 mod inventory_mocks;
 mod lab_steps;
