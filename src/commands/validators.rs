@@ -38,10 +38,10 @@ pub fn reference_markdown() -> String {
          A check names one of these validators and gives it `params` ([the lab format](lab-format.md)). \
          Every validator is a pure function of the facts its checks read; how policies, roles and buckets are \
          judged is in [How checks judge](judging.md). `labcheck validators --verbose` prints the same text.\n\n\
-         | validator | family | what it checks |\n|---|---|---|\n",
+         | validator | what it checks |\n|---|---|\n",
     );
     for spec in REGISTRY {
-        let _ = writeln!(page, "| [`{0}`](#{0}) | {1} | {2} |", spec.name, spec.family, cell(&spec.summary()));
+        let _ = writeln!(page, "| [`{0}`](#{0}) | {1} |", spec.name, cell(&spec.summary()));
     }
     for spec in REGISTRY {
         page.push('\n');
