@@ -5,8 +5,13 @@
 //! collection at most once, evaluates the validators on them, and builds a [`model::Report`] that a reporter
 //! ([`report`]) formats.
 
+/// Items that exist only with the `aws` feature (reading accounts, and the service, stores and analyses built on it).
+macro_rules! with_aws {
+    ($($item:item)*) => { $(#[cfg(feature = "aws")] $item)* };
+}
+pub(crate) use with_aws;
+
 pub mod cli;
-pub mod cohort;
 pub mod commands;
 pub mod emulators;
 pub mod engine;
@@ -16,18 +21,22 @@ pub mod grading;
 pub mod i18n;
 pub mod inventory;
 pub mod lab;
-pub mod lti;
 pub mod model;
-pub mod mutate;
 pub mod policy;
-pub mod privacy;
-pub mod progress;
 pub mod providers;
 pub mod report;
-pub mod service;
-pub mod sessions;
 pub mod snapshot;
 pub mod validators;
+
+with_aws! {
+    pub mod cohort;
+    pub mod lti;
+    pub mod mutate;
+    pub mod privacy;
+    pub mod progress;
+    pub mod service;
+    pub mod sessions;
+}
 
 /// `text` on one line: every run of whitespace (newlines included) made one space, for one-line errors.
 pub fn one_line(text: impl std::fmt::Display) -> String {

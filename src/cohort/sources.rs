@@ -41,6 +41,7 @@ impl Cohorts for SqliteStore {
     }
 }
 
+#[cfg(feature = "aws")]
 impl Cohorts for DynamoStore {
     fn progress_of_lab<'a>(
         &'a self,

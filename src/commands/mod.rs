@@ -1,31 +1,39 @@
 //! One module per subcommand. Each returns the process exit code or a [`CliError`] (exit 2).
 
-pub mod cohort;
-mod evidence;
 mod explain;
-pub mod learner_data;
 mod list;
-pub mod lti;
-mod mutate;
 mod policy;
-mod progress;
 pub(crate) mod run;
-mod serve;
-pub mod session;
-mod snapshot;
 mod test;
 mod validators;
-mod watch;
+
+crate::with_aws! {
+    pub mod cohort;
+    mod evidence;
+    pub mod learner_data;
+    pub mod lti;
+    mod mutate;
+    mod progress;
+    mod serve;
+    pub mod session;
+    mod snapshot;
+    mod watch;
+}
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+#[cfg(feature = "aws")]
 use std::time::Duration;
 
-use crate::cli::{AwsArgs, Cli, Command};
-use crate::inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions};
+use crate::cli::{Cli, Command};
 use crate::lab::LabError;
 use crate::model::Outcome;
+#[cfg(feature = "aws")]
+use crate::{
+    cli::AwsArgs,
+    inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions},
+};
 
 /// Exit codes (also in `labcheck --help` and the book).
 pub mod exit {
@@ -52,24 +60,31 @@ pub fn exit_code(outcome: Outcome) -> u8 {
 pub enum CliError {
     #[error("{0}")]
     Lab(#[from] LabError),
+    #[cfg(feature = "aws")]
     #[error("{0}")]
     Session(#[from] SessionError),
+    #[cfg(feature = "aws")]
     #[error("--invoke-url-template: {0}")]
     InvokeUrlTemplate(String),
     #[error("cannot write {}: {source}", path.display())]
     Output { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Snapshot(#[from] crate::snapshot::SnapshotError),
+    #[cfg(feature = "aws")]
     #[error("reading the account took longer than {0:?} (--timeout)")]
     Timeout(Duration),
+    #[cfg(feature = "aws")]
     #[error("{0}")]
     Service(#[from] crate::service::ServiceError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[cfg(feature = "aws")]
     #[error("{0}")]
     Store(String),
+    #[cfg(feature = "aws")]
     #[error("{0}")]
     StoreUnusable(#[from] crate::progress::StoreError),
+    #[cfg(feature = "aws")]
     #[error("the grading was not recorded: {0}")]
     NotKept(String),
     #[error("{0}")]
@@ -79,6 +94,7 @@ pub enum CliError {
 }
 
 /// Connects to the account `args` name (credentials and region checked before anything is read).
+#[cfg(feature = "aws")]
 async fn connect(args: &AwsArgs) -> Result<AwsSession, CliError> {
     let invoke = InvokeUrlTemplate::parse(&args.invoke_url_template).map_err(CliError::InvokeUrlTemplate)?;
     let options = SessionOptions {
@@ -113,22 +129,37 @@ fn write_output(mut file: tempfile::NamedTempFile, path: &Path, text: &str) -> R
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let code = match cli.command {
         Command::Run(args) => run::run(args).await?,
-        Command::Watch(args) => watch::watch(args).await?,
-        Command::Snapshot(args) => snapshot::snapshot(args).await?,
-        Command::Serve(args) => serve::serve(args).await?,
-        Command::Test { dir, bless, only, mutate } => test::test(&dir, bless, &only, mutate).await?,
-        Command::Mutate(args) => mutate::mutate(args).await?,
         Command::List { lab, lang } => list::list(&lab, &lang)?,
         Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
         Command::Validators { verbose, markdown } => validators::validators(verbose, markdown)?,
         Command::Policy { labs, all } => policy::policy(&labs, all)?,
+        #[cfg(not(feature = "aws"))]
+        Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
+        #[cfg(feature = "aws")]
+        Command::Test { dir, bless, only, mutate } => test::test(&dir, bless, &only, mutate).await?,
+        #[cfg(feature = "aws")]
+        Command::Watch(args) => watch::watch(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Snapshot(args) => snapshot::snapshot(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Serve(args) => serve::serve(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Mutate(args) => mutate::mutate(args).await?,
+        #[cfg(feature = "aws")]
         Command::Progress(args) => progress::progress(args).await?,
+        #[cfg(feature = "aws")]
         Command::Cohort(args) => cohort::cohort(args).await?,
+        #[cfg(feature = "aws")]
         Command::Export(args) => learner_data::export(args).await?,
+        #[cfg(feature = "aws")]
         Command::Forget(args) => learner_data::forget(args).await?,
+        #[cfg(feature = "aws")]
         Command::Evidence(args) => evidence::evidence(args).await?,
+        #[cfg(feature = "aws")]
         Command::Session(command) => session::session(command).await?,
+        #[cfg(feature = "aws")]
         Command::Lti(command) => lti::lti(command)?,
+        #[cfg(feature = "aws")]
         Command::StoreInit { store } => {
             let spec = store.spec().map_err(CliError::Store)?;
             spec.init().await?;

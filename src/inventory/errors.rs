@@ -2,9 +2,11 @@
 
 use std::error::Error as StdError;
 
-use aws_sdk_apigateway::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::Operation;
 use crate::facts::{FactError, FactErrorKind};
 
 const ACCESS_DENIED_CODES: &[&str] = &[
@@ -36,18 +38,6 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
     messages.join(": ").replace('\n', " ")
 }
 
-/// An AWS operation the inventory calls, with the IAM permission it needs. [`operations`] lists them all; the
-/// book's permissions table (docs/src/service/accounts.md) is written from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// `service:Operation`, as counted in the stats.
-    pub name: &'static str,
-    /// IAM action.
-    pub action: &'static str,
-    /// IAM resource (`*` where the action has no resource-level permission).
-    pub resource: &'static str,
-}
-
 impl Operation {
     /// This operation's error, classified.
     pub fn error<E>(&self, err: SdkError<E, HttpResponse>) -> FactError
@@ -56,17 +46,6 @@ impl Operation {
     {
         classify_sdk_error(self.name, &format!("{} on {}", self.action, self.resource), err)
     }
-}
-
-/// The one call the core makes itself: the graded account's id.
-pub const GET_CALLER_IDENTITY: Operation =
-    Operation { name: "sts:GetCallerIdentity", action: "sts:GetCallerIdentity", resource: "*" };
-
-/// Every AWS operation labcheck can call: the account id's, then each provider's. All are reads.
-pub fn operations() -> Vec<Operation> {
-    let mut all = vec![GET_CALLER_IDENTITY];
-    all.extend(crate::providers::operations());
-    all
 }
 
 /// Whether an error means "there is no such thing" (a verdict), not "could not read" (an error).
@@ -121,20 +100,5 @@ where
         }
         SdkError::ResponseError(_) => FactError::new(FactErrorKind::Malformed, operation, root_cause(&err)),
         _ => FactError::new(FactErrorKind::Service, operation, root_cause(&err)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// labcheck only reads: every operation is a Get, a List or a Describe.
-    #[test]
-    fn every_operation_is_a_read() {
-        let reads = |op: &Operation| {
-            op.action == "apigateway:GET"
-                || ["Get", "List", "Describe"].iter().any(|verb| op.name.split(':').nth(1).unwrap().starts_with(verb))
-        };
-        assert!(operations().iter().all(reads), "only reads");
     }
 }

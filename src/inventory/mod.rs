@@ -4,29 +4,38 @@
 //! [`FactSource`] is what the engine sees; [`AwsInventory`] is the live source: one round of the providers'
 //! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run).
 
-mod errors;
-pub mod http;
-pub(crate) mod pages;
+mod operations;
 pub mod policy;
-pub(crate) mod round_trips;
-mod session;
-mod stats;
-mod tolerant;
+
+crate::with_aws! {
+    mod errors;
+    pub mod http;
+    pub(crate) mod pages;
+    pub(crate) mod round_trips;
+    mod session;
+    mod stats;
+    mod tolerant;
+}
 
 use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::{BoxFuture, join_all};
+use futures::future::BoxFuture;
+#[cfg(feature = "aws")]
+use futures::{FutureExt, future::join_all};
 
-pub use errors::{GET_CALLER_IDENTITY, Operation, classify_sdk_error, is_not_found, operations};
-pub use session::{
-    AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, DEFAULT_PROBE_TIMEOUT, InvokeUrlTemplate, Pace, SessionError,
-    SessionOptions, account_of_role, load_config, retry_config,
-};
-pub use stats::{CallCounter, StatsRecorder};
-pub use tolerant::TolerantJson;
+pub use operations::{GET_CALLER_IDENTITY, Operation, operations};
+crate::with_aws! {
+    pub use errors::{classify_sdk_error, is_not_found};
+    pub use session::{
+        AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, DEFAULT_PROBE_TIMEOUT, InvokeUrlTemplate, Pace, SessionError,
+        SessionOptions, account_of_role, load_config, retry_config,
+    };
+    pub use stats::{CallCounter, StatsRecorder};
+    pub use tolerant::TolerantJson;
+}
 
 use crate::facts::{Facts, Read};
+#[cfg(feature = "aws")]
 use crate::providers::Readers;
 
 /// Where facts come from. One value serves one round of grading: facts it read are cached in it, so asking
@@ -38,10 +47,12 @@ pub trait FactSource: Send + Sync {
 }
 
 /// One round of reads against AWS. Build a new one to re-read (`--wait`).
+#[cfg(feature = "aws")]
 pub struct AwsInventory {
     readers: Readers,
 }
 
+#[cfg(feature = "aws")]
 impl AwsInventory {
     /// `plan` is every read of the round, so that each collection can be read in one call shape (e.g. API keys
     /// with their values only when a probe needs one).
@@ -60,6 +71,7 @@ impl AwsInventory {
     }
 }
 
+#[cfg(feature = "aws")]
 impl FactSource for AwsInventory {
     fn collect<'a>(&'a self, reads: &'a [Read]) -> BoxFuture<'a, Arc<Facts>> {
         async move {

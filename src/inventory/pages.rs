@@ -7,7 +7,7 @@ use aws_sdk_apigateway::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
-use super::errors::{Operation, is_not_found};
+use super::{Operation, is_not_found};
 use crate::facts::{Fact, FactError, FactErrorKind};
 
 /// What the service saying "no such thing" (`ResourceNotFoundException`) means for a collection.

@@ -12,7 +12,6 @@ use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
 
-use super::errors;
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::providers::{ClientSettings, Clients, ReadyClients};
@@ -308,11 +307,11 @@ impl AwsSession {
                 let Some(sts) = self.sts() else {
                     return Err(FactError::not_collected("the account id (no STS client)"));
                 };
-                let out = sts.get_caller_identity().send().await.map_err(|e| errors::GET_CALLER_IDENTITY.error(e))?;
+                let out = sts.get_caller_identity().send().await.map_err(|e| super::GET_CALLER_IDENTITY.error(e))?;
                 out.account().map(str::to_owned).ok_or_else(|| {
                     FactError::new(
                         FactErrorKind::Malformed,
-                        errors::GET_CALLER_IDENTITY.name,
+                        super::GET_CALLER_IDENTITY.name,
                         "the answer has no Account",
                     )
                 })

@@ -23,8 +23,10 @@
 //! shown. Each grading of that session then sends the learner's progress to the line item ([`ags`]).
 
 pub mod ags;
+#[cfg(feature = "aws")]
 mod dynamodb;
 pub mod keys;
+#[cfg(feature = "aws")]
 pub mod launch;
 pub mod platform_keys;
 pub mod records;

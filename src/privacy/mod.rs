@@ -7,6 +7,7 @@
 //! `by-learner` index (the items' `learner` and `pk`). Erased, a learner is gone from every cohort, since a cohort
 //! is computed from progress.
 
+#[cfg(feature = "aws")]
 mod dynamodb;
 mod sqlite;
 

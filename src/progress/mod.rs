@@ -12,6 +12,7 @@
 //! Merging is a pure function ([`merge`]); a store only reads, merges and writes one learner's progress atomically
 //! (a transaction in SQLite, a conditional write in DynamoDB), so two gradings at once never lose an update.
 
+#[cfg(feature = "aws")]
 mod dynamodb;
 mod sqlite;
 
@@ -29,6 +30,7 @@ use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
 use crate::sessions::Sessions;
 use crate::snapshot::Snapshot;
 
+#[cfg(feature = "aws")]
 pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX};
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::corrupt;

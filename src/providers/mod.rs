@@ -15,58 +15,39 @@ pub mod dynamodb;
 pub mod iam;
 pub mod lambda;
 pub mod probes;
+#[cfg(feature = "aws")]
+mod reading;
 pub mod s3;
 
-use std::collections::HashMap;
-use std::fmt;
-use std::future::Future;
-use std::hash::Hash;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+#[cfg(feature = "aws")]
+pub use reading::{ClientSettings, Reading};
+#[cfg(feature = "aws")]
+pub(crate) use reading::{Keyed, has_code, instrumented, sdk_client, text};
 
-use crate::inventory::round_trips::Once;
-use aws_config::SdkConfig;
-use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
-use futures::future::BoxFuture;
+use std::fmt;
+use std::hash::Hash;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::inventory::Operation;
 
-/// What the core needs of a provider.
+/// What the core needs of a provider: its facts, and what it reads them with (its [`Reading`], with the `aws`
+/// feature).
 pub trait Provider {
     /// What a validator may ask it to read.
     type Read: ReadKind + Clone + fmt::Debug + PartialEq + Eq + PartialOrd + Ord + Hash + Send + Sync;
     /// What it read: its part of [`Facts`] and of a snapshot (flattened into them, so its field names are the
     /// collections' names there).
     type Facts: Clone + Default + fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
-    /// The client it reads through (an SDK client, an HTTP client), made once per session.
-    type Client: Clone + Send + Sync;
-    /// Its state for one round of reads: each collection read at most once.
-    type Reader: Send + Sync;
 
     /// The AWS operations it may call, with the IAM permission each needs.
     const OPERATIONS: &'static [Operation];
     /// The `facts_query` names of its collections, as shown to lab authors (`resources:API`).
     const FACT_NAMES: &'static [&'static str];
-    /// The string fields of its facts that hold one of the values an AWS API allows: (collection, field, values),
-    /// the values from the SDK's enum types. `labcheck mutate` swaps each for every other.
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])];
 
-    /// Its client over `settings` (the session's AWS config, interceptors and probe timeout).
-    fn client(settings: &ClientSettings) -> Self::Client;
-    /// A ready-made client (tests: aws-smithy-mocks) with the session's interceptors added.
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client;
-    /// A reader for one round; `plan` is every read of the round, so a collection can be read in the one call
-    /// shape every check needs.
-    fn reader(session: &Arc<AwsSession>, plan: &[Read]) -> Self::Reader;
-    /// Reads `read` (and what finding it takes, e.g. the REST API list for resources) into facts.
-    fn read<'a>(reader: &'a Self::Reader, read: &'a Self::Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts>;
     /// Adds facts read by another part of the same round (later reads of the same key win).
     fn merge(into: &mut Self::Facts, other: Self::Facts);
-    /// Cuts `facts` down to what a regrading needs, before they are kept as a grading's evidence: evidence is a
-    /// record of the learner's account, and whatever it holds may be a secret (a stage variable, an API's answer).
-    fn for_evidence(facts: &mut Self::Facts);
     /// The read a `facts_query` name stands for (`resources` with `Some("ItemsAPI")`), or `None` when the name is
     /// not one of this provider's.
     fn parse_fact_name(kind: &str, argument: Option<&str>) -> Option<Result<Self::Read, String>>;
@@ -83,67 +64,6 @@ pub trait ReadKind {
     /// The AWS operations it calls itself (not those of [`ReadKind::resolved_through`]): what a least-privilege
     /// policy for a lab must allow.
     fn operations(&self) -> Vec<Operation>;
-}
-
-/// What a provider's client is made from.
-pub struct ClientSettings {
-    /// The AWS config of the session (credentials, region, endpoints, retries, timeouts).
-    pub config: SdkConfig,
-    /// Interceptors every AWS client gets (call counting).
-    pub interceptors: Vec<SharedInterceptor>,
-    /// How long one HTTP probe may take.
-    pub probe_timeout: Duration,
-}
-
-/// Lazily-filled cells keyed by id: each key is fetched at most once, concurrent askers wait for the same read.
-pub(crate) struct Keyed<T> {
-    cells: Mutex<HashMap<String, Arc<Once<T>>>>,
-}
-
-impl<T: Clone> Keyed<T> {
-    pub(crate) fn new() -> Self {
-        Self { cells: Mutex::new(HashMap::new()) }
-    }
-
-    pub(crate) async fn get_or_fetch<F: Future<Output = T>>(&self, key: &str, fetch: impl FnOnce() -> F) -> T {
-        let cell = self.cells.lock().expect("cells lock").entry(key.to_owned()).or_default().clone();
-        cell.get_or_init(fetch).await.clone()
-    }
-}
-
-/// An SDK client made from a config builder with the provider's own interceptors (given after the builder) and
-/// then the session's: `instrumented!(aws_sdk_lambda, Builder::from(&settings.config), settings, TolerantJson)`.
-macro_rules! instrumented {
-    ($sdk:ident, $builder:expr, $settings:expr $(, $own:expr)* $(,)?) => {{
-        let mut config = $builder $(.interceptor($own))*;
-        for interceptor in &$settings.interceptors {
-            config.push_interceptor(interceptor.clone());
-        }
-        $sdk::Client::from_conf(config.build())
-    }};
-}
-pub(crate) use instrumented;
-
-/// A provider's SDK client made from the session's config, with its own interceptors and then the session's:
-/// `sdk_client!(aws_sdk_lambda, settings, TolerantJson)`.
-macro_rules! sdk_client {
-    ($sdk:ident, $settings:expr $(, $own:expr)* $(,)?) => {
-        $crate::providers::instrumented!($sdk, $sdk::config::Builder::from(&$settings.config), $settings $(, $own)*)
-    };
-}
-pub(crate) use sdk_client;
-
-/// Whether the service answered with one of these error codes (`NoSuchEntity`, `NoSuchBucketPolicy`).
-pub(crate) fn has_code<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>, codes: &[&str]) -> bool
-where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
-{
-    err.as_service_error().and_then(|e| e.code()).is_some_and(|code| codes.contains(&code))
-}
-
-/// A string field of an SDK type, empty when absent.
-pub(crate) fn text(value: Option<&str>) -> String {
-    value.unwrap_or_default().to_owned()
 }
 
 /// Makes, from the one list of providers: [`Read`] (a read of any provider), [`Facts`] (every provider's facts, one
@@ -187,26 +107,30 @@ macro_rules! providers {
             }
 
             /// These facts cut down to what regrading them needs, to be kept as evidence
-            /// ([`Provider::for_evidence`]).
+            /// ([`Reading::for_evidence`]).
+            #[cfg(feature = "aws")]
             pub fn for_evidence(mut self) -> Facts {
-                $(<$module::$provider as Provider>::for_evidence(&mut self.$module);)*
+                $(<$module::$provider as Reading>::for_evidence(&mut self.$module);)*
                 self
             }
         }
 
+        #[cfg(feature = "aws")]
         /// Ready-made clients, one per provider (tests: aws-smithy-mocks), for [`Clients::ready`].
         pub struct ReadyClients {
-            $(pub $module: <$module::$provider as Provider>::Client,)*
+            $(pub $module: <$module::$provider as Reading>::Client,)*
         }
 
+        #[cfg(feature = "aws")]
         /// The clients a session reads through, one per provider, each made on its first use: a grading builds
         /// only the clients of the services its lab reads (making an SDK client is a large share of a grading's
         /// CPU).
         pub struct Clients {
             settings: ClientSettings,
-            $($module: std::sync::OnceLock<<$module::$provider as Provider>::Client>,)*
+            $($module: std::sync::OnceLock<<$module::$provider as Reading>::Client>,)*
         }
 
+        #[cfg(feature = "aws")]
         impl Clients {
             pub fn new(settings: ClientSettings) -> Self {
                 Self { settings, $($module: std::sync::OnceLock::new(),)* }
@@ -220,7 +144,7 @@ macro_rules! providers {
             /// `clients` with the session's interceptors (from `settings`) added.
             pub fn ready(clients: ReadyClients, settings: ClientSettings) -> Self {
                 let made = Self::new(settings);
-                $(let _ = made.$module.set(<$module::$provider as Provider>::instrument(clients.$module, &made.settings));)*
+                $(let _ = made.$module.set(<$module::$provider as Reading>::instrument(clients.$module, &made.settings));)*
                 made
             }
 
@@ -235,25 +159,27 @@ macro_rules! providers {
             }
 
             $(/// This provider's client, made on first use.
-            pub fn $module(&self) -> &<$module::$provider as Provider>::Client {
-                self.$module.get_or_init(|| <$module::$provider as Provider>::client(&self.settings))
+            pub fn $module(&self) -> &<$module::$provider as Reading>::Client {
+                self.$module.get_or_init(|| <$module::$provider as Reading>::client(&self.settings))
             })*
         }
 
+        #[cfg(feature = "aws")]
         /// One round's state of every provider.
         pub struct Readers {
-            $(pub $module: <$module::$provider as Provider>::Reader,)*
+            $(pub $module: <$module::$provider as Reading>::Reader,)*
         }
 
+        #[cfg(feature = "aws")]
         impl Readers {
-            pub fn new(session: &Arc<AwsSession>, plan: &[Read]) -> Self {
-                Self { $($module: <$module::$provider as Provider>::reader(session, plan),)* }
+            pub fn new(session: &std::sync::Arc<crate::inventory::AwsSession>, plan: &[Read]) -> Self {
+                Self { $($module: <$module::$provider as Reading>::reader(session, plan),)* }
             }
 
             /// Reads `read` through its provider.
-            pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts> {
+            pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a crate::inventory::AwsInventory) -> futures::future::BoxFuture<'a, Facts> {
                 match read {
-                    $(Read::$variant(read) => <$module::$provider as Provider>::read(&self.$module, read, inventory),)*
+                    $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, inventory),)*
                 }
             }
         }
@@ -265,9 +191,10 @@ macro_rules! providers {
             all
         }
 
+        #[cfg(feature = "aws")]
         /// The values an AWS API allows for `field` of `collection`, when the field is one of an enum's.
         pub fn enum_values(collection: &str, field: &str) -> Option<&'static [&'static str]> {
-            let all = [$(<$module::$provider as Provider>::ENUM_FIELDS,)*];
+            let all = [$(<$module::$provider as Reading>::ENUM_FIELDS,)*];
             all.into_iter().flatten().find(|(c, f, _)| *c == collection && *f == field).map(|(_, _, values)| *values)
         }
 
@@ -301,9 +228,11 @@ providers! {
     S3 => s3::S3,
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "aws"))]
 mod tests {
-    use aws_config::{BehaviorVersion, Region};
+    use std::time::Duration;
+
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
 
     use super::*;
 

@@ -8,6 +8,7 @@
 //! (DynamoDB) while a copy of the store grants nothing. A session is revoked by the platform or expires; either way
 //! its token is refused from then on.
 
+#[cfg(feature = "aws")]
 mod dynamodb;
 mod sqlite;
 

@@ -1,23 +1,25 @@
 //! API Gateway (REST APIs): the lab's API, its resources and methods, stages, usage plans and API keys.
 
+#[cfg(feature = "aws")]
 mod evidence;
+mod operations;
+#[cfg(feature = "aws")]
 mod reader;
 mod types;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
+#[cfg(feature = "aws")]
 pub(crate) use reader::Secret;
 pub use types::*;
 
-use super::{ClientSettings, Provider, ReadKind};
+use super::{Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson};
+use crate::inventory::Operation;
 
 pub struct ApiGateway;
 
@@ -72,14 +74,16 @@ impl ReadKind for Read {
 
     fn operations(&self) -> Vec<Operation> {
         match self {
-            Read::RestApis => vec![reader::GET_REST_APIS],
-            Read::Resources { .. } => vec![reader::GET_RESOURCES],
-            Read::Stages { .. } => vec![reader::GET_STAGES],
-            Read::UsagePlans => vec![reader::GET_USAGE_PLANS],
-            Read::UsagePlanKeys { .. } => vec![reader::GET_USAGE_PLAN_KEYS],
-            Read::ApiKeys => vec![reader::GET_API_KEYS],
+            Read::RestApis => vec![operations::GET_REST_APIS],
+            Read::Resources { .. } => vec![operations::GET_RESOURCES],
+            Read::Stages { .. } => vec![operations::GET_STAGES],
+            Read::UsagePlans => vec![operations::GET_USAGE_PLANS],
+            Read::UsagePlanKeys { .. } => vec![operations::GET_USAGE_PLAN_KEYS],
+            Read::ApiKeys => vec![operations::GET_API_KEYS],
             // When keys share the probe's key name, the one in a plan bound to the stage is chosen.
-            Read::ApiKeyValues => vec![reader::GET_API_KEYS, reader::GET_USAGE_PLANS, reader::GET_USAGE_PLAN_KEYS],
+            Read::ApiKeyValues => {
+                vec![operations::GET_API_KEYS, operations::GET_USAGE_PLANS, operations::GET_USAGE_PLAN_KEYS]
+            }
         }
     }
 }
@@ -142,45 +146,13 @@ impl Facts {
 
 impl Provider for ApiGateway {
     type Read = Read;
-    type Facts = Facts;
-    type Client = aws_sdk_apigateway::Client;
-    type Reader = Reader;
 
-    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
-        ("resources", "type", aws_sdk_apigateway::types::IntegrationType::values()),
-        // A string in the SDK; the values API Gateway documents for `authorizationType`.
-        ("resources", "authorization_type", &["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
-        ("usage_plans", "period", aws_sdk_apigateway::types::QuotaPeriodType::values()),
-    ];
+    type Facts = Facts;
+
+    const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
+
     const FACT_NAMES: &'static [&'static str] =
         &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        super::sdk_client!(aws_sdk_apigateway, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(aws_sdk_apigateway, client.config().to_builder(), settings, TolerantJson)
-    }
-
-    fn reader(session: &Arc<AwsSession>, plan: &[super::Read]) -> Reader {
-        // Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
-        let values: super::Read = Read::ApiKeyValues.into();
-        Reader::new(session.clone(), plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)))
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        async move {
-            let facts = reader.read(read, inventory).await;
-            super::Facts { apigateway: facts, ..super::Facts::default() }
-        }
-        .boxed()
-    }
-
-    fn for_evidence(facts: &mut Facts) {
-        evidence::for_evidence(facts);
-    }
 
     fn merge(into: &mut Facts, other: Facts) {
         if other.rest_apis.is_some() {

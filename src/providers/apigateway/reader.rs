@@ -1,5 +1,10 @@
 //! Reading API Gateway: each collection at most once per round, every page, names resolved to ids.
 
+use super::ApiGateway;
+use super::operations::*;
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -11,37 +16,8 @@ use super::{ApiKey, ApiStage, Facts, Integration, Method, MethodSetting, Quota, 
 use super::{Throttle, UsagePlan, UsagePlanKey};
 use crate::facts::{Fact, FactError};
 use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::inventory::{AwsInventory, AwsSession, TolerantJson};
 use crate::providers::{Keyed, text};
-
-pub(super) const GET_REST_APIS: Operation =
-    Operation { name: "apigateway:GetRestApis", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/restapis" };
-pub(super) const GET_RESOURCES: Operation = Operation {
-    name: "apigateway:GetResources",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/restapis/*/resources",
-};
-pub(super) const GET_STAGES: Operation = Operation {
-    name: "apigateway:GetStages",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/restapis/*/stages",
-};
-pub(super) const GET_USAGE_PLANS: Operation = Operation {
-    name: "apigateway:GetUsagePlans",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/usageplans",
-};
-pub(super) const GET_USAGE_PLAN_KEYS: Operation = Operation {
-    name: "apigateway:GetUsagePlanKeys",
-    action: "apigateway:GET",
-    resource: "arn:aws:apigateway:*::/usageplans/*/keys",
-};
-pub(super) const GET_API_KEYS: Operation =
-    Operation { name: "apigateway:GetApiKeys", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/apikeys" };
-
-/// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 6] =
-    [GET_REST_APIS, GET_RESOURCES, GET_STAGES, GET_USAGE_PLANS, GET_USAGE_PLAN_KEYS, GET_API_KEYS];
 
 /// A secret string: never printed, never serialized.
 #[derive(Clone)]
@@ -385,5 +361,48 @@ fn convert_usage_plan(p: &aws_sdk_apigateway::types::UsagePlan) -> UsagePlan {
             .throttle()
             .map(|t| Throttle { burst_limit: Some(t.burst_limit()), rate_limit: Some(t.rate_limit()) }),
         quota: p.quota().map(|q| Quota { limit: Some(q.limit()), period: q.period().map(|p| p.as_str().to_owned()) }),
+    }
+}
+
+impl Reading for ApiGateway {
+    fn for_evidence(facts: &mut Facts) {
+        super::evidence::for_evidence(facts);
+    }
+
+    type Client = aws_sdk_apigateway::Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("resources", "type", aws_sdk_apigateway::types::IntegrationType::values()),
+        // A string in the SDK; the values API Gateway documents for `authorizationType`.
+        ("resources", "authorization_type", &["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
+        ("usage_plans", "period", aws_sdk_apigateway::types::QuotaPeriodType::values()),
+    ];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        crate::providers::sdk_client!(aws_sdk_apigateway, settings, TolerantJson)
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        crate::providers::instrumented!(aws_sdk_apigateway, client.config().to_builder(), settings, TolerantJson)
+    }
+
+    fn reader(session: &Arc<AwsSession>, plan: &[crate::providers::Read]) -> Reader {
+        // Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
+        let values: crate::providers::Read = Read::ApiKeyValues.into();
+        Reader::new(session.clone(), plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)))
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        async move {
+            let facts = reader.read(read, inventory).await;
+            crate::providers::Facts { apigateway: facts, ..crate::providers::Facts::default() }
+        }
+        .boxed()
     }
 }

@@ -1,21 +1,21 @@
 //! DynamoDB: tables by name (description, time to live, point-in-time recovery, tags) and the region's table names.
 
+mod operations;
+#[cfg(feature = "aws")]
 mod reader;
 mod types;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
 pub use types::*;
 
-use super::{ClientSettings, Provider, ReadKind};
+use super::{Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson};
+use crate::inventory::Operation;
 
 pub struct DynamoDb;
 
@@ -72,11 +72,11 @@ impl ReadKind for Read {
 
     fn operations(&self) -> Vec<Operation> {
         match self {
-            Read::Table { part: Part::Description, .. } => vec![reader::DESCRIBE_TABLE],
-            Read::Table { part: Part::TimeToLive, .. } => vec![reader::DESCRIBE_TIME_TO_LIVE],
-            Read::Table { part: Part::Backups, .. } => vec![reader::DESCRIBE_CONTINUOUS_BACKUPS],
-            Read::Table { part: Part::Tags, .. } => vec![reader::LIST_TAGS_OF_RESOURCE],
-            Read::TableNames => vec![reader::LIST_TABLES],
+            Read::Table { part: Part::Description, .. } => vec![operations::DESCRIBE_TABLE],
+            Read::Table { part: Part::TimeToLive, .. } => vec![operations::DESCRIBE_TIME_TO_LIVE],
+            Read::Table { part: Part::Backups, .. } => vec![operations::DESCRIBE_CONTINUOUS_BACKUPS],
+            Read::Table { part: Part::Tags, .. } => vec![operations::LIST_TAGS_OF_RESOURCE],
+            Read::TableNames => vec![operations::LIST_TABLES],
         }
     }
 }
@@ -123,17 +123,11 @@ impl Facts {
 
 impl Provider for DynamoDb {
     type Read = Read;
-    type Facts = Facts;
-    type Client = aws_sdk_dynamodb::Client;
-    type Reader = Reader;
 
-    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
-        ("dynamodb_tables", "billing_mode", aws_sdk_dynamodb::types::BillingMode::values()),
-        ("dynamodb_tables", "key_type", aws_sdk_dynamodb::types::KeyType::values()),
-        ("dynamodb_tables", "status", aws_sdk_dynamodb::types::TableStatus::values()),
-        ("dynamodb_time_to_live", "status", aws_sdk_dynamodb::types::TimeToLiveStatus::values()),
-    ];
+    type Facts = Facts;
+
+    const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
+
     const FACT_NAMES: &'static [&'static str] = &[
         "dynamodb_table_names",
         "dynamodb_tables:TABLE",
@@ -141,25 +135,6 @@ impl Provider for DynamoDb {
         "dynamodb_point_in_time_recovery:TABLE",
         "dynamodb_tags:TABLE",
     ];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        super::sdk_client!(aws_sdk_dynamodb, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(aws_sdk_dynamodb, client.config().to_builder(), settings, TolerantJson)
-    }
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, _inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        reader.read(read).boxed()
-    }
-
-    /// Nothing here is cut: tables' settings and tags name no secret.
-    fn for_evidence(_facts: &mut Facts) {}
 
     fn merge(into: &mut Facts, other: Facts) {
         into.dynamodb_tables.extend(other.dynamodb_tables);

@@ -1,5 +1,10 @@
 //! Reading DynamoDB: each part of each table at most once per round.
 
+use super::DynamoDb;
+use super::operations::*;
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,28 +18,8 @@ use aws_sdk_dynamodb::types::{KeySchemaElement, Projection, TableDescription};
 use super::{Facts, Index, KeyElement, Part, Read, Table, Throughput, TimeToLive};
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsSession, Operation, is_not_found};
+use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson, is_not_found};
 use crate::providers::{Keyed, text};
-
-const TABLE: &str = "arn:aws:dynamodb:*:*:table/*";
-
-pub(super) const DESCRIBE_TABLE: Operation =
-    Operation { name: "dynamodb:DescribeTable", action: "dynamodb:DescribeTable", resource: TABLE };
-pub(super) const DESCRIBE_TIME_TO_LIVE: Operation =
-    Operation { name: "dynamodb:DescribeTimeToLive", action: "dynamodb:DescribeTimeToLive", resource: TABLE };
-pub(super) const DESCRIBE_CONTINUOUS_BACKUPS: Operation = Operation {
-    name: "dynamodb:DescribeContinuousBackups",
-    action: "dynamodb:DescribeContinuousBackups",
-    resource: TABLE,
-};
-pub(super) const LIST_TAGS_OF_RESOURCE: Operation =
-    Operation { name: "dynamodb:ListTagsOfResource", action: "dynamodb:ListTagsOfResource", resource: TABLE };
-pub(super) const LIST_TABLES: Operation =
-    Operation { name: "dynamodb:ListTables", action: "dynamodb:ListTables", resource: "*" };
-
-/// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 5] =
-    [DESCRIBE_TABLE, DESCRIBE_TIME_TO_LIVE, DESCRIBE_CONTINUOUS_BACKUPS, LIST_TAGS_OF_RESOURCE, LIST_TABLES];
 
 /// Tag pages at most (AWS gives up to 10 tags a page and a table has at most 50).
 const MAX_TAG_PAGES: usize = 20;
@@ -276,5 +261,41 @@ fn table_of(t: &TableDescription) -> Table {
         local_indexes,
         stream,
         encryption,
+    }
+}
+
+impl Reading for DynamoDb {
+    /// Nothing here is cut: tables' settings and tags name no secret.
+    fn for_evidence(_facts: &mut Facts) {}
+
+    type Client = aws_sdk_dynamodb::Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("dynamodb_tables", "billing_mode", aws_sdk_dynamodb::types::BillingMode::values()),
+        ("dynamodb_tables", "key_type", aws_sdk_dynamodb::types::KeyType::values()),
+        ("dynamodb_tables", "status", aws_sdk_dynamodb::types::TableStatus::values()),
+        ("dynamodb_time_to_live", "status", aws_sdk_dynamodb::types::TimeToLiveStatus::values()),
+    ];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        crate::providers::sdk_client!(aws_sdk_dynamodb, settings, TolerantJson)
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        crate::providers::instrumented!(aws_sdk_dynamodb, client.config().to_builder(), settings, TolerantJson)
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        _inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read).boxed()
     }
 }

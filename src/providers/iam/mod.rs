@@ -1,22 +1,22 @@
 //! IAM: roles (trust policy, attached and inline permission policies with their documents), by name or as the
 //! execution role of the Lambda function behind an API's method.
 
+mod operations;
+#[cfg(feature = "aws")]
 mod reader;
 mod types;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
 pub use types::*;
 
-use super::{ClientSettings, Provider, ReadKind, apigateway, lambda};
+use super::{Provider, ReadKind, apigateway, lambda};
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::inventory::Operation;
 
 pub struct Iam;
 
@@ -69,10 +69,10 @@ impl ReadKind for Read {
     fn operations(&self) -> Vec<Operation> {
         match self {
             Read::Role { part: Part::Trust, .. } | Read::ExecutionRoles { part: Part::Trust, .. } => {
-                vec![reader::GET_ROLE]
+                vec![operations::GET_ROLE]
             }
             Read::Role { part: Part::Permissions, .. } | Read::ExecutionRoles { part: Part::Permissions, .. } => {
-                reader::PERMISSION_OPERATIONS.to_vec()
+                operations::PERMISSION_OPERATIONS.to_vec()
             }
         }
     }
@@ -99,33 +99,12 @@ impl Facts {
 
 impl Provider for Iam {
     type Read = Read;
+
     type Facts = Facts;
-    type Client = aws_sdk_iam::Client;
-    type Reader = Reader;
 
-    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] =
-        &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
+    const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
+
     const FACT_NAMES: &'static [&'static str] = &["iam_roles:ROLE", "iam_role_policies:ROLE"];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        super::sdk_client!(aws_sdk_iam, settings)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(aws_sdk_iam, client.config().to_builder(), settings)
-    }
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        reader.read(read, inventory).boxed()
-    }
-
-    /// Nothing here is cut: roles' trust and permission policies are configuration, not secrets.
-    fn for_evidence(_facts: &mut Facts) {}
 
     fn merge(into: &mut Facts, other: Facts) {
         into.iam_roles.extend(other.iam_roles);

@@ -1,6 +1,11 @@
 //! Reading IAM: each role's trust policy and permission policies at most once per round. Policy documents come
 //! URL-encoded (RFC 3986) and are decoded here.
 
+use super::Iam;
+use super::operations::*;
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::sync::Arc;
 
 use crate::inventory::round_trips::{fork, join_all, try_join_all};
@@ -10,28 +15,6 @@ use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
 use crate::inventory::{AwsInventory, AwsSession, Operation};
 use crate::providers::{Keyed, has_code, lambda, text};
-
-const ROLE: &str = "arn:aws:iam::*:role/*";
-
-pub(super) const GET_ROLE: Operation = Operation { name: "iam:GetRole", action: "iam:GetRole", resource: ROLE };
-pub(super) const LIST_ATTACHED_ROLE_POLICIES: Operation =
-    Operation { name: "iam:ListAttachedRolePolicies", action: "iam:ListAttachedRolePolicies", resource: ROLE };
-pub(super) const LIST_ROLE_POLICIES: Operation =
-    Operation { name: "iam:ListRolePolicies", action: "iam:ListRolePolicies", resource: ROLE };
-pub(super) const GET_ROLE_POLICY: Operation =
-    Operation { name: "iam:GetRolePolicy", action: "iam:GetRolePolicy", resource: ROLE };
-pub(super) const GET_POLICY: Operation =
-    Operation { name: "iam:GetPolicy", action: "iam:GetPolicy", resource: "arn:aws:iam::*:policy/*" };
-pub(super) const GET_POLICY_VERSION: Operation =
-    Operation { name: "iam:GetPolicyVersion", action: "iam:GetPolicyVersion", resource: "arn:aws:iam::*:policy/*" };
-
-/// What reading a role's permissions calls (the role first, to know it exists).
-pub(super) const PERMISSION_OPERATIONS: [Operation; 6] =
-    [GET_ROLE, LIST_ATTACHED_ROLE_POLICIES, GET_POLICY, GET_POLICY_VERSION, LIST_ROLE_POLICIES, GET_ROLE_POLICY];
-
-/// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 6] =
-    [GET_ROLE, LIST_ATTACHED_ROLE_POLICIES, GET_POLICY, GET_POLICY_VERSION, LIST_ROLE_POLICIES, GET_ROLE_POLICY];
 
 /// IAM's "no such role or policy".
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
@@ -187,6 +170,38 @@ pub(crate) fn document(text: &str) -> Result<serde_json::Value, String> {
         .decode_utf8()
         .map_err(|_| "the policy document is not UTF-8 once decoded".to_owned())?;
     serde_json::from_str(&decoded).map_err(|e| format!("the policy document is not JSON: {e}"))
+}
+
+impl Reading for Iam {
+    /// Nothing here is cut: roles' trust and permission policies are configuration, not secrets.
+    fn for_evidence(_facts: &mut Facts) {}
+
+    type Client = aws_sdk_iam::Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] =
+        &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        crate::providers::sdk_client!(aws_sdk_iam, settings)
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        crate::providers::instrumented!(aws_sdk_iam, client.config().to_builder(), settings)
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, inventory).boxed()
+    }
 }
 
 #[cfg(test)]

@@ -1,22 +1,22 @@
 //! Lambda: the function behind the API (found through the integration URI, never guessed by name), its versions,
 //! aliases and alias policies, and the names of the region's functions (for the cleanup step).
 
+mod operations;
+#[cfg(feature = "aws")]
 mod reader;
 mod types;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
 pub use types::*;
 
-use super::{ClientSettings, Provider, ReadKind, apigateway};
+use super::{Provider, ReadKind, apigateway};
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson};
+use crate::inventory::Operation;
 
 pub struct Lambda;
 
@@ -58,11 +58,11 @@ impl ReadKind for Read {
 
     fn operations(&self) -> Vec<Operation> {
         vec![match self {
-            Read::BehindApi { part: Part::Configuration, .. } => reader::GET_FUNCTION_CONFIGURATION,
-            Read::BehindApi { part: Part::Versions, .. } => reader::LIST_VERSIONS_BY_FUNCTION,
-            Read::BehindApi { part: Part::Aliases, .. } => reader::LIST_ALIASES,
-            Read::BehindApi { part: Part::Policy(_), .. } => reader::GET_POLICY,
-            Read::FunctionNames => reader::LIST_FUNCTIONS,
+            Read::BehindApi { part: Part::Configuration, .. } => operations::GET_FUNCTION_CONFIGURATION,
+            Read::BehindApi { part: Part::Versions, .. } => operations::LIST_VERSIONS_BY_FUNCTION,
+            Read::BehindApi { part: Part::Aliases, .. } => operations::LIST_ALIASES,
+            Read::BehindApi { part: Part::Policy(_), .. } => operations::GET_POLICY,
+            Read::FunctionNames => operations::LIST_FUNCTIONS,
         }]
     }
 }
@@ -111,16 +111,11 @@ impl Facts {
 
 impl Provider for Lambda {
     type Read = Read;
-    type Facts = Facts;
-    type Client = aws_sdk_lambda::Client;
-    type Reader = Reader;
 
-    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
-        ("lambda_functions", "runtime", aws_sdk_lambda::types::Runtime::values()),
-        ("lambda_functions", "state", aws_sdk_lambda::types::State::values()),
-        ("lambda_policies", "Effect", &["Allow", "Deny"]),
-    ];
+    type Facts = Facts;
+
+    const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
+
     const FACT_NAMES: &'static [&'static str] = &[
         "lambda_function_names",
         "lambda_functions:API",
@@ -128,25 +123,6 @@ impl Provider for Lambda {
         "lambda_aliases:API",
         "lambda_policies:API:ALIAS",
     ];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        super::sdk_client!(aws_sdk_lambda, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        super::instrumented!(aws_sdk_lambda, client.config().to_builder(), settings, TolerantJson)
-    }
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        reader.read(read, inventory).boxed()
-    }
-
-    /// Nothing here is cut: of the environment only variable names were read, never values.
-    fn for_evidence(_facts: &mut Facts) {}
 
     fn merge(into: &mut Facts, other: Facts) {
         into.lambda_functions.extend(other.lambda_functions);

@@ -1,5 +1,10 @@
 //! Reading Lambda: the functions the API's integrations name, each part at most once per round.
 
+use super::Lambda;
+use super::operations::*;
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::sync::Arc;
 
 use crate::inventory::round_trips::Once;
@@ -8,29 +13,8 @@ use crate::inventory::round_trips::join_all;
 use super::{EnvironmentError, Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, Operation, is_not_found};
+use crate::inventory::{AwsInventory, AwsSession, TolerantJson, is_not_found};
 use crate::providers::{Keyed, apigateway, text};
-
-pub(super) const GET_FUNCTION_CONFIGURATION: Operation = Operation {
-    name: "lambda:GetFunctionConfiguration",
-    action: "lambda:GetFunctionConfiguration",
-    resource: "arn:aws:lambda:*:*:function:*",
-};
-pub(super) const LIST_VERSIONS_BY_FUNCTION: Operation = Operation {
-    name: "lambda:ListVersionsByFunction",
-    action: "lambda:ListVersionsByFunction",
-    resource: "arn:aws:lambda:*:*:function:*",
-};
-pub(super) const LIST_ALIASES: Operation =
-    Operation { name: "lambda:ListAliases", action: "lambda:ListAliases", resource: "arn:aws:lambda:*:*:function:*" };
-pub(super) const GET_POLICY: Operation =
-    Operation { name: "lambda:GetPolicy", action: "lambda:GetPolicy", resource: "arn:aws:lambda:*:*:function:*" };
-pub(super) const LIST_FUNCTIONS: Operation =
-    Operation { name: "lambda:ListFunctions", action: "lambda:ListFunctions", resource: "*" };
-
-/// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 5] =
-    [GET_FUNCTION_CONFIGURATION, LIST_VERSIONS_BY_FUNCTION, LIST_ALIASES, GET_POLICY, LIST_FUNCTIONS];
 
 /// One round of Lambda reads.
 pub struct Reader {
@@ -202,4 +186,39 @@ fn environment_names(environment: Option<&aws_sdk_lambda::types::EnvironmentResp
         environment.and_then(|e| e.variables()).map(|vars| vars.keys().cloned().collect()).unwrap_or_default();
     names.sort();
     names
+}
+
+impl Reading for Lambda {
+    /// Nothing here is cut: of the environment only variable names were read, never values.
+    fn for_evidence(_facts: &mut Facts) {}
+
+    type Client = aws_sdk_lambda::Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        ("lambda_functions", "runtime", aws_sdk_lambda::types::Runtime::values()),
+        ("lambda_functions", "state", aws_sdk_lambda::types::State::values()),
+        ("lambda_policies", "Effect", &["Allow", "Deny"]),
+    ];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        crate::providers::sdk_client!(aws_sdk_lambda, settings, TolerantJson)
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        crate::providers::instrumented!(aws_sdk_lambda, client.config().to_builder(), settings, TolerantJson)
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, inventory).boxed()
+    }
 }

@@ -1,22 +1,22 @@
 //! Probes: HTTP requests to deployed stages, to see what API Gateway really answers (what the console only claims).
 
+#[cfg(feature = "aws")]
 mod reader;
+#[cfg(feature = "aws")]
 pub(crate) mod send;
 mod types;
 
-use std::sync::Arc;
-
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
+#[cfg(feature = "aws")]
 pub use send::client;
 pub use types::*;
 
-use super::{ClientSettings, Provider, ReadKind, apigateway};
+use super::{Provider, ReadKind, apigateway};
 use crate::facts::{Fact, FactError};
-use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::inventory::Operation;
 
 pub struct Probes;
 
@@ -82,42 +82,13 @@ impl Facts {
 
 impl Provider for Probes {
     type Read = Read;
+
     type Facts = Facts;
-    type Client = reqwest::Client;
-    type Reader = Reader;
 
     /// Probes are plain HTTP requests to invoke URLs: no AWS operation, no IAM permission.
     const OPERATIONS: &'static [Operation] = &[];
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
+
     const FACT_NAMES: &'static [&'static str] = &[];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
-    }
-
-    fn instrument(client: Self::Client, _settings: &ClientSettings) -> Self::Client {
-        client
-    }
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        reader.read(read, inventory).boxed()
-    }
-
-    /// A probe's body is kept up to what a check shows of it ([`BODY_SHOWN`] characters, and one more to tell that
-    /// there was more): the learner's API may answer anything, secrets included.
-    fn for_evidence(facts: &mut Facts) {
-        for record in &mut facts.probes {
-            if let Ok(ProbeOutcome::Response(response)) = &mut record.outcome
-                && let Some((cut, _)) = response.body.char_indices().nth(BODY_SHOWN + 1)
-            {
-                response.body.truncate(cut);
-            }
-        }
-    }
 
     fn merge(into: &mut Facts, other: Facts) {
         for record in other.probes {
@@ -131,7 +102,7 @@ impl Provider for Probes {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "aws"))]
 mod tests {
     use std::collections::BTreeMap;
 
@@ -155,7 +126,7 @@ mod tests {
             outcome: Ok(ProbeOutcome::Response(answer(body))),
         };
         let mut facts = Facts { probes: vec![record("é".repeat(500)), record("short".into())] };
-        <Probes as Provider>::for_evidence(&mut facts);
+        <Probes as crate::providers::Reading>::for_evidence(&mut facts);
         let bodies: Vec<usize> = facts
             .probes
             .iter()

@@ -1,10 +1,14 @@
 //! Sending the probes of one round: each request once per API of the name, with the key's value when it needs one.
 
+use super::Probes;
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::sync::Arc;
 
 use crate::inventory::round_trips::{fork, join_all};
 
-use super::{Facts, ProbeOutcome, ProbeRecord, ProbeSpec, Read, send};
+use super::{BODY_SHOWN, Facts, ProbeOutcome, ProbeRecord, ProbeSpec, Read, send};
 use crate::inventory::{AwsInventory, AwsSession};
 use crate::providers::Keyed;
 
@@ -63,5 +67,45 @@ impl Reader {
                 ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome }
             })
             .await
+    }
+}
+
+impl Reading for Probes {
+    /// A probe's body is kept up to what a check shows of it ([`BODY_SHOWN`] characters, and one more to tell that
+    /// there was more): the learner's API may answer anything, secrets included.
+    fn for_evidence(facts: &mut Facts) {
+        for record in &mut facts.probes {
+            if let Ok(ProbeOutcome::Response(response)) = &mut record.outcome
+                && let Some((cut, _)) = response.body.char_indices().nth(BODY_SHOWN + 1)
+            {
+                response.body.truncate(cut);
+            }
+        }
+    }
+
+    type Client = reqwest::Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
+    }
+
+    fn instrument(client: Self::Client, _settings: &ClientSettings) -> Self::Client {
+        client
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, inventory).boxed()
     }
 }

@@ -2,25 +2,28 @@
 //! against the region's buckets), its versioning, default encryption, public access block, website configuration,
 //! policy, tags, objects under a prefix, and a GET of its website endpoint.
 
+#[cfg(feature = "aws")]
 mod control;
+mod operations;
+#[cfg(feature = "aws")]
 mod reader;
 mod types;
+#[cfg(feature = "aws")]
 mod website;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "aws")]
 pub use reader::Reader;
 pub use types::*;
+#[cfg(feature = "aws")]
 pub use website::WebsiteClient;
 
-use super::{ClientSettings, Provider, ReadKind};
+use super::{Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::{AwsInventory, AwsSession, Operation};
+use crate::inventory::Operation;
 
 pub struct S3;
 
@@ -91,17 +94,17 @@ impl ReadKind for Read {
 
     fn operations(&self) -> Vec<Operation> {
         match self {
-            Read::Buckets => vec![reader::LIST_BUCKETS],
+            Read::Buckets => vec![operations::LIST_BUCKETS],
             // With the account id from STS GetCallerIdentity, which needs no permission.
-            Read::AccountPublicAccessBlock => vec![reader::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK],
+            Read::AccountPublicAccessBlock => vec![operations::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK],
             Read::Bucket { part, .. } => match part {
-                Part::Versioning => vec![reader::GET_BUCKET_VERSIONING],
-                Part::Encryption => vec![reader::GET_ENCRYPTION_CONFIGURATION],
-                Part::PublicAccessBlock => vec![reader::GET_BUCKET_PUBLIC_ACCESS_BLOCK],
-                Part::Website => vec![reader::GET_BUCKET_WEBSITE],
-                Part::Policy => vec![reader::GET_BUCKET_POLICY],
-                Part::Tags => vec![reader::GET_BUCKET_TAGGING],
-                Part::Objects { .. } => vec![reader::LIST_BUCKET],
+                Part::Versioning => vec![operations::GET_BUCKET_VERSIONING],
+                Part::Encryption => vec![operations::GET_ENCRYPTION_CONFIGURATION],
+                Part::PublicAccessBlock => vec![operations::GET_BUCKET_PUBLIC_ACCESS_BLOCK],
+                Part::Website => vec![operations::GET_BUCKET_WEBSITE],
+                Part::Policy => vec![operations::GET_BUCKET_POLICY],
+                Part::Tags => vec![operations::GET_BUCKET_TAGGING],
+                Part::Objects { .. } => vec![operations::LIST_BUCKET],
                 // A plain HTTP GET of the public website: no permission.
                 Part::WebsitePage { .. } => Vec::new(),
             },
@@ -197,6 +200,7 @@ impl Facts {
 }
 
 /// The S3 client, the S3 Control client (account-wide settings), and the HTTP client that asks website endpoints.
+#[cfg(feature = "aws")]
 #[derive(Clone)]
 pub struct Client {
     pub sdk: aws_sdk_s3::Client,
@@ -206,17 +210,11 @@ pub struct Client {
 
 impl Provider for S3 {
     type Read = Read;
-    type Facts = Facts;
-    type Client = Client;
-    type Reader = Reader;
 
-    const OPERATIONS: &'static [Operation] = &reader::OPERATIONS;
-    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
-        // GetBucketVersioning's Status, and `Off` for a bucket that never had versioning.
-        ("s3_versioning", "", &["Enabled", "Suspended", "Off"]),
-        ("s3_encryption", "algorithm", aws_sdk_s3::types::ServerSideEncryption::values()),
-        ("s3_policies", "Effect", &["Allow", "Deny"]),
-    ];
+    type Facts = Facts;
+
+    const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
+
     const FACT_NAMES: &'static [&'static str] = &[
         "s3_buckets",
         "s3_account_public_access_block",
@@ -228,39 +226,6 @@ impl Provider for S3 {
         "s3_tags:BUCKET",
         "s3_objects:BUCKET/PREFIX",
     ];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        // An emulator at a plain address cannot take the bucket in the host name.
-        let endpoint_overridden =
-            settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
-        let sdk = aws_sdk_s3::config::Builder::from(&settings.config).force_path_style(endpoint_overridden);
-        let control = aws_sdk_s3control::config::Builder::from(&settings.config)
-            .endpoint_resolver(control::EmulatorFriendlyResolver::default());
-        Client {
-            sdk: super::instrumented!(aws_sdk_s3, sdk, settings),
-            control: super::instrumented!(aws_sdk_s3control, control, settings),
-            website: website::WebsiteClient::new(settings.probe_timeout),
-        }
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        Client {
-            sdk: super::instrumented!(aws_sdk_s3, client.sdk.config().to_builder(), settings),
-            control: super::instrumented!(aws_sdk_s3control, client.control.config().to_builder(), settings),
-            website: client.website,
-        }
-    }
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[super::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, _inventory: &'a AwsInventory) -> BoxFuture<'a, super::Facts> {
-        reader.read(read).boxed()
-    }
-
-    /// Nothing here is cut: a website page is public by design, and bucket settings name no secret.
-    fn for_evidence(_facts: &mut Facts) {}
 
     fn merge(into: &mut Facts, other: Facts) {
         if other.s3_buckets.is_some() {

@@ -1,5 +1,10 @@
 //! Reading S3: the region's buckets once, then each part of each bucket a check names at most once per round.
 
+use super::operations::*;
+use super::{Client, S3, control, website};
+use crate::providers::{ClientSettings, Reading};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::sync::Arc;
 
 use crate::inventory::round_trips::join_all;
@@ -11,43 +16,9 @@ use super::{
 };
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsSession, Operation};
+use crate::inventory::{AwsInventory, AwsSession};
 use crate::policy::glob;
 use crate::providers::{Keyed, has_code, text};
-
-const BUCKET: &str = "arn:aws:s3:::*";
-
-pub(super) const LIST_BUCKETS: Operation =
-    Operation { name: "s3:ListBuckets", action: "s3:ListAllMyBuckets", resource: "*" };
-pub(super) const GET_BUCKET_VERSIONING: Operation =
-    Operation { name: "s3:GetBucketVersioning", action: "s3:GetBucketVersioning", resource: BUCKET };
-pub(super) const GET_ENCRYPTION_CONFIGURATION: Operation =
-    Operation { name: "s3:GetBucketEncryption", action: "s3:GetEncryptionConfiguration", resource: BUCKET };
-pub(super) const GET_BUCKET_PUBLIC_ACCESS_BLOCK: Operation =
-    Operation { name: "s3:GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", resource: BUCKET };
-pub(super) const GET_BUCKET_WEBSITE: Operation =
-    Operation { name: "s3:GetBucketWebsite", action: "s3:GetBucketWebsite", resource: BUCKET };
-pub(super) const GET_BUCKET_POLICY: Operation =
-    Operation { name: "s3:GetBucketPolicy", action: "s3:GetBucketPolicy", resource: BUCKET };
-pub(super) const GET_BUCKET_TAGGING: Operation =
-    Operation { name: "s3:GetBucketTagging", action: "s3:GetBucketTagging", resource: BUCKET };
-pub(super) const GET_ACCOUNT_PUBLIC_ACCESS_BLOCK: Operation =
-    Operation { name: "s3control:GetPublicAccessBlock", action: "s3:GetAccountPublicAccessBlock", resource: "*" };
-pub(super) const LIST_BUCKET: Operation =
-    Operation { name: "s3:ListObjectsV2", action: "s3:ListBucket", resource: BUCKET };
-
-/// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 9] = [
-    LIST_BUCKETS,
-    GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
-    GET_BUCKET_VERSIONING,
-    GET_ENCRYPTION_CONFIGURATION,
-    GET_BUCKET_PUBLIC_ACCESS_BLOCK,
-    GET_BUCKET_WEBSITE,
-    GET_BUCKET_POLICY,
-    GET_BUCKET_TAGGING,
-    LIST_BUCKET,
-];
 
 /// A `GetPublicAccessBlock` answer as a fact: S3's (a bucket's) and S3 Control's (the account's) have types of their
 /// own that read alike. None configured (`NoSuchPublicAccessBlockConfiguration`) is every setting off, as is a
@@ -287,5 +258,55 @@ impl Reader {
                 session.clients.s3().website.get(&session.stats, bucket, &session.region, path).await
             })
             .await
+    }
+}
+
+impl Reading for S3 {
+    /// Nothing here is cut: a website page is public by design, and bucket settings name no secret.
+    fn for_evidence(_facts: &mut Facts) {}
+
+    type Client = Client;
+
+    type Reader = Reader;
+
+    const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[
+        // GetBucketVersioning's Status, and `Off` for a bucket that never had versioning.
+        ("s3_versioning", "", &["Enabled", "Suspended", "Off"]),
+        ("s3_encryption", "algorithm", aws_sdk_s3::types::ServerSideEncryption::values()),
+        ("s3_policies", "Effect", &["Allow", "Deny"]),
+    ];
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        // An emulator at a plain address cannot take the bucket in the host name.
+        let endpoint_overridden =
+            settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let sdk = aws_sdk_s3::config::Builder::from(&settings.config).force_path_style(endpoint_overridden);
+        let control = aws_sdk_s3control::config::Builder::from(&settings.config)
+            .endpoint_resolver(control::EmulatorFriendlyResolver::default());
+        Client {
+            sdk: crate::providers::instrumented!(aws_sdk_s3, sdk, settings),
+            control: crate::providers::instrumented!(aws_sdk_s3control, control, settings),
+            website: website::WebsiteClient::new(settings.probe_timeout),
+        }
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        Client {
+            sdk: crate::providers::instrumented!(aws_sdk_s3, client.sdk.config().to_builder(), settings),
+            control: crate::providers::instrumented!(aws_sdk_s3control, client.control.config().to_builder(), settings),
+            website: client.website,
+        }
+    }
+
+    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
+        Reader::new(session.clone())
+    }
+
+    fn read<'a>(
+        reader: &'a Reader,
+        read: &'a Read,
+        _inventory: &'a AwsInventory,
+    ) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read).boxed()
     }
 }

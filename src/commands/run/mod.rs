@@ -1,16 +1,21 @@
 //! `labcheck run`: load the lab, read the account (or a snapshot), grade, report.
 
+#[cfg(feature = "aws")]
+mod account;
+
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
+use std::path::Path;
+#[cfg(feature = "aws")]
 use std::time::Duration;
 
-use super::{CliError, connect, exit_code, prepare_output, write_output};
+use super::{CliError, exit_code, prepare_output, write_output};
 use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
-use crate::lab::{Lab, LabError};
+use crate::lab::{Check, Lab, LabError};
+#[cfg(feature = "aws")]
 use crate::model::Recorded;
-use crate::progress;
+use crate::model::Report;
 use crate::report::{self, Format, Human, Markdown, Style};
 use crate::snapshot::Snapshot;
 
@@ -40,67 +45,32 @@ fn append_step_summary(report: &crate::model::Report, format: &dyn Format) -> Re
 }
 
 pub async fn run(args: RunArgs) -> Result<u8, CliError> {
-    let mut lab = Lab::load(&args.lab)?;
+    let lab = Lab::load(&args.lab)?;
     lab.select(&args.steps)?;
     let output = args.output.as_deref().map(prepare_output).transpose()?;
-    // The store is opened before anything is read: one that cannot be used stops the run here. The learner's
-    // progress says what they built, which checks with `recall` judge.
-    let store = match &args.learner.learner {
-        Some(learner) => {
-            let store =
-                args.learner.store.spec().map_err(CliError::Store)?.open(None, args.learner.evidence_days).await?;
-            if lab.recalls(&args.steps) {
-                let progress = store.progress(learner, &lab.id).await?;
-                lab = lab.recalling(progress::recalled(progress.as_ref()));
-            }
-            Some(store)
-        }
-        None => None,
-    };
+    // The store is opened before anything is read: one that cannot be used stops the run here.
+    #[cfg(feature = "aws")]
+    let (lab, store) = account::open_learner_store(&args, lab).await?;
     let checks = lab.select(&args.steps)?;
     let options = EngineOptions {
+        #[cfg(feature = "aws")]
         check_timeout: Duration::from_secs(args.timeout.max(1)),
+        #[cfg(feature = "aws")]
         wait: args.wait.map(Duration::from_secs),
         locale: lab.locale_for(&args.lang.requested()),
         ..EngineOptions::default()
     };
 
-    let report = match &args.from {
-        Some(path) => {
-            let snapshot = Snapshot::load(path)?;
-            if snapshot.lab.id != lab.id {
-                let message = format!(
-                    "the snapshot {} was taken for lab `{}`, not `{}`",
-                    path.display(),
-                    snapshot.lab.id,
-                    lab.id
-                );
-                return Err(LabError { file: lab.file.clone(), line: None, message }.into());
-            }
-            let report = grading::grade_facts(&lab, &checks, snapshot.facts.clone(), snapshot.target.clone(), &options);
-            (report.await, Some(snapshot))
-        }
-        None => {
-            let session = Arc::new(connect(&args.aws).await?);
-            // Evidence is read only to be kept with the learner's progress.
-            if store.is_some() && args.learner.learner.is_some() {
-                let (report, evidence) = grading::grade_account_with_evidence(&lab, &checks, session, &options).await;
-                (report, Some(evidence))
-            } else {
-                (grading::grade_account(&lab, &checks, session, &options).await, None)
-            }
-        }
+    #[cfg(feature = "aws")]
+    let (report, evidence) = match &args.from {
+        Some(path) => grade_snapshot(&lab, &checks, path, &options).await?,
+        None => account::grade(&lab, &checks, &args, store.is_some(), &options).await?,
     };
-    let (mut report, evidence) = report;
-    if let (Some(store), Some(learner), Some(evidence)) = (&store, &args.learner.learner, evidence) {
-        report.recorded =
-            Some(progress::keep(store.as_ref(), Arc::new(lab.clone()), learner, &report, evidence).await.0);
-        if let Some(days) = args.learner.evidence_days
-            && let Err(e) = store.forget_evidence_before(&progress::days_ago(days)).await
-        {
-            eprintln!("labcheck: warning: old evidence was not dropped: {e}");
-        }
-    }
+    #[cfg(feature = "aws")]
+    let report = account::keep(store.as_deref(), &lab, &args, report, evidence).await;
+    #[cfg(not(feature = "aws"))]
+    let (report, _) = grade_snapshot(&lab, &checks, &args.from, &options).await?;
+    #[cfg(feature = "aws")]
     let not_kept = match &report.recorded {
         Some(Recorded::NotKept { error }) => Some(error.clone()),
         Some(Recorded::Kept { .. }) | None => None,
@@ -125,9 +95,27 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     }
     stdout.flush()?;
     append_step_summary(&report, format)?;
-    match not_kept {
+    #[cfg(feature = "aws")]
+    if let Some(error) = not_kept {
         // The verdicts stand (printed above); that they were not kept is an error of its own.
-        Some(error) => Err(CliError::NotKept(error)),
-        None => Ok(exit_code(report.outcome)),
+        return Err(CliError::NotKept(error));
     }
+    Ok(exit_code(report.outcome))
+}
+
+/// Grades the snapshot at `path`, which must have been taken for `lab`; the snapshot is the grading's evidence.
+async fn grade_snapshot(
+    lab: &Lab,
+    checks: &[&Check],
+    path: &Path,
+    options: &EngineOptions,
+) -> Result<(Report, Option<Snapshot>), CliError> {
+    let snapshot = Snapshot::load(path)?;
+    if snapshot.lab.id != lab.id {
+        let message =
+            format!("the snapshot {} was taken for lab `{}`, not `{}`", path.display(), snapshot.lab.id, lab.id);
+        return Err(LabError { file: lab.file.clone(), line: None, message }.into());
+    }
+    let report = grading::grade_facts(lab, checks, snapshot.facts.clone(), snapshot.target.clone(), options).await;
+    Ok((report, Some(snapshot)))
 }

@@ -1,22 +1,19 @@
-//! One grading, from a lab's selected checks to a [`Report`]: the one code path behind `labcheck run` and the
-//! service.
+//! Grading an account live: each round's facts read by the providers over one [`AwsSession`] (the `aws` feature).
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+use super::report;
 use crate::engine::{self, EngineOptions, Graded};
 use crate::facts::{Facts, Read};
-use crate::i18n::Locale;
 use crate::inventory::{AwsInventory, AwsSession, FactSource};
 use crate::lab::{Check, Lab};
-use crate::model::{CheckResult, Report, Stats, StepInfo, Target};
-use crate::snapshot::{Snapshot, SnapshotLab, SnapshotSource};
+use crate::model::{Report, Target};
+use crate::snapshot::{Snapshot, SnapshotLab};
 
 /// Grades `checks` of `lab` against the account `session` reaches.
 pub async fn grade_account(lab: &Lab, checks: &[&Check], session: Arc<AwsSession>, options: &EngineOptions) -> Report {
@@ -113,50 +110,4 @@ pub async fn watch_account(
     let graded = engine::grade_watching(checks, &new_source, options, &mut on_round).await;
     let stats = session.stats().snapshot(graded.rounds);
     report(lab, graded, target, stats, started_at, clock, options)
-}
-
-/// Grades `checks` of `lab` against recorded facts (no network).
-pub async fn grade_facts(
-    lab: &Lab,
-    checks: &[&Check],
-    facts: Facts,
-    target: Target,
-    options: &EngineOptions,
-) -> Report {
-    let started_at = OffsetDateTime::now_utc();
-    let clock = Instant::now();
-    let facts = Arc::new(facts);
-    let new_source = move |_: &[Read]| -> Box<dyn FactSource> { Box::new(SnapshotSource::new(facts.clone())) };
-    let graded = engine::grade(checks, &new_source, options).await;
-    let stats = Stats { rounds: graded.rounds, ..Stats::default() };
-    report(lab, graded, target, stats, started_at, clock, options)
-}
-
-fn report(
-    lab: &Lab,
-    graded: Graded,
-    target: Target,
-    stats: Stats,
-    started_at: OffsetDateTime,
-    clock: Instant,
-    options: &EngineOptions,
-) -> Report {
-    let locale = &options.locale;
-    let mut report = Report::for_lab(lab, locale, target);
-    report.started_at = started_at.format(&Rfc3339).unwrap_or_default();
-    report.duration = clock.elapsed();
-    report.steps = steps_of(lab, &graded.results, locale);
-    report.checks = graded.results;
-    report.stats = stats;
-    report.tally();
-    report
-}
-
-/// The steps that have graded checks, in lab order.
-fn steps_of(lab: &Lab, results: &[CheckResult], locale: &Locale) -> Vec<StepInfo> {
-    lab.steps
-        .iter()
-        .filter(|s| results.iter().any(|r| r.step == s.id))
-        .map(|s| StepInfo { id: s.id.clone(), title: s.title.get(locale).to_owned() })
-        .collect()
 }
