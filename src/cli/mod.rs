@@ -47,11 +47,11 @@ pub enum Command {
         )
     )]
     Run(RunArgs),
-    #[cfg(feature = "aws")]
     /// A live checklist: re-check what has not passed every few seconds until everything passes (or Ctrl-C).
-    Watch(WatchArgs),
     #[cfg(feature = "aws")]
+    Watch(WatchArgs),
     /// Record the facts a lab's checks need (no secrets) to grade later with `run --from`.
+    #[cfg(feature = "aws")]
     Snapshot(SnapshotArgs),
     /// List a lab's steps and checks with points and validators.
     List {
@@ -75,12 +75,12 @@ pub enum Command {
         #[arg(long)]
         mutate: bool,
     },
-    #[cfg(feature = "aws")]
     /// Prove each check has teeth: grade mutants of the lab's cases (one fact changed each) and report, per check,
     /// the mutants that fail it, the checks none fails, and the changes no check notices.
-    Mutate(MutateArgs),
     #[cfg(feature = "aws")]
+    Mutate(MutateArgs),
     /// Serve gradings over HTTP to a lab platform (POST /v1/labs/{lab}/grade).
+    #[cfg(feature = "aws")]
     Serve(ServeArgs),
     /// Explain one check of a lab: what it verifies, its validator and params, and the student's hint.
     Explain {
@@ -91,33 +91,33 @@ pub enum Command {
         #[command(flatten)]
         lang: LangArg,
     },
-    #[cfg(feature = "aws")]
     /// A learner's progress in a lab: each check's best result so far, when it passed, and the lab's score.
-    Progress(ProgressArgs),
     #[cfg(feature = "aws")]
+    Progress(ProgressArgs),
     /// Learner sessions: make one (its token grades one lab against one account for one learner) or revoke one.
+    #[cfg(feature = "aws")]
     #[command(subcommand)]
     Session(crate::commands::session::SessionCommand),
-    #[cfg(feature = "aws")]
     /// LTI 1.3 (an LMS launching learners, and its gradebook): make the tool's signing key.
+    #[cfg(feature = "aws")]
     #[command(subcommand)]
     Lti(crate::commands::lti::LtiCommand),
-    #[cfg(feature = "aws")]
     /// A class's figures in a lab: pass rates, gradings and time to pass, where learners are stuck, why checks fail,
     /// and which check may be broken (JSON, CSV or an HTML page).
-    Cohort(crate::commands::cohort::CohortArgs),
     #[cfg(feature = "aws")]
+    Cohort(crate::commands::cohort::CohortArgs),
     /// Everything kept about one learner (progress, gradings with their evidence, sessions), as JSON: a
     /// data-subject request.
+    #[cfg(feature = "aws")]
     Export(crate::commands::learner_data::ExportArgs),
-    #[cfg(feature = "aws")]
     /// Erase one learner's progress, gradings, evidence and sessions (in one lab, or every lab).
+    #[cfg(feature = "aws")]
     Forget(crate::commands::learner_data::ForgetArgs),
-    #[cfg(feature = "aws")]
     /// Write the evidence of one recorded grading (the facts it read) as a snapshot that `run --from` grades.
-    Evidence(EvidenceArgs),
     #[cfg(feature = "aws")]
+    Evidence(EvidenceArgs),
     /// Make the progress store if it does not exist: the SQLite file, or the DynamoDB table (with TTL on evidence).
+    #[cfg(feature = "aws")]
     StoreInit {
         #[command(flatten)]
         store: StoreArgs,

@@ -31,6 +31,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::Operation;
+crate::with_aws! {
+    use std::sync::Arc;
+
+    use futures::future::BoxFuture;
+
+    use crate::inventory::{AwsInventory, AwsSession};
+}
 
 /// What the core needs of a provider: its facts, and what it reads them with (its [`Reading`], with the `aws`
 /// feature).
@@ -115,71 +122,68 @@ macro_rules! providers {
             }
         }
 
-        #[cfg(feature = "aws")]
-        /// Ready-made clients, one per provider (tests: aws-smithy-mocks), for [`Clients::ready`].
-        pub struct ReadyClients {
-            $(pub $module: <$module::$provider as Reading>::Client,)*
-        }
-
-        #[cfg(feature = "aws")]
-        /// The clients a session reads through, one per provider, each made on its first use: a grading builds
-        /// only the clients of the services its lab reads (making an SDK client is a large share of a grading's
-        /// CPU).
-        pub struct Clients {
-            settings: ClientSettings,
-            $($module: std::sync::OnceLock<<$module::$provider as Reading>::Client>,)*
-        }
-
-        #[cfg(feature = "aws")]
-        impl Clients {
-            pub fn new(settings: ClientSettings) -> Self {
-                Self { settings, $($module: std::sync::OnceLock::new(),)* }
+        $crate::with_aws! {
+            /// Ready-made clients, one per provider (tests: aws-smithy-mocks), for [`Clients::ready`].
+            pub struct ReadyClients {
+                $(pub $module: <$module::$provider as Reading>::Client,)*
             }
 
-            /// What the clients are made from.
-            pub(crate) fn settings(&self) -> &ClientSettings {
-                &self.settings
+            /// The clients a session reads through, one per provider, each made on its first use: a grading builds
+            /// only the clients of the services its lab reads (making an SDK client is a large share of a grading's
+            /// CPU).
+            pub struct Clients {
+                settings: ClientSettings,
+                $($module: std::sync::OnceLock<<$module::$provider as Reading>::Client>,)*
             }
 
-            /// `clients` with the session's interceptors (from `settings`) added.
-            pub fn ready(clients: ReadyClients, settings: ClientSettings) -> Self {
-                let made = Self::new(settings);
-                $(let _ = made.$module.set(<$module::$provider as Reading>::instrument(clients.$module, &made.settings));)*
-                made
-            }
+            impl Clients {
+                pub fn new(settings: ClientSettings) -> Self {
+                    Self { settings, $($module: std::sync::OnceLock::new(),)* }
+                }
 
-            /// The providers whose client has been made.
-            #[cfg(test)]
-            fn made(&self) -> Vec<&'static str> {
-                let mut made = Vec::new();
-                $(if self.$module.get().is_some() {
-                    made.push(stringify!($module));
+                /// What the clients are made from.
+                pub(crate) fn settings(&self) -> &ClientSettings {
+                    &self.settings
+                }
+
+                /// `clients` with the session's interceptors (from `settings`) added.
+                pub fn ready(clients: ReadyClients, settings: ClientSettings) -> Self {
+                    let made = Self::new(settings);
+                    $(let _ = made.$module.set(<$module::$provider as Reading>::instrument(clients.$module, &made.settings));)*
+                    made
+                }
+
+                /// The providers whose client has been made.
+                #[cfg(test)]
+                fn made(&self) -> Vec<&'static str> {
+                    let mut made = Vec::new();
+                    $(if self.$module.get().is_some() {
+                        made.push(stringify!($module));
+                    })*
+                    made
+                }
+
+                $(/// This provider's client, made on first use.
+                pub fn $module(&self) -> &<$module::$provider as Reading>::Client {
+                    self.$module.get_or_init(|| <$module::$provider as Reading>::client(&self.settings))
                 })*
-                made
             }
 
-            $(/// This provider's client, made on first use.
-            pub fn $module(&self) -> &<$module::$provider as Reading>::Client {
-                self.$module.get_or_init(|| <$module::$provider as Reading>::client(&self.settings))
-            })*
-        }
-
-        #[cfg(feature = "aws")]
-        /// One round's state of every provider.
-        pub struct Readers {
-            $(pub $module: <$module::$provider as Reading>::Reader,)*
-        }
-
-        #[cfg(feature = "aws")]
-        impl Readers {
-            pub fn new(session: &std::sync::Arc<crate::inventory::AwsSession>, plan: &[Read]) -> Self {
-                Self { $($module: <$module::$provider as Reading>::reader(session, plan),)* }
+            /// One round's state of every provider.
+            pub struct Readers {
+                $(pub $module: <$module::$provider as Reading>::Reader,)*
             }
 
-            /// Reads `read` through its provider.
-            pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a crate::inventory::AwsInventory) -> futures::future::BoxFuture<'a, Facts> {
-                match read {
-                    $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, inventory),)*
+            impl Readers {
+                pub fn new(session: &Arc<AwsSession>, plan: &[Read]) -> Self {
+                    Self { $($module: <$module::$provider as Reading>::reader(session, plan),)* }
+                }
+
+                /// Reads `read` through its provider.
+                pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts> {
+                    match read {
+                        $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, inventory),)*
+                    }
                 }
             }
         }
@@ -191,8 +195,8 @@ macro_rules! providers {
             all
         }
 
-        #[cfg(feature = "aws")]
         /// The values an AWS API allows for `field` of `collection`, when the field is one of an enum's.
+        #[cfg(feature = "aws")]
         pub fn enum_values(collection: &str, field: &str) -> Option<&'static [&'static str]> {
             let all = [$(<$module::$provider as Reading>::ENUM_FIELDS,)*];
             all.into_iter().flatten().find(|(c, f, _)| *c == collection && *f == field).map(|(_, _, values)| *values)
