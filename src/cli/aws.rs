@@ -116,7 +116,8 @@ fn grading_id(id: &str) -> Result<String, String> {
 /// How to reach the account.
 #[derive(Debug, Args)]
 pub struct AwsArgs {
-    /// AWS profile (SSO and credential_process profiles work). Default: AWS_PROFILE or `default`.
+    /// AWS profile (SSO and credential_process profiles work); its credentials win over keys in the environment.
+    /// Default: the standard chain (AWS_ACCESS_KEY_ID, then AWS_PROFILE or `default`).
     #[arg(long)]
     pub profile: Option<String>,
 

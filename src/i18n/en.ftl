@@ -64,6 +64,7 @@ method-no-integration = { $method } has no integration
 ## CORS
 
 cors-key-required = { $method } requires an API key, which a browser's preflight never carries (it answers 403)
+cors-authorized = { $method } requires { $authorization } authorization, which a browser's preflight never carries (it answers 403)
 cors-not-mock = { $method } is a { $kind } integration, not MOCK
 cors-headers-missing = { $method } does not set { $headers }
 cors-configured = { $methods } on { $name } { $count ->
@@ -125,6 +126,7 @@ alias-at-unpublished = alias { $alias } of { $function } points at version { $ve
 
 not-proxy = { $method } is a { $kind } integration, not a Lambda proxy integration (AWS_PROXY)
 proxy-not-lambda = { $method } does not invoke a Lambda function
+proxy-not-post = { $method } calls Lambda with { $found }, not POST (Lambda is invoked with POST only; any other method answers 500)
 proxy-fixed-alias = { $method } invokes { $function }, not an alias chosen by a stage variable
 proxy-other-variable = { $method } selects the alias with { $found }, not { $wanted }
 methods-invoke = { $methods } invokes { $function }
@@ -167,6 +169,7 @@ variable-selects-aliases = stage variable { $variable } selects the alias per st
 cache-cluster = stage { $stage } of { $name } has a cache cluster ({ $size } GB)
 cache-cluster-off = stage { $stage } of { $name } has no cache cluster enabled
 caching-off = no method setting of stage { $stage } of { $name } enables caching
+caching-zero-ttl = caching is on for { $settings } of stage { $stage } of { $name }, but with a time to live of 0 s, which caches nothing
 caching-on = stage { $stage } of { $name } caches { $settings }
 
 ## Throttling
@@ -223,6 +226,9 @@ probe-no-key-asked = nothing: no key was asked for
 probe-not-sent = nothing (not sent)
 probe-no-allow-origin = { $status } without Access-Control-Allow-Origin
 probe-key-missing = there is no API key named { $key } to send
+# A 5xx that API Gateway sent after taking the key: the integration behind the method failed.
+probe-backend-failed = { $answer }: the key was taken, but the integration behind the method failed
+probe-not-json = { $answer }, not the JSON the backend answers
 # $how is unauthenticated, authenticated (with the key named $key) or preflight; $count is how many requests
 # (English "answered" is the same for one or many, languages whose verb agrees select on it).
 probe-unexpected = { $how ->
@@ -235,9 +241,8 @@ probe-unexpected = { $how ->
 probe-expected = { $how ->
         [unauthenticated] without an API key, { $requests } answered 403 Forbidden
         [authenticated] with key { $key }, { $requests } { $count ->
-            [one] was accepted
-           *[other] were accepted
-        }
+           *[other] answered
+        } the backend's JSON
        *[preflight] as a CORS preflight, { $requests } answered with Access-Control-Allow-Origin
     }
 
@@ -330,6 +335,16 @@ bucket-versioning-off = versioning is { $status ->
 bucket-encryption-on = { $bucket } encrypts new objects by default ({ $algorithm })
 bucket-encryption-none = { $bucket } has no default encryption
 bucket-encryption-other = { $bucket } encrypts by default with { $found }, not { $algorithm }
+bucket-lifecycle-noncurrent = { $bucket } deletes noncurrent versions after { $days } days (rule { $rule })
+bucket-lifecycle-none = { $bucket } has no lifecycle rule
+bucket-lifecycle-no-noncurrent = no lifecycle rule of { $bucket } ({ $count }) deletes noncurrent versions
+bucket-lifecycle-disabled = rule { $rule } of { $bucket } would delete noncurrent versions, but it is disabled
+bucket-lifecycle-partial = rule { $rule } of { $bucket } applies only to { $filtered ->
+        [true] objects with some tags or sizes
+       *[other] keys under { $prefix }
+    }, not to the whole bucket
+bucket-lifecycle-too-long = rule { $rule } of { $bucket } keeps noncurrent versions { $days } days, more than { $within }
+bucket-lifecycle-expires-current = rule { $rule } of { $bucket } expires current objects too: it would delete the site's pages
 bucket-policy-none = { $bucket } has no bucket policy
 bucket-policy-no-public-read = no statement lets everyone read the objects of { $bucket } (s3:GetObject on arn:aws:s3:::{ $bucket }/*)
 bucket-policy-allows-more = statement { $sid } also lets everyone { $actions }

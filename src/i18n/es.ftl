@@ -63,6 +63,7 @@ method-no-integration = { $method } no tiene integración
 ## CORS
 
 cors-key-required = { $method } requiere una clave de API, que la comprobación previa de un navegador nunca lleva (responde 403)
+cors-authorized = { $method } requiere autorización { $authorization }, que la comprobación previa de un navegador nunca lleva (responde 403)
 cors-not-mock = { $method } es una integración { $kind }, no MOCK
 cors-headers-missing = { $method } no establece { $headers }
 cors-configured = { $methods } en { $name } { $count ->
@@ -126,6 +127,7 @@ alias-at-unpublished = el alias { $alias } de { $function } apunta a la versión
 
 not-proxy = { $method } es una integración { $kind }, no una integración de proxy Lambda (AWS_PROXY)
 proxy-not-lambda = { $method } no invoca una función Lambda
+proxy-not-post = { $method } llama a Lambda con { $found }, no con POST (Lambda solo se invoca con POST; cualquier otro método responde 500)
 proxy-fixed-alias = { $method } invoca { $function }, no un alias elegido por una variable de etapa
 proxy-other-variable = { $method } elige el alias con { $found }, no con { $wanted }
 methods-invoke = { $methods } invoca { $function }
@@ -167,6 +169,7 @@ variable-selects-aliases = la variable de etapa { $variable } elige el alias de 
 cache-cluster = la etapa { $stage } de { $name } tiene un clúster de caché ({ $size } GB)
 cache-cluster-off = la etapa { $stage } de { $name } no tiene activado el clúster de caché
 caching-off = ningún ajuste de método de la etapa { $stage } de { $name } activa la caché
+caching-zero-ttl = la caché está activada para { $settings } de la etapa { $stage } de { $name }, pero con un tiempo de vida de 0 s, que no guarda nada en caché
 caching-on = la etapa { $stage } de { $name } guarda en caché { $settings }
 
 ## Limitación
@@ -221,6 +224,8 @@ probe-no-key-asked = nada: no se pidió ninguna clave
 probe-not-sent = nada (no se envió)
 probe-no-allow-origin = { $status } sin Access-Control-Allow-Origin
 probe-key-missing = no hay ninguna clave de API llamada { $key } que enviar
+probe-backend-failed = { $answer }: se aceptó la clave, pero falló la integración detrás del método
+probe-not-json = { $answer }, no el JSON que responde el backend
 probe-unexpected = { $how ->
         [unauthenticated] sin clave de API
         [authenticated] con la clave { $key }
@@ -235,9 +240,9 @@ probe-expected = { $how ->
            *[other] respondieron
         } 403 Forbidden
         [authenticated] con la clave { $key }, { $requests } { $count ->
-            [one] se aceptó
-           *[other] se aceptaron
-        }
+            [one] respondió
+           *[other] respondieron
+        } con el JSON del backend
        *[preflight] como solicitud preliminar de CORS, { $requests } { $count ->
             [one] respondió
            *[other] respondieron
@@ -332,6 +337,16 @@ bucket-versioning-off = el control de versiones está { $status ->
 bucket-encryption-on = { $bucket } cifra los objetos nuevos de forma predeterminada ({ $algorithm })
 bucket-encryption-none = { $bucket } no tiene cifrado predeterminado
 bucket-encryption-other = { $bucket } cifra de forma predeterminada con { $found }, no { $algorithm }
+bucket-lifecycle-noncurrent = { $bucket } elimina las versiones no actuales a los { $days } días (regla { $rule })
+bucket-lifecycle-none = { $bucket } no tiene ninguna regla de ciclo de vida
+bucket-lifecycle-no-noncurrent = ninguna regla de ciclo de vida de { $bucket } ({ $count }) elimina las versiones no actuales
+bucket-lifecycle-disabled = la regla { $rule } de { $bucket } eliminaría las versiones no actuales, pero está desactivada
+bucket-lifecycle-partial = la regla { $rule } de { $bucket } solo se aplica a { $filtered ->
+        [true] objetos con ciertas etiquetas o tamaños
+       *[other] claves bajo { $prefix }
+    }, no a todo el bucket
+bucket-lifecycle-too-long = la regla { $rule } de { $bucket } conserva las versiones no actuales { $days } días, más de { $within }
+bucket-lifecycle-expires-current = la regla { $rule } de { $bucket } también hace caducar los objetos actuales: eliminaría las páginas del sitio
 bucket-policy-none = { $bucket } no tiene política de bucket
 bucket-policy-no-public-read = ninguna instrucción permite a todo el mundo leer los objetos de { $bucket } (s3:GetObject sobre arn:aws:s3:::{ $bucket }/*)
 bucket-policy-allows-more = la instrucción { $sid } también permite a todo el mundo { $actions }

@@ -17,9 +17,9 @@ validator! {
     /// (`Access-Control-Allow-Origin`, `-Methods` and `-Headers` unless `headers` says otherwise).
     ///
     /// Why: browsers send a preflight OPTIONS request before a cross-origin call; without these headers in the
-    /// answer, a web page cannot call the API. Browsers send the preflight without the page's headers, so an
-    /// OPTIONS method that requires an API key answers every preflight 403 (`labcheck mutate` found this fault
-    /// went unnoticed).
+    /// answer, a web page cannot call the API. Browsers send the preflight without the page's headers or
+    /// credentials, so an OPTIONS method that requires an API key, or any authorization (`AWS_IAM`, a Cognito
+    /// or Lambda authorizer), answers every preflight 403 (`labcheck mutate` found both faults went unnoticed).
     ///
     /// ```toml
     /// validator = "cors_configured"
@@ -57,6 +57,11 @@ impl Validator for CorsConfigured {
                 let method_name = options.to_string();
                 if method.api_key_required {
                     problems.push(msg!("cors-key-required", method = &method_name));
+                    continue;
+                }
+                // AWS always gives a method's authorization type (`NONE` when open).
+                if let Some(authorization) = method.authorization_type.as_deref().filter(|a| *a != "NONE") {
+                    problems.push(msg!("cors-authorized", method = &method_name, authorization));
                     continue;
                 }
                 let Some(integration) = &method.integration else {
@@ -151,5 +156,19 @@ mod tests {
         let verdict = check.evaluate(&facts(vec![locked])).unwrap();
         assert!(!verdict.passed);
         assert!(verdict.message.to_string().contains("OPTIONS /items requires an API key"), "{}", verdict.message);
+    }
+
+    /// Found by `labcheck mutate checks/apigw-items`: a preflight method with IAM authorization went unnoticed.
+    #[test]
+    fn a_preflight_that_needs_authorization_fails() {
+        let check = CorsConfigured { api: "ItemsAPI".into(), paths: vec!["/items".into()], headers: default_headers() };
+        let all = ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"];
+        let mut signed = options("/items", "MOCK", &all);
+        signed.methods.get_mut("OPTIONS").unwrap().authorization_type = Some("AWS_IAM".into());
+        let verdict = check.evaluate(&facts(vec![signed])).unwrap();
+        assert_eq!(
+            verdict.message,
+            "on ItemsAPI: OPTIONS /items requires AWS_IAM authorization, which a browser's preflight never carries (it answers 403)"
+        );
     }
 }

@@ -260,11 +260,13 @@ impl Validator for LambdaAliasTargetsPublishedVersion {
 }
 
 validator! {
-    /// Each listed method is a Lambda proxy integration (`AWS_PROXY`) with the same function, whose URI selects
-    /// the alias by a stage variable (`...:function:NAME:${stageVariables.alias}`).
+    /// Each listed method is a Lambda proxy integration (`AWS_PROXY`) calling Lambda with POST, with the same
+    /// function, whose URI selects the alias by a stage variable (`...:function:NAME:${stageVariables.alias}`).
     ///
     /// Why: with the alias chosen by a stage variable, one API definition serves every stage and each stage
-    /// runs its own alias. `stage_variable` fixes the variable's name; without it any name is accepted.
+    /// runs its own alias. `stage_variable` fixes the variable's name; without it any name is accepted. Lambda's
+    /// Invoke API takes POST only: an integration that calls it with GET answers 500 to every request (API
+    /// Gateway developer guide, "Set up Lambda proxy integrations").
     ///
     /// ```toml
     /// validator = "lambda_proxy_integration"
@@ -310,6 +312,10 @@ impl Validator for LambdaProxyIntegration {
                     problems.push(msg!("proxy-not-lambda", method));
                     continue;
                 };
+                let calls_with = integration.and_then(|i| i.http_method.as_deref()).unwrap_or("no method");
+                if calls_with != "POST" {
+                    problems.push(msg!("proxy-not-post", method = &method, found = calls_with));
+                }
                 let invoked = match &target.qualifier {
                     Some(q) => format!("{}:{q}", target.function_name),
                     None => target.function_name.clone(),

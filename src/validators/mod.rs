@@ -158,6 +158,7 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(s3::S3BucketExists, "s3_bucket_exists"),
     spec!(s3::S3VersioningEnabled, "s3_versioning_enabled"),
     spec!(s3::S3DefaultEncryption, "s3_default_encryption"),
+    spec!(s3::S3NoncurrentVersionsExpire, "s3_noncurrent_versions_expire"),
     spec!(s3::S3PublicAccess, "s3_public_access"),
     spec!(s3::S3WebsiteConfigured, "s3_website_configured"),
     spec!(s3::S3ObjectExists, "s3_object_exists"),

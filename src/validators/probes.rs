@@ -240,12 +240,15 @@ impl Validator for UnauthenticatedRequestForbidden {
 }
 
 validator! {
-    /// A request with the named API key's value in `x-api-key` to each listed method on each listed stage is
-    /// accepted by API Gateway (any status but 403).
+    /// A request with the named API key's value in `x-api-key` to each listed method on each listed stage gets
+    /// the backend's answer: a 2xx status with a JSON body.
     ///
-    /// Why: proves the key, the usage plan and the stages fit together end to end. The key's value is read
-    /// through the API for the request and is never printed or stored. What the backend answers (200, or a 5xx
-    /// from a broken integration) is reported but not graded here.
+    /// Why: proves the key, the usage plan, the stages and the integration fit together end to end, as the lab
+    /// text does ("you should see the JSON output"). A 403 means the key was refused; a 5xx from API Gateway
+    /// (502 "Internal server error" for a Lambda proxy answer it cannot read, 500 when it may not call the
+    /// function or calls it with GET, 504 on a time-out) means the key was taken but the integration is broken:
+    /// both fail, naming the status and the stage. The key's value is read through the API for the request and
+    /// is never printed or stored.
     ///
     /// ```toml
     /// validator = "authenticated_request_accepted"
@@ -289,7 +292,7 @@ impl Validator for AuthenticatedRequestAccepted {
                 }
                 ProbeOutcome::Response(r) => {
                     statuses.insert(format!("{} on {}", probe.request, probe.spec.stage), r.status);
-                    (r.status == 403).then(|| describe(r))
+                    judge_backend_answer(r)
                 }
             })?;
             conclude(api, judged, Sent { how: "authenticated", key: &self.api_key })
@@ -298,6 +301,16 @@ impl Validator for AuthenticatedRequestAccepted {
             return Ok(Verdict::fail(msg!("probe-key-missing", key = &self.api_key)));
         }
         Ok(verdict.with("statuses", statuses))
+    }
+}
+
+/// What is wrong with an answer to an authenticated request, or `None` for the backend's JSON answer (2xx).
+fn judge_backend_answer(response: &ProbeResponse) -> Option<Message> {
+    match response.status {
+        200..=299 if response.is_json() => None,
+        200..=299 => Some(msg!("probe-not-json", answer = describe(response))),
+        500..=599 => Some(msg!("probe-backend-failed", answer = describe(response))),
+        _ => Some(describe(response)),
     }
 }
 
@@ -480,15 +493,61 @@ mod tests {
     }
 
     #[test]
-    fn accepted_key_passes_even_if_backend_breaks() {
+    fn the_functions_json_answer_passes() {
         let c = auth();
-        let f = facts(&c.specs(), &["dev", "prod"], |s| {
-            Ok(if s.stage == "dev" { response(200, "[]") } else { response(502, "") })
-        });
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(200, "{\"items\": []}")));
         let v = c.evaluate(&f).unwrap();
         assert!(v.passed, "{}", v.message);
-        assert_eq!(v.message, "with key LabKey, GET /items on dev and prod were accepted");
-        assert_eq!(v.evidence["statuses"]["GET /items on prod"], 502);
+        assert_eq!(v.message, "with key LabKey, GET /items on dev and prod answered the backend's JSON");
+        assert_eq!(v.evidence["statuses"]["GET /items on prod"], 200);
+    }
+
+    /// The shipped solved case used to answer 502 "Internal server error" everywhere and pass: a broken
+    /// integration is not a working API.
+    #[test]
+    fn an_integration_that_fails_fails_naming_the_status_and_the_stage() {
+        let c = auth();
+        for (status, body) in [(502, "{\"message\": \"Internal server error\"}"), (500, ""), (504, "")] {
+            let f = facts(&c.specs(), &["dev", "prod"], |s| {
+                Ok(if s.stage == "dev" { response(200, "[]") } else { response(status, body) })
+            });
+            let v = c.evaluate(&f).unwrap();
+            assert!(!v.passed, "{status}: {}", v.message);
+            let answer = if body.is_empty() { status.to_string() } else { format!("{status} {body}") };
+            assert_eq!(
+                v.message.to_string(),
+                format!(
+                    "with key LabKey, GET /items on prod answered {answer}: the key was taken, but the integration behind the method failed"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_that_is_not_the_backends_json_fails() {
+        let c = auth();
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(200, "<html>hello</html>")));
+        let v = c.evaluate(&f).unwrap();
+        assert_eq!(
+            v.message,
+            "with key LabKey, GET /items on dev and prod answered 200 <html>hello</html>, not the JSON the backend answers"
+        );
+        let f = facts(&c.specs(), &["dev", "prod"], |_| Ok(response(404, "{\"message\":\"Not Found\"}")));
+        assert!(!c.evaluate(&f).unwrap().passed);
+    }
+
+    /// Evidence keeps the start of a body only: a long JSON answer, cut, is still judged JSON.
+    #[test]
+    fn a_long_json_answer_cut_for_evidence_is_still_json() {
+        let long = format!("{{\"items\": [{}]}}", vec!["{\"id\": 1}"; 40].join(", "));
+        let mut cut = ProbeResponse {
+            status: 200,
+            body: long.chars().take(BODY_SHOWN + 1).collect(),
+            headers: BTreeMap::from([("content-type".to_owned(), "application/json".to_owned())]),
+        };
+        assert!(cut.json().is_none() && cut.is_json());
+        cut.headers.clear();
+        assert!(!cut.is_json(), "a cut body is JSON only when labelled so");
     }
 
     #[test]

@@ -449,5 +449,8 @@ impl Validator for S3WebsiteServes {
     }
 }
 
+mod lifecycle;
+pub use lifecycle::S3NoncurrentVersionsExpire;
+
 #[cfg(test)]
 mod tests;

@@ -199,9 +199,11 @@ impl Validator for StageCacheEnabled {
 }
 
 validator! {
-    /// Caching is enabled in the stage's method settings (for all methods, `*/*`, or for one).
+    /// Caching is enabled in the stage's method settings (for all methods, `*/*`, or for one), with a time to
+    /// live above 0.
     ///
-    /// Why: a cache cluster alone caches nothing; methods must have caching enabled to use it.
+    /// Why: a cache cluster alone caches nothing; methods must have caching enabled to use it, and a TTL of 0
+    /// turns caching off (API Gateway developer guide, "Enable API caching").
     ///
     /// ```toml
     /// validator = "stage_method_caching_enabled"
@@ -222,17 +224,20 @@ impl Validator for StageMethodCachingEnabled {
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_stage(facts, &self.api, &self.stage, |stage| {
-            let cached: Vec<String> = stage
-                .method_settings
-                .iter()
-                .filter(|(_, m)| m.caching_enabled)
+            let enabled = stage.method_settings.iter().filter(|(_, m)| m.caching_enabled);
+            let (zero_ttl, cached): (Vec<_>, Vec<_>) = enabled.partition(|(_, m)| m.cache_ttl_seconds == Some(0));
+            let cached: Vec<String> = cached
+                .into_iter()
                 .map(|(path, m)| match m.cache_ttl_seconds {
                     Some(ttl) => format!("{path} (TTL {ttl} s)"),
                     None => path.clone(),
                 })
                 .collect();
+            let zero_ttl: Vec<&String> = zero_ttl.into_iter().map(|(path, _)| path).collect();
             let (stage_name, name) = (&self.stage, &self.api);
-            Ok(if cached.is_empty() {
+            Ok(if cached.is_empty() && !zero_ttl.is_empty() {
+                Verdict::fail(msg!("caching-zero-ttl", stage = stage_name, name, settings = and(&zero_ttl)))
+            } else if cached.is_empty() {
                 Verdict::fail(msg!("caching-off", stage = stage_name, name))
             } else {
                 Verdict::pass(msg!("caching-on", stage = stage_name, name, settings = and(&cached)))
@@ -435,6 +440,13 @@ mod tests {
         prod.method_settings.insert("*/*".into(), defaults);
         assert_eq!(cache.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI has a cache cluster (0.5 GB)");
         assert_eq!(methods.evaluate(&f(&prod)).unwrap().message, "stage prod of ItemsAPI caches */* (TTL 300 s)");
+        // A TTL of 0 turns caching off: `labcheck mutate` accepted it before this check judged it.
+        let mut zero = prod.clone();
+        zero.method_settings.get_mut("*/*").unwrap().cache_ttl_seconds = Some(0);
+        assert_eq!(
+            methods.evaluate(&f(&zero)).unwrap().message,
+            "caching is on for */* of stage prod of ItemsAPI, but with a time to live of 0 s, which caches nothing"
+        );
         assert!(!throttle.evaluate(&f(&prod)).unwrap().passed, "the account default is not throttling");
         prod.method_settings.get_mut("*/*").unwrap().throttling_rate_limit = Some(5.0);
         assert_eq!(

@@ -98,3 +98,21 @@ async fn assumed_role_profiles_work() {
     assert_eq!(graded.code, 0, "{}", graded.output.stderr);
     assert_eq!(graded.report.target.account_id.as_deref(), Some(account.id.as_str()), "the role's account");
 }
+
+/// Lab sandboxes export keys: `--profile` names the account to grade, and the keys in the environment (another
+/// account's) must not win over it, as the AWS CLI puts a command-line option before the environment.
+#[tokio::test]
+async fn an_explicit_profile_wins_over_keys_in_the_environment() {
+    let meant = Account::localstack();
+    ItemsLab::complete().build(&meant).await;
+    let other = Account::localstack();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, format!("[profile b]\naws_access_key_id = {}\naws_secret_access_key = test\n", meant.id))
+        .unwrap();
+    let graded = meant.grade_with_profile(&config, "b", |cmd| {
+        cmd.env("AWS_ACCESS_KEY_ID", &other.id).env("AWS_SECRET_ACCESS_KEY", "test").env("AWS_REGION", &meant.region);
+    });
+    assert_eq!(graded.report.target.account_id.as_deref(), Some(meant.id.as_str()), "the profile's account");
+    assert_eq!(graded.code, 0, "{}", graded.output.stderr);
+}

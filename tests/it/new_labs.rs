@@ -178,9 +178,11 @@ async fn s3_lab_suspended_versioning_sse_kms_wrong_error_page_and_public_writes(
 }
 
 #[tokio::test]
-async fn s3_lab_page_uploaded_into_a_folder() {
+async fn s3_lab_page_uploaded_into_a_folder_and_old_versions_expired_there_only() {
     let account = Account::site();
-    SiteLab { index_key: Some("site/index.html"), ..SiteLab::solved() }.build(&account).await;
+    let lab =
+        SiteLab { index_key: Some("site/index.html"), noncurrent_expiry: Some((30, "site/")), ..SiteLab::solved() };
+    lab.build(&account).await;
     case("s3-website", "page-in-folder", &account);
 }
 
@@ -203,7 +205,8 @@ async fn s3_lab_settings_split_over_two_buckets() {
     let bucket = site.build(&account).await.unwrap();
     let graded = case("s3-website", "split-buckets", &account);
     assert!(graded.report.score < graded.report.max_score);
-    for check in &graded.report.checks {
+    // Every check judged (a skipped one judged nothing) judged the bucket that hosts the site.
+    for check in graded.report.checks.iter().filter(|c| c.status.as_str() != "skip") {
         assert_eq!(check.evidence["bucket"], bucket.as_str(), "{}: {}", check.id, check.message);
     }
 }

@@ -2,8 +2,11 @@
 //! Lambda on moto). Used by `scripts/demo.sh` and `scripts/make-examples.sh`.
 //!
 //!     cargo run --example seed -- SCENARIO [MOTO_REGION_SLOT [LOCALSTACK_ACCOUNT_ID]]
+//!     cargo run --example seed -- stand-in
 //!
 //! Prints `ACCOUNT_ID REGION`: use the id as AWS_ACCESS_KEY_ID against LocalStack; Lambda is on moto in REGION.
+//! `stand-in` serves the stage stand-in (tests/it/common/stage_stand_in.rs) until killed and prints its URL: probes
+//! go to `URL/ACCOUNT_ID/{region}/{api_id}/{stage}`.
 
 #[path = "../it/common/mod.rs"]
 mod common;
@@ -21,6 +24,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("open-method", "GET /items/{ID} does not require an API key"),
     ("prod-on-latest", "the prod alias points at $LATEST"),
     ("cors-not-deployed", "CORS enabled on both resources after the last deployment"),
+    ("integration-get", "the Lambda proxy integrations call Lambda with GET: every request answers 500"),
     ("cleaned-up", "an empty account: the lab cleaned up"),
     ("fresh", "an empty account: nothing built yet"),
 ];
@@ -40,6 +44,10 @@ fn lab(scenario: &str) -> Option<ItemsLab> {
             ItemsLab { lambda: Some(lambda), ..full }
         }
         "cors-not-deployed" => ItemsLab { cors: Cors::NotDeployed, ..full },
+        "integration-get" => {
+            let lambda = LambdaSetup { integration_method: "GET", ..LambdaSetup::complete() };
+            ItemsLab { lambda: Some(lambda), ..full }
+        }
         "cleaned-up" | "fresh" | "empty" => ItemsLab::empty(),
         _ => return None,
     })
@@ -49,6 +57,13 @@ fn lab(scenario: &str) -> Option<ItemsLab> {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let scenario = args.next().unwrap_or_else(|| "complete".to_owned());
+    if scenario == "stand-in" {
+        // Serves the stage stand-in until killed, for scripts: prints its invoke URL template's prefix.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("http://{}", listener.local_addr().unwrap());
+        common::stage_stand_in::serve(listener).await;
+        return;
+    }
     let slot: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(0);
     let Some(lab) = lab(&scenario) else {
         let names: Vec<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();

@@ -59,4 +59,16 @@ impl ProbeResponse {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.body).ok()
     }
+
+    /// Whether the answer is JSON, judged alike on the whole body and on a body cut for evidence (more than
+    /// [`BODY_SHOWN`] characters, where the end is gone): a body that short must parse; a longer one parses, or is
+    /// labelled JSON and opens as a JSON object or array does.
+    pub fn is_json(&self) -> bool {
+        if self.json().is_some() {
+            return true;
+        }
+        let labelled = self.headers.get("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+        let opens = matches!(self.body.trim_start().chars().next(), Some('{' | '['));
+        self.body.chars().count() > BODY_SHOWN && labelled && opens
+    }
 }

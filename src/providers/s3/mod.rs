@@ -1,5 +1,5 @@
 //! S3: the buckets of the graded region and, for a bucket named in a check (a name, or a pattern with `*` matched
-//! against the region's buckets), its versioning, default encryption, public access block, website configuration,
+//! against the region's buckets), its versioning, default encryption, lifecycle rules, public access block, website configuration,
 //! policy, tags, objects under a prefix, and a GET of its website endpoint.
 
 #[cfg(feature = "aws")]
@@ -46,6 +46,7 @@ pub enum Read {
 pub enum Part {
     Versioning,
     Encryption,
+    Lifecycle,
     PublicAccessBlock,
     Website,
     Policy,
@@ -68,6 +69,7 @@ impl ReadKind for Read {
             Read::Bucket { part, .. } => match part {
                 Part::Versioning => "s3_versioning",
                 Part::Encryption => "s3_encryption",
+                Part::Lifecycle => "s3_lifecycle",
                 Part::PublicAccessBlock => "s3_public_access_blocks",
                 Part::Website => "s3_websites",
                 Part::Policy => "s3_policies",
@@ -100,6 +102,7 @@ impl ReadKind for Read {
             Read::Bucket { part, .. } => match part {
                 Part::Versioning => vec![operations::GET_BUCKET_VERSIONING],
                 Part::Encryption => vec![operations::GET_ENCRYPTION_CONFIGURATION],
+                Part::Lifecycle => vec![operations::GET_BUCKET_LIFECYCLE],
                 Part::PublicAccessBlock => vec![operations::GET_BUCKET_PUBLIC_ACCESS_BLOCK],
                 Part::Website => vec![operations::GET_BUCKET_WEBSITE],
                 Part::Policy => vec![operations::GET_BUCKET_POLICY],
@@ -135,6 +138,9 @@ pub struct Facts {
     pub s3_versioning: BTreeMap<String, Fact<String>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub s3_encryption: BTreeMap<String, Fact<Vec<EncryptionRule>>>,
+    /// Empty when the bucket has no lifecycle configuration.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub s3_lifecycle: BTreeMap<String, Fact<Vec<LifecycleRule>>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub s3_public_access_blocks: BTreeMap<String, Fact<PublicAccessBlock>>,
     /// `None`: website hosting is off.
@@ -172,6 +178,10 @@ impl Facts {
 
     pub fn encryption(&self, bucket: &str) -> Result<&[EncryptionRule], FactError> {
         keyed(&self.s3_encryption, bucket, "default encryption").map(Vec::as_slice)
+    }
+
+    pub fn lifecycle(&self, bucket: &str) -> Result<&[LifecycleRule], FactError> {
+        keyed(&self.s3_lifecycle, bucket, "lifecycle configuration").map(Vec::as_slice)
     }
 
     pub fn public_access_block(&self, bucket: &str) -> Result<&PublicAccessBlock, FactError> {
@@ -220,6 +230,7 @@ impl Provider for S3 {
         "s3_account_public_access_block",
         "s3_versioning:BUCKET",
         "s3_encryption:BUCKET",
+        "s3_lifecycle:BUCKET",
         "s3_public_access_blocks:BUCKET",
         "s3_websites:BUCKET",
         "s3_policies:BUCKET",
@@ -236,6 +247,7 @@ impl Provider for S3 {
         }
         into.s3_versioning.extend(other.s3_versioning);
         into.s3_encryption.extend(other.s3_encryption);
+        into.s3_lifecycle.extend(other.s3_lifecycle);
         into.s3_public_access_blocks.extend(other.s3_public_access_blocks);
         into.s3_websites.extend(other.s3_websites);
         into.s3_policies.extend(other.s3_policies);
@@ -255,6 +267,7 @@ impl Provider for S3 {
             }
             "s3_versioning" => Part::Versioning,
             "s3_encryption" => Part::Encryption,
+            "s3_lifecycle" => Part::Lifecycle,
             "s3_public_access_blocks" => Part::PublicAccessBlock,
             "s3_websites" => Part::Website,
             "s3_policies" => Part::Policy,

@@ -13,6 +13,9 @@ pub(super) const GET_BUCKET_VERSIONING: Operation =
 pub(super) const GET_ENCRYPTION_CONFIGURATION: Operation =
     Operation { name: "s3:GetBucketEncryption", action: "s3:GetEncryptionConfiguration", resource: BUCKET };
 
+pub(super) const GET_BUCKET_LIFECYCLE: Operation =
+    Operation { name: "s3:GetBucketLifecycleConfiguration", action: "s3:GetLifecycleConfiguration", resource: BUCKET };
+
 pub(super) const GET_BUCKET_PUBLIC_ACCESS_BLOCK: Operation =
     Operation { name: "s3:GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", resource: BUCKET };
 
@@ -31,11 +34,12 @@ pub(super) const GET_ACCOUNT_PUBLIC_ACCESS_BLOCK: Operation =
 pub(super) const LIST_BUCKET: Operation =
     Operation { name: "s3:ListObjectsV2", action: "s3:ListBucket", resource: BUCKET };
 /// Every operation this provider calls.
-pub(super) const OPERATIONS: [Operation; 9] = [
+pub(super) const OPERATIONS: [Operation; 10] = [
     LIST_BUCKETS,
     GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
     GET_BUCKET_VERSIONING,
     GET_ENCRYPTION_CONFIGURATION,
+    GET_BUCKET_LIFECYCLE,
     GET_BUCKET_PUBLIC_ACCESS_BLOCK,
     GET_BUCKET_WEBSITE,
     GET_BUCKET_POLICY,

@@ -11,8 +11,8 @@ use crate::inventory::round_trips::join_all;
 use tokio::sync::OnceCell;
 
 use super::{
-    Bucket, EncryptionRule, Facts, MAX_OBJECTS, Object, Objects, Part, PublicAccessBlock, Read, Tags, Website,
-    WebsiteResponse, objects_key, page_key,
+    Bucket, EncryptionRule, Facts, LifecycleRule, MAX_OBJECTS, Object, Objects, Part, PublicAccessBlock, Read, Tags,
+    Website, WebsiteResponse, objects_key, page_key,
 };
 use crate::facts::{Fact, FactError, FactErrorKind};
 use crate::inventory::pages::{self, IfMissing};
@@ -47,6 +47,7 @@ pub struct Reader {
     account_public_access_block: OnceCell<Fact<PublicAccessBlock>>,
     versioning: Keyed<Fact<String>>,
     encryption: Keyed<Fact<Vec<EncryptionRule>>>,
+    lifecycle: Keyed<Fact<Vec<LifecycleRule>>>,
     public_access_blocks: Keyed<Fact<PublicAccessBlock>>,
     websites: Keyed<Fact<Option<Website>>>,
     policies: Keyed<Fact<Option<serde_json::Value>>>,
@@ -63,6 +64,7 @@ impl Reader {
             account_public_access_block: OnceCell::new(),
             versioning: Keyed::new(),
             encryption: Keyed::new(),
+            lifecycle: Keyed::new(),
             public_access_blocks: Keyed::new(),
             websites: Keyed::new(),
             policies: Keyed::new(),
@@ -96,6 +98,7 @@ impl Reader {
         match part {
             Part::Versioning => _ = facts.s3_versioning.insert(key, self.versioning(bucket).await),
             Part::Encryption => _ = facts.s3_encryption.insert(key, self.encryption(bucket).await),
+            Part::Lifecycle => _ = facts.s3_lifecycle.insert(key, self.lifecycle(bucket).await),
             Part::PublicAccessBlock => {
                 _ = facts.s3_public_access_blocks.insert(key, self.public_access_block(bucket).await)
             }
@@ -162,6 +165,20 @@ impl Reader {
                         .collect()),
                     Err(e) if has_code(&e, &["ServerSideEncryptionConfigurationNotFoundError"]) => Ok(Vec::new()),
                     Err(e) => Err(GET_ENCRYPTION_CONFIGURATION.error(e)),
+                }
+            })
+            .await
+    }
+
+    /// The bucket's lifecycle rules; none configured (`NoSuchLifecycleConfiguration`, as every new bucket on AWS)
+    /// is no rule.
+    async fn lifecycle(&self, bucket: &str) -> Fact<Vec<LifecycleRule>> {
+        self.lifecycle
+            .get_or_fetch(bucket, || async {
+                match self.session.clients.s3().sdk.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+                    Ok(out) => Ok(out.rules().iter().map(lifecycle_rule).collect()),
+                    Err(e) if has_code(&e, &["NoSuchLifecycleConfiguration"]) => Ok(Vec::new()),
+                    Err(e) => Err(GET_BUCKET_LIFECYCLE.error(e)),
                 }
             })
             .await
@@ -261,6 +278,29 @@ impl Reader {
     }
 }
 
+/// A rule as a fact. Its scope is `Filter` (or the older `Prefix` beside it); a filter of tags or sizes, alone or
+/// in `And`, limits it beyond a prefix.
+fn lifecycle_rule(rule: &aws_sdk_s3::types::LifecycleRule) -> LifecycleRule {
+    let filter = rule.filter();
+    let and = filter.and_then(|f| f.and());
+    #[allow(deprecated)]
+    let prefix = filter.and_then(|f| f.prefix()).or(and.and_then(|a| a.prefix())).or(rule.prefix());
+    let filtered = filter.is_some_and(|f| {
+        f.tag().is_some() || f.object_size_greater_than().is_some() || f.object_size_less_than().is_some()
+    }) || and.is_some_and(|a| {
+        !a.tags().is_empty() || a.object_size_greater_than().is_some() || a.object_size_less_than().is_some()
+    });
+    let expiration = rule.expiration();
+    LifecycleRule {
+        id: rule.id().map(str::to_owned),
+        status: rule.status().as_str().to_owned(),
+        prefix: prefix.unwrap_or_default().to_owned(),
+        filtered,
+        noncurrent_days: rule.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()),
+        expires_current: expiration.is_some_and(|e| e.days().is_some() || e.date().is_some()),
+    }
+}
+
 impl Reading for S3 {
     /// Nothing here is cut: a website page is public by design, and bucket settings name no secret.
     fn for_evidence(_facts: &mut Facts) {}
@@ -273,6 +313,7 @@ impl Reading for S3 {
         // GetBucketVersioning's Status, and `Off` for a bucket that never had versioning.
         ("s3_versioning", "", &["Enabled", "Suspended", "Off"]),
         ("s3_encryption", "algorithm", aws_sdk_s3::types::ServerSideEncryption::values()),
+        ("s3_lifecycle", "status", aws_sdk_s3::types::ExpirationStatus::values()),
         ("s3_policies", "Effect", &["Allow", "Deny"]),
     ];
 

@@ -1,5 +1,5 @@
-//! S3's facts: the buckets of the graded region and, by bucket name, their versioning, default encryption, public
-//! access block, website configuration, policy, tags, objects under a prefix, and what their website endpoint
+//! S3's facts: the buckets of the graded region and, by bucket name, their versioning, default encryption, lifecycle
+//! rules, public access block, website configuration, policy, tags, objects under a prefix, and what their website endpoint
 //! answers.
 
 use std::collections::BTreeMap;
@@ -24,6 +24,27 @@ pub struct EncryptionRule {
     pub kms_key: Option<String>,
     #[serde(default)]
     pub bucket_key: bool,
+}
+
+/// A lifecycle rule (`GetBucketLifecycleConfiguration`): what it applies to and the expirations it sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifecycleRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    /// The key prefix the rule is limited to (`""`: every key).
+    #[serde(default)]
+    pub prefix: String,
+    /// Limited further, by tags or object sizes (`Filter.Tag`, `Filter.And`, `Filter.ObjectSize*`).
+    #[serde(default)]
+    pub filtered: bool,
+    /// `NoncurrentVersionExpiration.NoncurrentDays`: days a version stays once it is no longer current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noncurrent_days: Option<i32>,
+    /// `Expiration` by `Days` or `Date`: current objects are deleted too (a delete marker on a versioned bucket).
+    #[serde(default)]
+    pub expires_current: bool,
 }
 
 /// The bucket's own public access block (`GetPublicAccessBlock`); all `false` when it has none.

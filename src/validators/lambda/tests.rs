@@ -277,3 +277,19 @@ fn an_environment_lambda_could_not_decrypt_is_an_error_not_a_fail() {
     assert_eq!(error.operation, "lambda:GetFunctionConfiguration");
     assert!(error.message.contains("environment of ItemsFunction") && error.message.contains("KMSAccessDenied"));
 }
+
+/// A Lambda proxy integration that calls Lambda with GET answers 500 to every request: `labcheck mutate` accepted
+/// the change before this check judged it.
+#[test]
+fn a_proxy_integration_must_call_lambda_with_post() {
+    let methods = vec!["GET /items".parse().unwrap()];
+    let check = LambdaProxyIntegration { api: "ItemsAPI".into(), methods, stage_variable: None };
+    let mut with_get = get("/items", "AWS_PROXY", Some(URI));
+    with_get.methods.get_mut("GET").unwrap().integration.as_mut().unwrap().http_method = Some("GET".into());
+    let v = check.evaluate(&facts(vec![with_get])).unwrap();
+    assert!(!v.passed);
+    assert_eq!(
+        v.message,
+        "on ItemsAPI: GET /items calls Lambda with GET, not POST (Lambda is invoked with POST only; any other method answers 500)"
+    );
+}

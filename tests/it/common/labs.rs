@@ -251,6 +251,9 @@ pub struct SiteLab {
     pub versioning: Option<aws_sdk_s3::types::BucketVersioningStatus>,
     /// Default encryption SSE-KMS (the trap: AWS's website endpoints cannot serve it); otherwise S3's default.
     pub kms: bool,
+    /// A lifecycle rule deleting noncurrent versions after so many days, limited to keys under a prefix ("": the
+    /// whole bucket); `None`: no lifecycle configuration, as AWS makes a bucket.
+    pub noncurrent_expiry: Option<(i32, &'static str)>,
     /// Index and error documents.
     pub website: Option<(&'static str, &'static str)>,
     /// Where index.html is uploaded.
@@ -261,7 +264,15 @@ pub struct SiteLab {
 
 impl SiteLab {
     pub fn fresh() -> Self {
-        Self { prefix: None, versioning: None, kms: false, website: None, index_key: None, public_actions: None }
+        Self {
+            prefix: None,
+            versioning: None,
+            kms: false,
+            noncurrent_expiry: None,
+            website: None,
+            index_key: None,
+            public_actions: None,
+        }
     }
 
     pub fn solved() -> Self {
@@ -269,6 +280,7 @@ impl SiteLab {
             prefix: Some("website-"),
             versioning: Some(aws_sdk_s3::types::BucketVersioningStatus::Enabled),
             kms: false,
+            noncurrent_expiry: Some((30, "")),
             website: Some(("index.html", "error.html")),
             index_key: Some("index.html"),
             public_actions: Some(vec!["s3:GetObject"]),
@@ -296,6 +308,22 @@ impl SiteLab {
             s3.put_bucket_encryption()
                 .bucket(&bucket)
                 .server_side_encryption_configuration(config)
+                .send()
+                .await
+                .unwrap();
+        }
+        if let Some((days, prefix)) = self.noncurrent_expiry {
+            let rule = LifecycleRule::builder()
+                .id("old-versions")
+                .status(ExpirationStatus::Enabled)
+                .filter(LifecycleRuleFilter::builder().prefix(prefix).build())
+                .noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(days).build())
+                .build()
+                .unwrap();
+            let config = BucketLifecycleConfiguration::builder().rules(rule).build().unwrap();
+            s3.put_bucket_lifecycle_configuration()
+                .bucket(&bucket)
+                .lifecycle_configuration(config)
                 .send()
                 .await
                 .unwrap();

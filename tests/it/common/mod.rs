@@ -5,6 +5,7 @@
 pub mod fault_proxy;
 pub mod labs;
 pub mod shapes;
+pub mod stage_stand_in;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -171,7 +172,7 @@ impl Account {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", &self.region)
             .env("AWS_ENDPOINT_URL", &self.endpoint)
-            .env("LABCHECK_INVOKE_URL_TEMPLATE", format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint));
+            .env("LABCHECK_INVOKE_URL_TEMPLATE", self.invoke_url_template());
         if let Some(lambda) = &self.lambda_endpoint {
             // moto serves Lambda and the services a function's lab involves (its role, its table).
             cmd.env("AWS_ENDPOINT_URL_LAMBDA", lambda)
@@ -181,6 +182,16 @@ impl Account {
         // S3 website probes go to the emulator, with the website endpoint's name as the Host.
         cmd.env("LABCHECK_S3_WEBSITE_ADDRESS", self.endpoint.trim_start_matches("http://"));
         cmd
+    }
+
+    /// Where probes of this account's stages go: LocalStack's stages through the [`stage_stand_in`] (which answers
+    /// as the lab's function where LocalStack cannot run it), any other endpoint's as they are.
+    pub fn invoke_url_template(&self) -> String {
+        if std::env::var("LABCHECK_TEST_LOCALSTACK_URL").is_ok_and(|localstack| localstack == self.endpoint) {
+            stage_stand_in::invoke_url_template(self)
+        } else {
+            format!("{}/_aws/execute-api/{{api_id}}/{{stage}}", self.endpoint)
+        }
     }
 
     /// An AWS config file in `dir` with one profile whose `credential_process` gives this account's credentials.
@@ -383,6 +394,8 @@ pub struct LambdaSetup {
     pub proxy_paths: Vec<&'static str>,
     /// What follows `function:ItemsFunction` in the URI (`:${stageVariables.alias}`, `:prod`, or nothing).
     pub qualifier: &'static str,
+    /// The method the integration calls Lambda with (Lambda takes POST only).
+    pub integration_method: &'static str,
 }
 
 impl LambdaSetup {
@@ -395,6 +408,7 @@ impl LambdaSetup {
             permission_methods: vec!["GET/items", "GET/items/*"],
             proxy_paths: vec!["/items", "/items/{ID}"],
             qualifier: ":${stageVariables.alias}",
+            integration_method: "POST",
         }
     }
 }
@@ -523,7 +537,8 @@ impl ItemsLab {
                         lambda.qualifier,
                         region = account.region
                     );
-                    put_lambda_get(c, &api_id, resource_id, key_required, &uri).await;
+                    let method = lambda.integration_method;
+                    put_lambda_get(c, &api_id, resource_id, key_required, &uri, method).await;
                 }
                 _ => put_mock_get(c, &api_id, resource_id, key_required, self.echo_api_key).await,
             }
@@ -684,14 +699,14 @@ impl Account {
 }
 
 /// GET with a Lambda proxy integration.
-async fn put_lambda_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool, uri: &str) {
+async fn put_lambda_get(c: &Client, api_id: &str, resource_id: &str, api_key_required: bool, uri: &str, method: &str) {
     put_get_method(c, api_id, resource_id, api_key_required).await;
     c.put_integration()
         .rest_api_id(api_id)
         .resource_id(resource_id)
         .http_method("GET")
         .r#type(IntegrationType::AwsProxy)
-        .integration_http_method("POST")
+        .integration_http_method(method)
         .uri(uri)
         .send()
         .await
@@ -857,10 +872,14 @@ fn url_encode(text: &str) -> String {
         .collect()
 }
 
-/// A zip with `index.py` (stored, not deflated), built by hand: the function's code is never run here.
-fn handler_zip() -> Vec<u8> {
+/// A zip with `index.py` (stored, not deflated), built by hand. No emulator runs it: where LocalStack would call
+/// it, the [`stage_stand_in`] answers what it returns.
+pub fn handler_zip() -> Vec<u8> {
     let name = b"index.py";
-    let data = b"def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"[]\"}\n";
+    let answer =
+        serde_json::json!({ "statusCode": stage_stand_in::FUNCTION_STATUS, "body": stage_stand_in::FUNCTION_BODY });
+    let data = format!("def handler(event, context):\n    return {answer}\n");
+    let data = data.as_bytes();
     let crc = crc32(data);
     let mut zip = Vec::new();
     let local = |zip: &mut Vec<u8>| {
