@@ -50,6 +50,7 @@ impl LearnerRecords for SqliteStore {
                 sessions: count(&format!("DELETE FROM sessions WHERE {SESSIONS_OF}"))?,
             };
             transaction.commit()?;
+            crate::progress::sqlite::checkpoint(connection)?;
             Ok(forgotten)
         })
     }

@@ -14,7 +14,7 @@
 
 #[cfg(feature = "aws")]
 mod dynamodb;
-mod sqlite;
+pub(crate) mod sqlite;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,6 @@
 //! The embedded store: one SQLite file (WAL, every commit synced), for the CLI and a single `labcheck serve`.
+//! Deleted content is overwritten with zeros (`secure_delete`), and an erasure (a learner forgotten, evidence
+//! pruned) is checkpointed at once, so the file keeps no erased bytes in free pages or in its log.
 //!
 //! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
 //! `progress` (one row per learner and lab: the merged progress as JSON). Schema 2: `sessions` (one row per learner
@@ -152,6 +154,7 @@ fn open_file(path: &Path) -> Result<Connection, StoreError> {
         let version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "secure_delete", "ON")?;
         Ok(version)
     };
     let version = setup().map_err(|e| unusable(one_line(&e)))?;
@@ -169,7 +172,15 @@ fn connect(path: &Path) -> Result<Connection, rusqlite::Error> {
     let connection = Connection::open_with_flags(path, flags)?;
     connection.busy_timeout(BUSY_TIMEOUT)?;
     connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "secure_delete", "ON")?;
     Ok(connection)
+}
+
+/// After an erasure: what was deleted (zeroed in its pages, `secure_delete`) is copied into the file and the
+/// write-ahead log emptied, so neither still holds the erased bytes. A reader still busy leaves the log for the
+/// next checkpoint.
+pub(crate) fn checkpoint(connection: &Connection) -> Result<(), rusqlite::Error> {
+    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
 fn migrate(connection: &mut Connection, from: u32) -> Result<(), rusqlite::Error> {
@@ -279,6 +290,7 @@ impl Store for SqliteStore {
                 "UPDATE gradings SET evidence = NULL WHERE evidence IS NOT NULL AND graded_at_ms < ?1",
                 params![cutoff],
             )?;
+            checkpoint(connection)?;
             Ok(changed as u64)
         })
     }

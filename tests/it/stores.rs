@@ -334,3 +334,50 @@ async fn a_newer_dynamodb_item_is_refused() {
     let error = store.progress("eve", "apigw-items").await.unwrap_err();
     assert!(matches!(error, StoreError::Newer { found: 7, .. }), "{error}");
 }
+
+/// Erased means erased: after `forget` the SQLite file and its log hold none of the learner's bytes (their id,
+/// their session's external id, their evidence), not even in free pages; pruned evidence is gone the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_erasures_leave_no_bytes_behind() {
+    let path = sqlite_path();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let lab = items_lab();
+    let (learner, external_id) = ("erased-zoe-7f3a91", "external-id-of-zoe-5c02be");
+    for name in ["no-plan", "complete"] {
+        store.record(lab.clone(), grading(learner, case(name).await)).await.unwrap();
+    }
+    store.record(lab.clone(), grading("kept-kim", case("complete").await)).await.unwrap();
+    let minted = labcheck::sessions::mint(labcheck::sessions::SessionRequest {
+        learner: learner.into(),
+        lab: "apigw-items".into(),
+        role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
+        external_id: Some(external_id.into()),
+        region: Some("us-east-1".into()),
+        lang: None,
+        expires_in: 3600,
+        lti: None,
+    });
+    store.put_session(&minted.session, &minted.digest).await.unwrap();
+    let file_holds = |needle: &str| -> bool {
+        let mut found = false;
+        for suffix in ["", "-wal"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            found |= bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        }
+        found
+    };
+    assert!(file_holds(learner) && file_holds(external_id), "the test looks for bytes that are there");
+    store.forget_learner(learner, None).await.unwrap();
+    assert!(!file_holds(learner), "the learner's id is still in the file");
+    assert!(!file_holds(external_id), "the session's external id is still in the file");
+    assert!(file_holds("kept-kim"), "another learner's records stay");
+
+    // Evidence pruned is gone too: a probe's request id is in the evidence only, never in the report.
+    let snapshot = Snapshot::load(&repo_path("checks/apigw-items/cases/complete.json")).unwrap();
+    let evidence = serde_json::to_string(&snapshot.facts).unwrap();
+    let request_id = evidence.split("\"x-amzn-requestid\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(file_holds(&request_id), "kim's evidence is kept");
+    assert!(store.forget_evidence_before("2100-01-01T00:00:00Z").await.unwrap() >= 1);
+    assert!(!file_holds(&request_id), "pruned evidence is still in the file");
+}
