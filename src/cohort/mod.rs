@@ -234,10 +234,7 @@ impl<'a> Seen<'a> {
 /// What `check` needs passed before failing it says something about the check (indexes in lab order): its
 /// `needs`, and for a check of a step that undoes others (the clean-up), every check of those steps.
 fn needs_of(lab: &Lab, check: &crate::lab::Check, ids: &[&str]) -> Vec<usize> {
-    let step = lab.steps.iter().find(|s| s.id == check.step);
-    let undone = step.into_iter().flat_map(|s| &s.undoes);
-    let undone_checks = undone.filter_map(|id| lab.steps.iter().find(|s| &s.id == id)).flat_map(|s| &s.checks);
-    let needs = check.needs.iter().map(String::as_str).chain(undone_checks.map(|c| c.id.as_str()));
+    let needs = crate::progress::prerequisites(lab, check);
     needs.filter_map(|need| ids.iter().position(|id| *id == need)).collect()
 }
 

@@ -5,13 +5,20 @@ use crate::i18n::english;
 use crate::progress::fixtures::{self, lab};
 use crate::progress::{Grading, merge};
 
-/// A grading of `learner` at `minute` past 10:00 with these (check, status, message id).
+/// A grading of `learner` at `minute` past 10:00 with these (check, status, message id), after the learner
+/// changed something in their account (each verdict's evidence names the account's state at that minute).
 fn grading(learner: &str, minute: u32, results: &[(&str, Status, &str)]) -> Grading {
+    graded_in_state(learner, minute, &format!("state at minute {minute}"), results)
+}
+
+/// The same, the account in `state` (gradings in the same state are presses with nothing changed).
+fn graded_in_state(learner: &str, minute: u32, state: &str, results: &[(&str, Status, &str)]) -> Grading {
     let lab = lab();
+    let evidence = crate::model::Evidence::from([("account".to_owned(), serde_json::json!(state))]);
     let results = results
         .iter()
         .map(|(id, status, message_id)| {
-            fixtures::result(&lab, id, *status, (*message_id).to_owned(), message_id, Default::default())
+            fixtures::result(&lab, id, *status, (*message_id).to_owned(), message_id, evidence.clone())
         })
         .collect();
     let (id, at) = (format!("g-{learner}-{minute}"), format!("2026-11-30T10:{minute:02}:00Z"));
@@ -208,4 +215,64 @@ fn learners_only_arriving_at_a_check_do_not_flag_it() {
     assert_eq!(flag(failing_alike("plan-gone", 2, &plan_passed), 2), None, "the key was never built");
     let built = [("plan", Pass, "plan-bound"), ("key", Pass, "key-found")];
     assert_eq!(flag(failing_alike("plan-gone", 2, &built), 2), Some(BrokenRule::SameReason));
+}
+
+/// Six learners, each grading every check, as a real grading does.
+fn six(gradings: impl Fn(&str) -> Vec<Grading>) -> Vec<Progress> {
+    let lab = lab();
+    (0..6).map(|i| gradings(&format!("l{i}")).iter().fold(None, |p, g| Some(merge(p, &lab, g))).unwrap()).collect()
+}
+
+fn flags(class: &[Progress]) -> Vec<(String, Option<BrokenRule>)> {
+    let cohort = compute(&lab(), class, &Filter::default(), NOW, &english());
+    cohort.checks.iter().map(|c| (c.id.clone(), c.may_be_broken)).collect()
+}
+
+/// A class that builds everything (the clean-up failing in every grading, as it does while the lab's resources
+/// exist) and never starts the clean-up: it has not tried the clean-up, which was flagged `same-reason` before.
+#[test]
+fn a_class_that_never_starts_the_clean_up_flags_nothing() {
+    use Status::{Fail, Pass};
+    let class = six(|l| {
+        vec![
+            grading(l, 1, &[("plan", Pass, "plan-bound"), ("key", Fail, "key-missing"), ("plan-gone", Fail, "still-there")]),
+            graded_in_state(l, 2, "done", &[("plan", Pass, "plan-bound"), ("key", Pass, "key-found"), ("plan-gone", Fail, "still-there")]),
+            graded_in_state(l, 3, "done", &[("plan", Pass, "plan-bound"), ("key", Pass, "key-found"), ("plan-gone", Fail, "still-there")]),
+            graded_in_state(l, 4, "done", &[("plan", Pass, "plan-bound"), ("key", Pass, "key-found"), ("plan-gone", Fail, "still-there")]),
+        ]
+    });
+    assert!(flags(&class).iter().all(|(_, flag)| flag.is_none()), "{:?}", flags(&class));
+    let cohort = compute(&lab(), &class, &Filter::default(), NOW, &english());
+    let gone = cohort.checks.iter().find(|c| c.id == "plan-gone").unwrap();
+    assert_eq!(gone.attempted, 6, "reached once the build passed: the grading that finished it is the one try");
+}
+
+/// A class that presses "Check my progress" twice before building anything: nothing changed, so the second press
+/// is not a try, and the first checks were flagged `same-reason` before.
+#[test]
+fn a_class_graded_twice_before_building_anything_flags_nothing() {
+    use Status::{Fail, Skip};
+    let fresh = [("plan", Fail, "plan-missing"), ("key", Skip, "needs"), ("plan-gone", Skip, "too-early")];
+    let class = six(|l| vec![graded_in_state(l, 1, "empty", &fresh), graded_in_state(l, 2, "empty", &fresh)]);
+    assert!(flags(&class).iter().all(|(_, flag)| flag.is_none()), "{:?}", flags(&class));
+    let cohort = compute(&lab(), &class, &Filter::default(), NOW, &english());
+    assert_eq!(cohort.checks[0].gradings_to_pass_median, None);
+    let l0 = class.iter().find(|p| p.learner == "l0").unwrap();
+    assert_eq!(l0.checks["plan"].trail.judged, 1, "one try: the second press changed nothing");
+}
+
+/// A class that works on the key, changing the account between tries, and fails it for one reason: flagged.
+#[test]
+fn a_class_failing_one_check_for_one_reason_after_working_on_it_is_flagged() {
+    use Status::{Fail, Pass, Skip};
+    let class = six(|l| {
+        (1..=3)
+            .map(|minute| {
+                grading(l, minute, &[("plan", Pass, "plan-bound"), ("key", Fail, "key-not-in-plan"), ("plan-gone", Skip, "too-early")])
+            })
+            .collect()
+    });
+    let flags = flags(&class);
+    assert_eq!(flags[1], ("key".to_owned(), Some(BrokenRule::SameReason)), "{flags:?}");
+    assert!(flags.iter().filter(|(id, _)| id != "key").all(|(_, flag)| flag.is_none()), "{flags:?}");
 }

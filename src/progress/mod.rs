@@ -15,6 +15,7 @@
 #[cfg(feature = "aws")]
 mod dynamodb;
 pub(crate) mod sqlite;
+mod trail;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -34,6 +35,7 @@ use crate::snapshot::Snapshot;
 pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX};
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::corrupt;
+pub use trail::{Trail, prerequisites};
 
 /// Version of the stored documents (a grading, a progress). A store written by a newer labcheck is refused.
 pub const STORE_SCHEMA_VERSION: u32 = 1;
@@ -100,45 +102,6 @@ impl CheckProgress {
     }
 }
 
-/// How a learner got to a check's result, over every grading that judged it (pass or fail; an `error` or a `skip`
-/// judged nothing): the figures a cohort is made of.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Trail {
-    /// When it was first judged (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_judged_at: Option<String>,
-    /// Gradings that judged it.
-    #[serde(default)]
-    pub judged: u32,
-    /// Gradings it took to pass, the passing one included (1: passed on the first try); `None` until it passes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judged_to_pass: Option<u32>,
-    /// Its failures by message id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub failures: BTreeMap<String, u32>,
-}
-
-impl Trail {
-    /// The trail with one more verdict, given at `at`.
-    fn judged(mut self, status: Status, message_id: Option<&str>, at: &str) -> Self {
-        match status {
-            Status::Pass | Status::Fail => {}
-            Status::Error | Status::Skip => return self,
-        }
-        self.judged += 1;
-        self.first_judged_at.get_or_insert_with(|| at.to_owned());
-        match status {
-            Status::Pass => {
-                self.judged_to_pass.get_or_insert(self.judged);
-            }
-            Status::Fail | Status::Error | Status::Skip => {
-                *self.failures.entry(message_id.unwrap_or("unknown").to_owned()).or_default() += 1;
-            }
-        }
-        self
-    }
-}
-
 impl Progress {
     pub fn new(learner: &str, lab: &str) -> Self {
         Self {
@@ -154,7 +117,7 @@ impl Progress {
         self.checks.values().filter(|c| c.status == Status::Pass).map(|c| c.points).sum()
     }
 
-    fn passed(&self, check: &str) -> bool {
+    pub(crate) fn passed(&self, check: &str) -> bool {
         self.checks.get(check).is_some_and(|c| c.status == Status::Pass)
     }
 }
@@ -173,6 +136,8 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
     let mut progress = previous.unwrap_or_else(|| Progress::new(&grading.learner, &grading.lab));
     let before = progress.clone();
     let locale = grading.report.locale();
+    // Each check's verdict in this grading, as merged (a clean-up pass that comes too early is a skip).
+    let mut verdicts = Vec::with_capacity(grading.report.checks.len());
     for result in &grading.report.checks {
         let mut entry = CheckProgress {
             status: result.status,
@@ -194,21 +159,18 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
             entry.message_id = Some(waiting.id().to_owned());
             entry.message_source = Some(waiting);
         }
-        let old_trail = before.checks.get(&result.id).map(|old| old.trail.clone()).unwrap_or_default();
-        let trail = old_trail.judged(entry.status, entry.message_id.as_deref(), &grading.graded_at);
+        let trail = before.checks.get(&result.id).map(|old| old.trail.clone()).unwrap_or_default();
         // A pass stays as it first came (when, which grading); otherwise only a better result is kept over the new.
         let keep_previous = before
             .checks
             .get(&result.id)
             .is_some_and(|old| old.status == Status::Pass || rank(old.status) > rank(entry.status));
-        if keep_previous {
-            if let Some(kept) = progress.checks.get_mut(&result.id) {
-                kept.trail = trail;
-            }
-        } else {
-            progress.checks.insert(result.id.clone(), CheckProgress { trail, ..entry });
+        if !keep_previous {
+            progress.checks.insert(result.id.clone(), CheckProgress { trail, ..entry.clone() });
         }
+        verdicts.push(entry);
     }
+    trail::follow(&mut progress, &before, lab, &grading.report.checks, &verdicts, &grading.graded_at);
     progress.gradings += 1;
     progress.updated_at = grading.graded_at.clone();
     progress

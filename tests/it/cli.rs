@@ -201,7 +201,7 @@ fn shipped_lab_expectations_hold() {
     let out = run(labcheck(&["test", "checks"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("ok      apigw-items/complete (26 checks)"), "{}", out.stdout);
-    assert!(out.stdout.trim_end().ends_with("labcheck test: 26 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with("labcheck test: 27 passed, 0 failed"), "{}", out.stdout);
     // One lab.
     let out = run(labcheck(&["test", "checks/apigw-items"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -231,7 +231,7 @@ fn policy_prints_what_a_lab_reads_and_nothing_more() {
             "s3:GetBucketPublicAccessBlock",
             "s3:GetBucketVersioning",
             "s3:GetBucketWebsite",
-            "s3:GetEncryptionConfiguration",
+            "s3:GetLifecycleConfiguration",
             "s3:ListAllMyBuckets",
             "s3:ListBucket",
             "sts:GetCallerIdentity"

@@ -38,12 +38,12 @@ fn lang_gives_titles_messages_and_hints_in_spanish() {
     let (es, en) = (check(&spanish), check(&english));
     assert_eq!(es.title, "Un GET sin autenticar está prohibido");
     assert!(
-        es.message.starts_with("sin clave de API, GET /items y GET /items/{ID} en dev y prod respondieron 502"),
+        es.message.starts_with("sin clave de API, GET /items y GET /items/{ID} en dev y prod respondieron 200"),
         "{}",
         es.message
     );
     assert!(es.hint.as_deref().unwrap().starts_with("Clave de API obligatoria solo surte efecto"), "{es:?}");
-    assert!(en.message.starts_with("without an API key, GET /items and GET /items/{ID} on dev and prod answered 502"));
+    assert!(en.message.starts_with("without an API key, GET /items and GET /items/{ID} on dev and prod answered 200"));
     // Only the words change: the same verdicts, points and evidence.
     let verdicts = |r: &labcheck::model::Report| -> Vec<_> {
         r.checks.iter().map(|c| (c.id.clone(), c.status, c.points, c.evidence.clone())).collect()
