@@ -36,7 +36,7 @@ pub struct MutateArgs {
     /// human, json or junit.
     #[arg(long, default_value = "human", value_parser = ["human", "json", "junit"])]
     pub format: String,
-    /// Exit 1 when a check has no kill and no accepted reason.
+    /// Exit 1 when a check has no kill of its own and no accepted reason, or two checks are duplicates.
     #[arg(long)]
     pub require_teeth: bool,
     /// Which mutants when a collection has more than --cap (the same ones for the same seed).

@@ -21,6 +21,6 @@ pub async fn mutate(args: MutateArgs) -> Result<u8, CliError> {
     let analysis = mutate::analyze(&lab, &cases, &options).await;
     let format = FORMATS.iter().find(|f| f.name == args.format).expect("clap checks the format");
     std::io::stdout().lock().write_all((format.write)(&analysis).as_bytes())?;
-    let toothless = analysis.toothless().count();
-    Ok(if args.require_teeth && toothless > 0 { exit::FAIL } else { exit::PASS })
+    let faulty = analysis.toothless().count() + analysis.duplicates.len();
+    Ok(if args.require_teeth && faulty > 0 { exit::FAIL } else { exit::PASS })
 }

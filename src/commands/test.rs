@@ -239,21 +239,33 @@ async fn mutate_labs(dir: &Path, out: &mut impl Write) -> Result<usize, CliError
         let analysis = crate::mutate::analyze(&lab, &cases, &crate::mutate::Options::default()).await;
         let toothless: Vec<&str> = analysis.toothless().map(|t| t.id.as_str()).collect();
         let accepted = analysis.uncaught.iter().filter(|u| u.accepted.is_some()).count();
-        let mark = if toothless.is_empty() { "ok     " } else { "FAILED " };
+        let failed = !toothless.is_empty() || !analysis.duplicates.is_empty() || !analysis.stale_acceptances.is_empty();
+        let mark = if failed { "FAILED " } else { "ok     " };
         writeln!(
             out,
-            "{mark} mutate {}: {} mutants, {} checks, {} with no teeth, {} uncaught fields ({accepted} accepted), {} errors",
+            "{mark} mutate {}: {} mutants, {} checks, {} with no teeth, {} duplicates, {} uncaught fields ({accepted} accepted), {} errors",
             lab.id,
             analysis.mutants,
             analysis.checks.len(),
             toothless.len(),
+            analysis.duplicates.len(),
             analysis.uncaught.len(),
             analysis.errors.len()
         )?;
         for id in &toothless {
-            writeln!(out, "        {id}: no teeth (labcheck mutate {} names what it reads)", folder.display())?;
+            writeln!(out, "        {id}: no teeth (labcheck mutate {} names what it judges)", folder.display())?;
         }
-        if !toothless.is_empty() {
+        for duplicate in &analysis.duplicates {
+            let [a, b] = &duplicate.checks;
+            writeln!(out, "        {a} and {b}: duplicates ({})", duplicate.why)?;
+        }
+        for stale in &analysis.stale_acceptances {
+            writeln!(
+                out,
+                "        accepts {stale}, which needs no acceptance any more: take it out of [mutate] accept"
+            )?;
+        }
+        if failed {
             toothless_labs += 1;
         }
     }

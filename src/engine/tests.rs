@@ -17,6 +17,10 @@ impl Validator for PlanNamed {
         vec![Read::from(apigateway::Read::UsagePlans)]
     }
 
+    fn judges(&self) -> Vec<crate::validators::Judged> {
+        vec![crate::validators::Judged::field("usage_plans[].name")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let found = facts.apigateway.usage_plans()?.iter().any(|p| p.name == self.0);
         Ok(if found {
@@ -193,6 +197,10 @@ struct Reads(Read);
 impl Validator for Reads {
     fn reads(&self) -> Vec<Read> {
         vec![self.0.clone()]
+    }
+
+    fn judges(&self) -> Vec<crate::validators::Judged> {
+        Vec::new()
     }
 
     fn evaluate(&self, _facts: &Facts) -> Result<Verdict, FactError> {

@@ -75,6 +75,10 @@ impl Validator for Unrecalled {
         Vec::new()
     }
 
+    fn judges(&self) -> Vec<crate::validators::Judged> {
+        Vec::new()
+    }
+
     fn evaluate(&self, _facts: &Facts) -> Result<Verdict, FactError> {
         Err(self.0.clone())
     }

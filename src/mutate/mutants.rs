@@ -25,11 +25,31 @@ enum Edit {
     },
 }
 
+/// What a mutant does to the item it touches: whether the item stays, changed, or goes (or comes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A value changed where it is (another value, blanked, a flag flipped, a policy widened or narrowed).
+    Changed,
+    /// A field of an item removed; the item stays.
+    Removed,
+    /// A name or id renamed everywhere: the item stays, under another name.
+    Renamed,
+    /// A reference changed on its side only: it names something that is not there.
+    Dangling,
+    /// An item of a list removed.
+    ItemRemoved,
+    /// A whole listing emptied.
+    Emptied,
+    /// An item another case has, added.
+    Added,
+}
+
 /// One mutant.
 #[derive(Debug, Clone)]
 pub struct Mutant {
     /// The fact it changes, positions and ids left out: `usage_plans.api_stages[].stage`.
     pub field: String,
+    pub kind: Kind,
     /// What it does: `usage_plans[0].api_stages[1].stage: "prod" -> "prod-x"`.
     pub change: String,
     path: Vec<Step>,
@@ -128,13 +148,15 @@ impl At<'_> {
         next
     }
 
-    fn mutant(&self, change: String, edit: Edit) -> Mutant {
-        Mutant { field: self.field.clone(), change: format!("{}: {change}", self.shown), path: self.path.clone(), edit }
+    fn mutant(&self, kind: Kind, change: String, edit: Edit) -> Mutant {
+        let (field, path) = (self.field.clone(), self.path.clone());
+        Mutant { field, kind, change: format!("{}: {change}", self.shown), path, edit }
     }
 }
 
-/// Every mutant of `collection` in `facts`.
-pub fn of_collection(facts: &Value, collection: &Collection) -> Vec<Mutant> {
+/// Every mutant of `collection` in `facts`. `references` are the fields that name another resource
+/// (`usage_plans[].api_stages[].api_id`): each also gets a mutant that changes it there only.
+pub fn of_collection(facts: &Value, collection: &Collection, references: &[&str]) -> Vec<Mutant> {
     let name = collection.name.as_str();
     let root =
         At { collection: name, path: Vec::new(), shown: name.to_owned(), field: name.to_owned(), key: String::new() };
@@ -150,7 +172,28 @@ pub fn of_collection(facts: &Value, collection: &Collection) -> Vec<Mutant> {
         (_, value) if name == "probes" => probes(value, &at, &mut out),
         (_, value) => walk(value, &at, &mut out),
     }
+    out.extend(dangling(&out, references));
     out
+}
+
+/// For each rename of a reference (a field `references` names), the same change made there only: the plan bound
+/// to an API that is not the learner's, the key in the plan another key. Renaming everywhere keeps every
+/// reference intact, so it cannot show that a check follows one.
+fn dangling(made: &[Mutant], references: &[&str]) -> Vec<Mutant> {
+    made.iter()
+        .filter(|m| m.kind == Kind::Renamed && references.contains(&m.field.as_str()))
+        .filter_map(|m| {
+            let Edit::RenameEverywhere { from, to } = &m.edit else { return None };
+            let (place, _) = m.change.split_once(": ")?;
+            Some(Mutant {
+                field: m.field.clone(),
+                kind: Kind::Dangling,
+                change: format!("{place}: {from:?} -> {to:?} there only (a reference to nothing)"),
+                path: m.path.clone(),
+                edit: Edit::Replace(json!(to)),
+            })
+        })
+        .collect()
 }
 
 fn walk(value: &Value, at: &At<'_>, out: &mut Vec<Mutant>) {
@@ -166,25 +209,27 @@ fn walk(value: &Value, at: &At<'_>, out: &mut Vec<Mutant>) {
             for (key, field) in object {
                 let inner = at.key(key);
                 if !field.is_null() {
-                    out.push(inner.mutant("removed".into(), Edit::Remove));
+                    out.push(inner.mutant(Kind::Removed, "removed".into(), Edit::Remove));
                 }
                 walk(field, &inner, out);
             }
         }
         Value::Array(items) => {
             if !items.is_empty() {
-                out.push(at.mutant("emptied".into(), Edit::Replace(json!([]))));
+                out.push(at.mutant(Kind::Emptied, "emptied".into(), Edit::Replace(json!([]))));
             }
             for (index, item) in items.iter().enumerate() {
                 let inner = at.index(index);
                 if items.len() > 1 {
-                    out.push(inner.mutant("removed".into(), Edit::Remove));
+                    out.push(inner.mutant(Kind::ItemRemoved, "removed".into(), Edit::Remove));
                 }
                 walk(item, &inner, out);
             }
         }
         Value::String(text) => strings(text, at, out),
-        Value::Bool(flag) => out.push(at.mutant(format!("{flag} -> {}", !flag), Edit::Replace(json!(!flag)))),
+        Value::Bool(flag) => {
+            out.push(at.mutant(Kind::Changed, format!("{flag} -> {}", !flag), Edit::Replace(json!(!flag))))
+        }
         Value::Number(number) => numbers(number, at, out),
         Value::Null => {}
     }
@@ -198,19 +243,22 @@ fn strings(text: &str, at: &At<'_>, out: &mut Vec<Mutant>) {
     match enum_values(at.collection, &at.key) {
         Some(values) => {
             for other in values.iter().filter(|v| **v != text) {
-                out.push(at.mutant(format!("{} -> {}", shown(text), shown(other)), Edit::Replace(json!(other))));
+                let change = format!("{} -> {}", shown(text), shown(other));
+                out.push(at.mutant(Kind::Changed, change, Edit::Replace(json!(other))));
             }
         }
         None if text.is_empty() => {}
         None if identifies(&at.key) => {
-            let to = format!("{text}-x");
+            // A prefix: a name that only has to start right (`website-*`) is named otherwise too.
+            let to = format!("x-{text}");
             let change = format!("{} renamed {} everywhere", shown(text), shown(&to));
-            out.push(at.mutant(change, Edit::RenameEverywhere { from: text.to_owned(), to }));
+            out.push(at.mutant(Kind::Renamed, change, Edit::RenameEverywhere { from: text.to_owned(), to }));
         }
         None => {
-            out.push(at.mutant(format!("{} -> \"\"", shown(text)), Edit::Replace(json!(""))));
+            out.push(at.mutant(Kind::Changed, format!("{} -> \"\"", shown(text)), Edit::Replace(json!(""))));
             let renamed = format!("{text}-x");
-            out.push(at.mutant(format!("{} -> {}", shown(text), shown(&renamed)), Edit::Replace(json!(renamed))));
+            let change = format!("{} -> {}", shown(text), shown(&renamed));
+            out.push(at.mutant(Kind::Changed, change, Edit::Replace(json!(renamed))));
         }
     }
 }
@@ -221,9 +269,9 @@ fn numbers(number: &serde_json::Number, at: &At<'_>, out: &mut Vec<Mutant>) {
         (None, Some(f)) => (json!(f + 1.0), f != 0.0),
         (None, None) => return,
     };
-    out.push(at.mutant(format!("{number} -> {more}"), Edit::Replace(more)));
+    out.push(at.mutant(Kind::Changed, format!("{number} -> {more}"), Edit::Replace(more)));
     if zero {
-        out.push(at.mutant(format!("{number} -> 0"), Edit::Replace(json!(0))));
+        out.push(at.mutant(Kind::Changed, format!("{number} -> 0"), Edit::Replace(json!(0))));
     }
 }
 
@@ -239,7 +287,7 @@ fn policy(document: &Value, at: &At<'_>, out: &mut Vec<Mutant>) {
         let mut edit = |what: String, change: fn(&mut serde_json::Map<String, Value>)| {
             let mut changed = fields.clone();
             change(&mut changed);
-            out.push(at.mutant(what, Edit::Replace(Value::Object(changed))));
+            out.push(at.mutant(Kind::Changed, what, Edit::Replace(Value::Object(changed))));
         };
         if fields.contains_key("Action") {
             edit("Action widened to *".into(), |s| _ = s.insert("Action".into(), json!("*")));
@@ -277,9 +325,8 @@ pub fn borrowed(facts: &Value, other: &Value, other_case: &str, collection: &Col
             for (key, entry) in there.iter().filter(|(key, _)| !here.contains_key(*key)) {
                 let mut added = here.clone();
                 added.insert(key.clone(), entry.clone());
-                out.push(
-                    at.mutant(format!("{key} added (from case {other_case})"), Edit::Replace(Value::Object(added))),
-                );
+                let change = format!("{key} added (from case {other_case})");
+                out.push(at.mutant(Kind::Added, change, Edit::Replace(Value::Object(added))));
             }
         }
         (false, Value::Object(here), Value::Object(there)) => {
@@ -291,7 +338,7 @@ pub fn borrowed(facts: &Value, other: &Value, other_case: &str, collection: &Col
                 added.push(item.clone());
                 let shown: String = item.to_string().chars().take(60).collect();
                 let change = format!("{shown} added (from case {other_case})");
-                out.push(at.mutant(change, Edit::Replace(json!({ "Ok": added }))));
+                out.push(at.mutant(Kind::Added, change, Edit::Replace(json!({ "Ok": added }))));
             }
         }
         _ => {}
@@ -307,14 +354,15 @@ fn probes(value: &Value, at: &At<'_>, out: &mut Vec<Mutant>) {
         let at = at.index(index).key("outcome").through("Ok", None);
         let status = response["status"].as_u64().unwrap_or_default();
         for other in [200, 403, 404, 500, 502].into_iter().filter(|s| *s != status) {
-            out.push(at.key("status").mutant(format!("{status} -> {other}"), Edit::Replace(json!(other))));
+            let change = format!("{status} -> {other}");
+            out.push(at.key("status").mutant(Kind::Changed, change, Edit::Replace(json!(other))));
         }
         if response["body"].as_str().is_some_and(|b| !b.is_empty()) {
-            out.push(at.key("body").mutant("emptied".into(), Edit::Replace(json!(""))));
+            out.push(at.key("body").mutant(Kind::Changed, "emptied".into(), Edit::Replace(json!(""))));
         }
         if let Some(headers) = response["headers"].as_object() {
             for name in headers.keys() {
-                out.push(at.key("headers").key(name).mutant("removed".into(), Edit::Remove));
+                out.push(at.key("headers").key(name).mutant(Kind::Removed, "removed".into(), Edit::Remove));
             }
         }
     }
@@ -362,7 +410,7 @@ mod tests {
     #[test]
     fn each_kind_of_value_gets_its_mutants_and_they_apply_where_they_say() {
         let facts = plans();
-        let mutants = of_collection(&facts, &list("usage_plans"));
+        let mutants = of_collection(&facts, &list("usage_plans"), &[]);
         let fields: Vec<&str> = mutants.iter().map(|m| m.field.as_str()).collect();
         assert!(fields.contains(&"usage_plans[].api_stages[].stage"), "{fields:?}");
         let dropped = mutants.iter().find(|m| m.change == "usage_plans[0].api_stages[1]: removed").unwrap();
@@ -370,8 +418,13 @@ mod tests {
         assert_eq!(changed["usage_plans"]["Ok"][0]["api_stages"].as_array().unwrap().len(), 1);
         // A name or id is renamed everywhere, as the reader would see it.
         let renamed = mutants.iter().find(|m| m.change.contains("\"a1\" renamed")).unwrap().apply(&facts);
-        assert_eq!(renamed["rest_apis"]["Ok"][0]["id"], "a1-x");
-        assert_eq!(renamed["usage_plans"]["Ok"][0]["api_stages"][0]["api_id"], "a1-x");
+        assert_eq!(renamed["rest_apis"]["Ok"][0]["id"], "x-a1");
+        assert_eq!(renamed["usage_plans"]["Ok"][0]["api_stages"][0]["api_id"], "x-a1");
+        // A reference changed there only: the plan names an API that is not there.
+        let dangling = of_collection(&facts, &list("usage_plans"), &["usage_plans[].api_stages[].api_id"]);
+        let broken = dangling.iter().find(|m| m.kind == Kind::Dangling).unwrap().apply(&facts);
+        assert_eq!(broken["rest_apis"]["Ok"][0]["id"], "a1");
+        assert_eq!(broken["usage_plans"]["Ok"][0]["api_stages"][0]["api_id"], "x-a1");
         // A stage is renamed only where it is.
         let stage = mutants.iter().find(|m| m.change.ends_with("stage: \"dev\" -> \"dev-x\"")).unwrap().apply(&facts);
         assert_eq!(stage["usage_plans"]["Ok"][0]["api_stages"][0]["stage"], "dev-x");
@@ -381,7 +434,7 @@ mod tests {
     fn policies_are_widened_and_narrowed() {
         let facts = json!({"s3_policies": {"b": {"Ok": {"Statement": [{"Effect": "Allow", "Principal": "*",
             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}}});
-        let mutants = of_collection(&facts, &Collection { name: "s3_policies".into(), keyed: true });
+        let mutants = of_collection(&facts, &Collection { name: "s3_policies".into(), keyed: true }, &[]);
         let changes: Vec<&str> = mutants.iter().map(|m| m.change.as_str()).collect();
         for expected in [
             "Action widened to *",
@@ -397,7 +450,7 @@ mod tests {
     #[test]
     fn the_cap_keeps_the_same_sample_for_a_seed() {
         let facts = plans();
-        let all = of_collection(&facts, &list("usage_plans"));
+        let all = of_collection(&facts, &list("usage_plans"), &[]);
         let pick = |seed| capped(all.clone(), 4, seed).into_iter().map(|m| m.change).collect::<Vec<_>>();
         assert_eq!(pick(1), pick(1));
         assert_eq!(pick(1).len(), 4);

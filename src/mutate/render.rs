@@ -41,14 +41,14 @@ fn human(analysis: &Analysis) -> String {
     for (case, collection, made, kept) in &analysis.capped {
         let _ = writeln!(out, "  capped: {case} {collection}: {kept} of {made} mutants graded");
     }
-    let _ = writeln!(out, "\nkills per check");
+    let _ = writeln!(out, "\nkills per check (its own: they change what it judges)");
     let width = analysis.checks.iter().map(|t| t.id.len()).max().unwrap_or(0);
     for teeth in &analysis.checks {
         let _ = writeln!(out, "  {:width$}  {}", printable(&teeth.id), verdict(teeth));
     }
     let toothless: Vec<&Teeth> = analysis.toothless().collect();
     if !toothless.is_empty() {
-        let _ = writeln!(out, "\nchecks with no teeth (no mutant of what they read fails them)");
+        let _ = writeln!(out, "\nchecks with no teeth (no mutant of what they judge fails them)");
         for teeth in toothless {
             let passes = if teeth.passes_in.is_empty() {
                 "passes in no case".to_owned()
@@ -91,24 +91,47 @@ fn human(analysis: &Analysis) -> String {
             let _ = writeln!(out, "  ... and {} more (--format json lists them all)", analysis.errors.len() - 20);
         }
     }
+    if !analysis.stale_acceptances.is_empty() {
+        let _ = writeln!(out, "\naccepted, but nothing to accept any more (a reason no longer true)");
+        for stale in &analysis.stale_acceptances {
+            let _ = writeln!(out, "  {}", printable(stale));
+        }
+    }
+    if !analysis.duplicates.is_empty() {
+        let _ = writeln!(out, "\nduplicates: checks that judge one thing twice");
+        for duplicate in &analysis.duplicates {
+            let [a, b] = &duplicate.checks;
+            let _ = writeln!(out, "  {} and {}: {}", printable(a), printable(b), duplicate.why);
+        }
+    }
     let toothless = analysis.toothless().count();
     let _ = writeln!(
         out,
-        "\n{} check(s), {toothless} with no teeth; {} uncaught field(s) ({} accepted); {} error(s)",
+        "\n{} check(s), {toothless} with no teeth, {} duplicate(s); {} uncaught field(s) ({} accepted); {} error(s); {} impossible change(s) left out",
         analysis.checks.len(),
+        analysis.duplicates.len(),
         analysis.uncaught.len(),
         analysis.uncaught.iter().filter(|u| u.accepted.is_some()).count(),
-        analysis.errors.len()
+        analysis.errors.len(),
+        analysis.impossible
     );
     out
 }
 
 fn verdict(teeth: &Teeth) -> String {
-    match (teeth.kills, &teeth.accepted) {
-        (0, Some(why)) => format!("no kill, accepted: {}", printable(why)),
+    match (teeth.own_kills, &teeth.accepted) {
+        (0, Some(why)) => format!("no kill of its own, accepted: {}", printable(why)),
         (0, None) if teeth.passes_in.is_empty() => "NO TEETH: it passes in no case, so nothing can fail it".to_owned(),
+        (0, None) if teeth.kills > 0 => format!(
+            "NO TEETH of its own: {} kill(s), none changing what it judges (a listing emptied, a name it finds things by)",
+            teeth.kills
+        ),
         (0, None) => "NO TEETH".to_owned(),
-        (kills, _) => format!("{kills} kill(s), e.g. {}", printable(teeth.examples.first().map_or("", String::as_str))),
+        (own, _) => format!(
+            "{own} kill(s) of its own ({} in all), e.g. {}",
+            teeth.kills,
+            printable(teeth.examples.first().map_or("", String::as_str))
+        ),
     }
 }
 
@@ -128,7 +151,7 @@ fn junit(analysis: &Analysis) -> String {
                     .create_element("testcase")
                     .with_attributes([("name", name.as_str()), ("classname", &classname)]);
                 if teeth.toothless() {
-                    let message = format!("no mutant of what it reads ({}) fails it", teeth.reads.join(", "));
+                    let message = format!("no mutant of what it judges ({}) fails it", teeth.reads.join(", "));
                     let message = printable(&message).into_owned();
                     element.write_inner_content(|xml| {
                         xml.create_element("failure")

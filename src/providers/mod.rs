@@ -4,7 +4,9 @@
 //! - its reads ([`Provider::Read`]: what a validator may ask of it),
 //! - how it reads them (its SDK client, calls, pagination, conversion into facts),
 //! - the AWS operations it calls with their IAM permissions ([`Provider::OPERATIONS`]),
-//! - the names `facts_query` knows its collections by ([`Provider::parse_fact_name`]).
+//! - the names `facts_query` knows its collections by ([`Provider::parse_fact_name`]),
+//! - what AWS always returns in them and which fields name another resource ([`Provider::INVARIANTS`],
+//!   [`Provider::REFERENCES`]), for mutation analysis.
 //!
 //! The core knows a provider through [`Provider`] and one line of the [`providers!`] list at the end of this file,
 //! which makes the [`Read`] and [`Facts`] types, the clients a session holds and the per-round readers. Every match
@@ -13,6 +15,7 @@
 pub mod apigateway;
 pub mod dynamodb;
 pub mod iam;
+mod invariants;
 pub mod lambda;
 pub mod probes;
 #[cfg(feature = "aws")]
@@ -31,6 +34,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::Operation;
+pub use invariants::{Invariant, Never, field_matches};
 crate::with_aws! {
     use std::sync::Arc;
 
@@ -52,6 +56,12 @@ pub trait Provider {
     const OPERATIONS: &'static [Operation];
     /// The `facts_query` names of its collections, as shown to lab authors (`resources:API`).
     const FACT_NAMES: &'static [&'static str];
+
+    /// What AWS always returns or sets in these facts (the API reference's rules): mutants never break them.
+    const INVARIANTS: &'static [Invariant];
+    /// The fields that name another resource (`usage_plans[].api_stages[].api_id`): mutants also break them on
+    /// their side only.
+    const REFERENCES: &'static [&'static str];
 
     /// Adds facts read by another part of the same round (later reads of the same key win).
     fn merge(into: &mut Self::Facts, other: Self::Facts);
@@ -200,6 +210,18 @@ macro_rules! providers {
         pub fn enum_values(collection: &str, field: &str) -> Option<&'static [&'static str]> {
             let all = [$(<$module::$provider as Reading>::ENUM_FIELDS,)*];
             all.into_iter().flatten().find(|(c, f, _)| *c == collection && *f == field).map(|(_, _, values)| *values)
+        }
+
+        /// Every provider's invariants.
+        pub fn invariants() -> Vec<&'static Invariant> {
+            let all = [$(<$module::$provider as Provider>::INVARIANTS,)*];
+            all.into_iter().flatten().collect()
+        }
+
+        /// Every provider's references.
+        pub fn references() -> Vec<&'static str> {
+            let all = [$(<$module::$provider as Provider>::REFERENCES,)*];
+            all.into_iter().flatten().copied().collect()
         }
 
         /// Every `facts_query` name, as shown to lab authors.

@@ -1,6 +1,6 @@
 //! The last step: what the lab created is gone. These pass on an empty account.
 
-use super::{Validator, validator};
+use super::{Judged, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
@@ -35,6 +35,10 @@ impl Validator for RestApiAbsent {
         vec![Read::from(apigateway::Read::RestApis)]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("rest_apis"), Judged::field("rest_apis[].name")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
             facts.apigateway.rest_apis()?.iter().filter(|a| a.name == self.api).map(|a| a.id.as_str()).collect();
@@ -60,6 +64,10 @@ impl Validator for UsagePlanAbsent {
         vec![Read::from(apigateway::Read::UsagePlans)]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("usage_plans"), Judged::field("usage_plans[].name")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let left: Vec<&str> =
             facts.apigateway.usage_plans()?.iter().filter(|p| p.name == self.name).map(|p| p.id.as_str()).collect();
@@ -83,6 +91,10 @@ validator! {
 impl Validator for ApiKeyAbsent {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::ApiKeys)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("api_keys"), Judged::field("api_keys[].name")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -129,6 +141,10 @@ validator! {
 impl Validator for LambdaFunctionAbsent {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(lambda::Read::FunctionNames)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("lambda_function_names"), Judged::field("lambda_function_names[]")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -1,6 +1,6 @@
 //! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
 
-use super::{MethodRef, Validator, find_method, judge_apis_named, validator};
+use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
@@ -39,6 +39,19 @@ validator! {
 impl Validator for CorsConfigured {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("resources[].methods.OPTIONS"),
+            Judged::field("resources[].methods.OPTIONS.api_key_required"),
+            Judged::field("resources[].methods.OPTIONS.authorization_type"),
+            Judged::field("resources[].methods.OPTIONS.integration"),
+            Judged::field("resources[].methods.OPTIONS.integration.type"),
+            Judged::field("resources[].methods.OPTIONS.integration.responses"),
+            Judged::field("resources[].methods.OPTIONS.integration.responses.*"),
+            Judged::field("resources[].methods.OPTIONS.integration.responses.*.*"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -1,6 +1,6 @@
 //! DynamoDB tables: their keys and billing, point-in-time recovery and time to live.
 
-use super::{Validator, validator};
+use super::{Judged, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, clauses, msg};
 use crate::model::Verdict;
@@ -91,6 +91,19 @@ impl Validator for DynamodbTableExists {
         vec![table_read(&self.table, Part::Description)]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("dynamodb_tables.name"),
+            Judged::field("dynamodb_tables.status"),
+            Judged::field("dynamodb_tables.key_schema"),
+            Judged::field("dynamodb_tables.key_schema[].*"),
+            Judged::items("dynamodb_tables.key_schema"),
+            Judged::field("dynamodb_tables.attribute_types"),
+            Judged::field("dynamodb_tables.attribute_types.*"),
+            Judged::field("dynamodb_tables.billing_mode"),
+        ]
+    }
+
     fn validate(&self) -> Result<(), String> {
         let kinds = [&self.partition_key_type, &self.sort_key_type];
         if let Some(kind) = kinds.into_iter().flatten().find(|k| !["S", "N", "B"].contains(&k.as_str())) {
@@ -148,6 +161,10 @@ impl Validator for DynamodbPointInTimeRecovery {
         vec![table_read(&self.table, Part::Description), table_read(&self.table, Part::Backups)]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("dynamodb_point_in_time_recovery")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_table(facts, &self.table, |_| {
             let table = &self.table;
@@ -181,6 +198,10 @@ validator! {
 impl Validator for DynamodbTimeToLive {
     fn reads(&self) -> Vec<Read> {
         vec![table_read(&self.table, Part::Description), table_read(&self.table, Part::TimeToLive)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("dynamodb_time_to_live.status"), Judged::field("dynamodb_time_to_live.attribute")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::lambda::{judge_function_configuration, lambda_needs};
-use super::{MethodRef, Validator, validator};
+use super::{Judged, MethodRef, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, msg};
 use crate::model::Verdict;
@@ -54,7 +54,7 @@ impl RoleRef {
 }
 
 /// The role a check judges, and where its ARN placeholders come from.
-pub(crate) struct Judged<'a> {
+pub(crate) struct RoleInContext<'a> {
     pub role: &'a Role,
     /// `{account}`: the role's account.
     account: &'a str,
@@ -62,7 +62,7 @@ pub(crate) struct Judged<'a> {
     region: Option<&'a str>,
 }
 
-impl Judged<'_> {
+impl RoleInContext<'_> {
     /// `pattern` with `{account}` and `{region}` filled in.
     fn fill(&self, pattern: &str) -> String {
         let filled = pattern.replace("{account}", self.account);
@@ -82,12 +82,12 @@ fn arn_part(arn: &str, part: usize) -> &str {
 pub(crate) fn judge_role(
     facts: &Facts,
     role: &RoleRef,
-    mut judge: impl FnMut(&Judged<'_>) -> Result<Verdict, FactError>,
+    mut judge: impl FnMut(&RoleInContext<'_>) -> Result<Verdict, FactError>,
 ) -> Result<Verdict, FactError> {
     match role {
         RoleRef::Named(name) => match facts.iam.role(name)? {
             None => Ok(Verdict::fail(msg!("role-missing", role = name))),
-            Some(role) => judge(&Judged { role, account: arn_part(&role.arn, 4), region: None }),
+            Some(role) => judge(&RoleInContext { role, account: arn_part(&role.arn, 4), region: None }),
         },
         RoleRef::BehindMethod { api, method } => judge_function_configuration(facts, api, method, |function| {
             let name = &function.name;
@@ -97,8 +97,11 @@ pub(crate) fn judge_role(
             match facts.iam.role(role_name)? {
                 None => Ok(Verdict::fail(msg!("execution-role-missing", function = name, role = role_name))),
                 Some(role) => {
-                    let judged =
-                        Judged { role, account: arn_part(&role.arn, 4), region: Some(arn_part(&function.arn, 3)) };
+                    let judged = RoleInContext {
+                        role,
+                        account: arn_part(&role.arn, 4),
+                        region: Some(arn_part(&function.arn, 3)),
+                    };
                     Ok(judge(&judged)?.with("function", name))
                 }
             }
@@ -170,6 +173,10 @@ impl Validator for IamRoleTrustsService {
         self.role.reads(Part::Trust)
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        trust_statements()
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_role(facts, &self.role, |judged| Ok(trust_verdict(judged.role, &self.service)))
     }
@@ -202,6 +209,10 @@ validator! {
 impl Validator for IamRoleAllows {
     fn reads(&self) -> Vec<Read> {
         self.role.reads(Part::Permissions)
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        permission_statements()
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -277,7 +288,7 @@ fn covers(pattern: &str, granted: &str) -> bool {
 
 impl IamRoleLeastPrivilege {
     /// What one `Allow` statement allows beyond the grants, as message clauses.
-    fn excess(&self, judged: &Judged<'_>, policy: &RolePolicy, statement: &Value) -> Vec<Message> {
+    fn excess(&self, judged: &RoleInContext<'_>, policy: &RolePolicy, statement: &Value) -> Vec<Message> {
         let label = policy.label();
         for negated in ["NotAction", "NotResource"] {
             if !statement[negated].is_null() {
@@ -315,6 +326,10 @@ impl Validator for IamRoleLeastPrivilege {
         self.role.reads(Part::Permissions)
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        permission_statements()
+    }
+
     fn validate(&self) -> Result<(), String> {
         self.role.check_placeholders(self.allowed.iter().flat_map(|g| &g.resources))
     }
@@ -344,6 +359,33 @@ impl Validator for IamRoleLeastPrivilege {
             .with("policies", names))
         })
     }
+}
+
+/// What a judge of a role's trust policy judges: its statements (one object or a list) and what each says.
+pub(crate) fn trust_statements() -> Vec<Judged> {
+    vec![
+        Judged::field("iam_roles.trust_policy.Statement"),
+        Judged::field("iam_roles.trust_policy.Statement.*"),
+        Judged::field("iam_roles.trust_policy.Statement.Principal.*"),
+        Judged::field("iam_roles.trust_policy.Statement[]"),
+        Judged::field("iam_roles.trust_policy.Statement[].*"),
+        Judged::field("iam_roles.trust_policy.Statement[].Principal.*"),
+        Judged::items("iam_roles.trust_policy.Statement"),
+    ]
+}
+
+/// What a judge of a role's permissions judges: its policies and their statements (one object or a list).
+fn permission_statements() -> Vec<Judged> {
+    vec![
+        Judged::items("iam_role_policies"),
+        Judged::field("iam_role_policies[].document.Statement"),
+        Judged::field("iam_role_policies[].document.Statement.*"),
+        Judged::field("iam_role_policies[].document.Statement.Condition.*"),
+        Judged::field("iam_role_policies[].document.Statement[]"),
+        Judged::field("iam_role_policies[].document.Statement[].*"),
+        Judged::field("iam_role_policies[].document.Statement[].Condition.*"),
+        Judged::items("iam_role_policies[].document.Statement"),
+    ]
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::providers::{apigateway, lambda};
 use std::collections::BTreeMap;
 
 use super::iam::{RoleRef, judge_role, trust_verdict};
-use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
+use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, FactErrorKind, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
@@ -97,6 +97,10 @@ impl Validator for LambdaFunctionExists {
         lambda_needs(&self.api, [Part::Configuration])
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("resources[].methods.*.integration"), Judged::field("resources[].methods.*.integration.uri")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function_configuration(facts, &self.api, &self.method, |f| {
             let runtime = f.runtime.as_deref().unwrap_or("unknown");
@@ -146,6 +150,10 @@ impl Validator for LambdaVersionsPublished {
         lambda_needs(&self.api, [Part::Versions])
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("lambda_versions"), Judged::field("lambda_versions[].version")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
@@ -192,6 +200,10 @@ impl Validator for LambdaAliasesExist {
         lambda_needs(&self.api, [Part::Aliases])
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::items("lambda_aliases"), Judged::field("lambda_aliases[].name")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |_, target| {
             let name = &target.function_name;
@@ -236,6 +248,10 @@ validator! {
 impl Validator for LambdaAliasTargetsPublishedVersion {
     fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [Part::Aliases, Part::Versions])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("lambda_aliases[].function_version"), Judged::items("lambda_versions")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -286,6 +302,15 @@ validator! {
 impl Validator for LambdaProxyIntegration {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("resources[].methods.*.integration"),
+            Judged::field("resources[].methods.*.integration.type"),
+            Judged::field("resources[].methods.*.integration.uri"),
+            Judged::field("resources[].methods.*.integration.http_method"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -435,6 +460,22 @@ impl Validator for LambdaInvokePermission {
         needs
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("lambda_policies.Statement"),
+            Judged::field("lambda_policies.Statement[]"),
+            Judged::field("lambda_policies.Statement[].Effect"),
+            Judged::field("lambda_policies.Statement[].Action"),
+            Judged::field("lambda_policies.Statement[].Principal"),
+            Judged::field("lambda_policies.Statement[].Principal.Service"),
+            Judged::field("lambda_policies.Statement[].Resource"),
+            Judged::field("lambda_policies.Statement[].Condition"),
+            Judged::field("lambda_policies.Statement[].Condition.*"),
+            Judged::field("lambda_policies.Statement[].Condition.*.*"),
+            Judged::items("lambda_policies.Statement"),
+        ]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_function(facts, &self.api, &self.method, |api_id, target| {
             let name = &target.function_name;
@@ -517,6 +558,12 @@ impl Validator for LambdaExecutionRole {
         role.reads(crate::providers::iam::Part::Trust)
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        let mut judged = vec![Judged::field("lambda_functions.role")];
+        judged.extend(crate::validators::iam::trust_statements());
+        judged
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let role = RoleRef::BehindMethod { api: self.api.clone(), method: self.method.clone() };
         judge_role(facts, &role, |judged| Ok(trust_verdict(judged.role, "lambda.amazonaws.com")))
@@ -557,6 +604,14 @@ validator! {
 impl Validator for LambdaEnvironmentHas {
     fn reads(&self) -> Vec<Read> {
         lambda_needs(&self.api, [Part::Configuration])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("lambda_functions.environment_names"),
+            Judged::items("lambda_functions.environment_names"),
+            Judged::field("lambda_functions.environment_error"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -1,6 +1,6 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
-use super::{MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
+use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
@@ -29,6 +29,10 @@ validator! {
 impl Validator for MethodsRequireApiKey {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("resources[].methods.*.api_key_required")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -79,6 +83,10 @@ validator! {
 impl Validator for MethodsExist {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("resources[].methods.*"), Judged::field("resources[].path")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

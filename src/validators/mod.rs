@@ -13,11 +13,13 @@ use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{Method, Resource, RestApi};
+pub use judged::{Change, Judged};
 
 pub mod cleanup;
 pub mod cors;
 pub mod dynamodb;
 pub mod iam;
+mod judged;
 pub mod lambda;
 pub mod methods;
 pub mod probes;
@@ -36,6 +38,10 @@ pub trait Validator: fmt::Debug + Send + Sync {
 
     /// Judges the facts. `Err` means a needed fact could not be read: the check is `error`, never `pass`.
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError>;
+
+    /// What of the facts it judges (not what it only finds things by): a mutant that fails it counts as its own
+    /// kill only when it changes one of these.
+    fn judges(&self) -> Vec<Judged>;
 
     /// Refuses params that deserialize but cannot be judged (one line naming the param), when the lab is loaded.
     fn validate(&self) -> Result<(), String> {

@@ -3,7 +3,7 @@
 use crate::providers::{apigateway, probes};
 use std::collections::BTreeMap;
 
-use super::{MethodRef, Validator, judge_apis_named, validator};
+use super::{Judged, MethodRef, Validator, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
@@ -61,7 +61,7 @@ fn probe_specs(
 
 /// The probes of one API, sorted out.
 #[derive(Default)]
-struct Judged {
+struct Sorted {
     /// Stages not deployed.
     undeployed: Vec<String>,
     /// Unexpected answers, each with the probes that got it, in probe order.
@@ -118,9 +118,9 @@ fn judge_probes(
     api: &RestApi,
     planned: &[Planned],
     mut judge: impl FnMut(&Planned, &ProbeOutcome) -> Option<Message>,
-) -> Result<Judged, FactError> {
+) -> Result<Sorted, FactError> {
     let deployed: Vec<&str> = facts.apigateway.stages(&api.id)?.iter().map(|s| s.name.as_str()).collect();
-    let mut judged = Judged::default();
+    let mut judged = Sorted::default();
     for probe in planned {
         let Planned { request, spec } = probe;
         let stage = &spec.stage;
@@ -157,7 +157,7 @@ struct Sent<'a> {
     key: &'a str,
 }
 
-fn conclude(api: &RestApi, judged: Judged, sent: Sent<'_>) -> Result<Verdict, FactError> {
+fn conclude(api: &RestApi, judged: Sorted, sent: Sent<'_>) -> Result<Verdict, FactError> {
     let fine: Vec<String> = judged.fine.iter().map(|(s, r)| format!("{r} on {s}")).collect();
     let Sent { how, key } = sent;
     let mut problems = Vec::new();
@@ -226,6 +226,15 @@ impl Validator for UnauthenticatedRequestForbidden {
         probe_needs(&self.api, self.specs())
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("probes[].outcome.status"),
+            Judged::field("probes[].outcome.body"),
+            Judged::field("stages[].name"),
+            Judged::items("stages"),
+        ]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let planned = self.specs();
         judge_apis_named(facts, &self.api, |api| {
@@ -278,6 +287,16 @@ impl AuthenticatedRequestAccepted {
 impl Validator for AuthenticatedRequestAccepted {
     fn reads(&self) -> Vec<Read> {
         probe_needs(&self.api, self.specs())
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("probes[].outcome.status"),
+            Judged::field("probes[].outcome.body"),
+            Judged::field("probes[].outcome.headers.content-type"),
+            Judged::field("stages[].name"),
+            Judged::items("stages"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -347,6 +366,14 @@ impl CorsPreflightAllowsOrigin {
 impl Validator for CorsPreflightAllowsOrigin {
     fn reads(&self) -> Vec<Read> {
         probe_needs(&self.api, self.specs())
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("probes[].outcome.headers.access-control-allow-origin"),
+            Judged::field("stages[].name"),
+            Judged::items("stages"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

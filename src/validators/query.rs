@@ -2,7 +2,7 @@
 
 use crate::i18n::msg;
 
-use super::{Validator, validator};
+use super::{Judged, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::model::Verdict;
 
@@ -128,12 +128,55 @@ fn error_in(collection: &serde_json::Value, keyed: bool) -> Option<FactError> {
     if keyed { collection.as_object()?.values().find_map(as_error) } else { as_error(collection) }
 }
 
+/// Every field name an expression reads (`quota.limit` reads `quota` and `limit`).
+fn field_names(ast: &jmespath::ast::Ast, names: &mut Vec<String>) {
+    use jmespath::ast::Ast;
+    match ast {
+        Ast::Field { name, .. } => names.push(name.clone()),
+        Ast::Comparison { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::Subexpr { lhs, rhs, .. } => {
+            field_names(lhs, names);
+            field_names(rhs, names);
+        }
+        Ast::Condition { predicate, then, .. } => {
+            field_names(predicate, names);
+            field_names(then, names);
+        }
+        Ast::Expref { ast: node, .. }
+        | Ast::Flatten { node, .. }
+        | Ast::Not { node, .. }
+        | Ast::ObjectValues { node, .. } => field_names(node, names),
+        Ast::Function { args, .. } | Ast::MultiList { elements: args, .. } => {
+            args.iter().for_each(|arg| field_names(arg, names))
+        }
+        Ast::MultiHash { elements, .. } => elements.iter().for_each(|pair| field_names(&pair.value, names)),
+        Ast::Identity { .. } | Ast::Index { .. } | Ast::Literal { .. } | Ast::Slice { .. } => {}
+    }
+}
+
 impl Validator for FactsQuery {
     fn reads(&self) -> Vec<Read> {
         let mut reads: Vec<Read> = self.reads.iter().map(|r| r.0.clone()).collect();
         let through: Vec<Read> = reads.iter().flat_map(|r| r.kind().resolved_through()).collect();
         reads.extend(through);
         reads
+    }
+
+    /// The fields the query names: a query that names none (`length(api_keys) > 0`) judges only that something is
+    /// there, which emptying a listing shows for any check.
+    fn judges(&self) -> Vec<Judged> {
+        let mut names = Vec::new();
+        if let Ok(expression) = jmespath::compile(&self.query.0) {
+            field_names(expression.as_ast(), &mut names);
+        }
+        let collections: Vec<&str> = self.reads.iter().map(|r| r.0.kind().collection()).collect();
+        names.retain(|name| !collections.contains(&name.as_str()));
+        names.sort();
+        names.dedup();
+        names.into_iter().map(Judged::Named).collect()
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -1,6 +1,6 @@
 //! REST APIs and their resources.
 
-use super::{Validator, judge_apis_named, validator};
+use super::{Judged, Validator, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
@@ -25,6 +25,10 @@ validator! {
 impl Validator for RestApiExists {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("rest_apis[].name")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -66,6 +70,10 @@ validator! {
 impl Validator for ResourcesExist {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("resources[].path"), Judged::items("resources")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

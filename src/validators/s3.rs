@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Validator, validator};
+use super::{Judged, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
@@ -85,6 +85,10 @@ impl Validator for S3BucketExists {
         bucket_reads(&self.bucket, [])
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("s3_buckets[].name"), Judged::items("s3_buckets")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_buckets(facts, &self.bucket, |name| Ok(Verdict::pass(msg!("bucket-exists", bucket = name))))
     }
@@ -109,6 +113,10 @@ validator! {
 impl Validator for S3VersioningEnabled {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::Versioning])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("s3_versioning")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -144,6 +152,10 @@ validator! {
 impl Validator for S3DefaultEncryption {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::Encryption])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("s3_encryption[].algorithm"), Judged::items("s3_encryption")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -253,6 +265,18 @@ impl Validator for S3PublicAccess {
         reads
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("s3_public_access_blocks.restrict_public_buckets"),
+            Judged::field("s3_account_public_access_block.restrict_public_buckets"),
+            Judged::field("s3_policies"),
+            Judged::field("s3_policies.Statement"),
+            Judged::field("s3_policies.Statement[]"),
+            Judged::field("s3_policies.Statement[].*"),
+            Judged::items("s3_policies.Statement"),
+        ]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_buckets(facts, &self.bucket, |bucket| {
             let block = facts.s3.public_access_block(bucket)?;
@@ -303,6 +327,14 @@ validator! {
 impl Validator for S3WebsiteConfigured {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::Website])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("s3_websites.index_document"),
+            Judged::field("s3_websites.error_document"),
+            Judged::field("s3_websites.redirect_all_to"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -360,6 +392,10 @@ validator! {
 impl Validator for S3ObjectExists {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::Objects { prefix: String::new() }])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("s3_objects.objects[].key"), Judged::items("s3_objects.objects")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -427,6 +463,10 @@ fn ok() -> u16 {
 impl Validator for S3WebsiteServes {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::WebsitePage { path: self.path.clone() }])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("s3_website_pages.status"), Judged::field("s3_website_pages.location")]
     }
 
     fn validate(&self) -> Result<(), String> {

@@ -3,7 +3,7 @@
 use crate::providers::apigateway;
 use std::collections::BTreeMap;
 
-use super::{MethodRef, Validator, find_method, judge_apis_named, validator};
+use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
@@ -64,6 +64,10 @@ impl Validator for StagesDeployed {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("stages[].name"), Judged::items("stages")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_apis_named(facts, &self.api, |api| {
             let stages = facts.apigateway.stages(&api.id)?;
@@ -113,6 +117,10 @@ impl Validator for StageVariablesSelectAliases {
             Read::from(apigateway::Read::Resources { api: self.api.clone() }),
             Read::from(apigateway::Read::Stages { api: self.api.clone() }),
         ]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("stages[].variables"), Judged::field("stages[].variables.*")]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -185,6 +193,10 @@ impl Validator for StageCacheEnabled {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![Judged::field("stages[].cache_cluster_enabled")]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         judge_stage(facts, &self.api, &self.stage, |stage| {
             let size = stage.cache_cluster_size.as_deref().unwrap_or("unknown");
@@ -220,6 +232,15 @@ validator! {
 impl Validator for StageMethodCachingEnabled {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Stages { api: self.api.clone() })]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("stages[].method_settings"),
+            Judged::field("stages[].method_settings.*"),
+            Judged::field("stages[].method_settings.*.caching_enabled"),
+            Judged::field("stages[].method_settings.*.cache_ttl_seconds"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -287,6 +308,16 @@ impl Validator for ThrottlingConfigured {
             needs.push(Read::from(apigateway::Read::UsagePlans));
         }
         needs
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("stages[].method_settings"),
+            Judged::field("stages[].method_settings.*"),
+            Judged::field("stages[].method_settings.*.throttling_rate_limit"),
+            Judged::field("usage_plans[].throttle"),
+            Judged::field("usage_plans[].throttle.rate_limit"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -3,7 +3,7 @@
 use crate::providers::apigateway;
 use std::collections::BTreeSet;
 
-use super::{Validator, validator};
+use super::{Judged, Validator, validator};
 use crate::facts::{FactError, Facts, Read};
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
@@ -32,6 +32,16 @@ validator! {
 impl Validator for UsagePlanExists {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::UsagePlans), Read::from(apigateway::Read::RestApis)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("usage_plans[].name"),
+            Judged::field("usage_plans[].api_stages"),
+            Judged::items("usage_plans[].api_stages"),
+            Judged::field("usage_plans[].api_stages[].api_id"),
+            Judged::field("usage_plans[].api_stages[].stage"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
@@ -126,6 +136,15 @@ impl Validator for UsagePlanKeyExists {
         ]
     }
 
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("api_keys[].name"),
+            Judged::field("api_keys[].enabled"),
+            Judged::field("usage_plan_keys[].id"),
+            Judged::items("usage_plan_keys"),
+        ]
+    }
+
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
         let keys: Vec<_> = facts.apigateway.api_keys()?.iter().filter(|k| k.name == self.key).collect();
         if keys.is_empty() {
@@ -182,6 +201,15 @@ validator! {
 impl Validator for UsagePlanLimitsEnabled {
     fn reads(&self) -> Vec<Read> {
         vec![Read::from(apigateway::Read::UsagePlans)]
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("usage_plans[].throttle"),
+            Judged::field("usage_plans[].throttle.*"),
+            Judged::field("usage_plans[].quota"),
+            Judged::field("usage_plans[].quota.*"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {

@@ -17,10 +17,10 @@ fn the_items_lab_has_teeth_everywhere_and_names_what_it_accepts() {
     for check in lab.checks() {
         let line = out.stdout.lines().find(|l| l.trim_start().starts_with(&format!("{} ", check.id)));
         let line = line.unwrap_or_else(|| panic!("{} is listed: {}", check.id, out.stdout));
-        assert!(line.contains("kill(s), e.g. "), "{line}");
+        assert!(line.contains("kill(s) of its own ("), "{line}");
     }
     assert!(out.stdout.contains("(accepted: ids are AWS's to choose"), "uncaught fields are listed as accepted");
-    assert!(out.stdout.contains("26 check(s), 0 with no teeth;"), "{}", out.stdout);
+    assert!(out.stdout.contains("26 check(s), 0 with no teeth, 0 duplicate(s);"), "{}", out.stdout);
 }
 
 /// A case: its name, its facts, and the status expected of each check.
@@ -175,6 +175,107 @@ fn labcheck_test_holds_labs_to_the_protocol_and_to_their_teeth() {
             ),
         ],
     );
+    // Emptying the key listing fails it, as it fails almost any check: no teeth of its own.
     let out = offline(&["test", dir.to_str().unwrap(), "--mutate"]);
-    assert_eq!(out.code, 0, "the key's removal now fails `always`: it has teeth\n{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("always: no teeth"), "{}", out.stdout);
+}
+
+/// Checks whose only kills empty a listing, judge a value against itself, or repeat another check; a check only
+/// an impossible state fails; and a reference broken on one side only.
+const HOLLOW: &str = r#"
+[lab]
+id = "teeth"
+title = "Teeth"
+
+[[steps]]
+id = "plan"
+title = "Plan"
+
+[[steps.checks]]
+id = "plan-created"
+title = "Created the plan"
+validator = "usage_plan_exists"
+hint = "Create the plan."
+params = { name = "Plan", api = "API", stages = ["dev"] }
+
+[[steps.checks]]
+id = "plan-again"
+title = "Created the plan (again)"
+validator = "usage_plan_exists"
+hint = "Create the plan."
+params = { name = "Plan", api = "API", stages = ["dev"] }
+
+[[steps.checks]]
+id = "some-key"
+title = "Some key exists"
+validator = "facts_query"
+hint = "Create a key."
+params = { reads = ["api_keys"], query = "length(api_keys) > `0`" }
+
+[[steps.checks]]
+id = "quota-is-itself"
+title = "The quota is what it is"
+validator = "facts_query"
+hint = "Set a quota."
+params = { reads = ["usage_plans"], query = "length(usage_plans) > `0` && usage_plans[0].quota.limit == usage_plans[0].quota.limit" }
+
+[[steps.checks]]
+id = "encrypted"
+title = "The bucket encrypts by default"
+validator = "s3_default_encryption"
+hint = "Turn default encryption on."
+params = { bucket = "site-*" }
+
+[mutate]
+accept = [{ field = "usage_plans[].name", why = "a reason that is not true: the plan check judges the name" }]
+"#;
+
+#[test]
+fn kills_count_only_when_they_change_what_a_check_judges_and_states_aws_can_produce() {
+    let fresh = json!({"rest_apis": {"Ok": []}, "usage_plans": {"Ok": []}, "api_keys": {"Ok": []},
+        "s3_buckets": {"Ok": []}});
+    let solved = json!({"rest_apis": {"Ok": [{"id": "a1", "name": "API"}]},
+        "usage_plans": {"Ok": [{"id": "p1", "name": "Plan", "api_stages": [{"api_id": "a1", "stage": "dev"}],
+            "quota": {"limit": 100, "period": "DAY"}}]},
+        "api_keys": {"Ok": [{"id": "k1", "name": "Key", "enabled": true}]},
+        "s3_buckets": {"Ok": [{"name": "site-1"}]}, "s3_websites": {"site-1": {"Ok": null}},
+        "s3_encryption": {"site-1": {"Ok": [{"algorithm": "AES256"}]}}});
+    let all = |status| {
+        ["plan-created", "plan-again", "some-key", "quota-is-itself", "encrypted"].map(|id| (id, status)).to_vec()
+    };
+    let (fresh_expected, solved_expected) = (all("fail"), all("pass"));
+    let dir = lab_with(HOLLOW, &[("fresh", fresh, &fresh_expected), ("solved", solved, &solved_expected)]);
+    let out = mutate(&dir, &["--format", "json"]);
+    let analysis: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    let check = |id: &str| analysis["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    // Emptying the key listing or removing the plan fails these, as it fails any check: none is their own.
+    for id in ["some-key", "quota-is-itself"] {
+        let teeth = check(id);
+        assert!(teeth["kills"].as_u64().unwrap() > 0, "{teeth}");
+        assert_eq!(teeth["own_kills"], 0, "{teeth}");
+    }
+    // Every bucket has default encryption on AWS: emptying it is no state an account can be in.
+    // What fails it is the bucket gone or renamed, which is not what it judges.
+    assert_eq!(check("encrypted")["own_kills"], 0, "{}", check("encrypted"));
+    assert!(analysis["impossible"].as_u64().unwrap() >= 1, "{analysis}");
+    // The plan bound to an API that is not there: a reference broken on the plan's side only.
+    let plan = check("plan-created");
+    assert!(plan["own_kills"].as_u64().unwrap() >= 3, "{plan}");
+    let uncaught: Vec<&str> =
+        analysis["uncaught"].as_array().unwrap().iter().map(|u| u["field"].as_str().unwrap()).collect();
+    assert!(!uncaught.contains(&"usage_plans[].api_stages[].api_id"), "a dangling API id fails the plan: {uncaught:?}");
+    let duplicates: Vec<(&str, &str, &str)> = analysis["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["checks"][0].as_str().unwrap(), d["checks"][1].as_str().unwrap(), d["why"].as_str().unwrap()))
+        .collect();
+    assert_eq!(duplicates, [("plan-created", "plan-again", "same validator and params")]);
+    assert_eq!(analysis["stale_acceptances"], json!(["field usage_plans[].name"]), "an acceptance no longer true");
+    let human = mutate(&dir, &["--require-teeth"]);
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("some-key") && human.stdout.contains("NO TEETH of its own"), "{}", human.stdout);
+    assert!(human.stdout.contains("plan-created and plan-again: same validator and params"), "{}", human.stdout);
 }

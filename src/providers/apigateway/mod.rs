@@ -17,7 +17,7 @@ pub use reader::Reader;
 pub(crate) use reader::Secret;
 pub use types::*;
 
-use super::{Provider, ReadKind};
+use super::{Invariant, Never, Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
 use crate::inventory::Operation;
 
@@ -153,6 +153,35 @@ impl Provider for ApiGateway {
 
     const FACT_NAMES: &'static [&'static str] =
         &["rest_apis", "usage_plans", "api_keys", "resources:API", "stages:API", "usage_plan_keys:PLAN"];
+
+    const INVARIANTS: &'static [Invariant] = &[
+        Invariant {
+            field: "usage_plans[].quota.period",
+            never: Never::Removed,
+            why: "a usage plan's quota has a period with its limit (QuotaSettings; CreateUsagePlan refuses a quota without one)",
+        },
+        Invariant {
+            field: "usage_plan_keys[].key_type",
+            never: Never::Changed,
+            why: "API_KEY is the only type of usage plan key (UsagePlanKey.type)",
+        },
+        Invariant {
+            field: "resources[].methods.*.http_method",
+            never: Never::Changed,
+            why: "a method's httpMethod is the verb its resource lists it under (Method.httpMethod)",
+        },
+        Invariant {
+            field: "resources[].methods.*.authorization_type",
+            never: Never::Removed,
+            why: "every method has an authorizationType, NONE when open (PutMethod requires it)",
+        },
+        Invariant {
+            field: "stages[].deployment_id",
+            never: Never::Removed,
+            why: "a stage always points at a deployment (CreateStage requires deploymentId)",
+        },
+    ];
+    const REFERENCES: &'static [&'static str] = &["usage_plans[].api_stages[].api_id", "usage_plan_keys[].id"];
 
     fn merge(into: &mut Facts, other: Facts) {
         if other.rest_apis.is_some() {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use reader::Reader;
 pub use types::*;
 
-use super::{Provider, ReadKind};
+use super::{Invariant, Never, Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
 use crate::inventory::Operation;
 
@@ -135,6 +135,13 @@ impl Provider for DynamoDb {
         "dynamodb_point_in_time_recovery:TABLE",
         "dynamodb_tags:TABLE",
     ];
+
+    const INVARIANTS: &'static [Invariant] = &[Invariant {
+        field: "dynamodb_tables.key_schema",
+        never: Never::Emptied,
+        why: "every table has a partition key (TableDescription.KeySchema)",
+    }];
+    const REFERENCES: &'static [&'static str] = &[];
 
     fn merge(into: &mut Facts, other: Facts) {
         into.dynamodb_tables.extend(other.dynamodb_tables);

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use reader::Reader;
 pub use types::*;
 
-use super::{Provider, ReadKind, apigateway, lambda};
+use super::{Invariant, Provider, ReadKind, apigateway, lambda};
 use crate::facts::{Fact, FactError, collected};
 use crate::inventory::Operation;
 
@@ -105,6 +105,9 @@ impl Provider for Iam {
     const OPERATIONS: &'static [Operation] = &operations::OPERATIONS;
 
     const FACT_NAMES: &'static [&'static str] = &["iam_roles:ROLE", "iam_role_policies:ROLE"];
+
+    const INVARIANTS: &'static [Invariant] = &[];
+    const REFERENCES: &'static [&'static str] = &[];
 
     fn merge(into: &mut Facts, other: Facts) {
         into.iam_roles.extend(other.iam_roles);

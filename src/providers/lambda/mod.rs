@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use reader::Reader;
 pub use types::*;
 
-use super::{Provider, ReadKind, apigateway};
+use super::{Invariant, Never, Provider, ReadKind, apigateway};
 use crate::facts::{Fact, FactError, collected};
 use crate::inventory::Operation;
 
@@ -123,6 +123,13 @@ impl Provider for Lambda {
         "lambda_aliases:API",
         "lambda_policies:API:ALIAS",
     ];
+
+    const INVARIANTS: &'static [Invariant] = &[Invariant {
+        field: "lambda_versions",
+        never: Never::Emptied,
+        why: "ListVersionsByFunction always lists $LATEST",
+    }];
+    const REFERENCES: &'static [&'static str] = &[];
 
     fn merge(into: &mut Facts, other: Facts) {
         into.lambda_functions.extend(other.lambda_functions);

@@ -14,7 +14,7 @@ pub use reader::Reader;
 pub use send::client;
 pub use types::*;
 
-use super::{Provider, ReadKind, apigateway};
+use super::{Invariant, Provider, ReadKind, apigateway};
 use crate::facts::{Fact, FactError};
 use crate::inventory::Operation;
 
@@ -89,6 +89,9 @@ impl Provider for Probes {
     const OPERATIONS: &'static [Operation] = &[];
 
     const FACT_NAMES: &'static [&'static str] = &[];
+
+    const INVARIANTS: &'static [Invariant] = &[];
+    const REFERENCES: &'static [&'static str] = &[];
 
     fn merge(into: &mut Facts, other: Facts) {
         for record in other.probes {

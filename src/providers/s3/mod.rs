@@ -21,7 +21,7 @@ pub use types::*;
 #[cfg(feature = "aws")]
 pub use website::WebsiteClient;
 
-use super::{Provider, ReadKind};
+use super::{Invariant, Never, Provider, ReadKind};
 use crate::facts::{Fact, FactError, collected};
 use crate::inventory::Operation;
 
@@ -237,6 +237,13 @@ impl Provider for S3 {
         "s3_tags:BUCKET",
         "s3_objects:BUCKET/PREFIX",
     ];
+
+    const INVARIANTS: &'static [Invariant] = &[Invariant {
+        field: "s3_encryption",
+        never: Never::Emptied,
+        why: "since January 2023 every bucket has a default encryption rule, SSE-S3 at least, and deleting it only resets it to SSE-S3 (S3 user guide, \"Setting default server-side encryption behavior\")",
+    }];
+    const REFERENCES: &'static [&'static str] = &[];
 
     fn merge(into: &mut Facts, other: Facts) {
         if other.s3_buckets.is_some() {

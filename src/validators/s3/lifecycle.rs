@@ -5,7 +5,7 @@ use crate::facts::{FactError, Facts, Read};
 use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::providers::s3::LifecycleRule;
-use crate::validators::{Validator, validator};
+use crate::validators::{Judged, Validator, validator};
 
 validator! {
     /// An enabled lifecycle rule over the whole bucket deletes noncurrent versions within `within_days` days of
@@ -79,6 +79,17 @@ impl S3NoncurrentVersionsExpire {
 impl Validator for S3NoncurrentVersionsExpire {
     fn reads(&self) -> Vec<Read> {
         bucket_reads(&self.bucket, [Part::Lifecycle])
+    }
+
+    fn judges(&self) -> Vec<Judged> {
+        vec![
+            Judged::field("s3_lifecycle[].status"),
+            Judged::field("s3_lifecycle[].prefix"),
+            Judged::field("s3_lifecycle[].filtered"),
+            Judged::field("s3_lifecycle[].noncurrent_days"),
+            Judged::field("s3_lifecycle[].expires_current"),
+            Judged::items("s3_lifecycle"),
+        ]
     }
 
     fn evaluate(&self, facts: &Facts) -> Result<Verdict, FactError> {
