@@ -24,7 +24,7 @@ pub const DIFFERENCES: &[Difference] = &[
         service: "S3",
         emulator: "LocalStack's website endpoints serve objects encrypted with SSE-KMS",
         aws: "website endpoints answer 403 for SSE-KMS objects: anonymous visitors cannot use KMS",
-        labcheck: "the S3 lab asks for SSE-S3, and its hints say to upload the page again after a switch",
+        labcheck: "the S3 lab's website check says a 403 may be SSE-KMS, and to upload the page again with SSE-S3",
         proofs: &["new_labs::s3_lab_suspended_versioning_sse_kms_wrong_error_page_and_public_writes"],
     },
     Difference {
@@ -130,6 +130,16 @@ pub const DIFFERENCES: &[Difference] = &[
             "probe-403-key-not-in-plan",
             "probe-200-items",
             "aws_truth::apigateway::the_probe_carries_the_key_of_the_plan_bound_to_the_stage",
+        ],
+    },
+    Difference {
+        service: "API Gateway",
+        emulator: "LocalStack cannot run Lambda code: every Lambda proxy integration answers 502",
+        aws: "a working Lambda proxy integration answers the function's JSON; one API Gateway cannot call answers 500, an answer it cannot read 502",
+        labcheck: "the authenticated probe wants a 2xx JSON answer and fails a 5xx; the tests answer as the lab's function where LocalStack calls it (a stage stand-in)",
+        proofs: &[
+            "probe-502-malformed-lambda-answer",
+            "aws_truth::integration::an_integration_that_fails_behind_a_taken_key_fails_naming_the_status_and_the_stage",
         ],
     },
     Difference {

@@ -114,6 +114,58 @@ mod apigateway {
     }
 }
 
+mod integration {
+    use axum::http::{HeaderMap, StatusCode};
+
+    use super::*;
+
+    /// A deployed stage whose Lambda proxy integration gives an answer API Gateway cannot use: 502 "Internal
+    /// server error", with API Gateway's request id, for every request.
+    async fn failing_stage() -> (StatusCode, HeaderMap, String) {
+        let (status, headers, body) = parts("probe-502-malformed-lambda-answer");
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(axum::http::HeaderName::try_from(name).unwrap(), value.parse().unwrap());
+        }
+        (StatusCode::from_u16(status).unwrap(), map, body)
+    }
+
+    /// The lab text wants the function's JSON: a key that is taken, behind an integration that fails, is not an
+    /// API that works (before: any answer but 403 passed, and the shipped solved case answered 502 everywhere).
+    #[tokio::test]
+    async fn an_integration_that_fails_behind_a_taken_key_fails_naming_the_status_and_the_stage() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(failing_stage)).await });
+        use aws_sdk_apigateway::Client;
+        let answers = Answers {
+            apigateway: vec![
+                mock!(Client::get_rest_apis).then_http_response(answer("apigateway-GetRestApis")),
+                mock!(Client::get_stages).then_http_response(answer("apigateway-GetStages")),
+                mock!(Client::get_usage_plans).then_http_response(answer("apigateway-GetUsagePlans")),
+                mock!(Client::get_usage_plan_keys).then_http_response(answer("apigateway-GetUsagePlanKeys")),
+                mock!(Client::get_api_keys).then_http_response(answer("apigateway-GetApiKeys")),
+            ],
+            ..Answers::default()
+        };
+        let invoke = InvokeUrlTemplate::parse(&format!("http://{address}/{{api_id}}/{{stage}}")).unwrap();
+        let session = answers.session("us-east-1", invoke);
+        let check = check(
+            "authenticated_request_accepted",
+            toml::toml! { api = "ItemsAPI"
+            stages = ["prod"]
+            requests = ["GET /items"]
+            api_key = "LabKey" },
+        );
+        let verdict = grade(&session, check.as_ref()).await.unwrap();
+        assert!(!verdict.passed, "{}", verdict.message);
+        assert_eq!(
+            verdict.message.to_string(),
+            "with key LabKey, GET /items on prod answered 502 {\"message\":\"Internal server error\"}: the key was taken, but the integration behind the method failed"
+        );
+    }
+}
+
 mod lambda {
     use super::*;
 
@@ -295,10 +347,15 @@ mod s3 {
     use super::*;
 
     fn answers(account_block: &'static str) -> Answers {
+        answers_with(account_block, "s3-GetBucketLifecycleConfiguration")
+    }
+
+    fn answers_with(account_block: &'static str, lifecycle: &'static str) -> Answers {
         use aws_sdk_s3::Client;
         Answers {
             s3: vec![
                 mock!(Client::list_buckets).then_http_response(answer("s3-ListBuckets-regions")),
+                mock!(Client::get_bucket_lifecycle_configuration).then_http_response(answer(lifecycle)),
                 mock!(Client::get_bucket_policy).then_http_response(answer("s3-GetBucketPolicy-guard-rails")),
                 mock!(Client::get_public_access_block)
                     .then_http_response(answer("s3-GetPublicAccessBlock-block-policy-only")),
@@ -348,5 +405,35 @@ mod s3 {
         let error = grade(&session, versioning.as_ref()).await.unwrap_err();
         assert!(error.message.contains("PermanentRedirect"), "{}", error.message);
         assert!(error.message.contains("the bucket is in us-west-2"), "{}", error.message);
+    }
+
+    fn noncurrent_versions_expire() -> Box<dyn Validator> {
+        check(
+            "s3_noncurrent_versions_expire",
+            toml::toml! { bucket = "website-*"
+            within_days = 30 },
+        )
+    }
+
+    /// A console-made rule for the whole bucket (an empty `Filter`) beside one limited by prefix and tag: the
+    /// whole-bucket rule is found and judged.
+    #[tokio::test]
+    async fn a_lifecycle_rule_for_the_whole_bucket_is_read_from_an_empty_filter() {
+        let session = answers("s3control-GetPublicAccessBlock-none").session("eu-central-1", Default::default());
+        let verdict = grade(&session, noncurrent_versions_expire().as_ref()).await.unwrap();
+        assert!(verdict.passed, "{}", verdict.message);
+        assert_eq!(
+            verdict.message.to_string(),
+            "website-ana deletes noncurrent versions after 30 days (rule old-versions)"
+        );
+    }
+
+    /// A bucket as AWS makes it has no lifecycle configuration (404): a fail that names it, not an error.
+    #[tokio::test]
+    async fn a_bucket_with_no_lifecycle_configuration_fails() {
+        let answers = answers_with("s3control-GetPublicAccessBlock-none", "s3-GetBucketLifecycleConfiguration-none");
+        let session = answers.session("eu-central-1", Default::default());
+        let verdict = grade(&session, noncurrent_versions_expire().as_ref()).await.unwrap();
+        assert_eq!(verdict.message.to_string(), "website-ana has no lifecycle rule");
     }
 }

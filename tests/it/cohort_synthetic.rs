@@ -35,36 +35,62 @@ fn nearest_rank_median(mut values: Vec<f64>) -> Option<f64> {
     (!values.is_empty()).then(|| values[values.len().div_ceil(2) - 1])
 }
 
+/// Learner `i`'s tries of check `j`, as the gradings (from 0) that were tries: a grading is a try once the learner
+/// reached the check (every check it needs passed, or another check of its step passed) and changed their account
+/// (some verdict flipped: the generator's failures keep their message and evidence), and a first pass always is.
+fn tries(class: &Class, lab: &Lab, i: usize, j: usize) -> Vec<usize> {
+    let ids: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
+    let checks: Vec<&labcheck::lab::Check> = lab.checks().collect();
+    let passed = |k: usize, g: usize| class.passes_at(i, k).is_some_and(|at| g >= at);
+    // What it needs: its `needs`, and for a clean-up check everything before the clean-up.
+    let needs: Vec<usize> = if j >= class.cleanup_from {
+        (0..class.cleanup_from).collect()
+    } else {
+        checks[j].needs.iter().map(|need| ids.iter().position(|id| id == need).unwrap()).collect()
+    };
+    let same_step: Vec<usize> = (0..ids.len()).filter(|&k| k != j && checks[k].step == checks[j].step).collect();
+    let reached = |g: usize| needs.iter().all(|&k| passed(k, g)) || same_step.iter().any(|&k| passed(k, g));
+    let changed = |g: usize| g == 0 || (0..ids.len()).any(|k| class.passes_at(i, k) == Some(g));
+    (0..class.gradings).filter(|&g| (changed(g) && reached(g)) || class.passes_at(i, j) == Some(g)).collect()
+}
+
 fn expected(class: &Class, lab: &Lab) -> Vec<Expected> {
     let ids: Vec<&str> = lab.checks().map(|c| c.id.as_str()).collect();
     let learners = 0..class.learners;
     let passed_finally = |i: usize, j: usize| class.passes_at(i, j).is_some();
     let first_unpassed = |i: usize| (0..ids.len()).find(|&j| !passed_finally(i, j));
-    lab.checks()
-        .enumerate()
-        .map(|(j, check)| {
-            let passers: Vec<usize> = learners.clone().filter_map(|i| class.passes_at(i, j)).collect();
-            // What it needs: its `needs`, and for a clean-up check everything before the clean-up.
-            let needs: Vec<usize> = if j >= class.cleanup_from {
-                (0..class.cleanup_from).collect()
-            } else {
-                check.needs.iter().map(|need| ids.iter().position(|id| id == need).unwrap()).collect()
-            };
-            let needs_met = |i: usize| needs.iter().all(|&need| passed_finally(i, need));
-            // Failing now after every grading (so after trying again), alike, with the needs met.
+    (0..ids.len())
+        .map(|j| {
+            let tried: Vec<(usize, Vec<usize>)> =
+                learners.clone().map(|i| (i, tries(class, lab, i, j))).filter(|(_, t)| !t.is_empty()).collect();
+            // Each passer's tries up to its pass, and its first try.
+            let passers: Vec<(usize, usize)> = tried
+                .iter()
+                .filter_map(|(i, t)| {
+                    let at = class.passes_at(*i, j)?;
+                    Some((t.iter().filter(|&&g| g <= at).count(), at - t[0]))
+                })
+                .collect();
+            // Failing now after two tries or more, alike: the generator gives each learner one reason.
             let mut alike: BTreeMap<String, usize> = BTreeMap::new();
-            for i in learners.clone().filter(|&i| !passed_finally(i, j) && needs_met(i)) {
-                *alike.entry(class.reason(i, j)).or_default() += 1;
+            for (i, t) in &tried {
+                if !passed_finally(*i, j) && t.len() >= 2 {
+                    *alike.entry(class.reason(*i, j)).or_default() += 1;
+                }
             }
             let most_alike = alike.values().copied().max().unwrap_or(0);
+            let attempted = tried.len();
             Expected {
-                attempted: class.learners,
+                attempted,
                 passed: passers.len(),
-                first_try_pass_rate: Some(passers.iter().filter(|&&at| at == 0).count() as f64 / class.learners as f64),
-                gradings_to_pass_median: nearest_rank_median(passers.iter().map(|&at| at as f64 + 1.0).collect()),
-                seconds_to_pass_median: nearest_rank_median(passers.iter().map(|&at| at as f64 * 60.0).collect()),
+                first_try_pass_rate: (attempted > 0)
+                    .then(|| passers.iter().filter(|(tries, _)| *tries == 1).count() as f64 / attempted as f64),
+                gradings_to_pass_median: nearest_rank_median(passers.iter().map(|(tries, _)| *tries as f64).collect()),
+                seconds_to_pass_median: nearest_rank_median(
+                    passers.iter().map(|(_, minutes)| *minutes as f64 * 60.0).collect(),
+                ),
                 stuck: learners.clone().filter(|&i| first_unpassed(i) == Some(j)).count(),
-                same_reason: most_alike >= 5 && most_alike * 3 >= class.learners,
+                same_reason: most_alike >= 5 && most_alike * 3 >= attempted,
             }
         })
         .collect()
@@ -98,9 +124,14 @@ async fn the_cohort_matches_the_generator(store: Arc<dyn Store>) {
     assert_eq!(flagged, vec![BROKEN], "the generator's broken check, and only it, fails alike");
     let broken = &figures.checks[BROKEN];
     assert_eq!(broken.failure_reasons[0].message_id, "synthetic-broken");
-    assert_eq!(broken.failure_reasons[0].failures, (class.learners * class.gradings) as u64, "every grading");
-    // Everyone who got past the function is stuck at the broken check, for the hour since their first grading.
-    assert_eq!(broken.stuck_seconds_median, Some(3600.0));
+    let tried: usize = (0..class.learners).map(|i| tries(&class, &lab, i, BROKEN).len()).sum();
+    assert_eq!(broken.failure_reasons[0].failures, tried as u64, "every try");
+    // Everyone who got past the function is stuck at the broken check, since their first try of it.
+    let stuck_for: Vec<f64> = (0..class.learners)
+        .filter(|&i| (0..BROKEN).all(|j| class.passes_at(i, j).is_some()))
+        .filter_map(|i| tries(&class, &lab, i, BROKEN).first().map(|&g| 3600.0 - g as f64 * 60.0))
+        .collect();
+    assert_eq!(broken.stuck_seconds_median, nearest_rank_median(stuck_for));
     // The funnel: the first step is completed by those who reach past its three checks.
     let first_step = lab.steps.iter().find(|s| !s.checks.is_empty()).unwrap();
     let completing = (0..class.learners).filter(|&i| class.reach(i) >= first_step.checks.len()).count();

@@ -145,6 +145,19 @@ async fn s3_lab_fresh_account_scores_nothing() {
     assert_score(&graded, 0);
 }
 
+/// A bucket as AWS makes it (SSE-S3 default encryption, Block Public Access on, no lifecycle rule, nothing else)
+/// earns the point for making it and nothing more: the lab's old `default-encryption` step passed here for nothing.
+#[tokio::test]
+async fn s3_lab_a_bucket_as_aws_makes_it_earns_only_its_making() {
+    let account = Account::site();
+    SiteLab { prefix: Some("website-"), ..SiteLab::fresh() }.build(&account).await;
+    let graded = account.grade_lab(&repo_path("checks/s3-website/lab.toml"), &[]);
+    let passed: Vec<&str> =
+        graded.report.checks.iter().filter(|c| c.status.as_str() == "pass").map(|c| c.id.as_str()).collect();
+    assert_eq!(passed, ["bucket-created"], "{:#?}", graded.verdicts());
+    assert_eq!(graded.report.score, 1);
+}
+
 #[tokio::test]
 async fn s3_lab_solved_scores_everything_and_the_website_answers() {
     let account = Account::site();
