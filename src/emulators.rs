@@ -139,7 +139,7 @@ pub const DIFFERENCES: &[Difference] = &[
         labcheck: "the authenticated probe wants a 2xx JSON answer and fails a 5xx; the tests answer as the lab's function where LocalStack calls it (a stage stand-in)",
         proofs: &[
             "probe-502-malformed-lambda-answer",
-            "aws_truth::integration::an_integration_that_fails_behind_a_taken_key_fails_naming_the_status_and_the_stage",
+            "aws_truth::apigateway::an_integration_that_fails_behind_a_taken_key_fails_naming_the_status_and_the_stage",
         ],
     },
     Difference {

@@ -59,18 +59,11 @@ async fn grade(session: &Arc<AwsSession>, check: &dyn Validator) -> Result<Verdi
 
 mod apigateway {
     use axum::http::{HeaderMap, StatusCode};
-    use axum::response::IntoResponse;
 
     use super::*;
 
-    /// A deployed stage as API Gateway runs it: 200 for the key of the usage plan bound to the stage, 403
-    /// `{"message":"Forbidden"}` for any other key, both with API Gateway's request id.
-    async fn stage(headers: HeaderMap) -> impl IntoResponse {
-        let planned = "CORPUSSECRETplannedKEYvalue0123456789ab";
-        let name = match headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
-            Some(key) if key == planned => "probe-200-items",
-            _ => "probe-403-key-not-in-plan",
-        };
+    /// An answer shape as a deployed stage sends it.
+    fn stage_answer(name: &str) -> (StatusCode, HeaderMap, String) {
         let (status, headers, body) = parts(name);
         let mut map = HeaderMap::new();
         for (name, value) in headers {
@@ -79,10 +72,29 @@ mod apigateway {
         (StatusCode::from_u16(status).unwrap(), map, body)
     }
 
-    /// Students retry: two enabled keys named LabKey, one in the plan bound to the stages, one in none. The probe
-    /// carries the key `usage_plan_key_exists` judges, every time (before: the first by id, the stray one).
-    #[tokio::test]
-    async fn the_probe_carries_the_key_of_the_plan_bound_to_the_stage() {
+    /// A deployed stage as API Gateway runs it: 200 for the key of the usage plan bound to the stage, 403
+    /// `{"message":"Forbidden"}` for any other key, both with API Gateway's request id.
+    async fn stage(headers: HeaderMap) -> (StatusCode, HeaderMap, String) {
+        let planned = "CORPUSSECRETplannedKEYvalue0123456789ab";
+        match headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
+            Some(key) if key == planned => stage_answer("probe-200-items"),
+            _ => stage_answer("probe-403-key-not-in-plan"),
+        }
+    }
+
+    /// A deployed stage whose Lambda proxy integration gives an answer API Gateway cannot use: 502 "Internal
+    /// server error", with API Gateway's request id, for every request.
+    async fn failing_stage() -> (StatusCode, HeaderMap, String) {
+        stage_answer("probe-502-malformed-lambda-answer")
+    }
+
+    /// A session over the Items API's answer shapes (its plan keys and keys from `plan_keys` and `keys`), probes
+    /// sent to `stage` served on a port of its own.
+    async fn session_with_stage<H, T>(stage: H, plan_keys: &'static str, keys: &'static str) -> Arc<AwsSession>
+    where
+        H: axum::handler::Handler<T, ()>,
+        T: 'static,
+    {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(stage)).await });
@@ -92,72 +104,43 @@ mod apigateway {
                 mock!(Client::get_rest_apis).then_http_response(answer("apigateway-GetRestApis")),
                 mock!(Client::get_stages).then_http_response(answer("apigateway-GetStages")),
                 mock!(Client::get_usage_plans).then_http_response(answer("apigateway-GetUsagePlans")),
-                mock!(Client::get_usage_plan_keys).then_http_response(answer("apigateway-GetUsagePlanKeys-retried")),
-                mock!(Client::get_api_keys).then_http_response(answer("apigateway-GetApiKeys-retried")),
+                mock!(Client::get_usage_plan_keys).then_http_response(answer(plan_keys)),
+                mock!(Client::get_api_keys).then_http_response(answer(keys)),
             ],
             ..Answers::default()
         };
         let invoke = InvokeUrlTemplate::parse(&format!("http://{address}/{{api_id}}/{{stage}}")).unwrap();
-        let session = answers.session("us-east-1", invoke);
-        let check = check(
-            "authenticated_request_accepted",
-            toml::toml! { api = "ItemsAPI"
-            stages = ["dev", "prod"]
-            requests = ["GET /items"]
-            api_key = "LabKey" },
-        );
+        answers.session("us-east-1", invoke)
+    }
+
+    fn authenticated(stages: &[&str]) -> Box<dyn Validator> {
+        let mut params = toml::toml! { api = "ItemsAPI"
+        requests = ["GET /items"]
+        api_key = "LabKey" };
+        params.insert("stages".into(), stages.iter().map(|s| toml::Value::from(*s)).collect::<Vec<_>>().into());
+        check("authenticated_request_accepted", params)
+    }
+
+    /// Students retry: two enabled keys named LabKey, one in the plan bound to the stages, one in none. The probe
+    /// carries the key `usage_plan_key_exists` judges, every time (before: the first by id, the stray one).
+    #[tokio::test]
+    async fn the_probe_carries_the_key_of_the_plan_bound_to_the_stage() {
+        let keys = ("apigateway-GetUsagePlanKeys-retried", "apigateway-GetApiKeys-retried");
+        let session = session_with_stage(stage, keys.0, keys.1).await;
+        let check = authenticated(&["dev", "prod"]);
         for run in 1..=3 {
             let verdict = grade(&session, check.as_ref()).await.unwrap();
             assert!(verdict.passed, "run {run}: {}", verdict.message);
             assert!(!format!("{verdict:?}").contains("CORPUSSECRET"), "no key value in a verdict");
         }
     }
-}
-
-mod integration {
-    use axum::http::{HeaderMap, StatusCode};
-
-    use super::*;
-
-    /// A deployed stage whose Lambda proxy integration gives an answer API Gateway cannot use: 502 "Internal
-    /// server error", with API Gateway's request id, for every request.
-    async fn failing_stage() -> (StatusCode, HeaderMap, String) {
-        let (status, headers, body) = parts("probe-502-malformed-lambda-answer");
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(axum::http::HeaderName::try_from(name).unwrap(), value.parse().unwrap());
-        }
-        (StatusCode::from_u16(status).unwrap(), map, body)
-    }
 
     /// The lab text wants the function's JSON: a key that is taken, behind an integration that fails, is not an
     /// API that works (before: any answer but 403 passed, and the shipped solved case answered 502 everywhere).
     #[tokio::test]
     async fn an_integration_that_fails_behind_a_taken_key_fails_naming_the_status_and_the_stage() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(failing_stage)).await });
-        use aws_sdk_apigateway::Client;
-        let answers = Answers {
-            apigateway: vec![
-                mock!(Client::get_rest_apis).then_http_response(answer("apigateway-GetRestApis")),
-                mock!(Client::get_stages).then_http_response(answer("apigateway-GetStages")),
-                mock!(Client::get_usage_plans).then_http_response(answer("apigateway-GetUsagePlans")),
-                mock!(Client::get_usage_plan_keys).then_http_response(answer("apigateway-GetUsagePlanKeys")),
-                mock!(Client::get_api_keys).then_http_response(answer("apigateway-GetApiKeys")),
-            ],
-            ..Answers::default()
-        };
-        let invoke = InvokeUrlTemplate::parse(&format!("http://{address}/{{api_id}}/{{stage}}")).unwrap();
-        let session = answers.session("us-east-1", invoke);
-        let check = check(
-            "authenticated_request_accepted",
-            toml::toml! { api = "ItemsAPI"
-            stages = ["prod"]
-            requests = ["GET /items"]
-            api_key = "LabKey" },
-        );
-        let verdict = grade(&session, check.as_ref()).await.unwrap();
+        let session = session_with_stage(failing_stage, "apigateway-GetUsagePlanKeys", "apigateway-GetApiKeys").await;
+        let verdict = grade(&session, authenticated(&["prod"]).as_ref()).await.unwrap();
         assert!(!verdict.passed, "{}", verdict.message);
         assert_eq!(
             verdict.message.to_string(),
