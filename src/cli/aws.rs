@@ -244,6 +244,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_connections_per_peer: usize,
 
+    /// A proxy or load balancer in front of the service (an address or a range, 10.0.0.0/8; repeatable, or
+    /// comma-separated in LABCHECK_TRUSTED_PROXIES): its Forwarded / X-Forwarded-For headers name the client, read
+    /// right to left, and its connections are not limited per address. Anyone else's forwarding headers are ignored.
+    #[arg(long = "trusted-proxy", env = "LABCHECK_TRUSTED_PROXIES", value_name = "RANGE", value_delimiter = ',')]
+    pub trusted_proxies: Vec<crate::service::Cidr>,
+
     /// Roles whose assumed-role credentials are kept (least recently used go first; each costs about 160 KB).
     #[arg(long, value_name = "ROLES", default_value_t = 1024)]
     pub role_cache: usize,

@@ -35,6 +35,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CliError> {
         read_timeout: Duration::from_secs(args.read_timeout.max(1)),
         max_connections: args.max_connections,
         max_connections_per_peer: args.max_connections_per_peer,
+        trusted_proxies: args.trusted_proxies.clone(),
         store: args.store.clone(),
         evidence_days: args.evidence_days,
         public_url: args.public_url.clone(),

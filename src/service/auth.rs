@@ -102,37 +102,58 @@ pub(super) async fn authenticate(State(state): State<AppStateRef>, mut request: 
     }
 }
 
-/// The caller `presented` (a bearer token or a session cookie) names, or why not.
+/// The caller `presented` (a bearer token or a session cookie) names, or why not. Strikes slow guessing, never a
+/// customer ([`super::strikes`]): a platform token, and a session this process saw live, are judged whatever the
+/// address's strikes; anything else from a struck address is refused unread.
 pub(super) async fn caller_of(state: &AppState, presented: &str, peer: Option<IpAddr>) -> Result<Caller, ApiError> {
     if presented.is_empty() {
         return Err(unauthorized(state, "a valid bearer token is required"));
     }
-    state.strikes.admit(peer).map_err(|retry_after| {
-        state.metrics.refused("bad_tokens");
-        let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_bad_tokens",
-            "too many bad tokens from this address; retry later",
-        );
-        error.retry_after = Some(retry_after);
-        error
-    })?;
     if is_platform_token(state, presented) {
         return Ok(Caller::Platform);
     }
-    let refusal = match (&state.store, sessions::session_id_of(presented)) {
-        (Some(store), Some(_)) => match sessions::verify(store.as_ref(), presented).await {
-            Ok(Ok(session)) => return Ok(Caller::Learner(Box::new(session))),
+    let id = sessions::session_id_of(presented);
+    let live = id.is_some_and(|id| state.strikes.is_live(id));
+    if !live {
+        state.strikes.admit(peer).map_err(|retry_after| too_many_bad_tokens(state, retry_after))?;
+    }
+    let refusal = match (&state.store, id) {
+        (Some(store), Some(id)) => match sessions::verify(store.as_ref(), presented).await {
+            Ok(Ok(session)) => {
+                state.strikes.live(id);
+                return Ok(Caller::Learner(Box::new(session)));
+            }
             Ok(Err(refusal)) => refusal,
             Err(e) => return Err(super::progress::unavailable(e)),
         },
         _ => Refusal::Invalid,
     };
-    // A token that was never good counts against its address; an expired or revoked one is a real session's.
-    if refusal == Refusal::Invalid {
+    // A token that was never good counts against its address; an expired or revoked one is a real session's, and
+    // so is one of a session seen live here that the store no longer has (its learner was erased).
+    let gone = live && refusal == Refusal::Invalid && session_is_gone(state, id).await;
+    if refusal == Refusal::Invalid && !gone {
         state.strikes.strike(peer);
     }
     Err(unauthorized(state, &refusal.to_string()))
+}
+
+/// Whether the store has no session `id` at all (erased), rather than one whose secret was wrong.
+async fn session_is_gone(state: &AppState, id: Option<&str>) -> bool {
+    match (&state.store, id) {
+        (Some(store), Some(id)) => matches!(store.session(id).await, Ok(None)),
+        _ => false,
+    }
+}
+
+fn too_many_bad_tokens(state: &AppState, retry_after: u64) -> ApiError {
+    state.metrics.refused("bad_tokens");
+    let mut error = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_bad_tokens",
+        "too many bad tokens from this address; retry later",
+    );
+    error.retry_after = Some(retry_after);
+    error
 }
 
 fn unauthorized(state: &AppState, message: &str) -> ApiError {

@@ -50,10 +50,10 @@ impl Gate {
         Arc::new(Self { limits, open: Mutex::new(Open::default()) })
     }
 
-    pub(super) fn admit(self: &Arc<Self>, peer: IpAddr) -> Admission {
+    pub(super) fn admit(self: &Arc<Self>, peer: IpAddr, proxy: bool) -> Admission {
         let mut open = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let from_peer = open.by_peer.get(&peer).copied().unwrap_or(0);
-        if from_peer >= self.limits.per_peer || open.total >= self.limits.total + HEALTH_RESERVE {
+        if (from_peer >= self.limits.per_peer && !proxy) || open.total >= self.limits.total + HEALTH_RESERVE {
             return Admission::Refuse;
         }
         open.total += 1;
@@ -92,20 +92,20 @@ mod tests {
         let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
         let mut held = Vec::new();
         for peer in [a, a, b] {
-            let Admission::Serve(ticket) = gate.admit(peer) else { panic!("within the limits") };
+            let Admission::Serve(ticket) = gate.admit(peer, false) else { panic!("within the limits") };
             held.push(ticket);
         }
-        assert!(matches!(gate.admit(a), Admission::Refuse), "a peer's own limit");
+        assert!(matches!(gate.admit(a, false), Admission::Refuse), "a peer's own limit");
         let mut reserve = Vec::new();
         for n in 0..HEALTH_RESERVE {
             let peer = IpAddr::from([10, 0, 1, n as u8]);
-            let Admission::HealthOnly(ticket) = gate.admit(peer) else { panic!("the reserve") };
+            let Admission::HealthOnly(ticket) = gate.admit(peer, false) else { panic!("the reserve") };
             reserve.push(ticket);
         }
-        assert!(matches!(gate.admit("10.0.2.1".parse().unwrap()), Admission::Refuse), "beyond the reserve");
+        assert!(matches!(gate.admit("10.0.2.1".parse().unwrap(), false), Admission::Refuse), "beyond the reserve");
         drop(reserve);
         held.pop();
         assert_eq!(gate.open(), 2);
-        assert!(matches!(gate.admit(b), Admission::Serve(_)), "places are given back");
+        assert!(matches!(gate.admit(b, false), Admission::Serve(_)), "places are given back");
     }
 }

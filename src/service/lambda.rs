@@ -44,7 +44,7 @@ async fn answer(router: Router, state: AppStateRef, request: lambda_http::Reques
     if matches!(request.request_context_ref(), Some(RequestContext::PassThrough)) {
         return invoke(&state, request.body()).await;
     }
-    let peer = super::auth::Peer(source_ip(&request));
+    let peer = super::auth::Peer(client_of(&request, &state.config.trusted_proxies));
     let mut request = request.map(|body| Body::from(body.to_vec()));
     request.extensions_mut().insert(peer);
     match router.oneshot(request).await {
@@ -53,16 +53,25 @@ async fn answer(router: Router, state: AppStateRef, request: lambda_http::Reques
     }
 }
 
-/// The client's address as API Gateway saw it (an ALB event does not say).
-fn source_ip(request: &lambda_http::Request) -> Option<std::net::IpAddr> {
-    let ip = match request.request_context_ref()? {
-        RequestContext::ApiGatewayV1(context) => context.identity.source_ip.as_deref(),
-        RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref(),
-        RequestContext::Alb(_) | RequestContext::PassThrough => None,
+/// The client's address. API Gateway and Function URL events name it (`sourceIp`; behind a trusted proxy, the
+/// client that proxy forwards for); an ALB event names none, but the load balancer appends the address it received
+/// the request from to `X-Forwarded-For`, so the rightmost hop that is not a trusted proxy is the client (all ALB
+/// clients counted as one locked each other out).
+fn client_of(request: &lambda_http::Request, proxies: &[super::Cidr]) -> Option<std::net::IpAddr> {
+    let headers = request.headers();
+    let source = |ip: Option<&str>| ip.and_then(|ip| ip.parse().ok());
+    match request.request_context_ref()? {
+        RequestContext::ApiGatewayV1(context) => {
+            super::client::client_address(source(context.identity.source_ip.as_deref()), headers, proxies)
+        }
+        RequestContext::ApiGatewayV2(context) => {
+            super::client::client_address(source(context.http.source_ip.as_deref()), headers, proxies)
+        }
+        RequestContext::Alb(_) => super::client::forwarded_client(headers, proxies),
+        RequestContext::PassThrough => None,
         // The enum is non-exhaustive: a context added later has no address we know of.
         _ => None,
-    };
-    ip?.parse().ok()
+    }
 }
 
 /// The answer AWS Jam's validation functions give.
@@ -196,6 +205,13 @@ fn config_from(
         // Lambda hands the function one event at a time: it opens no connections of its own.
         max_connections: 1,
         max_connections_per_peer: 1,
+        trusted_proxies: var("LABCHECK_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|range| !range.is_empty())
+            .map(|range| range.parse().map_err(|e| ServiceError::Setting(format!("LABCHECK_TRUSTED_PROXIES: {e}"))))
+            .collect::<Result<_, _>>()?,
         store,
         evidence_days: var("LABCHECK_EVIDENCE_DAYS")
             .map(|v| {

@@ -281,6 +281,7 @@ async fn start_session(state: &AppState, headers: &HeaderMap, launched: Launch) 
     if let Err(e) = store.put_session(&minted.session, &minted.digest).await {
         return refused(state, headers, StatusCode::SERVICE_UNAVAILABLE, "launch", &e.to_string());
     }
+    state.strikes.live(&minted.session.id);
     tracing::info!(
         platform = %launched.platform,
         session = %minted.session.id,

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod cache;
+mod client;
 mod cohort;
 mod connections;
 mod erasure;
@@ -41,6 +42,7 @@ use utoipa_axum::routes;
 
 use accounts::{PACER_CAPACITY, PACER_MAX_IDLE, Pacer, ROLE_MAX_AGE, ROLE_MAX_IDLE, RoleKey};
 pub use auth::read_tokens;
+pub use client::Cidr;
 use cache::BoundedCache;
 pub use errors::{ApiError, ServiceError};
 use grading::{Run, RunKey};
@@ -82,6 +84,9 @@ pub struct ServiceConfig {
     /// Connections open at once, overall and from one address (a few more are kept for `/healthz`).
     pub max_connections: usize,
     pub max_connections_per_peer: usize,
+    /// Proxies (addresses or ranges) whose `Forwarded` / `X-Forwarded-For` name the client, read right to left;
+    /// their own connections are not limited per address.
+    pub trusted_proxies: Vec<Cidr>,
     /// Where learners' progress is kept; `None`: requests with a `learner` are refused.
     pub store: Option<StoreSpec>,
     /// Evidence older than this many days is dropped (hourly).
@@ -300,6 +305,7 @@ pub async fn serve(config: ServiceConfig) -> Result<(), ServiceError> {
     let limits =
         connections::Limits { total: config.max_connections.max(1), per_peer: config.max_connections_per_peer.max(1) };
     let apps = server::Apps { full: app, health_only: health_only(state.clone()) };
-    server::accept_until_stopped(listener, apps, config.read_timeout, limits, stop_rx).await;
+    let proxies: std::sync::Arc<[Cidr]> = config.trusted_proxies.clone().into();
+    server::accept_until_stopped(listener, apps, config.read_timeout, limits, proxies, stop_rx).await;
     Ok(())
 }

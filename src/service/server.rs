@@ -34,6 +34,7 @@ pub(super) async fn accept_until_stopped(
     apps: Apps,
     read_timeout: Duration,
     limits: Limits,
+    proxies: Arc<[super::Cidr]>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -58,7 +59,9 @@ pub(super) async fn accept_until_stopped(
             },
             _ = stop.wait_for(|stop| *stop) => break,
         };
-        let (app, first_byte, ticket) = match gate.admit(peer.ip()) {
+        // A trusted proxy carries many clients: it is not limited as one.
+        let proxy = proxies.iter().any(|range| range.contains(peer.ip()));
+        let (app, first_byte, ticket) = match gate.admit(peer.ip(), proxy) {
             Admission::Serve(ticket) => (apps.full.clone(), read_timeout, ticket),
             Admission::HealthOnly(ticket) => (apps.health_only.clone(), HEALTH_ONLY_TIMEOUT, ticket),
             Admission::Refuse => {
@@ -67,17 +70,21 @@ pub(super) async fn accept_until_stopped(
                 continue;
             }
         };
-        let peer = super::auth::Peer(Some(peer.ip()));
-        tokio::spawn(serve_connection(stream, peer, app, first_byte, builder.clone(), graceful.watcher(), ticket));
+        let peer = Some(peer.ip());
+        let watcher = graceful.watcher();
+        let proxies = proxies.clone();
+        tokio::spawn(serve_connection(stream, peer, proxies, app, first_byte, builder.clone(), watcher, ticket));
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
 /// Serves one connection (from `peer`) once its first byte arrives within `first_byte` (an idle one is closed then).
+#[allow(clippy::too_many_arguments)]
 async fn serve_connection(
     stream: tokio::net::TcpStream,
-    peer: super::auth::Peer,
+    peer: Option<std::net::IpAddr>,
+    proxies: Arc<[super::Cidr]>,
     app: Router,
     first_byte: Duration,
     builder: Arc<hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>>,
@@ -92,9 +99,11 @@ async fn serve_connection(
         Ok(Ok(n)) if n > 0 => {}
         _ => return,
     }
-    // Each request knows its client's address (bad tokens are counted by it).
+    // Each request knows its client's address (bad tokens are counted by it): the peer's, or behind a trusted
+    // proxy the client's it names.
     let app = tower::ServiceExt::map_request(app, move |mut request: axum::http::Request<_>| {
-        request.extensions_mut().insert(peer);
+        let client = super::client::client_address(peer, request.headers(), &proxies);
+        request.extensions_mut().insert(super::auth::Peer(client));
         request
     });
     let service = TowerToHyperService::new(app);

@@ -121,6 +121,7 @@ pub(super) async fn create(
     }
     let minted = sessions::mint(request);
     store.put_session(&minted.session, &minted.digest).await.map_err(unavailable)?;
+    state.strikes.live(&minted.session.id);
     tracing::info!(session = %minted.session.id, lab = %minted.session.lab, "learner session made");
     let answer = SessionCreated::new(&minted, state.config.public_url.as_deref());
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())

@@ -1,7 +1,12 @@
 //! Bad tokens slow their sender down: each address (an IPv6 /64, which one client holds whole) may present
-//! [`ALLOWED`] tokens that open nothing; then every request of its with a token is refused (429, `Retry-After`)
-//! until strikes are forgiven, one every [`FORGIVEN_EVERY`]. A guesser gets ten tries a minute, not thousands a
-//! second; the refusal comes before the token is looked at, so it tells nothing about the token.
+//! [`ALLOWED`] tokens that open nothing; then its tokens are refused (429, `Retry-After`) until strikes are
+//! forgiven, one every [`FORGIVEN_EVERY`]. A guesser gets ten tries a minute, not thousands a second.
+//!
+//! Strikes slow guessing, not customers: a platform token always opens (it is checked in constant time, with no
+//! store read), and so does the token of a session this process has seen live (made or opened here in the last
+//! [`LIVE_FOR`]), however many strikes its address has (a class behind one NAT, a proxy nobody configured). An
+//! unknown session is not even looked up from a struck address. A session this process saw live that the store no
+//! longer has (its learner erased) is a real session's tab, not a guess: it is refused without a strike.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -15,6 +20,10 @@ pub(super) const ALLOWED: f64 = 10.0;
 pub(super) const FORGIVEN_EVERY: Duration = Duration::from_secs(6);
 /// Addresses remembered at most (the least recently seen go first).
 const CAPACITY: usize = 16_384;
+/// How long a session made or opened here counts as live.
+pub(super) const LIVE_FOR: Duration = Duration::from_secs(12 * 3600);
+/// Live sessions remembered at most (the least recently seen go first).
+const LIVE_CAPACITY: usize = 65_536;
 
 #[derive(Debug, Clone, Copy)]
 struct Tally {
@@ -32,12 +41,17 @@ impl Tally {
 
 pub(super) struct Strikes {
     tallies: BoundedCache<Option<IpAddr>, Arc<Mutex<Tally>>>,
+    /// Sessions made or opened here lately, by id.
+    live: BoundedCache<String, ()>,
 }
 
 impl Default for Strikes {
     fn default() -> Self {
         let idle = FORGIVEN_EVERY.mul_f64(ALLOWED + 1.0);
-        Self { tallies: BoundedCache::new(CAPACITY, Duration::MAX, idle) }
+        Self {
+            tallies: BoundedCache::new(CAPACITY, Duration::MAX, idle),
+            live: BoundedCache::new(LIVE_CAPACITY, LIVE_FOR, LIVE_FOR),
+        }
     }
 }
 
@@ -60,6 +74,16 @@ impl Strikes {
         }
         let wait = over * FORGIVEN_EVERY.as_secs_f64();
         Err(wait.ceil() as u64)
+    }
+
+    /// The session `id` was made or opened here: its token is a customer's.
+    pub(super) fn live(&self, id: &str) {
+        self.live.insert(id.to_owned(), ());
+    }
+
+    /// Whether the session `id` was made or opened here lately.
+    pub(super) fn is_live(&self, id: &str) -> bool {
+        self.live.get(&id.to_owned()).is_some()
     }
 
     /// One more bad token from `peer`.

@@ -198,6 +198,46 @@ async fn direct_invocations_are_checked_and_http_needs_the_token() {
     assert_eq!(unauthorized.status().as_u16(), 401);
 }
 
+/// An Application Load Balancer's event for `GET path` with `token`, from the client the ALB appends to
+/// X-Forwarded-For (`forwarded_for`).
+fn alb_event(path: &str, token: &str, forwarded_for: &str) -> Value {
+    json!({
+        "requestContext": { "elb": { "targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/labcheck/0123456789abcdef" } },
+        "httpMethod": "GET",
+        "path": path,
+        "queryStringParameters": {},
+        "headers": {
+            "authorization": format!("Bearer {token}"),
+            "host": "labcheck-alb-123.us-east-1.elb.amazonaws.com",
+            "x-forwarded-for": forwarded_for,
+            "x-forwarded-port": "443",
+            "x-forwarded-proto": "https"
+        },
+        "isBase64Encoded": false,
+        "body": ""
+    })
+}
+
+/// Behind an ALB every event came with no address, so ten junk tokens from one client locked out the platform
+/// itself (429 `too_many_bad_tokens`). The client is the address the ALB appended to X-Forwarded-For.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_client_behind_an_alb_cannot_lock_out_another() {
+    let account = Account::localstack();
+    let function = LambdaFunction::start(&account, &[]);
+    let mut statuses = Vec::new();
+    for n in 0..11 {
+        let answer = function.invoke(alb_event("/v1/labs", &format!("guess-{n}"), "198.51.100.1, 203.0.113.7")).await;
+        statuses.push(answer["statusCode"].as_u64().unwrap_or_else(|| panic!("{answer}")));
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    let other = function.invoke(alb_event("/v1/labs", "guess-other", "203.0.113.8")).await;
+    assert_eq!(other["statusCode"], 401, "another client has strikes of its own: {other}");
+    let platform = function.invoke(alb_event("/v1/labs", TOKEN, "203.0.113.9")).await;
+    assert_eq!(platform["statusCode"], 200, "{platform}");
+    let same_address = function.invoke(alb_event("/v1/labs", TOKEN, "203.0.113.7")).await;
+    assert_eq!(same_address["statusCode"], 200, "the platform's token opens even from the struck address");
+}
+
 /// Progress from the function, kept in DynamoDB (moto), read back over HTTP.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_function_keeps_progress_in_dynamodb() {

@@ -187,6 +187,83 @@ async fn repeated_bad_tokens_from_one_address_are_slowed_down() {
     assert_eq!(status, 200, "health checks need no token and are never slowed");
 }
 
+/// Sends `count` bad tokens to `/v1/labs`, as from `forwarded_for` when given; the statuses.
+async fn bad_tokens(server: &Server, count: usize, forwarded_for: Option<&str>) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for n in 0..count {
+        let mut request =
+            reqwest::Client::new().get(format!("{}/v1/labs", server.url)).bearer_auth(format!("guess-{n}"));
+        if let Some(client) = forwarded_for {
+            request = request.header("x-forwarded-for", client);
+        }
+        statuses.push(request.send().await.unwrap().status().as_u16());
+    }
+    statuses
+}
+
+/// Strikes slow guessing, not customers: once an address is refused for bad tokens, the platform's token and a
+/// learner's live session from the same address still open (before: 429 for everyone behind the address), and
+/// an unknown session is still refused unread.
+#[tokio::test(flavor = "multi_thread")]
+async fn strikes_never_lock_out_the_platform_or_a_live_session() {
+    let account = Account::localstack();
+    let store = sqlite_store();
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let session = new_session(&server, json!({ "learner": "ana", "lab": "apigw-items", "expires_in": 600 })).await;
+    assert_eq!(bad_tokens(&server, 11, None).await.last(), Some(&429));
+    let (status, answer) = call(&server, Method::GET, "/v1/labs", TOKEN, None).await;
+    assert_eq!(status, 200, "the platform's token: {answer}");
+    let (status, answer) = call(&server, Method::GET, "/v1/labs", &token_of(&session), None).await;
+    assert_eq!(status, 200, "the learner's live session: {answer}");
+    let forged =
+        "lcs.s0123456789abcdef0123456789abcdef.0000000000000000000000000000000000000000000000000000000000000000";
+    let (status, answer) = call(&server, Method::GET, "/v1/labs", forged, None).await;
+    assert_eq!((status, error_code(&answer).as_str()), (429, "too_many_bad_tokens"), "{answer}");
+}
+
+/// Behind a proxy named with `--trusted-proxy`, each client has its own strikes (the proxy's X-Forwarded-For,
+/// read right to left); without it, X-Forwarded-For is a stranger's word and ignored.
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_client_has_its_own_strikes() {
+    let account = Account::localstack();
+    let server = Server::start(&account, &["--allow-own-account", "--trusted-proxy", "127.0.0.0/8"], &[]);
+    let guesser = bad_tokens(&server, 11, Some("198.51.100.1, 203.0.113.7")).await;
+    assert_eq!(guesser.last(), Some(&429), "{guesser:?}");
+    let other = bad_tokens(&server, 1, Some("203.0.113.8")).await;
+    assert_eq!(other, [401], "another client behind the same proxy has strikes of its own");
+    // 203.0.113.8 writes the guesser's address first; the proxy appends .8's own: .8 it is.
+    let spoofing = bad_tokens(&server, 1, Some("203.0.113.7, 203.0.113.8")).await;
+    assert_eq!(spoofing, [401], "the hop the proxy appended counts, not one the client wrote");
+
+    let direct = Server::start(&account, &["--allow-own-account"], &[]);
+    let statuses = bad_tokens(&direct, 11, Some("203.0.113.99")).await;
+    assert_eq!(statuses.last(), Some(&429), "without --trusted-proxy the connection's address counts");
+    let (status, _) = direct
+        .http_get_with(&format!("{}/v1/labs", direct.url), &[("x-forwarded-for", "198.51.100.50")], "guess-x")
+        .await;
+    assert_eq!(status, 429, "a forwarded address from a stranger changes nothing");
+}
+
+/// A learner erased with `DELETE /v1/learners/{id}` leaves a tab open that keeps calling: a real session's token,
+/// refused with 401 and no strike (before: the eleventh call locked the address out, 429).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_erased_learners_open_tab_earns_no_strikes() {
+    let account = Account::localstack();
+    let store = sqlite_store();
+    let server = Server::start(&account, &["--allow-own-account", "--store", &store], &[]);
+    let session = new_session(&server, json!({ "learner": "zoe", "lab": "apigw-items", "expires_in": 600 })).await;
+    let (status, _) = call(&server, Method::GET, "/v1/labs", &token_of(&session), None).await;
+    assert_eq!(status, 200);
+    let (status, answer) = call(&server, Method::DELETE, "/v1/learners/zoe", TOKEN, None).await;
+    assert_eq!(status, 200, "{answer}");
+    for n in 0..15 {
+        let (status, answer) = call(&server, Method::GET, "/v1/labs", &token_of(&session), None).await;
+        assert_eq!((status, error_code(&answer).as_str()), (401, "unauthorized"), "call {n}: {answer}");
+    }
+    let (status, _) = call(&server, Method::GET, "/v1/labs", "guess-after", None).await;
+    assert_eq!(status, 401, "the address has no strikes");
+}
+
 /// `labcheck session create|revoke` against the store a service uses: the service honours the session, then its
 /// revocation.
 #[tokio::test(flavor = "multi_thread")]

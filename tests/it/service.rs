@@ -77,6 +77,16 @@ impl Server {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// GET `url` with these headers and `token`.
+    pub(crate) async fn http_get_with(&self, url: &str, headers: &[(&str, &str)], token: &str) -> (u16, String) {
+        let mut request = self.http.get(url).bearer_auth(token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("the server answers");
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
     pub(crate) async fn get(&self, path: &str) -> (u16, String) {
         self.get_in(path, "").await
     }
