@@ -4,6 +4,7 @@
 //! ```toml
 //! [tool]
 //! keys = ["lti-key-2026-11.pem"]          # PKCS#8 PEM (`labcheck lti keygen`); the first signs, all are published
+//! # allow_http = true                     # a test platform on plain HTTP; never for a real LMS
 //!
 //! [[platform]]
 //! name = "canvas"                          # learners are lti:canvas:<sub>
@@ -73,6 +74,10 @@ struct ConfigFile {
 #[serde(deny_unknown_fields)]
 struct ToolSection {
     keys: Vec<PathBuf>,
+    /// Platform URLs may be `http://` (a test platform on this machine). Without it, only `https://`: keys,
+    /// tokens and logins fetched in the clear can be swapped on the way.
+    #[serde(default)]
+    allow_http: bool,
 }
 
 /// One platform (an LMS) labcheck is registered with.
@@ -112,11 +117,11 @@ impl Lti {
         let folder = file.parent().unwrap_or(Path::new("."));
         let keys: Vec<PathBuf> = config.tool.keys.iter().map(|k| folder.join(k)).collect();
         let lti = Self { registrations: config.platforms, keys: ToolKeys::load(&keys)? };
-        lti.check().map_err(at)?;
+        lti.check(config.tool.allow_http).map_err(at)?;
         Ok(lti)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self, allow_http: bool) -> Result<(), String> {
         for (i, platform) in self.registrations.iter().enumerate() {
             let name_ok = !platform.name.is_empty()
                 && platform.name.len() <= 32
@@ -131,6 +136,12 @@ impl Lti {
             ] {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(format!("platform {}: {field}: an http(s) URL", platform.name));
+                }
+                if url.starts_with("http://") && !allow_http {
+                    let name = &platform.name;
+                    return Err(format!(
+                        "platform {name}: {field}: https only (allow_http = true under [tool] lets a test platform use http)"
+                    ));
                 }
             }
             if platform.deployment_ids.is_empty() {
@@ -160,5 +171,34 @@ impl Lti {
                 of_issuer.next().is_none().then_some(first)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A platform's key set, token and login URLs fetched over plain HTTP can be swapped on the way: refused
+    /// unless the config says the platform is a test one (before: any http:// was taken).
+    #[test]
+    fn plain_http_platform_urls_are_refused_unless_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pem, _) = keys::generate().unwrap();
+        std::fs::write(dir.path().join("key.pem"), pem).unwrap();
+        let config = |allow: &str, jwks: &str| {
+            format!(
+                "[tool]\nkeys = [\"key.pem\"]\n{allow}\n[[platform]]\nname = \"lms\"\nissuer = \"https://lms.example\"\n\
+                 client_id = \"c\"\ndeployment_ids = [\"d\"]\nauth_login_url = \"https://lms.example/auth\"\n\
+                 auth_token_url = \"https://lms.example/token\"\njwks_url = \"{jwks}\"\n"
+            )
+        };
+        let file = dir.path().join("lti.toml");
+        std::fs::write(&file, config("", "http://lms.example/jwks")).unwrap();
+        let error = Lti::load(&file).unwrap_err().to_string();
+        assert!(error.contains("platform lms: jwks_url: https only"), "{error}");
+        std::fs::write(&file, config("allow_http = true", "http://lms.example/jwks")).unwrap();
+        assert!(Lti::load(&file).is_ok());
+        std::fs::write(&file, config("", "https://lms.example/jwks")).unwrap();
+        assert!(Lti::load(&file).is_ok());
     }
 }

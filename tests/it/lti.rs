@@ -71,7 +71,7 @@ async fn labcheck_for(lms: &Lms, account: &Account, extra: &[&str]) -> (Server, 
     assert_eq!(out.code, 0, "{}", out.stderr);
     let kid = out.stdout.trim().to_owned();
     let config = format!(
-        "[tool]\nkeys = [\"tool-key.pem\"]\n\n[[platform]]\nname = \"testlms\"\nissuer = \"{issuer}\"\n\
+        "[tool]\nkeys = [\"tool-key.pem\"]\nallow_http = true\n\n[[platform]]\nname = \"testlms\"\nissuer = \"{issuer}\"\n\
 client_id = \"{CLIENT_ID}\"\ndeployment_ids = [\"{DEPLOYMENT}\"]\nauth_login_url = \"{url}/authorize\"\n\
 auth_token_url = \"{url}/token\"\njwks_url = \"{url}/jwks\"\n",
         issuer = lms.issuer,

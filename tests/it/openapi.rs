@@ -24,7 +24,7 @@ fn start() -> (Account, Server) {
     let mut keygen = account.labcheck();
     keygen.args(["lti", "keygen", "--output"]).arg(dir.join("key.pem"));
     assert_eq!(common::run(keygen).code, 0);
-    let lti = "[tool]\nkeys = [\"key.pem\"]\n\n[[platform]]\nname = \"lms\"\nissuer = \"https://lms.example\"\n\
+    let lti = "[tool]\nkeys = [\"key.pem\"]\nallow_http = true\n\n[[platform]]\nname = \"lms\"\nissuer = \"https://lms.example\"\n\
 client_id = \"c1\"\ndeployment_ids = [\"d1\"]\nauth_login_url = \"http://127.0.0.1:9/auth\"\n\
 auth_token_url = \"http://127.0.0.1:9/token\"\njwks_url = \"http://127.0.0.1:9/jwks\"\n";
     std::fs::write(dir.join("lti.toml"), lti).unwrap();
