@@ -81,6 +81,18 @@ async fn run_grading(
     request: GradeRequest,
     locale: Locale,
 ) -> Result<Arc<Report>, ApiError> {
+    // Each caller's own line first: one learner's many gradings wait behind each other, not in front of others'.
+    let owner = super::turns::owner(request.learner.as_deref(), request.role_arn.as_deref());
+    let Some(turn) = state.turns.take(&owner).await else {
+        state.metrics.refused("busy");
+        let message = format!(
+            "{} gradings of this learner or account are running or waiting; retry when one is done",
+            super::turns::AT_ONCE + super::turns::WAITING
+        );
+        let mut error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", message);
+        error.retry_after = Some(5);
+        return Err(error);
+    };
     // Admission: a bounded queue in front of a bounded number of gradings.
     let permit = match state.slots.try_acquire() {
         Ok(permit) => permit,
@@ -159,6 +171,7 @@ async fn run_grading(
     .await;
     drop(in_flight);
     drop(permit);
+    drop(turn);
     let report = result?;
     state.metrics.graded(&report);
     tracing::info!(

@@ -22,6 +22,7 @@ pub(crate) mod request;
 mod server;
 mod sessions;
 mod strikes;
+mod turns;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -112,6 +113,8 @@ struct AppState {
     pacers: BoundedCache<String, Arc<Pacer>>,
     runs: Mutex<HashMap<RunKey, Run>>,
     slots: Semaphore,
+    /// Each learner's (or account's) line in front of the slots.
+    turns: turns::Turns,
     metrics: Metrics,
     shutting_down: AtomicBool,
     store: Option<Arc<dyn Store>>,
@@ -229,6 +232,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         pacers: BoundedCache::new(PACER_CAPACITY, Duration::MAX, PACER_MAX_IDLE),
         runs: Mutex::new(HashMap::new()),
         slots: Semaphore::new(config.max_in_flight.max(1)),
+        turns: turns::Turns::default(),
         metrics: Metrics::default(),
         shutting_down: AtomicBool::new(false),
         strikes: strikes::Strikes::default(),

@@ -264,6 +264,48 @@ async fn an_erased_learners_open_tab_earns_no_strikes() {
     assert_eq!(status, 401, "the address has no strikes");
 }
 
+/// One learner pressing Check on many steps at once filled every slot and queue place, and everyone else got 429
+/// `busy`. A learner's gradings now wait behind their own: beyond their line they are the ones refused, and the
+/// platform's grading is served.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_learner_flooding_steps_cannot_fill_every_slot() {
+    use crate::common::fault_proxy::{Fault, Rule};
+    let account = Account::localstack();
+    let store = sqlite_store();
+    // Every read of the REST APIs takes a second: the gradings overlap.
+    let slow = Rule::always("GET /restapis", Fault::Delay(std::time::Duration::from_secs(1)));
+    let proxy = FaultProxy::start(&common::localstack_url(), vec![slow]).await;
+    let server = Server::start(
+        &account,
+        &["--allow-own-account", "--store", &store, "--max-in-flight", "2", "--max-queue", "2"],
+        &[("AWS_ENDPOINT_URL", proxy.url.as_str())],
+    );
+    let session = new_session(&server, json!({ "learner": "flood", "lab": "apigw-items", "expires_in": 600 })).await;
+    let token = token_of(&session);
+    let grade = "/v1/labs/apigw-items/grade";
+    let steps = ["resources", "lambda-backend", "versions-aliases", "backend-integration", "best-practices"];
+    let presses: Vec<(&str, &str)> = steps.iter().flat_map(|step| [(*step, "en"), (*step, "es")]).collect();
+    let flood =
+        futures::future::join_all(
+            presses.iter().map(|(step, lang)| {
+                let token = token.clone();
+                let server = &server;
+                async move {
+                    call(server, Method::POST, grade, &token, Some(json!({ "steps": [step], "lang": lang }))).await
+                }
+            }),
+        );
+    let platform = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        call(&server, Method::POST, grade, TOKEN, Some(json!({ "steps": ["api-keys"] }))).await
+    };
+    let (flood, (status, answer)) = tokio::join!(flood, platform);
+    assert_eq!(status, 200, "the platform's grading is served: {answer}");
+    let refused = flood.iter().filter(|(status, body)| *status == 429 && error_code(body) == "busy").count();
+    assert_eq!(refused, presses.len() - 6, "the learner's own line holds 6: {flood:?}");
+    assert!(flood.iter().filter(|(status, _)| *status == 200).count() >= 2, "{flood:?}");
+}
+
 /// `labcheck session create|revoke` against the store a service uses: the service honours the session, then its
 /// revocation.
 #[tokio::test(flavor = "multi_thread")]
