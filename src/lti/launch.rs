@@ -38,6 +38,8 @@ pub enum Refusal {
     Expired,
     #[error("the id_token was issued in the future (iat)")]
     IssuedInTheFuture,
+    #[error("the id_token is not valid yet (nbf)")]
+    NotYetValid,
     #[error("the id_token is from another issuer than the login's")]
     WrongIssuer,
     #[error("the id_token is for another tool (aud or azp is not this tool's client_id)")]
@@ -58,6 +60,10 @@ pub enum Refusal {
     NoLab,
     #[error("custom parameter {0}")]
     BadCustom(String),
+    #[error("the link names account {0:?}, which this platform's registration does not allow (accounts)")]
+    AccountNotAllowed(String),
+    #[error("the line item is at {0:?}, not on a host registered for this platform (score_hosts)")]
+    ScoresElsewhere(String),
 }
 
 /// Where AGS scores go.
@@ -108,6 +114,7 @@ pub async fn validate(
     let key = keys.key(&registration.jwks_url, &kid).await?;
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.leeway = LEEWAY_SECONDS;
+    validation.validate_nbf = true;
     validation.set_issuer(&[&registration.issuer]);
     validation.set_audience(&[&registration.client_id]);
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
@@ -121,6 +128,7 @@ fn refusal(error: jsonwebtoken::errors::Error) -> Refusal {
     match error.kind() {
         ErrorKind::InvalidSignature => Refusal::BadSignature,
         ErrorKind::ExpiredSignature => Refusal::Expired,
+        ErrorKind::ImmatureSignature => Refusal::NotYetValid,
         ErrorKind::InvalidIssuer => Refusal::WrongIssuer,
         ErrorKind::InvalidAudience => Refusal::WrongAudience,
         _ => Refusal::Invalid(crate::one_line(error)),
@@ -182,7 +190,11 @@ fn read_launch(claims: Claims, registration: &Registration) -> Result<Launch, Re
     let steps: Vec<String> = field("steps")
         .map(|s| s.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default();
-    let role_arn = field("role_arn").or_else(|| registration.role_arn.clone());
+    let custom_role = field("role_arn");
+    if let Some(role) = custom_role.as_deref().filter(|role| !registration.may_grade(role)) {
+        return Err(Refusal::AccountNotAllowed(shown(role)));
+    }
+    let role_arn = custom_role.or_else(|| registration.role_arn.clone());
     let external_id = field("external_id").or_else(|| registration.external_id.clone());
     let region = field("region").or_else(|| registration.region.clone());
     crate::service::request::check_account(role_arn.as_deref(), external_id.as_deref(), region.as_deref(), None)
@@ -203,19 +215,26 @@ fn read_launch(claims: Claims, registration: &Registration) -> Result<Launch, Re
         external_id,
         region,
         lang,
-        score_endpoint: score_endpoint(claims.rest.get(AGS_ENDPOINT)),
+        score_endpoint: score_endpoint(claims.rest.get(AGS_ENDPOINT), registration)?,
     })
 }
 
-/// The line item and scopes, if scores may be posted to it.
-fn score_endpoint(claim: Option<&Value>) -> Option<ScoreEndpoint> {
-    let claim = claim?;
-    let lineitem = claim.get("lineitem")?.as_str()?.to_owned();
-    let scopes: Vec<String> =
-        claim.get("scope")?.as_array()?.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-    let posts_scores = scopes.iter().any(|s| s == SCORE_SCOPE);
-    (posts_scores && (lineitem.starts_with("https://") || lineitem.starts_with("http://")))
-        .then_some(ScoreEndpoint { lineitem, scopes })
+/// The line item and scopes, if scores may be posted to it; a line item off the platform's hosts is refused.
+fn score_endpoint(claim: Option<&Value>, registration: &Registration) -> Result<Option<ScoreEndpoint>, Refusal> {
+    let Some(claim) = claim else { return Ok(None) };
+    let Some(lineitem) = claim.get("lineitem").and_then(Value::as_str).map(str::to_owned) else { return Ok(None) };
+    let scopes: Vec<String> = claim
+        .get("scope")
+        .and_then(Value::as_array)
+        .map(|scopes| scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    if !scopes.iter().any(|s| s == SCORE_SCOPE) {
+        return Ok(None);
+    }
+    if !registration.may_score_at(&lineitem) {
+        return Err(Refusal::ScoresElsewhere(shown(&lineitem)));
+    }
+    Ok(Some(ScoreEndpoint { lineitem, scopes }))
 }
 
 impl Launch {

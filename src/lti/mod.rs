@@ -16,6 +16,8 @@
 //! jwks_url = "https://sso.canvaslms.com/api/lti/security/jwks"
 //! region = "us-east-1"                     # the graded account, unless the link's custom parameters say
 //! role_arn = "arn:aws:iam::111122223333:role/labcheck-grader"
+//! accounts = ["arn:aws:iam::*:role/labcheck-grader"]   # what a link's custom role_arn may name (else none)
+//! score_hosts = ["school.instructure.com"] # where line items may be (else the hosts of the URLs above)
 //! ```
 //!
 //! The flow: the platform starts an OIDC login (`/lti/login`); labcheck checks the issuer and client id and sends
@@ -99,6 +101,42 @@ pub struct Registration {
     pub external_id: Option<String>,
     #[serde(default)]
     pub region: Option<String>,
+    /// Role ARN patterns (`*` any run of characters) a link's custom `role_arn` may name; `role_arn` above is
+    /// always allowed. Anyone who can edit a link in this LMS would otherwise choose the graded account.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// Hosts the line items (and so the scores) of this platform may be on; none: the hosts of its issuer and
+    /// URLs. A line item elsewhere would have labcheck post the platform's bearer token there.
+    #[serde(default)]
+    pub score_hosts: Vec<String>,
+    /// Set from `[tool] allow_http`: this platform's URLs, line items included, may be plain HTTP.
+    #[serde(skip)]
+    pub allow_http: bool,
+}
+
+impl Registration {
+    /// Whether a link's custom `role_arn` may name `role`.
+    pub fn may_grade(&self, role: &str) -> bool {
+        self.role_arn.as_deref() == Some(role) || self.accounts.iter().any(|pattern| crate::policy::glob(pattern, role))
+    }
+
+    /// Whether scores may be posted to the line item at `url`: https (or http when allowed) on a host of this
+    /// platform.
+    pub fn may_score_at(&self, url: &str) -> bool {
+        let Ok(url) = reqwest::Url::parse(url) else { return false };
+        let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && self.allow_http);
+        let Some(host) = url.host_str() else { return false };
+        let registered = if self.score_hosts.is_empty() {
+            [&self.issuer, &self.auth_login_url, &self.auth_token_url, &self.jwks_url]
+                .iter()
+                .filter_map(|u| reqwest::Url::parse(u).ok())
+                .filter_map(|u| u.host_str().map(str::to_owned))
+                .collect()
+        } else {
+            self.score_hosts.clone()
+        };
+        scheme_ok && registered.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
 }
 
 /// Registrations and the tool's keys.
@@ -116,7 +154,11 @@ impl Lti {
         let config: ConfigFile = toml::from_str(&text).map_err(|e| at(crate::one_line(e.message())))?;
         let folder = file.parent().unwrap_or(Path::new("."));
         let keys: Vec<PathBuf> = config.tool.keys.iter().map(|k| folder.join(k)).collect();
-        let lti = Self { registrations: config.platforms, keys: ToolKeys::load(&keys)? };
+        let mut registrations = config.platforms;
+        for registration in &mut registrations {
+            registration.allow_http = config.tool.allow_http;
+        }
+        let lti = Self { registrations, keys: ToolKeys::load(&keys)? };
         lti.check(config.tool.allow_http).map_err(at)?;
         Ok(lti)
     }

@@ -119,6 +119,18 @@ async fn login_from(state: &AppState, headers: &HeaderMap, encoded: &[u8]) -> Re
     }
 }
 
+/// Whether `target` is `/lti/launch` on the host this request was sent to.
+fn is_this_launch(target: &str, headers: &HeaderMap) -> bool {
+    let Ok(url) = reqwest::Url::parse(target) else { return false };
+    let here = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let there = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return false,
+    };
+    url.path().ends_with("/lti/launch") && there.eq_ignore_ascii_case(here)
+}
+
 async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> Response {
     let Some(lti) = &state.lti else { return no_lti(state, headers) };
     let Some(registration) = lti.lti.registration(&request.iss, request.client_id.as_deref()) else {
@@ -131,10 +143,10 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
         let why = format!("deployment {:?} is not registered for {}", cut(deployment), registration.name);
         return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why);
     }
-    // Without --public-url the launch goes where the platform said, but only to a launch endpoint: a login naming
-    // another site would have the platform post its id_token there (platforms check registered redirect URIs too).
-    let path = request.target_link_uri.split(['?', '#']).next().unwrap_or_default();
-    if state.config.public_url.is_none() && !path.ends_with("/lti/launch") {
+    // Without --public-url the launch goes where the platform said, but only to this service's launch endpoint, on
+    // the host the login came to: a login naming another site would have the platform post its id_token there
+    // (platforms check registered redirect URIs too).
+    if state.config.public_url.is_none() && !is_this_launch(&request.target_link_uri, headers) {
         let why = format!("target_link_uri {:?} is not labcheck's /lti/launch", cut(&request.target_link_uri));
         return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why);
     }
@@ -233,11 +245,13 @@ pub(super) async fn launch(State(state): State<AppStateRef>, headers: HeaderMap,
 fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::NoLab | Refusal::BadCustom(_) => StatusCode::BAD_REQUEST,
+        Refusal::AccountNotAllowed(_) | Refusal::ScoresElsewhere(_) => StatusCode::FORBIDDEN,
         Refusal::Malformed(_)
         | Refusal::Key(_)
         | Refusal::BadSignature
         | Refusal::Expired
         | Refusal::IssuedInTheFuture
+        | Refusal::NotYetValid
         | Refusal::WrongIssuer
         | Refusal::WrongAudience
         | Refusal::Invalid(_)

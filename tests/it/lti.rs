@@ -262,11 +262,23 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
         ("expired", "expired"),
         ("wrong_type", "not LtiResourceLinkRequest"),
         ("unknown_deployment", "not registered"),
+        ("not_yet_valid", "not valid yet (nbf)"),
     ] {
         let (status, page, cookie, _) = forged_launch(&server, &lms, forge).await;
         assert_eq!(status, 401, "{forge}: {page}");
         assert!(page.contains(says), "{forge}: the page says why: {page}");
         assert!(page.contains("could not be opened"), "{forge}: a page for a person: {page}");
+        assert!(cookie.is_none(), "{forge}: no session");
+    }
+    // A link naming an account the registration does not allow, a line item off the platform's hosts: refused
+    // (before: the link chose the graded account, and labcheck posted the platform's token anywhere).
+    for (forge, says) in [
+        ("foreign_account", "arn:aws:iam::999999999999:role/chosen-by-a-link-editor"),
+        ("lineitem_elsewhere", "https://collector.example/lineitems/1/lineitem"),
+    ] {
+        let (status, page, cookie, _) = forged_launch(&server, &lms, forge).await;
+        assert_eq!(status, 403, "{forge}: {page}");
+        assert!(page.contains(says), "{forge}: the page says why: {page}");
         assert!(cookie.is_none(), "{forge}: no session");
     }
     // A good launch opens; the same id_token and state again is a replay.
@@ -287,6 +299,15 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
         ("iss", &lms.issuer),
         ("login_hint", "x"),
         ("target_link_uri", "https://evil.example/collect"),
+        ("client_id", CLIENT_ID),
+    ]);
+    let (status, page) = call(&server, Method::GET, &format!("/lti/login?{login}"), "", None).await;
+    assert!(status == 400 && page.contains("not labcheck"), "{status}: {page}");
+    // A launch endpoint on another host (before: forwarded as the redirect_uri).
+    let login = url_form(&[
+        ("iss", &lms.issuer),
+        ("login_hint", "x"),
+        ("target_link_uri", "https://evil.example/lti/launch"),
         ("client_id", CLIENT_ID),
     ]);
     let (status, page) = call(&server, Method::GET, &format!("/lti/login?{login}"), "", None).await;

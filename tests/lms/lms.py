@@ -10,7 +10,8 @@ CONFIG: {"tool": "http://localhost:PORT" (labcheck; or later by GET /configure?t
 "role_arn" (optional), "token_failures": N (the token endpoint answers 500 that many times first)}.
 
 Test-only: GET /authorize?...&forge=KIND answers {"id_token", "state"} as JSON instead of the form, with the token
-spoiled as KIND says (wrong_signature, unknown_kid, wrong_aud, expired, wrong_type, unknown_deployment, none).
+spoiled as KIND says (wrong_signature, unknown_kid, wrong_aud, expired, wrong_type, unknown_deployment,
+not_yet_valid, foreign_account, lineitem_elsewhere, none).
 """
 
 import html
@@ -248,6 +249,14 @@ def spoil(token, kind):
         claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] = "LtiDeepLinkingRequest"
     elif kind == "unknown_deployment":
         claims["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] = "not-registered"
+    elif kind == "not_yet_valid":
+        claims["nbf"] = int(time.time()) + 3600
+    elif kind == "foreign_account":
+        custom = claims.setdefault("https://purl.imsglobal.org/spec/lti/claim/custom", {})
+        custom["role_arn"] = "arn:aws:iam::999999999999:role/chosen-by-a-link-editor"
+    elif kind == "lineitem_elsewhere":
+        ags = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+        ags["lineitem"] = "https://collector.example/lineitems/1/lineitem"
     elif kind != "none":
         raise ValueError(kind)
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": header.get("kid")})
