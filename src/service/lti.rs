@@ -4,6 +4,7 @@
 //! the platform does not take it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -388,19 +389,60 @@ async fn deliver(state: &AppState, mut pending: PendingScore) {
     }
 }
 
-/// Every `--lti-retry-seconds`: the scores platforms did not take, sent again.
+/// A score still refused this long after its grading is given up on (a metric and a log line say so).
+pub(super) const GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// Every `--lti-retry-seconds`: the scores platforms did not take, sent again, each platform's in turn and the
+/// platforms side by side (one that hangs or refuses delays no other's); a score older than [`GIVE_UP_AFTER`]
+/// is dropped instead.
 pub(super) async fn retry_pending_scores(state: AppStateRef) {
     loop {
         tokio::time::sleep(state.config.lti_retry).await;
         let Some(store) = &state.store else { return };
         match store.pending_scores().await {
-            Ok(pending) => {
-                for score in pending {
-                    deliver(&state, score).await;
-                }
-            }
+            Ok(pending) => retry_by_platform(&state, pending).await,
             Err(e) => tracing::warn!(error = %e, "pending LTI scores could not be read"),
         }
+    }
+}
+
+async fn retry_by_platform(state: &AppState, pending: Vec<PendingScore>) {
+    let mut by_platform: std::collections::BTreeMap<String, Vec<PendingScore>> = std::collections::BTreeMap::new();
+    for score in pending {
+        by_platform.entry(score.platform.clone()).or_default().push(score);
+    }
+    let platforms = by_platform.into_values().map(|scores| async move {
+        for score in scores {
+            if given_up(&score) {
+                abandon(state, score).await;
+            } else {
+                deliver(state, score).await;
+            }
+        }
+    });
+    futures::future::join_all(platforms).await;
+}
+
+/// Whether a score's grading is older than [`GIVE_UP_AFTER`].
+fn given_up(score: &PendingScore) -> bool {
+    let Ok(at) = time::OffsetDateTime::parse(&score.score.timestamp, &time::format_description::well_known::Rfc3339)
+    else {
+        return true;
+    };
+    time::OffsetDateTime::now_utc() - at > GIVE_UP_AFTER
+}
+
+async fn abandon(state: &AppState, score: PendingScore) {
+    state.metrics.score_abandoned();
+    tracing::warn!(
+        platform = %score.platform,
+        session = %score.session_id,
+        attempts = score.attempts,
+        last_error = ?score.last_error,
+        "an LTI score was given up on: the platform did not take it within a day"
+    );
+    if let Some(store) = &state.store {
+        let _ = store.drop_pending_score(&score.session_id, &score.score.timestamp).await;
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Metrics {
     /// LTI scores sent to a platform, and those it did not take (kept and retried).
     scores_sent: AtomicU64,
     scores_failed: AtomicU64,
+    /// LTI scores given up on: still refused after [`super::lti::GIVE_UP_AFTER`].
+    scores_abandoned: AtomicU64,
 }
 
 impl Metrics {
@@ -56,6 +58,11 @@ impl Metrics {
     pub fn score_sent(&self, delivered: bool) {
         let counter = if delivered { &self.scores_sent } else { &self.scores_failed };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An LTI score given up on.
+    pub fn score_abandoned(&self) {
+        self.scores_abandoned.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn shared(&self) {
@@ -90,6 +97,11 @@ impl Metrics {
                 "labcheck_lti_scores_failed_total",
                 "LTI score deliveries that failed (each kept and retried).",
                 &self.scores_failed,
+            ),
+            (
+                "labcheck_lti_scores_abandoned_total",
+                "LTI scores given up on: still refused a day after their grading.",
+                &self.scores_abandoned,
             ),
         ];
         for (name, help, value) in counters {

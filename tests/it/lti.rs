@@ -64,6 +64,11 @@ impl Drop for Lms {
 
 /// labcheck registered with `lms`, its tool key made by `labcheck lti keygen`; the LMS told labcheck's address.
 async fn labcheck_for(lms: &Lms, account: &Account, extra: &[&str]) -> (Server, String) {
+    labcheck_with_store(lms, account, extra, &sqlite_store()).await
+}
+
+/// [`labcheck_for`], keeping progress and LTI records in `store`.
+async fn labcheck_with_store(lms: &Lms, account: &Account, extra: &[&str], store: &str) -> (Server, String) {
     let dir = tempfile::tempdir().unwrap().keep();
     let mut keygen = account.labcheck();
     keygen.args(["lti", "keygen", "--output"]).arg(dir.join("tool-key.pem"));
@@ -79,9 +84,7 @@ auth_token_url = \"{url}/token\"\njwks_url = \"{url}/jwks\"\n",
     );
     std::fs::write(dir.join("lti.toml"), config).unwrap();
     let config = dir.join("lti.toml");
-    let mut args = vec!["--allow-own-account", "--store"];
-    let store = sqlite_store();
-    args.push(&store);
+    let mut args = vec!["--allow-own-account", "--store", store];
     args.extend(["--lti-config", config.to_str().unwrap()]);
     args.extend(extra);
     let server = Server::start(account, &args, &[]);
@@ -350,4 +353,46 @@ async fn a_failing_token_endpoint_costs_no_verdict_and_the_score_is_retried() {
     let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
     assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_failed_total"), 1.0, "{metrics}");
     assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 1.0, "{metrics}");
+}
+
+/// A score the platform keeps refusing was retried forever. A day after its grading it is given up on: dropped,
+/// counted (`labcheck_lti_scores_abandoned_total`) and logged, and never sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_score_still_refused_a_day_later_is_given_up_on() {
+    use labcheck::lti::records::{LtiRecords, PendingScore};
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let store = sqlite_store();
+    let (server, _kid) = labcheck_with_store(&lms, &account, &["--lti-retry-seconds", "1"], &store).await;
+    let two_days_ago = "2026-01-01T10:00:00.000Z";
+    let pending = PendingScore {
+        session_id: "s0123456789abcdef0123456789abcdef".into(),
+        platform: "testlms".into(),
+        endpoint: labcheck::lti::launch::ScoreEndpoint {
+            lineitem: format!("{}/lineitems/1/lineitem?type_id=7", lms.url),
+            scopes: vec![labcheck::lti::launch::SCORE_SCOPE.into()],
+        },
+        score: labcheck::lti::ags::score("student-old", 3, 26, &[], "x", two_days_ago),
+        attempts: 40,
+        last_error: "HTTP 500".into(),
+    };
+    let path = store.strip_prefix("sqlite:").unwrap_or(&store);
+    let kept = labcheck::progress::SqliteStore::open(std::path::Path::new(path)).await.unwrap();
+    kept.put_pending_score(&pending).await.unwrap();
+    let mut abandoned = 0.0;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
+        abandoned = Server::metric(&metrics, "labcheck_lti_scores_abandoned_total");
+        if abandoned > 0.0 {
+            break;
+        }
+    }
+    assert_eq!(abandoned, 1.0);
+    assert!(kept.pending_scores().await.unwrap().is_empty(), "dropped");
+    let records = lms.get("/records").await;
+    assert!(records["scores"].as_array().is_none_or(|s| s.is_empty()), "never sent: {records}");
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("given up on"), "{log}");
 }
