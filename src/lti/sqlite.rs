@@ -1,4 +1,4 @@
-//! LTI records in the SQLite store: `lti_logins` and `lti_pending_scores` (schema 3).
+//! LTI records in the SQLite store: `lti_logins` and `lti_pending_scores` (schema 3), logins by expiry (schema 6).
 
 use futures::future::BoxFuture;
 use rusqlite::{OptionalExtension, params};
@@ -70,3 +70,25 @@ impl LtiRecords for SqliteStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A login flood left thousands of rows that each new login scanned to remove the expired ones (before:
+    /// `SCAN lti_logins`): the removal goes by the expiry index.
+    #[tokio::test]
+    async fn expired_logins_are_removed_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.sqlite");
+        crate::progress::SqliteStore::open(&path).await.unwrap();
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        let plan: Vec<String> = connection
+            .prepare("EXPLAIN QUERY PLAN DELETE FROM lti_logins WHERE expires_at < 5")
+            .unwrap()
+            .query_map([], |row| row.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(plan.iter().any(|step| step.contains("lti_logins_by_expiry")), "{plan:?}");
+    }
+}
+

@@ -5,8 +5,10 @@
 //! Schema 1: `gradings` (one row per grading: report and evidence as JSON; evidence NULL once dropped) and
 //! `progress` (one row per learner and lab: the merged progress as JSON). Schema 2: `sessions` (one row per learner
 //! session: the session as JSON and its token's SHA-256). Schema 3: `lti_logins` (LTI logins in flight) and
-//! `lti_pending_scores` (scores a platform has not taken yet). Schema 4: an index of progress by lab (the cohort). `PRAGMA user_version` is the schema
-//! version; a file of a newer version is refused, an older one migrated in a transaction.
+//! `lti_pending_scores` (scores a platform has not taken yet). Schema 4: an index of progress by lab (the cohort).
+//! Schema 5: gradings and sessions by learner (erasure). Schema 6: LTI logins by expiry (each new login removes the
+//! expired ones without a scan). `PRAGMA user_version` is the schema version; a file of a newer version is refused,
+//! an older one migrated in a transaction.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -66,6 +68,9 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE INDEX gradings_by_learner ON gradings (learner, lab);
     CREATE INDEX sessions_by_learner ON sessions (json_extract(body, '$.learner'));
+",
+    "
+    CREATE INDEX lti_logins_by_expiry ON lti_logins (expires_at);
 ",
 ];
 
