@@ -19,7 +19,7 @@ use super::{AppState, AppStateRef};
 use crate::i18n::{self, Locale, msg};
 use crate::lab::Lab;
 use crate::lti::launch::{self, Launch, Refusal};
-use crate::lti::platform_keys::PlatformKeys;
+use crate::lti::platform_keys::{KeyError, PlatformKeys};
 use crate::lti::records::{LOGIN_SECONDS, Login, PendingScore, now_epoch};
 use crate::lti::{Lti, LtiLink, ags};
 use crate::model::Status;
@@ -238,9 +238,23 @@ pub(super) async fn launch(State(state): State<AppStateRef>, headers: HeaderMap,
     };
     let launched = match launch::validate(&form.id_token, registration, &login.nonce, &lti.platform_keys).await {
         Ok(launched) => launched,
-        Err(refusal) => return refused(&state, &headers, refusal_status(&refusal), "launch", &refusal.to_string()),
+        Err(refusal) => return refused_launch(&state, &headers, &refusal),
     };
     start_session(&state, &headers, launched).await
+}
+
+/// A refused launch. A platform key set that could not be read is the platform's fault, not the learner's: the
+/// page says so without the key set's address or why, which the log keeps for the platform's administrator.
+fn refused_launch(state: &AppState, headers: &HeaderMap, refusal: &Refusal) -> Response {
+    let status = refusal_status(refusal);
+    match refusal {
+        Refusal::Key(KeyError::Unreadable { .. }) => {
+            tracing::warn!(reason = ?refusal.to_string(), "LTI launch refused: the platform's key set could not be read");
+            let why = "the platform's signing keys could not be read; its administrator can see why in labcheck's log";
+            refused(state, headers, status, "launch", why)
+        }
+        _ => refused(state, headers, status, "launch", &refusal.to_string()),
+    }
 }
 
 fn refusal_status(refusal: &Refusal) -> StatusCode {

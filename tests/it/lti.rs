@@ -69,6 +69,11 @@ async fn labcheck_for(lms: &Lms, account: &Account, extra: &[&str]) -> (Server, 
 
 /// [`labcheck_for`], keeping progress and LTI records in `store`.
 async fn labcheck_with_store(lms: &Lms, account: &Account, extra: &[&str], store: &str) -> (Server, String) {
+    labcheck_with(lms, account, extra, store, &format!("{}/jwks", lms.url)).await
+}
+
+/// [`labcheck_with_store`], with the platform's key set registered at `jwks_url`.
+async fn labcheck_with(lms: &Lms, account: &Account, extra: &[&str], store: &str, jwks_url: &str) -> (Server, String) {
     let dir = tempfile::tempdir().unwrap().keep();
     let mut keygen = account.labcheck();
     keygen.args(["lti", "keygen", "--output"]).arg(dir.join("tool-key.pem"));
@@ -78,7 +83,7 @@ async fn labcheck_with_store(lms: &Lms, account: &Account, extra: &[&str], store
     let config = format!(
         "[tool]\nkeys = [\"tool-key.pem\"]\nallow_http = true\n\n[[platform]]\nname = \"testlms\"\nissuer = \"{issuer}\"\n\
 client_id = \"{CLIENT_ID}\"\ndeployment_ids = [\"{DEPLOYMENT}\"]\nauth_login_url = \"{url}/authorize\"\n\
-auth_token_url = \"{url}/token\"\njwks_url = \"{url}/jwks\"\n",
+auth_token_url = \"{url}/token\"\njwks_url = \"{jwks_url}\"\n",
         issuer = lms.issuer,
         url = lms.url
     );
@@ -395,4 +400,22 @@ async fn a_score_still_refused_a_day_later_is_given_up_on() {
     assert!(records["scores"].as_array().is_none_or(|s| s.is_empty()), "never sent: {records}");
     let log = server.log.lock().unwrap().clone();
     assert!(log.contains("given up on"), "{log}");
+}
+
+/// A platform whose key set cannot be read: the learner's page says the platform's keys could not be read, never
+/// the key set's address or the network's words (before: both, on a page a learner sees); the log keeps them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_platform_key_set_that_cannot_be_read_is_not_shown_to_the_learner() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let dead = "http://127.0.0.1:9/private-jwks-path";
+    let (server, _kid) = labcheck_with(&lms, &account, &[], &sqlite_store(), dead).await;
+    let (status, page, cookie, _) = forged_launch(&server, &lms, "none").await;
+    assert_eq!(status, 401, "{page}");
+    assert!(cookie.is_none());
+    assert!(page.contains("signing keys could not be read"), "{page}");
+    assert!(!page.contains("private-jwks-path") && !page.contains("127.0.0.1:9"), "{page}");
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("private-jwks-path"), "the log keeps why: {log}");
 }
