@@ -67,6 +67,7 @@ impl Caller {
             learner: Some(session.learner.clone()),
             lang: request.lang.or_else(|| session.lang.clone()),
             passback: session.lti.clone().map(|link| super::request::Passback { session_id: session.id.clone(), link }),
+            from_learner_session: true,
             ..request
         })
     }

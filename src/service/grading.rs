@@ -2,7 +2,6 @@
 //! the same grading asked twice at once, the deadline, and the answer in the asked format.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -17,6 +16,7 @@ use super::accounts::{config_for, pacer_for};
 use super::auth::Caller;
 use super::errors::ErrorBody;
 use super::labs::{accepted_languages, find_lab};
+use super::slots::{Held, NoSlot, Share};
 use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
 use crate::engine::EngineOptions;
 use crate::grading;
@@ -40,6 +40,7 @@ pub(super) struct RunKey {
     wait_seconds: Option<u64>,
     locale: String,
     learner: Option<String>,
+    from_learner_session: bool,
 }
 
 /// `?format=`: any format of the CLI; JSON without it.
@@ -55,22 +56,6 @@ impl FormatQuery {
     pub(super) fn format(&self) -> Result<&'static dyn report::Format, ApiError> {
         report::named(self.format.as_deref().unwrap_or("json"))
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e.to_string()))
-    }
-}
-
-/// A gauge held up while this lives: down again however the holder ends, cancelled at the deadline included.
-struct Held<'a>(&'a AtomicU64);
-
-impl<'a> Held<'a> {
-    fn up(gauge: &'a AtomicU64) -> Self {
-        gauge.fetch_add(1, Ordering::SeqCst);
-        Self(gauge)
-    }
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -93,25 +78,19 @@ async fn run_grading(
         error.retry_after = Some(5);
         return Err(error);
     };
-    // Admission: a bounded queue in front of a bounded number of gradings.
-    let permit = match state.slots.try_acquire() {
-        Ok(permit) => permit,
-        Err(_) => {
-            let queued = Held::up(&state.metrics.queued);
-            if state.metrics.queued.load(Ordering::SeqCst) as usize > state.config.max_queue {
-                drop(queued);
-                state.metrics.refused("busy");
-                let mut error = ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "busy",
-                    "too many gradings in flight and queued; retry later",
-                );
-                error.retry_after = Some(5);
-                return Err(error);
-            }
-            let permit = state.slots.acquire().await;
-            drop(queued);
-            permit.map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "shutting down"))?
+    // Admission: a bounded queue in front of a bounded number of gradings, a share of them kept for the platform.
+    let share = if request.from_learner_session { Share::Learners } else { Share::Platform };
+    let permit = match state.slots.take(share, &state.metrics.queued).await {
+        Ok(slot) => slot,
+        Err(NoSlot::Full) => {
+            state.metrics.refused("busy");
+            let mut error =
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", "too many gradings in flight and queued; retry later");
+            error.retry_after = Some(5);
+            return Err(error);
+        }
+        Err(NoSlot::Closed) => {
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "shutting down"));
         }
     };
     let in_flight = Held::up(&state.metrics.in_flight);
@@ -267,6 +246,7 @@ fn shared_run(state: &AppStateRef, lab: Arc<Lab>, request: GradeRequest, locale:
         external_id: request.external_id.clone(),
         region: request.region.clone(),
         wait_seconds: request.wait_seconds,
+        from_learner_session: request.from_learner_session,
     };
     let mut runs = state.runs.lock().unwrap();
     if let Some(run) = runs.get(&key) {

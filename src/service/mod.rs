@@ -22,6 +22,7 @@ pub(crate) mod request;
 mod server;
 mod sessions;
 mod strikes;
+mod slots;
 mod turns;
 
 use std::collections::{BTreeMap, HashMap};
@@ -36,7 +37,6 @@ use axum::extract::{Extension, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::Semaphore;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -112,7 +112,8 @@ struct AppState {
     role_configs: BoundedCache<RoleKey, SdkConfig>,
     pacers: BoundedCache<String, Arc<Pacer>>,
     runs: Mutex<HashMap<RunKey, Run>>,
-    slots: Semaphore,
+    /// The gradings running and waiting, a share kept for the platform.
+    slots: slots::Slots,
     /// Each learner's (or account's) line in front of the slots.
     turns: turns::Turns,
     metrics: Metrics,
@@ -231,7 +232,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         role_configs: BoundedCache::new(config.role_cache, ROLE_MAX_AGE, ROLE_MAX_IDLE),
         pacers: BoundedCache::new(PACER_CAPACITY, Duration::MAX, PACER_MAX_IDLE),
         runs: Mutex::new(HashMap::new()),
-        slots: Semaphore::new(config.max_in_flight.max(1)),
+        slots: slots::Slots::new(config.max_in_flight, config.max_queue),
         turns: turns::Turns::default(),
         metrics: Metrics::default(),
         shutting_down: AtomicBool::new(false),

@@ -39,6 +39,9 @@ pub struct GradeRequest {
     /// Where this grading's progress goes as a score (a session an LMS launched); never from a body.
     #[serde(skip)]
     pub passback: Option<Passback>,
+    /// Asked by a learner session (its token or its page): it runs in the learners' share of the slots.
+    #[serde(skip)]
+    pub from_learner_session: bool,
 }
 
 /// A learner session's LTI link, for the score after its gradings.

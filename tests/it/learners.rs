@@ -264,22 +264,24 @@ async fn an_erased_learners_open_tab_earns_no_strikes() {
     assert_eq!(status, 401, "the address has no strikes");
 }
 
+/// A service keeping progress whose every read of the REST APIs takes a second (so gradings overlap), with these
+/// slots and queue places; the proxy lives as long as the pair.
+async fn service_with_slow_reads(max_in_flight: &str, max_queue: &str) -> (Server, FaultProxy) {
+    use crate::common::fault_proxy::{Fault, Rule};
+    let store = sqlite_store();
+    let slow = Rule::always("GET /restapis", Fault::Delay(std::time::Duration::from_secs(1)));
+    let proxy = FaultProxy::start(&common::localstack_url(), vec![slow]).await;
+    let args = ["--allow-own-account", "--store", &store, "--max-in-flight", max_in_flight, "--max-queue", max_queue];
+    let server = Server::start(&Account::localstack(), &args, &[("AWS_ENDPOINT_URL", proxy.url.as_str())]);
+    (server, proxy)
+}
+
 /// One learner pressing Check on many steps at once filled every slot and queue place, and everyone else got 429
 /// `busy`. A learner's gradings now wait behind their own: beyond their line they are the ones refused, and the
 /// platform's grading is served.
 #[tokio::test(flavor = "multi_thread")]
 async fn one_learner_flooding_steps_cannot_fill_every_slot() {
-    use crate::common::fault_proxy::{Fault, Rule};
-    let account = Account::localstack();
-    let store = sqlite_store();
-    // Every read of the REST APIs takes a second: the gradings overlap.
-    let slow = Rule::always("GET /restapis", Fault::Delay(std::time::Duration::from_secs(1)));
-    let proxy = FaultProxy::start(&common::localstack_url(), vec![slow]).await;
-    let server = Server::start(
-        &account,
-        &["--allow-own-account", "--store", &store, "--max-in-flight", "2", "--max-queue", "2"],
-        &[("AWS_ENDPOINT_URL", proxy.url.as_str())],
-    );
+    let (server, _proxy) = service_with_slow_reads("2", "2").await;
     let session = new_session(&server, json!({ "learner": "flood", "lab": "apigw-items", "expires_in": 600 })).await;
     let token = token_of(&session);
     let grade = "/v1/labs/apigw-items/grade";
@@ -304,6 +306,36 @@ async fn one_learner_flooding_steps_cannot_fill_every_slot() {
     let refused = flood.iter().filter(|(status, body)| *status == 429 && error_code(body) == "busy").count();
     assert_eq!(refused, presses.len() - 6, "the learner's own line holds 6: {flood:?}");
     assert!(flood.iter().filter(|(status, _)| *status == 200).count() >= 2, "{flood:?}");
+}
+
+/// A class pressing Check together filled every slot and queue place, and the platform's own grading got 429
+/// `busy`. Learner sessions now run in their share (all slots but a quarter, three quarters of the queue): beyond
+/// it they are refused, and the platform's grading runs at once in the slot kept for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_pressing_check_together_leaves_the_platform_its_slot() {
+    let (server, _proxy) = service_with_slow_reads("4", "4").await;
+    let mut tokens = Vec::new();
+    for learner in ["ana", "bea", "cai", "dev"] {
+        let session =
+            new_session(&server, json!({ "learner": learner, "lab": "apigw-items", "expires_in": 600 })).await;
+        tokens.push(token_of(&session));
+    }
+    let grade = "/v1/labs/apigw-items/grade";
+    let class = futures::future::join_all(tokens.iter().flat_map(|token| {
+        ["resources", "lambda-backend"].map(|step| {
+            let server = &server;
+            async move { call(server, Method::POST, grade, token, Some(json!({ "steps": [step] }))).await }
+        })
+    }));
+    let platform = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        call(&server, Method::POST, grade, TOKEN, Some(json!({ "steps": ["api-keys"] }))).await
+    };
+    let (class, (status, answer)) = tokio::join!(class, platform);
+    assert_eq!(status, 200, "the platform's grading is served: {answer}");
+    let served = class.iter().filter(|(status, _)| *status == 200).count();
+    let refused = class.iter().filter(|(status, body)| *status == 429 && error_code(body) == "busy").count();
+    assert_eq!((served, refused), (6, 2), "3 slots and 3 queue places are the learners': {class:?}");
 }
 
 /// `labcheck session create|revoke` against the store a service uses: the service honours the session, then its
