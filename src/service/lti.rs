@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::auth::Peer;
 use super::labs::accepted_languages;
 use super::page;
 use super::request::Passback;
@@ -28,6 +29,13 @@ use crate::sessions::{self, SessionRequest};
 
 /// How long a session an LMS launched lasts: a working session on a lab.
 const LAUNCHED_SESSION_SECONDS: u64 = 8 * 3600;
+
+/// Login initiations one address may start at once: a class of 120 behind one school's NAT launching together.
+pub(super) const LOGINS_AT_ONCE: f64 = 120.0;
+/// Then one more each this often (120 a minute): a flood writes 2 logins a second, not hundreds.
+pub(super) const LOGIN_EVERY: Duration = Duration::from_millis(500);
+/// Addresses remembered at most.
+pub(super) const LOGIN_ADDRESSES: usize = 16_384;
 
 /// The LTI side of the service: registrations and keys, the platforms' key sets, the score sender.
 #[derive(Debug)]
@@ -78,14 +86,19 @@ pub(super) struct LaunchForm {
         (status = 302, description = "To the platform's auth URL"),
         (status = 400, description = "Not a registered platform, or a bad request", body = String, content_type = "text/html; charset=utf-8"),
         (status = 404, description = "The service has no --lti-config", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many logins from this address (`Retry-After`)", body = String, content_type = "text/html; charset=utf-8"),
         (status = 503, description = "The store cannot answer", body = String, content_type = "text/html; charset=utf-8"),
     )
 )]
 pub(super) async fn login_get(
     State(state): State<AppStateRef>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Err(retry_after) = state.logins.take(peer) {
+        return too_many_logins(&state, &headers, retry_after);
+    }
     login_from(&state, &headers, query.unwrap_or_default().as_bytes()).await
 }
 
@@ -101,15 +114,32 @@ pub(super) async fn login_get(
         (status = 404, description = "The service has no --lti-config", body = String, content_type = "text/html; charset=utf-8"),
         (status = 408, description = "The body did not arrive within --read-timeout", body = super::errors::ErrorBody),
         (status = 413, description = "The body is larger than --body-limit", body = super::errors::ErrorBody),
+        (status = 429, description = "Too many logins from this address (`Retry-After`)", body = String, content_type = "text/html; charset=utf-8"),
         (status = 503, description = "The store cannot answer", body = String, content_type = "text/html; charset=utf-8"),
     )
 )]
-pub(super) async fn login_post(State(state): State<AppStateRef>, headers: HeaderMap, body: Body) -> Response {
+pub(super) async fn login_post(
+    State(state): State<AppStateRef>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if let Err(retry_after) = state.logins.take(peer) {
+        return too_many_logins(&state, &headers, retry_after);
+    }
     let bytes = match super::grading::read_body(&state, body).await {
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };
     login_from(&state, &headers, &bytes).await
+}
+
+/// 429: this address started too many logins lately (each writes a login in flight to the store).
+fn too_many_logins(state: &AppState, headers: &HeaderMap, retry_after: u64) -> Response {
+    let why = format!("too many launches from this network at once; launch again in {retry_after} s");
+    let mut response = refused(state, headers, StatusCode::TOO_MANY_REQUESTS, "login", &why);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
 }
 
 /// A login from its urlencoded parameters (a query string or a form): a refusal page when they do not read.

@@ -2,6 +2,7 @@
 //! the CLI ([`crate::grading`]) and answers with the same JSON report (or JUnit).
 
 mod accounts;
+mod allowance;
 mod auth;
 mod cache;
 mod client;
@@ -120,6 +121,9 @@ struct AppState {
     shutting_down: AtomicBool,
     store: Option<Arc<dyn Store>>,
     strikes: strikes::Strikes,
+    /// LTI login initiations per address ([`lti::LOGINS_AT_ONCE`] at once, refilled one each
+    /// [`lti::LOGIN_EVERY`]): a flood of logins cannot fill the store with logins in flight.
+    logins: allowance::Allowance,
     lti: Option<lti::LtiService>,
 }
 
@@ -237,6 +241,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         metrics: Metrics::default(),
         shutting_down: AtomicBool::new(false),
         strikes: strikes::Strikes::default(),
+        logins: allowance::Allowance::new(lti::LOGINS_AT_ONCE, lti::LOGIN_EVERY, lti::LOGIN_ADDRESSES),
         config: config.clone(),
     });
     if state.lti.is_some() {

@@ -9,9 +9,9 @@
 //! longer has (its learner erased) is a real session's tab, not a guess: it is refused without a strike.
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use super::allowance::Allowance;
 use super::cache::BoundedCache;
 
 /// Bad tokens an address may present before it is refused.
@@ -25,55 +25,25 @@ pub(super) const LIVE_FOR: Duration = Duration::from_secs(12 * 3600);
 /// Live sessions remembered at most (the least recently seen go first).
 const LIVE_CAPACITY: usize = 65_536;
 
-#[derive(Debug, Clone, Copy)]
-struct Tally {
-    strikes: f64,
-    at: Instant,
-}
-
-impl Tally {
-    /// The strikes left at `now`, forgiven since `at`.
-    fn now(self, now: Instant) -> f64 {
-        let forgiven = now.duration_since(self.at).as_secs_f64() / FORGIVEN_EVERY.as_secs_f64();
-        (self.strikes - forgiven).max(0.0)
-    }
-}
-
 pub(super) struct Strikes {
-    tallies: BoundedCache<Option<IpAddr>, Arc<Mutex<Tally>>>,
+    bad_tokens: Allowance,
     /// Sessions made or opened here lately, by id.
     live: BoundedCache<String, ()>,
 }
 
 impl Default for Strikes {
     fn default() -> Self {
-        let idle = FORGIVEN_EVERY.mul_f64(ALLOWED + 1.0);
         Self {
-            tallies: BoundedCache::new(CAPACITY, Duration::MAX, idle),
+            bad_tokens: Allowance::new(ALLOWED, FORGIVEN_EVERY, CAPACITY),
             live: BoundedCache::new(LIVE_CAPACITY, LIVE_FOR, LIVE_FOR),
         }
     }
 }
 
-/// The address a client is known by: an IPv4 address, or an IPv6 /64.
-fn client(peer: Option<IpAddr>) -> Option<IpAddr> {
-    peer.map(|ip| match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
-    })
-}
-
 impl Strikes {
     /// `Ok` if `peer` may present a token now; else the seconds until it may.
     pub(super) fn admit(&self, peer: Option<IpAddr>) -> Result<(), u64> {
-        let Some(tally) = self.tallies.get(&client(peer)) else { return Ok(()) };
-        // Strikes are forgiven continuously: ten made over a second are 9.8 by the tenth, still over nine.
-        let over = tally.lock().expect("strikes lock").now(Instant::now()) - (ALLOWED - 1.0);
-        if over <= 0.0 {
-            return Ok(());
-        }
-        let wait = over * FORGIVEN_EVERY.as_secs_f64();
-        Err(wait.ceil() as u64)
+        self.bad_tokens.admit(peer)
     }
 
     /// The session `id` was made or opened here: its token is a customer's.
@@ -88,11 +58,7 @@ impl Strikes {
 
     /// One more bad token from `peer`.
     pub(super) fn strike(&self, peer: Option<IpAddr>) {
-        let now = Instant::now();
-        let fresh = || Arc::new(Mutex::new(Tally { strikes: 0.0, at: now }));
-        let tally = self.tallies.get_or_insert_with(&client(peer), fresh);
-        let mut tally = tally.lock().expect("strikes lock");
-        *tally = Tally { strikes: tally.now(now) + 1.0, at: now };
+        self.bad_tokens.count(peer);
     }
 }
 
@@ -111,20 +77,6 @@ mod tests {
         let wait = strikes.admit(guesser).unwrap_err();
         assert!((1..=FORGIVEN_EVERY.as_secs() + 1).contains(&wait), "{wait}");
         assert_eq!(strikes.admit(Some("203.0.113.8".parse().unwrap())), Ok(()), "another address");
-    }
-
-    /// Strikes made over a few seconds are partly forgiven by the last one; ten still refuse (before: 9.8 < 10
-    /// let the eleventh through).
-    #[test]
-    fn ten_strikes_spread_over_seconds_still_refuse() {
-        let strikes = Strikes::default();
-        let guesser = Some("203.0.113.9".parse().unwrap());
-        let long_ago = Instant::now() - Duration::from_secs(2);
-        let tally =
-            strikes.tallies.get_or_insert_with(&guesser, || Arc::new(Mutex::new(Tally { strikes: 9.0, at: long_ago })));
-        drop(tally);
-        strikes.strike(guesser);
-        assert!(strikes.admit(guesser).is_err());
     }
 
     #[test]

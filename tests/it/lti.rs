@@ -330,6 +330,39 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
     assert!(!log.contains("eyJ"), "no JWT in the log:\n{log}");
 }
 
+/// An anonymous flood of login initiations wrote a login in flight for each (634 a second) and slowed every other
+/// write. An address now starts 120 at once and then 2 a second (429 with `Retry-After` beyond); another address,
+/// behind the same trusted proxy, still launches.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_logins_from_one_address_is_bounded_and_others_still_launch() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, _kid) = labcheck_for(&lms, &account, &["--trusted-proxy", "127.0.0.0/8"]).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = url_form(&[
+        ("iss", &lms.issuer),
+        ("login_hint", "student-9"),
+        ("target_link_uri", &format!("{}/lti/launch", server.url)),
+        ("client_id", CLIENT_ID),
+    ]);
+    let from = |address: &'static str| {
+        http.get(format!("{}/lti/login?{login}", server.url)).header("x-forwarded-for", address).send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..125 {
+        statuses.push(from("198.51.100.7").await.unwrap().status().as_u16());
+    }
+    assert!(statuses[..120].iter().all(|s| *s == 302), "a class's worth starts: {statuses:?}");
+    // Half a second refills one: the flood's tail is refused.
+    assert!(statuses[123..].iter().all(|s| *s == 429), "then 2 a second: {statuses:?}");
+    let refused = from("198.51.100.7").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(refused.text().await.unwrap().contains("too many launches from this network"));
+    assert_eq!(from("198.51.100.8").await.unwrap().status().as_u16(), 302, "another address is not bounded by it");
+}
+
 /// The LMS's token endpoint fails: the grading's verdicts stand, the score is kept and sent once the endpoint works.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failing_token_endpoint_costs_no_verdict_and_the_score_is_retried() {
