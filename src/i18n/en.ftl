@@ -478,6 +478,8 @@ lti-comment-missing = { $count ->
 }
 lti-refused-title = This lab could not be opened
 lti-refused = Your LMS's launch was refused: { $reason }. Open the lab again from your course; if this keeps happening, tell your instructor.
+lti-opening = Opening the lab…
+lti-opening-no-script = Your browser needs JavaScript to open this lab from your course.
 
 ## The cohort view (an instructor's or a lab author's view of a class in one lab).
 cohort-rule-same-reason = at least { $learners } learners, and at least a third of those who attempted it, fail it now with the same message after trying it again, while every check it needs passed for them

@@ -482,6 +482,8 @@ lti-comment-missing = { $count ->
 }
 lti-refused-title = No se pudo abrir este laboratorio
 lti-refused = Se rechazó el inicio desde tu LMS: { $reason }. Abre el laboratorio de nuevo desde tu curso; si vuelve a pasar, avisa a tu instructor.
+lti-opening = Abriendo el laboratorio…
+lti-opening-no-script = Tu navegador necesita JavaScript para abrir este laboratorio desde tu curso.
 
 ## La vista de la clase (la de un instructor o un autor de laboratorios sobre una clase en un laboratorio).
 cohort-rule-same-reason = al menos { $learners } estudiantes, y al menos un tercio de quienes la intentaron, la fallan ahora con el mismo mensaje tras reintentarla, aunque pasaron todas las comprobaciones que necesita

@@ -26,6 +26,7 @@
 //! shown. Each grading of that session then sends the learner's progress to the line item ([`ags`]).
 
 pub mod ags;
+pub mod browser;
 #[cfg(feature = "aws")]
 mod dynamodb;
 pub mod keys;

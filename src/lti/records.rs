@@ -22,6 +22,12 @@ pub struct Login {
     pub platform: String,
     /// Epoch seconds.
     pub expires_at: i64,
+    /// SHA-256 (hex) of the key the browser that started this login holds ([`super::browser`]).
+    #[serde(default)]
+    pub browser_digest: String,
+    /// The platform's storage, when it offered one: the key is kept there too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<super::browser::PlatformStorage>,
 }
 
 /// A score the platform has not taken yet.

@@ -141,7 +141,7 @@ async fn run_grading(
         }
         // A session an LMS launched: its progress goes to the gradebook, off the answer's path.
         if let (Some(passback), Some(progress)) = (&request.passback, progress) {
-            super::lti::send_score(&state, passback.clone(), lab.clone(), progress, locale);
+            super::lti::scores::send_score(&state, passback.clone(), lab.clone(), progress, locale);
         }
         state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
         report.recorded = Some(recorded);

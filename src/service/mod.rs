@@ -245,7 +245,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         config: config.clone(),
     });
     if state.lti.is_some() {
-        tokio::spawn(lti::retry_pending_scores(state.clone()));
+        tokio::spawn(lti::scores::retry_pending_scores(state.clone()));
     }
     Ok((router(state.clone()), state))
 }

@@ -228,33 +228,62 @@ async fn an_lms_launches_a_learner_and_receives_partial_scores_with_comments() {
     assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 2.0, "{metrics}");
 }
 
-/// A launch through labcheck's login and the LMS's auth endpoint, the id_token spoiled as `forge` says; the answer
-/// to posting it to `/lti/launch` (status, body, and the page's cookie if any).
-async fn forged_launch(server: &Server, lms: &Lms, forge: &str) -> (u16, String, Option<String>, String) {
+/// labcheck's login for student-9 (with `extra` parameters): its answer, and the login's cookie as a browser
+/// sends it back (`name=value`).
+async fn start_login(server: &Server, lms: &Lms, extra: &[(&str, &str)]) -> (reqwest::Response, String) {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let tool = server.url.clone();
-    let login = url_form(&[
-        ("iss", &lms.issuer),
+    let target = format!("{}/lti/launch", server.url);
+    let mut params = vec![
+        ("iss", lms.issuer.as_str()),
         ("login_hint", "student-9"),
-        ("target_link_uri", &format!("{tool}/lti/launch")),
+        ("target_link_uri", target.as_str()),
         ("client_id", CLIENT_ID),
         ("lti_message_hint", "resource-link-1"),
-    ]);
-    let answer = http.get(format!("{tool}/lti/login?{login}")).send().await.unwrap();
+    ];
+    params.extend_from_slice(extra);
+    let answer = http.get(format!("{}/lti/login?{}", server.url, url_form(&params))).send().await.unwrap();
+    let set_cookie = answer.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let cookie = set_cookie.split(';').next().unwrap_or_default().to_owned();
+    (answer, cookie)
+}
+
+/// The LMS's answer to labcheck's auth request (`query`), the id_token spoiled as `forge` says: the launch form.
+async fn forged_form(lms: &Lms, query: &str, forge: &str) -> String {
+    let authorize = format!("{}/authorize?{query}&forge={forge}", lms.url);
+    let forged: Value = serde_json::from_str(&reqwest::get(authorize).await.unwrap().text().await.unwrap()).unwrap();
+    url_form(&[("id_token", forged["id_token"].as_str().unwrap()), ("state", forged["state"].as_str().unwrap())])
+}
+
+/// `form` posted to `/lti/launch` with `cookie`: status, body and the page's cookie if any.
+async fn post_launch(server: &Server, form: &str, cookie: &str) -> (u16, String, Option<String>) {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut post = http
+        .post(format!("{}/lti/launch", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned());
+    if !cookie.is_empty() {
+        post = post.header("cookie", cookie);
+    }
+    let answer = post.send().await.unwrap();
+    let status = answer.status().as_u16();
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("labcheck_learn="));
+    (status, answer.text().await.unwrap(), cookie)
+}
+
+/// A launch through labcheck's login and the LMS's auth endpoint, the id_token spoiled as `forge` says, posted by
+/// the browser that started it; the answer (status, body, and the page's cookie if any), the form and the cookie.
+async fn forged_launch(server: &Server, lms: &Lms, forge: &str) -> (u16, String, Option<String>, String, String) {
+    let (answer, cookie) = start_login(server, lms, &[]).await;
     assert_eq!(answer.status().as_u16(), 302);
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    let query = location.split_once('?').unwrap().1;
-    let authorize = format!("{}/authorize?{query}&forge={forge}", lms.url);
-    let forged: Value = serde_json::from_str(&http.get(authorize).send().await.unwrap().text().await.unwrap()).unwrap();
-    let form =
-        url_form(&[("id_token", forged["id_token"].as_str().unwrap()), ("state", forged["state"].as_str().unwrap())]);
-    let post = |form: String| {
-        http.post(format!("{tool}/lti/launch")).header("content-type", "application/x-www-form-urlencoded").body(form)
-    };
-    let answer = post(form.clone()).send().await.unwrap();
-    let status = answer.status().as_u16();
-    let cookie = answer.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
-    (status, answer.text().await.unwrap(), cookie, form)
+    let form = forged_form(lms, location.split_once('?').unwrap().1, forge).await;
+    let (status, body, page_cookie) = post_launch(server, &form, &cookie).await;
+    (status, body, page_cookie, form, cookie)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -272,7 +301,7 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
         ("unknown_deployment", "not registered"),
         ("not_yet_valid", "not valid yet (nbf)"),
     ] {
-        let (status, page, cookie, _) = forged_launch(&server, &lms, forge).await;
+        let (status, page, cookie, ..) = forged_launch(&server, &lms, forge).await;
         assert_eq!(status, 401, "{forge}: {page}");
         assert!(page.contains(says), "{forge}: the page says why: {page}");
         assert!(page.contains("could not be opened"), "{forge}: a page for a person: {page}");
@@ -284,24 +313,18 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
         ("foreign_account", "arn:aws:iam::999999999999:role/chosen-by-a-link-editor"),
         ("lineitem_elsewhere", "https://collector.example/lineitems/1/lineitem"),
     ] {
-        let (status, page, cookie, _) = forged_launch(&server, &lms, forge).await;
+        let (status, page, cookie, ..) = forged_launch(&server, &lms, forge).await;
         assert_eq!(status, 403, "{forge}: {page}");
         assert!(page.contains(says), "{forge}: the page says why: {page}");
         assert!(cookie.is_none(), "{forge}: no session");
     }
     // A good launch opens; the same id_token and state again is a replay.
-    let (status, page, cookie, form) = forged_launch(&server, &lms, "none").await;
+    let (status, page, cookie, form, login_cookie) = forged_launch(&server, &lms, "none").await;
     assert_eq!(status, 303, "{page}");
     assert!(cookie.unwrap().starts_with("labcheck_learn=lcs."));
-    let again = reqwest::Client::new()
-        .post(format!("{}/lti/launch", server.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 401);
-    assert!(again.text().await.unwrap().contains("used already"));
+    let (status, page, _) = post_launch(&server, &form, &login_cookie).await;
+    assert_eq!(status, 401);
+    assert!(page.contains("used already"), "{page}");
     // A login that would send the id_token elsewhere.
     let login = url_form(&[
         ("iss", &lms.issuer),
@@ -328,6 +351,91 @@ async fn bad_launches_are_refused_with_a_page_that_says_why() {
     let log = server.log.lock().unwrap().clone();
     assert!(log.contains("LTI launch refused") && log.contains("expired"), "{log}");
     assert!(!log.contains("eyJ"), "no JWT in the log:\n{log}");
+}
+
+/// Login CSRF: an id_token and state from someone's login, posted by another browser, opened a session there
+/// (the victim worked in the attacker's session). The login now gives its browser a key, in a cookie scoped to the
+/// launch, and the launch wants it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_launch_opens_only_in_the_browser_that_started_its_login() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, _kid) = labcheck_for(&lms, &account, &[]).await;
+    let (answer, _) = start_login(&server, &lms, &[]).await;
+    let set_cookie = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["Path=/lti/launch", "Max-Age=300", "HttpOnly", "Secure", "SameSite=None", "Partitioned"] {
+        assert!(set_cookie.contains(attribute), "{attribute}: {set_cookie}");
+    }
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let form = forged_form(&lms, location.split_once('?').unwrap().1, "none").await;
+    let (status, page, session) = post_launch(&server, &form, "").await;
+    assert_eq!(status, 401, "another browser, no cookie: {page}");
+    assert!(page.contains("did not start this launch") && session.is_none(), "{page}");
+    // A login's form, posted with the key of another login (the refused one above was spent: a new one).
+    let (answer, cookie) = start_login(&server, &lms, &[]).await;
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let form = forged_form(&lms, location.split_once('?').unwrap().1, "none").await;
+    let (_, other_browser) = start_login(&server, &lms, &[]).await;
+    let (name, _) = cookie.split_once('=').unwrap();
+    let (_, key) = other_browser.split_once('=').unwrap();
+    let (status, page, _) = post_launch(&server, &form, &format!("{name}={key}")).await;
+    assert_eq!(status, 401, "a key of another login: {page}");
+    assert!(page.contains("started in another browser"), "{page}");
+    // The browser that started it.
+    let (status, page, session, ..) = forged_launch(&server, &lms, "none").await;
+    assert_eq!(status, 303, "{page}");
+    assert!(session.is_some());
+}
+
+/// A browser that blocks labcheck's cookie in the LMS's frame launches through the platform's storage: the login's
+/// page keeps the key there (`lti.put_data`), the launch's page reads it back (`lti.get_data`) and posts the
+/// launch again with it. A post with no key, or another, opens nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_its_cookie_a_launch_reads_its_key_from_the_platforms_storage() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, _kid) = labcheck_for(&lms, &account, &[]).await;
+    let (answer, cookie) = start_login(&server, &lms, &[("lti_storage_target", "_parent")]).await;
+    assert_eq!(answer.status().as_u16(), 200, "a page, not a redirect");
+    let csp = answer.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let page = answer.text().await.unwrap();
+    let data = storage_data(&page);
+    assert_eq!((data["subject"].as_str(), data["target"].as_str()), (Some("lti.put_data"), Some("_parent")), "{data}");
+    assert_eq!(data["origin"].as_str(), Some(lms.url.as_str()), "the auth URL's origin: {data}");
+    assert_eq!(data["value"].as_str(), cookie.split_once('=').map(|(_, key)| key), "the cookie's key: {data}");
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    let next = data["next"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{}/authorize?", lms.url)), "{next}");
+    let form = forged_form(&lms, next.split_once('?').unwrap().1, "none").await;
+    let (status, page, session) = post_launch(&server, &form, "").await;
+    assert_eq!((status, session), (200, None), "the page that reads the key back: {page}");
+    let read = storage_data(&page);
+    assert_eq!((read["subject"].as_str(), read["key"].as_str()), (Some("lti.get_data"), data["key"].as_str()));
+    assert!(page.contains("name=\"browser_key\""), "{page}");
+    let (status, page, _) = post_launch(&server, &format!("{form}&browser_key="), "").await;
+    assert_eq!(status, 401, "the platform had no key: {page}");
+    // A new login, read back with its key: the learner is in.
+    let (answer, _) = start_login(&server, &lms, &[("lti_storage_target", "_parent")]).await;
+    let data = storage_data(&answer.text().await.unwrap());
+    let form = forged_form(&lms, data["next"].as_str().unwrap().split_once('?').unwrap().1, "none").await;
+    let (status, _, _) = post_launch(&server, &form, "").await;
+    assert_eq!(status, 200);
+    let key = data["value"].as_str().unwrap();
+    let (status, page, session) = post_launch(&server, &format!("{form}&browser_key={key}"), "").await;
+    assert_eq!(status, 303, "{page}");
+    assert!(session.is_some());
+    // A frame name that is not one is refused.
+    let (answer, _) = start_login(&server, &lms, &[("lti_storage_target", "x\"><script>")]).await;
+    assert_eq!(answer.status().as_u16(), 400);
+}
+
+/// The JSON of a platform-storage page.
+fn storage_data(page: &str) -> Value {
+    let start = page.find("id=\"lti-storage\">").expect("a storage page") + "id=\"lti-storage\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
 }
 
 /// An anonymous flood of login initiations wrote a login in flight for each (634 a second) and slowed every other
@@ -372,7 +480,7 @@ async fn a_failing_token_endpoint_costs_no_verdict_and_the_score_is_retried() {
         json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items", "token_failures": 3 }),
     );
     let (server, _kid) = labcheck_for(&lms, &account, &["--lti-retry-seconds", "1"]).await;
-    let (status, _, cookie, _) = forged_launch(&server, &lms, "none").await;
+    let (status, _, cookie, ..) = forged_launch(&server, &lms, "none").await;
     assert_eq!(status, 303);
     let token = cookie.unwrap().split(';').next().unwrap().trim_start_matches("labcheck_learn=").to_owned();
     let (status, body) =
@@ -444,7 +552,7 @@ async fn a_platform_key_set_that_cannot_be_read_is_not_shown_to_the_learner() {
         Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
     let dead = "http://127.0.0.1:9/private-jwks-path";
     let (server, _kid) = labcheck_with(&lms, &account, &[], &sqlite_store(), dead).await;
-    let (status, page, cookie, _) = forged_launch(&server, &lms, "none").await;
+    let (status, page, cookie, ..) = forged_launch(&server, &lms, "none").await;
     assert_eq!(status, 401, "{page}");
     assert!(cookie.is_none());
     assert!(page.contains("signing keys could not be read"), "{page}");

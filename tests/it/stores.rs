@@ -122,7 +122,17 @@ async fn lti_records_are_single_use_and_newest_first(store: Arc<dyn Store>) {
     use labcheck::lti::ags::score;
     use labcheck::lti::launch::ScoreEndpoint;
     use labcheck::lti::records::{Login, PendingScore, now_epoch};
-    let login = Login { state: "st1".into(), nonce: "n1".into(), platform: "lms".into(), expires_at: now_epoch() + 60 };
+    let login = Login {
+        state: "st1".into(),
+        nonce: "n1".into(),
+        platform: "lms".into(),
+        expires_at: now_epoch() + 60,
+        browser_digest: "d1".into(),
+        storage: Some(labcheck::lti::browser::PlatformStorage {
+            target: "_parent".into(),
+            origin: "https://lms".into(),
+        }),
+    };
     store.put_login(&login).await.unwrap();
     // Two launches racing for one login: exactly one has it.
     let (a, b) = tokio::join!(store.take_login("st1"), store.take_login("st1"));

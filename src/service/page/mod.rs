@@ -353,7 +353,7 @@ fn from_the_page(headers: &HeaderMap) -> bool {
 }
 
 /// A cookie's value from the `Cookie` headers.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(in crate::service) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()

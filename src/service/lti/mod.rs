@@ -3,7 +3,9 @@
 //! after each grading of a launched session, its progress sent to the platform's line item, kept and retried while
 //! the platform does not take it.
 
-use std::sync::Arc;
+mod browser;
+pub(super) mod scores;
+
 use std::time::Duration;
 
 use axum::body::Body;
@@ -12,19 +14,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::auth::Peer;
-use super::labs::accepted_languages;
-use super::page;
-use super::request::Passback;
-use super::{AppState, AppStateRef};
-use crate::i18n::{self, Locale, msg};
-use crate::lab::Lab;
+use crate::service::auth::Peer;
+use crate::service::labs::accepted_languages;
+use crate::service::page;
+use crate::service::{AppState, AppStateRef};
+use crate::i18n::{self, msg};
+use crate::lti::browser::{BrowserKey, PlatformStorage, holds_key, is_frame_name};
 use crate::lti::launch::{self, Launch, Refusal};
 use crate::lti::platform_keys::{KeyError, PlatformKeys};
-use crate::lti::records::{LOGIN_SECONDS, Login, PendingScore, now_epoch};
+use crate::lti::records::{LOGIN_SECONDS, Login, now_epoch};
 use crate::lti::{Lti, LtiLink, ags};
-use crate::model::Status;
-use crate::progress::Progress;
 use crate::sessions::{self, SessionRequest};
 
 /// How long a session an LMS launched lasts: a working session on a lab.
@@ -66,6 +65,9 @@ pub(super) struct LoginRequest {
     client_id: Option<String>,
     #[serde(default)]
     lti_deployment_id: Option<String>,
+    /// The platform's storage frame (LTI Client Side postMessages), for browsers that block labcheck's cookie.
+    #[serde(default)]
+    lti_storage_target: Option<String>,
 }
 
 /// The platform's authentication response, posted by the learner's browser.
@@ -73,6 +75,9 @@ pub(super) struct LoginRequest {
 pub(super) struct LaunchForm {
     id_token: String,
     state: String,
+    /// The login's browser key, read back from the platform's storage (the launch page's own second post).
+    #[serde(default)]
+    browser_key: Option<String>,
 }
 
 /// Start an LTI 1.3 launch (OIDC login initiation, from the platform): redirect to the platform's auth URL with a
@@ -83,6 +88,7 @@ pub(super) struct LaunchForm {
     tag = "lti",
     params(LoginRequest),
     responses(
+        (status = 200, description = "With lti_storage_target: the page that keeps the login's key in the platform's storage, then goes on to its auth URL", body = String, content_type = "text/html; charset=utf-8"),
         (status = 302, description = "To the platform's auth URL"),
         (status = 400, description = "Not a registered platform, or a bad request", body = String, content_type = "text/html; charset=utf-8"),
         (status = 404, description = "The service has no --lti-config", body = String, content_type = "text/html; charset=utf-8"),
@@ -109,6 +115,7 @@ pub(super) async fn login_get(
     tag = "lti",
     request_body(content = LoginRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
+        (status = 200, description = "With lti_storage_target: the page that keeps the login's key in the platform's storage, then goes on to its auth URL", body = String, content_type = "text/html; charset=utf-8"),
         (status = 302, description = "To the platform's auth URL"),
         (status = 400, description = "Not a registered platform, or a bad request", body = String, content_type = "text/html; charset=utf-8"),
         (status = 404, description = "The service has no --lti-config", body = String, content_type = "text/html; charset=utf-8"),
@@ -181,12 +188,20 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
         let why = format!("target_link_uri {:?} is not labcheck's /lti/launch", cut(&request.target_link_uri));
         return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why);
     }
+    let storage = match request.lti_storage_target.as_deref().map(|target| platform_storage(target, registration)) {
+        None => None,
+        Some(Ok(storage)) => Some(storage),
+        Some(Err(why)) => return refused(state, headers, StatusCode::BAD_REQUEST, "login", &why),
+    };
     let Some(store) = &state.store else { return no_lti(state, headers) };
+    let key = BrowserKey::mint();
     let login = Login {
         state: sessions::random_hex(16),
         nonce: sessions::random_hex(16),
         platform: registration.name.clone(),
         expires_at: now_epoch() + LOGIN_SECONDS,
+        browser_digest: key.digest,
+        storage,
     };
     if let Err(e) = store.put_login(&login).await {
         return refused(state, headers, StatusCode::SERVICE_UNAVAILABLE, "login", &e.to_string());
@@ -212,13 +227,35 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
     let separator = if registration.auth_login_url.contains('?') { '&' } else { '?' };
     let location =
         format!("{}{separator}{}", registration.auth_login_url, serde_urlencoded::to_string(query).expect("encodes"));
-    let mut response = StatusCode::FOUND.into_response();
-    match HeaderValue::from_str(&location) {
-        Ok(value) => response.headers_mut().insert(header::LOCATION, value),
-        Err(_) => return refused(state, headers, StatusCode::BAD_REQUEST, "login", "a login hint that is not a URL's"),
+    let mut response = match &login.storage {
+        Some(storage) => browser::keep_key_page(state, headers, storage, &login.state, &key.key, &location),
+        None => {
+            let mut response = StatusCode::FOUND.into_response();
+            match HeaderValue::from_str(&location) {
+                Ok(value) => response.headers_mut().insert(header::LOCATION, value),
+                Err(_) => {
+                    return refused(state, headers, StatusCode::BAD_REQUEST, "login", "a login hint that is not a URL's");
+                }
+            };
+            response
+        }
     };
+    if let Some(cookie) = browser::key_cookie(&login.state, &key.key) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The platform's storage a login offers: its frame, and the origin of the registration's auth URL.
+fn platform_storage(target: &str, registration: &crate::lti::Registration) -> Result<PlatformStorage, String> {
+    if !is_frame_name(target) {
+        return Err(format!("lti_storage_target {:?} is not a frame's name", cut(target)));
+    }
+    let origin = reqwest::Url::parse(&registration.auth_login_url)
+        .map(|url| url.origin().ascii_serialization())
+        .map_err(|_| format!("the auth URL of {} is not a URL", registration.name))?;
+    Ok(PlatformStorage { target: target.to_owned(), origin })
 }
 
 /// Finish an LTI 1.3 launch: the platform's `id_token`, validated in full, makes a learner session; on to the
@@ -229,6 +266,7 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
     tag = "lti",
     request_body(content = LaunchForm, content_type = "application/x-www-form-urlencoded"),
     responses(
+        (status = 200, description = "No login cookie, a platform that keeps the key: the page that reads it back and posts the launch again", body = String, content_type = "text/html; charset=utf-8"),
         (status = 303, description = "Launched: the page's cookie is set; on to the learner page"),
         (status = 400, description = "Not a launch, or a launch for no lab served", body = String, content_type = "text/html; charset=utf-8"),
         (status = 401, description = "The launch is refused (the page says why)", body = String, content_type = "text/html; charset=utf-8"),
@@ -257,6 +295,28 @@ pub(super) async fn launch(State(state): State<AppStateRef>, headers: HeaderMap,
         }
         Err(e) => return refused(&state, &headers, StatusCode::SERVICE_UNAVAILABLE, "launch", &e.to_string()),
     };
+    // The browser posting the launch must be the one that started its login (login CSRF).
+    let presented = browser::cookie_key(&headers, &form.state).or(form.browser_key.clone()).filter(|k| !k.is_empty());
+    match (presented, &login.storage) {
+        (Some(key), _) if holds_key(&login.browser_digest, &key) => {}
+        (Some(_), _) => {
+            let why = "this launch was started in another browser (launch again from the LMS)";
+            return refused(&state, &headers, StatusCode::UNAUTHORIZED, "launch", why);
+        }
+        (None, Some(storage)) if form.browser_key.is_none() => {
+            // No cookie (blocked in the LMS's frame): the key is read back from the platform's storage, and the
+            // launch posted again with it; the login waits for that post.
+            if let Err(e) = store.put_login(&login).await {
+                return refused(&state, &headers, StatusCode::SERVICE_UNAVAILABLE, "launch", &e.to_string());
+            }
+            return browser::read_key_page(&state, &headers, storage, &form.id_token, &form.state);
+        }
+        (None, _) => {
+            let why = "this browser did not start this launch: its login cookie is missing (launch again from the \
+LMS; if this keeps happening, the browser blocks labcheck's cookies and the LMS offers no storage for them)";
+            return refused(&state, &headers, StatusCode::UNAUTHORIZED, "launch", why);
+        }
+    }
     let Some(registration) = lti.lti.registrations.iter().find(|r| r.name == login.platform) else {
         return refused(
             &state,
@@ -270,7 +330,11 @@ pub(super) async fn launch(State(state): State<AppStateRef>, headers: HeaderMap,
         Ok(launched) => launched,
         Err(refusal) => return refused_launch(&state, &headers, &refusal),
     };
-    start_session(&state, &headers, launched).await
+    let mut response = start_session(&state, &headers, launched).await;
+    if let Some(spent) = browser::spent_cookie(&form.state) {
+        response.headers_mut().append(header::SET_COOKIE, spent);
+    }
+    response
 }
 
 /// A refused launch. A platform key set that could not be read is the platform's fault, not the learner's: the
@@ -367,126 +431,6 @@ pub(super) async fn jwks(State(state): State<AppStateRef>) -> Response {
         None => {
             super::ApiError::new(StatusCode::NOT_FOUND, "no_lti", "this service has no --lti-config").into_response()
         }
-    }
-}
-
-/// Sends `progress` to the platform of `passback` as a score, off the caller's path. A score not taken is kept for
-/// [`retry_pending_scores`].
-pub(super) fn send_score(state: &AppStateRef, passback: Passback, lab: Arc<Lab>, progress: Progress, locale: Locale) {
-    let Some(endpoint) = passback.link.endpoint.clone() else { return };
-    let state = state.clone();
-    tokio::spawn(async move {
-        let pending = PendingScore {
-            session_id: passback.session_id.clone(),
-            platform: passback.link.platform.clone(),
-            endpoint,
-            score: score_of(&passback.link.user_id, &lab, &progress, &locale),
-            attempts: 0,
-            last_error: String::new(),
-        };
-        deliver(&state, pending).await;
-    });
-}
-
-/// The score of a learner's progress: best per check, as `labcheck progress` counts it, and the checks missing.
-fn score_of(user_id: &str, lab: &Lab, progress: &Progress, locale: &Locale) -> ags::Score {
-    let missing: Vec<String> = lab
-        .checks()
-        .filter(|c| progress.checks.get(&c.id).is_none_or(|p| p.status != Status::Pass))
-        .map(|c| c.title.get(locale).to_owned())
-        .collect();
-    let prefix = if missing.is_empty() {
-        msg!("lti-comment-done").render(locale)
-    } else {
-        msg!("lti-comment-missing", count = missing.len()).render(locale)
-    };
-    let now = time::OffsetDateTime::now_utc();
-    let at = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    ags::score(user_id, progress.score(), lab.max_score(), &missing, &prefix, &at)
-}
-
-/// One attempt to deliver `pending`; kept for later when the platform does not take it.
-async fn deliver(state: &AppState, mut pending: PendingScore) {
-    let (Some(lti), Some(store)) = (&state.lti, &state.store) else { return };
-    let Some(registration) = lti.lti.registrations.iter().find(|r| r.name == pending.platform) else {
-        tracing::warn!(platform = %pending.platform, "a score for a platform no longer registered is dropped");
-        let _ = store.drop_pending_score(&pending.session_id, &pending.score.timestamp).await;
-        return;
-    };
-    let sent = lti.scores.send(registration, &lti.lti.keys, &pending.endpoint, &pending.score).await;
-    state.metrics.score_sent(sent.is_ok());
-    match sent {
-        Ok(()) => {
-            tracing::info!(platform = %pending.platform, session = %pending.session_id, "LTI score sent");
-            if pending.attempts > 0 {
-                let _ = store.drop_pending_score(&pending.session_id, &pending.score.timestamp).await;
-            }
-        }
-        Err(e) => {
-            pending.attempts += 1;
-            pending.last_error = e.to_string();
-            tracing::warn!(platform = %pending.platform, session = %pending.session_id, error = ?e.to_string(), "LTI score not sent; kept to retry");
-            if let Err(e) = store.put_pending_score(&pending).await {
-                tracing::warn!(error = %e, "an LTI score could not be kept to retry");
-            }
-        }
-    }
-}
-
-/// A score still refused this long after its grading is given up on (a metric and a log line say so).
-pub(super) const GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 3600);
-
-/// Every `--lti-retry-seconds`: the scores platforms did not take, sent again, each platform's in turn and the
-/// platforms side by side (one that hangs or refuses delays no other's); a score older than [`GIVE_UP_AFTER`]
-/// is dropped instead.
-pub(super) async fn retry_pending_scores(state: AppStateRef) {
-    loop {
-        tokio::time::sleep(state.config.lti_retry).await;
-        let Some(store) = &state.store else { return };
-        match store.pending_scores().await {
-            Ok(pending) => retry_by_platform(&state, pending).await,
-            Err(e) => tracing::warn!(error = %e, "pending LTI scores could not be read"),
-        }
-    }
-}
-
-async fn retry_by_platform(state: &AppState, pending: Vec<PendingScore>) {
-    let mut by_platform: std::collections::BTreeMap<String, Vec<PendingScore>> = std::collections::BTreeMap::new();
-    for score in pending {
-        by_platform.entry(score.platform.clone()).or_default().push(score);
-    }
-    let platforms = by_platform.into_values().map(|scores| async move {
-        for score in scores {
-            if given_up(&score) {
-                abandon(state, score).await;
-            } else {
-                deliver(state, score).await;
-            }
-        }
-    });
-    futures::future::join_all(platforms).await;
-}
-
-/// Whether a score's grading is older than [`GIVE_UP_AFTER`].
-fn given_up(score: &PendingScore) -> bool {
-    let Ok(at) = time::OffsetDateTime::parse(&score.score.timestamp, &time::format_description::well_known::Rfc3339)
-    else {
-        return true;
-    };
-    time::OffsetDateTime::now_utc() - at > GIVE_UP_AFTER
-}
-
-async fn abandon(state: &AppState, score: PendingScore) {
-    state.metrics.score_abandoned();
-    tracing::warn!(
-        platform = %score.platform,
-        session = %score.session_id,
-        attempts = score.attempts,
-        last_error = ?score.last_error,
-        "an LTI score was given up on: the platform did not take it within a day"
-    );
-    if let Some(store) = &state.store {
-        let _ = store.drop_pending_score(&score.session_id, &score.score.timestamp).await;
     }
 }
 
