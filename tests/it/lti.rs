@@ -431,6 +431,38 @@ async fn without_its_cookie_a_launch_reads_its_key_from_the_platforms_storage() 
     assert_eq!(answer.status().as_u16(), 400);
 }
 
+/// The same, in a real browser: Chromium, the lab in the LMS's frame, labcheck's login cookie dropped on the way as a
+/// browser blocking it would. The storage page keeps the key with the LMS's page (`lti.put_data`), the launch page
+/// reads it back (`lti.get_data`), and the learner page opens in the frame.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_browser_blocking_the_cookie_launches_through_the_platforms_storage() {
+    let account = Account::localstack();
+    let lms =
+        Lms::start(json!({ "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items" }));
+    let (server, _kid) = labcheck_for(&lms, &account, &["--frame-ancestors", &lms.url]).await;
+    let shots = common::repo_path("target/learn-page");
+    std::fs::create_dir_all(&shots).unwrap();
+    let config = json!({ "framed_url": format!("{}/framed?user=student-7", lms.url), "check": "rest-api-created", "shots": shots });
+    let out = Command::new("node")
+        .arg(common::repo_path("tests/consumers/lti-storage.mjs"))
+        .arg(config.to_string())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let launched: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert!(launched["url"].as_str().unwrap().contains("/learn/s"), "the learner page, in the frame: {launched}");
+    let log = launched["log"].as_array().unwrap();
+    let subjects: Vec<&str> = log.iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    assert_eq!(subjects, ["lti.put_data", "lti.get_data"], "{launched}");
+    assert_eq!(log[0]["key"], log[1]["key"], "the same login's key: {launched}");
+    let tool_origin = server.url.replace("127.0.0.1", "localhost");
+    assert_eq!(log[0]["origin"].as_str(), Some(tool_origin.as_str()), "{launched}");
+    let launches = launched["launches"].as_array().unwrap();
+    assert_eq!(launches.len(), 2, "the platform's post, then the page's with the key: {launched}");
+    assert!(launches.iter().all(|cookie| !cookie.as_str().unwrap().contains("labcheck_lti_")), "{launched}");
+}
+
 /// The JSON of a platform-storage page.
 fn storage_data(page: &str) -> Value {
     let start = page.find("id=\"lti-storage\">").expect("a storage page") + "id=\"lti-storage\">".len();

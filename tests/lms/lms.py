@@ -105,6 +105,24 @@ def platform():
     return conf
 
 
+# The platform's storage, as an LMS page keeps it for the tool in its frame: lti.put_data and lti.get_data, answered
+# to the sender's origin, keyed by it; every message kept in window.storageLog for the test to read.
+STORAGE_SCRIPT = """
+window.storageLog = [];
+const kept = {};
+window.addEventListener("message", (event) => {
+  const m = event.data;
+  if (!m || typeof m.subject !== "string") return;
+  window.storageLog.push({ subject: m.subject, origin: event.origin, key: m.key });
+  const answer = { subject: m.subject + ".response", message_id: m.message_id, key: m.key };
+  if (m.subject === "lti.put_data") { kept[event.origin + " " + m.key] = m.value; answer.value = m.value; }
+  else if (m.subject === "lti.get_data") { answer.value = kept[event.origin + " " + m.key]; }
+  else return;
+  event.source.postMessage(answer, event.origin);
+});
+"""
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -141,8 +159,17 @@ class Handler(BaseHTTPRequestHandler):
             user = html.escape(self.query().get("user", "student-1"))
             page = f'<!DOCTYPE html><title>Course</title><h1>AWS labs</h1><a id="open" href="/launch?user={user}">Open the lab</a>'
             return self.answer(200, page, "text/html")
+        if path == "/framed":
+            # The lab in the course's frame, with the platform's storage (LTI Client Side postMessages) in the page.
+            user = urllib.parse.quote(self.query().get("user", "student-1"))
+            page = (
+                '<!DOCTYPE html><title>Course</title><h1>AWS labs</h1><script>' + STORAGE_SCRIPT + '</script>'
+                f'<iframe name="tool" title="lab" width="900" height="900" src="/launch?user={user}&storage=_parent"></iframe>'
+            )
+            return self.answer(200, page, "text/html")
         if path == "/launch":
-            return self.initiate_login(self.query().get("user", "student-1"))
+            query = self.query()
+            return self.initiate_login(query.get("user", "student-1"), query.get("storage"))
         if path == "/authorize":
             return self.authorize(self.query())
         return self.answer(404, "{}")
@@ -155,11 +182,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.score()
         return self.answer(404, "{}")
 
-    def initiate_login(self, user):
+    def initiate_login(self, user, storage=None):
         conf = platform()
         login = Login(HttpRequest({"get_data": {}, "form_data": {}}), conf)
         login.set_lti_message_hint(hint="resource-link-1")
         url = login.initiate_login(user)
+        if storage:
+            url += "&" + urllib.parse.urlencode({"lti_storage_target": storage})
         return self.answer(302, "", headers=[("location", url)])
 
     def authorize(self, params):
