@@ -4,8 +4,9 @@
 //!
 //! The access token comes from the platform's token URL by the client-credentials grant with a JWT client
 //! assertion (RS256, signed by the tool's key, `aud` = the token URL), cached until shortly before it expires.
-//! Answers 429 and 5xx (and a connection that fails) are retried with backoff; a 401 on a score drops the cached
-//! token and tries once with a new one. What still fails is the caller's to keep and retry later: a verdict never
+//! Answers 5xx (and a connection that fails) are retried with backoff; a platform throttling (429 with its
+//! `Retry-After`, Canvas's 403 "Rate Limit Exceeded") is told to the caller at once, to pause; a 401 on a score drops
+//! the cached token and tries once with a new one. What still fails is the caller's to keep and retry later: a verdict never
 //! depends on it.
 
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use super::Registration;
 use super::keys::ToolKeys;
 use super::launch::{SCORE_SCOPE, ScoreEndpoint};
 
-/// Attempts of one request (token or score) when the platform answers 429 or 5xx.
+/// Attempts of one request (token or score) when the platform answers 5xx or cannot be reached.
 const ATTEMPTS: u32 = 3;
 /// The first backoff; doubled each attempt.
 const FIRST_BACKOFF: Duration = Duration::from_millis(400);
@@ -71,6 +72,27 @@ pub enum PassbackError {
     Score(String),
     #[error("the tool's key cannot sign: {0}")]
     Sign(String),
+    /// The platform asks to slow down: 429 (its `Retry-After`, if any), or Canvas's 403 "Rate Limit Exceeded".
+    #[error("the platform is throttling: {said}")]
+    Throttled { wait: Option<Duration>, said: String },
+}
+
+/// What the platform answered: its status, its `Retry-After` (seconds), its body.
+struct Answer {
+    status: reqwest::StatusCode,
+    retry_after: Option<Duration>,
+    text: String,
+}
+
+impl Answer {
+    /// A throttling answer: 429, or Canvas's 403 whose body says "Rate Limit Exceeded".
+    fn throttled(&self) -> Option<PassbackError> {
+        let canvas = self.status == reqwest::StatusCode::FORBIDDEN && self.text.contains("Rate Limit Exceeded");
+        (self.status == reqwest::StatusCode::TOO_MANY_REQUESTS || canvas).then(|| PassbackError::Throttled {
+            wait: self.retry_after,
+            said: format!("HTTP {}: {}", self.status.as_u16(), cut(&self.text)),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -127,14 +149,17 @@ impl Scores {
                     .header(reqwest::header::CONTENT_TYPE, "application/vnd.ims.lis.v1.score+json")
                     .body(body.clone())
             };
-            let (status, text) = with_retries(post).await.map_err(PassbackError::Score)?;
-            if status.is_success() {
+            let answer = with_retries(post).await.map_err(PassbackError::Score)?;
+            if answer.status.is_success() {
                 return Ok(());
             }
-            if status == reqwest::StatusCode::UNAUTHORIZED && !fresh_token {
+            if let Some(throttled) = answer.throttled() {
+                return Err(throttled);
+            }
+            if answer.status == reqwest::StatusCode::UNAUTHORIZED && !fresh_token {
                 continue;
             }
-            return Err(PassbackError::Score(format!("HTTP {}: {}", status.as_u16(), cut(&text))));
+            return Err(PassbackError::Score(format!("HTTP {}: {}", answer.status.as_u16(), cut(&answer.text))));
         }
         Err(PassbackError::Score("HTTP 401 with a new token too".into()))
     }
@@ -162,12 +187,15 @@ impl Scores {
                 .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(form.clone())
         };
-        let (status, text) = with_retries(request).await.map_err(PassbackError::Token)?;
-        if !status.is_success() {
-            return Err(PassbackError::Token(format!("HTTP {}: {}", status.as_u16(), cut(&text))));
+        let answer = with_retries(request).await.map_err(PassbackError::Token)?;
+        if let Some(throttled) = answer.throttled() {
+            return Err(throttled);
+        }
+        if !answer.status.is_success() {
+            return Err(PassbackError::Token(format!("HTTP {}: {}", answer.status.as_u16(), cut(&answer.text))));
         }
         let answer: TokenAnswer =
-            serde_json::from_str(&text).map_err(|e| PassbackError::Token(format!("not a token answer: {e}")))?;
+            serde_json::from_str(&answer.text).map_err(|e| PassbackError::Token(format!("not a token answer: {e}")))?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
         let until = Instant::now() + lifetime.saturating_sub(TOKEN_MARGIN);
         self.tokens.lock().expect("tokens lock").insert(key, (answer.access_token.clone(), until));
@@ -192,19 +220,25 @@ fn client_assertion(registration: &Registration, keys: &ToolKeys) -> Result<Stri
     jsonwebtoken::encode(&header, &claims, signing.encoding()).map_err(|e| PassbackError::Sign(e.to_string()))
 }
 
-/// Sends the request `make` builds, again after 429, 5xx or a failed connection (backoff doubling), and gives
-/// the last answer's status and text.
-async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, String), String> {
+/// Sends the request `make` builds, again after a 5xx or a failed connection (backoff doubling), and gives the last
+/// answer. A 429 is given at once, with its `Retry-After`: the score sender pauses the platform.
+async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder) -> Result<Answer, String> {
     let mut backoff = FIRST_BACKOFF;
     let mut last = String::new();
     for attempt in 1..=ATTEMPTS {
         match make().timeout(Duration::from_secs(10)).send().await {
             Ok(answer) => {
                 let status = answer.status();
-                let retry = status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                let retry_after = answer
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(|seconds| Duration::from_secs(seconds.min(3600)));
                 let text = answer.text().await.unwrap_or_default();
-                if !retry || attempt == ATTEMPTS {
-                    return Ok((status, text));
+                // A platform asking to slow down is answered by the sender's pause, not by asking again now.
+                if !status.is_server_error() || attempt == ATTEMPTS {
+                    return Ok(Answer { status, retry_after, text });
                 }
                 last = format!("HTTP {}", status.as_u16());
             }

@@ -110,9 +110,16 @@ pub struct Registration {
     /// URLs. A line item elsewhere would have labcheck post the platform's bearer token there.
     #[serde(default)]
     pub score_hosts: Vec<String>,
+    /// Scores sent to this platform at once, at most (an LMS like Canvas charges parallel requests first).
+    #[serde(default = "default_scores_in_flight")]
+    pub scores_in_flight: usize,
     /// Set from `[tool] allow_http`: this platform's URLs, line items included, may be plain HTTP.
     #[serde(skip)]
     pub allow_http: bool,
+}
+
+fn default_scores_in_flight() -> usize {
+    2
 }
 
 impl Registration {

@@ -32,6 +32,8 @@ pub struct Metrics {
     scores_failed: AtomicU64,
     /// LTI scores given up on: still refused after [`super::lti::scores::GIVE_UP_AFTER`].
     scores_abandoned: AtomicU64,
+    /// LTI score sends a platform throttled (429, or Canvas's 403 "Rate Limit Exceeded"): its sends paused.
+    scores_throttled: AtomicU64,
 }
 
 impl Metrics {
@@ -58,6 +60,11 @@ impl Metrics {
     pub fn score_sent(&self, delivered: bool) {
         let counter = if delivered { &self.scores_sent } else { &self.scores_failed };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An LTI score send the platform throttled.
+    pub fn score_throttled(&self) {
+        self.scores_throttled.fetch_add(1, Ordering::Relaxed);
     }
 
     /// An LTI score given up on.
@@ -102,6 +109,11 @@ impl Metrics {
                 "labcheck_lti_scores_abandoned_total",
                 "LTI scores given up on: still refused a day after their grading.",
                 &self.scores_abandoned,
+            ),
+            (
+                "labcheck_lti_scores_throttled_total",
+                "LTI score sends the platform throttled (its sends paused, the score sent again after).",
+                &self.scores_throttled,
             ),
         ];
         for (name, help, value) in counters {

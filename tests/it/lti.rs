@@ -228,18 +228,20 @@ async fn an_lms_launches_a_learner_and_receives_partial_scores_with_comments() {
     assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_sent_total"), 2.0, "{metrics}");
 }
 
-/// labcheck's login for student-9 (with `extra` parameters): its answer, and the login's cookie as a browser
+/// labcheck's login for student-9 (or `extra`'s `login_hint`, with its other parameters): its answer, and the login's cookie as a browser
 /// sends it back (`name=value`).
 async fn start_login(server: &Server, lms: &Lms, extra: &[(&str, &str)]) -> (reqwest::Response, String) {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let target = format!("{}/lti/launch", server.url);
     let mut params = vec![
         ("iss", lms.issuer.as_str()),
-        ("login_hint", "student-9"),
         ("target_link_uri", target.as_str()),
         ("client_id", CLIENT_ID),
         ("lti_message_hint", "resource-link-1"),
     ];
+    if !extra.iter().any(|(name, _)| *name == "login_hint") {
+        params.push(("login_hint", "student-9"));
+    }
     params.extend_from_slice(extra);
     let answer = http.get(format!("{}/lti/login?{}", server.url, url_form(&params))).send().await.unwrap();
     let set_cookie = answer.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
@@ -468,6 +470,96 @@ fn storage_data(page: &str) -> Value {
     let start = page.find("id=\"lti-storage\">").expect("a storage page") + "id=\"lti-storage\">".len();
     let end = start + page[start..].find("</script>").unwrap();
     serde_json::from_str(&page[start..end]).unwrap()
+}
+
+/// A deadline rush, small: a class launched from an LMS that throttles as Canvas does (a leaky bucket charging each
+/// score post, parallel ones first, 403 "Rate Limit Exceeded" when spent) and, at first, answers 429 with
+/// `Retry-After`. Every learner grades three times at once. The LMS ends with each learner's latest progress, got
+/// no older score after a newer one, no two scores of a learner within 10 s, and never more than 2 at once
+/// (before: a score per grading, all at once, retried without pause).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_rushing_before_a_deadline_reaches_a_throttling_lms_with_every_latest_score() {
+    const LEARNERS: usize = 30;
+    let account = Account::localstack();
+    ItemsLab::complete().build(&account).await;
+    let throttle = json!({ "high_water": 120, "outflow": 30, "preflight": 50, "cost": 6 });
+    let lms = Lms::start(json!({
+        "tool": "", "client_id": CLIENT_ID, "deployment_id": DEPLOYMENT, "lab": "apigw-items",
+        "too_many": 2, "throttle": throttle,
+    }));
+    // The class comes from many addresses: loopback, as a trusted proxy, is not held to one address's connections.
+    let extra =
+        ["--account-rate", "1000", "--max-in-flight", "16", "--max-queue", "256", "--trusted-proxy", "127.0.0.0/8"];
+    let (server, _kid) = labcheck_for(&lms, &account, &extra).await;
+    let mut tokens = Vec::new();
+    for learner in 0..LEARNERS {
+        let hint = format!("student-{learner}");
+        let (answer, cookie) = start_login(&server, &lms, &[("login_hint", &hint)]).await;
+        let location = answer.headers()["location"].to_str().unwrap().to_owned();
+        let form = forged_form(&lms, location.split_once('?').unwrap().1, "none").await;
+        let (status, page, session) = post_launch(&server, &form, &cookie).await;
+        assert_eq!(status, 303, "{page}");
+        let session = session.unwrap();
+        let token = session.split(';').next().unwrap().trim_start_matches("labcheck_learn=").to_owned();
+        tokens.push((hint, token));
+    }
+    let grade = "/v1/labs/apigw-items/grade";
+    let rush = tokens.iter().flat_map(|(_, token)| {
+        ["resources", "api-keys", "resources"].map(|step| {
+            let server = &server;
+            async move { call(server, Method::POST, grade, token, Some(json!({ "steps": [step] }))).await }
+        })
+    });
+    for (status, body) in futures::future::join_all(rush).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut latest = std::collections::BTreeMap::new();
+    for (hint, _) in &tokens {
+        let path = format!("/v1/labs/apigw-items/learners/lti:testlms:{hint}/progress");
+        let (status, body) = call(&server, Method::GET, &path, crate::service::TOKEN, None).await;
+        assert_eq!(status, 200, "{body}");
+        let progress: Value = serde_json::from_str(&body).unwrap();
+        latest.insert(hint.clone(), progress["score"].as_f64().unwrap());
+    }
+    assert!(latest.values().all(|score| *score > 0.0), "{latest:?}");
+    // The LMS, once it has every learner's latest.
+    let mut by_learner: std::collections::BTreeMap<String, Vec<(f64, f64, String)>> = Default::default();
+    for _ in 0..600 {
+        by_learner.clear();
+        for entry in lms.get("/records").await["scores"].as_array().unwrap() {
+            let score: Value = serde_json::from_str(entry["body"].as_str().unwrap()).unwrap();
+            let (user, given) = (score["userId"].as_str().unwrap().to_owned(), score["scoreGiven"].as_f64().unwrap());
+            let at = (entry["at"].as_f64().unwrap(), given, score["timestamp"].as_str().unwrap().to_owned());
+            by_learner.entry(user).or_default().push(at);
+        }
+        let done = latest.iter().all(|(hint, score)| {
+            by_learner
+                .get(hint)
+                .and_then(|got| got.iter().max_by(|a, b| a.0.total_cmp(&b.0)))
+                .is_some_and(|last| last.1 == *score)
+        });
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let records = lms.get("/records").await;
+    for (hint, score) in &latest {
+        let mut got = by_learner.get(hint).cloned().unwrap_or_default();
+        got.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(got.last().map(|last| last.1), Some(*score), "{hint} ends with their latest: {got:?}");
+        for pair in got.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= 9.8, "{hint}: two scores within 10 s: {got:?}");
+            assert!(pair[1].2 > pair[0].2, "{hint}: an older score after a newer one: {got:?}");
+        }
+        assert!(got.len() <= 3, "{hint}: latest wins, not a score per grading: {got:?}");
+    }
+    assert!(records["max_in_flight"].as_u64().unwrap() <= 2, "{}", records["max_in_flight"]);
+    let throttled: Vec<u64> =
+        records["throttled"].as_array().unwrap().iter().map(|t| t["status"].as_u64().unwrap()).collect();
+    assert!(throttled.contains(&429) && throttled.contains(&403), "both throttlings were met: {throttled:?}");
+    let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
+    assert!(Server::metric(&metrics, "labcheck_lti_scores_throttled_total") >= 3.0, "{metrics}");
 }
 
 /// An anonymous flood of login initiations wrote a login in flight for each (634 a second) and slowed every other

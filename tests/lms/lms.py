@@ -7,7 +7,11 @@ so this LMS records everything labcheck sends (GET /records) for tests/it/lti.rs
     python lms.py CONFIG_JSON      # prints {"url": "http://127.0.0.1:PORT"} once it listens
 
 CONFIG: {"tool": "http://localhost:PORT" (labcheck; or later by GET /configure?tool=...), "client_id", "deployment_id", "lab", "steps" (optional),
-"role_arn" (optional), "token_failures": N (the token endpoint answers 500 that many times first)}.
+"role_arn" (optional), "token_failures": N (the token endpoint answers 500 that many times first),
+"too_many": N (the first N score posts answer 429 with Retry-After: 1), "throttle": {"high_water", "outflow",
+"preflight", "cost"} (score posts charged as Canvas charges API requests: a leaky bucket of `high_water` units
+draining `outflow` a second; a request holds `preflight` units while it runs and leaves `cost`; one that would
+overflow answers 403 "Rate Limit Exceeded")}.
 
 Test-only: GET /authorize?...&forge=KIND answers {"id_token", "state"} as JSON instead of the form, with the token
 spoiled as KIND says (wrong_signature, unknown_kid, wrong_aud, expired, wrong_type, unknown_deployment,
@@ -49,9 +53,40 @@ def new_key():
 
 PRIVATE, PUBLIC = new_key()
 OTHER_PRIVATE, _ = new_key()
-RECORDS = {"auth_requests": [], "token_requests": [], "scores": [], "problems": []}
+RECORDS = {"auth_requests": [], "token_requests": [], "scores": [], "problems": [], "throttled": [], "max_in_flight": 0}
 LOCK = threading.Lock()
-STATE = {"token_failures": int(CONFIG.get("token_failures", 0))}
+STATE = {"token_failures": int(CONFIG.get("token_failures", 0)), "too_many": int(CONFIG.get("too_many", 0)),
+         "bucket": 0.0, "drained_at": time.monotonic(), "in_flight": 0}
+
+
+def admit_score():
+    """Canvas's throttling, as its API documentation describes it: None if the request may run (its pre-flight
+    units taken), else the refusal's (status, body, headers)."""
+    throttle = CONFIG.get("throttle")
+    with LOCK:
+        if STATE["too_many"] > 0:
+            STATE["too_many"] -= 1
+            RECORDS["throttled"].append({"at": time.time(), "status": 429})
+            return 429, '{"error": "too many requests"}', [("retry-after", "1")]
+        if throttle:
+            now = time.monotonic()
+            STATE["bucket"] = max(0.0, STATE["bucket"] - (now - STATE["drained_at"]) * throttle["outflow"])
+            STATE["drained_at"] = now
+            if STATE["bucket"] + throttle["preflight"] > throttle["high_water"]:
+                RECORDS["throttled"].append({"at": time.time(), "status": 403})
+                return 403, "403 Forbidden (Rate Limit Exceeded)", []
+            STATE["bucket"] += throttle["preflight"]
+        STATE["in_flight"] += 1
+        RECORDS["max_in_flight"] = max(RECORDS["max_in_flight"], STATE["in_flight"])
+        return None
+
+
+def charge_score():
+    throttle = CONFIG.get("throttle")
+    with LOCK:
+        STATE["in_flight"] -= 1
+        if throttle:
+            STATE["bucket"] += throttle["cost"] - throttle["preflight"]
 
 
 def record(kind, entry):
@@ -245,9 +280,20 @@ class Handler(BaseHTTPRequestHandler):
     def score(self):
         length = int(self.headers.get("content-length", 0))
         body = self.rfile.read(length).decode()
+        refused = admit_score()
+        if refused:
+            status, text, headers = refused
+            return self.answer(status, text, "text/plain", headers)
+        try:
+            return self.take_score(body)
+        finally:
+            charge_score()
+
+    def take_score(self, body):
+        time.sleep(0.02)  # the LMS's own work: parallel requests overlap
         query = self.query()
         authorization = self.headers.get("authorization", "")
-        entry = {"query": query, "content_type": self.headers.get("content-type"), "body": body}
+        entry = {"query": query, "content_type": self.headers.get("content-type"), "body": body, "at": time.time()}
         try:
             token = authorization.removeprefix("Bearer ")
             entry["token_valid"] = platform().validate_token(token, allowed_scopes=[SCORE_SCOPE])

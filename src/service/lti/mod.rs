@@ -4,6 +4,7 @@
 //! the platform does not take it.
 
 mod browser;
+mod outbox;
 pub(super) mod scores;
 
 use std::time::Duration;
@@ -42,12 +43,18 @@ pub struct LtiService {
     pub lti: Lti,
     platform_keys: PlatformKeys,
     scores: ags::Scores,
+    outboxes: scores::Outboxes,
 }
 
 impl LtiService {
     pub fn new(lti: Lti) -> Self {
         let http = reqwest::Client::builder().build().expect("the HTTP client builds");
-        Self { lti, platform_keys: PlatformKeys::new(http.clone()), scores: ags::Scores::new(http) }
+        Self {
+            lti,
+            platform_keys: PlatformKeys::new(http.clone()),
+            scores: ags::Scores::new(http),
+            outboxes: scores::Outboxes::default(),
+        }
     }
 }
 

@@ -1,34 +1,134 @@
-//! Scores after gradings: each launched session's progress sent to its platform's line item, off the grading's
-//! path; a score not taken kept in the store and retried, platform by platform, until a day has passed.
+//! Scores after gradings: each launched session's progress kept in the store and sent to its platform's line item
+//! through the platform's outbox ([`super::outbox`]: the latest per session, spaced, paused while the platform
+//! throttles, a few at a time), off the grading's path; a score refused is retried until a day has passed.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use tokio::sync::{Notify, Semaphore};
+use tokio::time::Instant;
+
+use super::outbox::{Next, Outcome, Queue};
 use crate::i18n::{Locale, msg};
 use crate::lab::Lab;
-use crate::lti::ags;
+use crate::lti::ags::{self, PassbackError};
 use crate::lti::records::PendingScore;
 use crate::model::Status;
 use crate::progress::Progress;
 use crate::service::request::Passback;
 use crate::service::{AppState, AppStateRef};
 
-/// Sends `progress` to the platform of `passback` as a score, off the caller's path. A score not taken is kept for
-/// [`retry_pending_scores`].
-pub(in crate::service) fn send_score(state: &AppStateRef, passback: Passback, lab: Arc<Lab>, progress: Progress, locale: Locale) {
+/// Sends `progress` to the platform of `passback` as a score, off the caller's path: kept in the store first (no
+/// score is lost to a restart or a throttling LMS), then queued in the platform's outbox.
+pub(in crate::service) fn send_score(
+    state: &AppStateRef,
+    passback: Passback,
+    lab: Arc<Lab>,
+    progress: Progress,
+    locale: Locale,
+) {
     let Some(endpoint) = passback.link.endpoint.clone() else { return };
+    // Stamped here, right as the store answered the merge: of two gradings of one learner, the later merge (the
+    // progress holding both) carries the later time, and the outbox keeps the latest.
+    let pending = PendingScore {
+        session_id: passback.session_id.clone(),
+        platform: passback.link.platform.clone(),
+        endpoint,
+        score: score_of(&passback.link.user_id, &lab, &progress, &locale),
+        attempts: 0,
+        last_error: String::new(),
+    };
     let state = state.clone();
     tokio::spawn(async move {
-        let pending = PendingScore {
-            session_id: passback.session_id.clone(),
-            platform: passback.link.platform.clone(),
-            endpoint,
-            score: score_of(&passback.link.user_id, &lab, &progress, &locale),
-            attempts: 0,
-            last_error: String::new(),
-        };
-        deliver(&state, pending).await;
+        if let Some(store) = &state.store
+            && let Err(e) = store.put_pending_score(&pending).await
+        {
+            tracing::warn!(error = %e, "an LTI score could not be kept before sending; sent all the same");
+        }
+        offer(&state, pending);
     });
+}
+
+/// Each platform's outbox ([`Queue`]) and the sends it lets out: at most the registration's `scores_in_flight`
+/// at once.
+#[derive(Default)]
+pub(in crate::service) struct Outboxes {
+    lines: Mutex<HashMap<String, Arc<Line>>>,
+}
+
+impl std::fmt::Debug for Outboxes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Outboxes")
+    }
+}
+
+struct Line {
+    queue: Mutex<Queue>,
+    wake: Notify,
+    in_flight: Arc<Semaphore>,
+}
+
+/// `pending` into its platform's outbox (the platform's sender started with its first score).
+fn offer(state: &AppStateRef, pending: PendingScore) {
+    let Some(lti) = &state.lti else { return };
+    let line = {
+        let mut lines = lti.outboxes.lines.lock().expect("outbox lock");
+        match lines.get(&pending.platform) {
+            Some(line) => line.clone(),
+            None => {
+                let in_flight = lti
+                    .lti
+                    .registrations
+                    .iter()
+                    .find(|r| r.name == pending.platform)
+                    .map_or(1, |r| r.scores_in_flight.max(1));
+                let line = Arc::new(Line {
+                    queue: Mutex::new(Queue::default()),
+                    wake: Notify::new(),
+                    in_flight: Arc::new(Semaphore::new(in_flight)),
+                });
+                lines.insert(pending.platform.clone(), line.clone());
+                tokio::spawn(run_line(state.clone(), line.clone()));
+                line
+            }
+        }
+    };
+    if line.queue.lock().expect("outbox lock").offer(pending, Instant::now()) {
+        line.wake.notify_one();
+    }
+}
+
+/// A platform's sender: the next due score out as soon as a send slot is free, for ever.
+async fn run_line(state: AppStateRef, line: Arc<Line>) {
+    loop {
+        let Ok(permit) = line.in_flight.clone().acquire_owned().await else { return };
+        let next = line.queue.lock().expect("outbox lock").next(Instant::now());
+        match next {
+            Next::Send(score) => {
+                let (state, line) = (state.clone(), line.clone());
+                tokio::spawn(async move {
+                    let outcome = deliver(&state, &score).await;
+                    drop(permit);
+                    line.queue.lock().expect("outbox lock").done(&score, outcome, Instant::now());
+                    line.wake.notify_one();
+                });
+            }
+            Next::WaitUntil(until) => {
+                drop(permit);
+                tokio::select! {
+                    () = tokio::time::sleep_until(until) => {}
+                    () = line.wake.notified() => {}
+                }
+            }
+            Next::Idle => {
+                drop(permit);
+                line.wake.notified().await;
+            }
+        }
+    }
 }
 
 /// The score of a learner's progress: best per check, as `labcheck progress` counts it, and the checks missing.
@@ -43,35 +143,44 @@ fn score_of(user_id: &str, lab: &Lab, progress: &Progress, locale: &Locale) -> a
     } else {
         msg!("lti-comment-missing", count = missing.len()).render(locale)
     };
-    let now = time::OffsetDateTime::now_utc();
-    let at = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    // RFC 3339 with microseconds always written: stamps of one width order as text, as the store compares them.
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    let at = time::OffsetDateTime::now_utc().format(&format).unwrap_or_default();
     ags::score(user_id, progress.score(), lab.max_score(), &missing, &prefix, &at)
 }
 
-/// One attempt to deliver `pending`; kept for later when the platform does not take it.
-async fn deliver(state: &AppState, mut pending: PendingScore) {
-    let (Some(lti), Some(store)) = (&state.lti, &state.store) else { return };
+/// One attempt to deliver `pending`. Taken, it leaves the store (unless a newer one replaced it there); refused,
+/// it stays there for [`retry_pending_scores`], with the reason; throttled, the outbox sends it again after the
+/// pause.
+async fn deliver(state: &AppState, pending: &PendingScore) -> Outcome {
+    let (Some(lti), Some(store)) = (&state.lti, &state.store) else { return Outcome::Failed };
     let Some(registration) = lti.lti.registrations.iter().find(|r| r.name == pending.platform) else {
         tracing::warn!(platform = %pending.platform, "a score for a platform no longer registered is dropped");
         let _ = store.drop_pending_score(&pending.session_id, &pending.score.timestamp).await;
-        return;
+        return Outcome::Failed;
     };
     let sent = lti.scores.send(registration, &lti.lti.keys, &pending.endpoint, &pending.score).await;
     state.metrics.score_sent(sent.is_ok());
     match sent {
         Ok(()) => {
             tracing::info!(platform = %pending.platform, session = %pending.session_id, "LTI score sent");
-            if pending.attempts > 0 {
-                let _ = store.drop_pending_score(&pending.session_id, &pending.score.timestamp).await;
-            }
+            let _ = store.drop_pending_score(&pending.session_id, &pending.score.timestamp).await;
+            Outcome::Taken
+        }
+        Err(PassbackError::Throttled { wait, said }) => {
+            state.metrics.score_throttled();
+            tracing::warn!(platform = %pending.platform, said = ?said, wait_seconds = wait.map(|w| w.as_secs()), "the platform throttles LTI scores; its sends pause");
+            Outcome::Throttled(wait)
         }
         Err(e) => {
-            pending.attempts += 1;
-            pending.last_error = e.to_string();
+            let kept = PendingScore { attempts: pending.attempts + 1, last_error: e.to_string(), ..pending.clone() };
             tracing::warn!(platform = %pending.platform, session = %pending.session_id, error = ?e.to_string(), "LTI score not sent; kept to retry");
-            if let Err(e) = store.put_pending_score(&pending).await {
+            if let Err(e) = store.put_pending_score(&kept).await {
                 tracing::warn!(error = %e, "an LTI score could not be kept to retry");
             }
+            Outcome::Failed
         }
     }
 }
@@ -79,35 +188,29 @@ async fn deliver(state: &AppState, mut pending: PendingScore) {
 /// A score still refused this long after its grading is given up on (a metric and a log line say so).
 pub(in crate::service) const GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 3600);
 
-/// Every `--lti-retry-seconds`: the scores platforms did not take, sent again, each platform's in turn and the
-/// platforms side by side (one that hangs or refuses delays no other's); a score older than [`GIVE_UP_AFTER`]
-/// is dropped instead.
+/// Every `--lti-retry-seconds`: the scores the store still keeps (refused, or kept by a replica or a process that
+/// stopped) offered again to their platforms' outboxes, which send each platform's side by side (one that hangs or
+/// refuses delays no other's) and drop what was taken already; a score older than [`GIVE_UP_AFTER`] is dropped
+/// instead.
 pub(in crate::service) async fn retry_pending_scores(state: AppStateRef) {
     loop {
         tokio::time::sleep(state.config.lti_retry).await;
         let Some(store) = &state.store else { return };
         match store.pending_scores().await {
-            Ok(pending) => retry_by_platform(&state, pending).await,
+            Ok(pending) => offer_again(&state, pending).await,
             Err(e) => tracing::warn!(error = %e, "pending LTI scores could not be read"),
         }
     }
 }
 
-async fn retry_by_platform(state: &AppState, pending: Vec<PendingScore>) {
-    let mut by_platform: std::collections::BTreeMap<String, Vec<PendingScore>> = std::collections::BTreeMap::new();
+async fn offer_again(state: &AppStateRef, pending: Vec<PendingScore>) {
     for score in pending {
-        by_platform.entry(score.platform.clone()).or_default().push(score);
-    }
-    let platforms = by_platform.into_values().map(|scores| async move {
-        for score in scores {
-            if given_up(&score) {
-                abandon(state, score).await;
-            } else {
-                deliver(state, score).await;
-            }
+        if given_up(&score) {
+            abandon(state, score).await;
+        } else {
+            offer(state, score);
         }
-    });
-    futures::future::join_all(platforms).await;
+    }
 }
 
 /// Whether a score's grading is older than [`GIVE_UP_AFTER`].
