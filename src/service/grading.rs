@@ -139,9 +139,15 @@ async fn run_grading(
         if let Recorded::NotKept { error } = &recorded {
             tracing::warn!(lab = %lab.id, error = %error, "a grading was not kept");
         }
-        // A session an LMS launched: its progress goes to the gradebook, off the answer's path.
+        // A session an LMS launched: its progress kept as a score before the answer (on Lambda nothing runs after
+        // it), and sent to the gradebook off the answer's path.
         if let (Some(passback), Some(progress)) = (&request.passback, progress) {
-            super::lti::scores::send_score(&state, passback.clone(), lab.clone(), progress, locale);
+            let score = super::lti::scores::pending_score(passback, &lab, &progress, &locale);
+            let kept = tokio::time::timeout(store_time, super::lti::scores::keep_score(&state, &score)).await;
+            if kept.is_err() {
+                tracing::warn!("an LTI score could not be kept before the answer: the store was silent; sent all the same");
+            }
+            super::lti::scores::send_score(&state, score);
         }
         state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
         report.recorded = Some(recorded);

@@ -21,35 +21,39 @@ use crate::progress::Progress;
 use crate::service::request::Passback;
 use crate::service::{AppState, AppStateRef};
 
-/// Sends `progress` to the platform of `passback` as a score, off the caller's path: kept in the store first (no
-/// score is lost to a restart or a throttling LMS), then queued in the platform's outbox.
-pub(in crate::service) fn send_score(
-    state: &AppStateRef,
-    passback: Passback,
-    lab: Arc<Lab>,
-    progress: Progress,
-    locale: Locale,
-) {
-    let Some(endpoint) = passback.link.endpoint.clone() else { return };
-    // Stamped here, right as the store answered the merge: of two gradings of one learner, the later merge (the
-    // progress holding both) carries the later time, and the outbox keeps the latest.
-    let pending = PendingScore {
+/// The score of a grading of a launched session, stamped now: right as the store answered the merge, so that of
+/// two gradings of one learner the later merge (the progress holding both) carries the later time. `None` when the
+/// launch gave no line item.
+pub(in crate::service) fn pending_score(
+    passback: &Passback,
+    lab: &Lab,
+    progress: &Progress,
+    locale: &Locale,
+) -> Option<PendingScore> {
+    Some(PendingScore {
         session_id: passback.session_id.clone(),
         platform: passback.link.platform.clone(),
-        endpoint,
-        score: score_of(&passback.link.user_id, &lab, &progress, &locale),
+        endpoint: passback.link.endpoint.clone()?,
+        score: score_of(&passback.link.user_id, lab, progress, locale),
         attempts: 0,
         last_error: String::new(),
-    };
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Some(store) = &state.store
-            && let Err(e) = store.put_pending_score(&pending).await
-        {
-            tracing::warn!(error = %e, "an LTI score could not be kept before sending; sent all the same");
-        }
-        offer(&state, pending);
-    });
+    })
+}
+
+/// Keeps `score` in the store until its platform takes it: no score is lost to a restart, a frozen Lambda or a
+/// throttling LMS.
+pub(in crate::service) async fn keep_score(state: &AppState, score: &Option<PendingScore>) {
+    let (Some(store), Some(score)) = (&state.store, score) else { return };
+    if let Err(e) = store.put_pending_score(score).await {
+        tracing::warn!(error = %e, "an LTI score could not be kept before sending; sent all the same");
+    }
+}
+
+/// Sends `score` to its platform, through the platform's outbox, off the caller's path.
+pub(in crate::service) fn send_score(state: &AppStateRef, score: Option<PendingScore>) {
+    if let Some(score) = score {
+        offer(state, score);
+    }
 }
 
 /// Each platform's outbox ([`Queue`]) and the sends it lets out: at most the registration's `scores_in_flight`
