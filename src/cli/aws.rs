@@ -250,8 +250,9 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "LABCHECK_TRUSTED_PROXIES", value_name = "RANGE", value_delimiter = ',')]
     pub trusted_proxies: Vec<crate::service::Cidr>,
 
-    /// Roles whose assumed-role credentials are kept (least recently used go first; each costs about 160 KB).
-    #[arg(long, value_name = "ROLES", default_value_t = 1024)]
+    /// Roles whose assumed-role credentials are kept, each until shortly before they end (least recently used go
+    /// first; about 5 KB each with the account's pacer, measured).
+    #[arg(long, value_name = "ROLES", default_value_t = 32_768)]
     pub role_cache: usize,
 
     /// Keep learners' progress and gradings here (`sqlite:PATH`, a path, or `dynamodb:TABLE`): requests may then

@@ -200,7 +200,7 @@ fn config_from(
         drain: std::time::Duration::from_secs(0),
         profile: None,
         region: None,
-        role_cache: usize::try_from(number("LABCHECK_ROLE_CACHE", 64)?).unwrap_or(64),
+        role_cache: usize::try_from(number("LABCHECK_ROLE_CACHE", 4096)?).unwrap_or(4096),
         read_timeout: std::time::Duration::from_secs(10),
         // Lambda hands the function one event at a time: it opens no connections of its own.
         max_connections: 1,

@@ -42,7 +42,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use accounts::{PACER_CAPACITY, PACER_MAX_IDLE, Pacer, ROLE_MAX_AGE, ROLE_MAX_IDLE, RoleKey};
+use accounts::{PACER_CAPACITY, PACER_MAX_IDLE, Pacer, ROLE_MAX_AGE, RoleKey};
 pub use auth::read_tokens;
 pub use client::Cidr;
 use cache::BoundedCache;
@@ -108,9 +108,9 @@ struct AppState {
     config: ServiceConfig,
     labs: BTreeMap<String, Arc<Lab>>,
     base: SdkConfig,
-    /// Per role (and external id, region): a config whose credentials are cached until shortly before expiry.
+    /// Per role (and external id, region): its assumed-role credentials, kept until shortly before they end.
     /// Bounded: thousands of roles must not grow memory without end.
-    role_configs: BoundedCache<RoleKey, SdkConfig>,
+    role_credentials: BoundedCache<RoleKey, accounts::RoleSlot>,
     pacers: BoundedCache<String, Arc<Pacer>>,
     runs: Mutex<HashMap<RunKey, Run>>,
     /// The gradings running and waiting, a share kept for the platform.
@@ -172,7 +172,7 @@ async fn metrics(
     Extension(caller): Extension<auth::Caller>,
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_configs.size()))
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_credentials.size()))
         .into_response())
 }
 
@@ -233,7 +233,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         store,
         labs,
         base,
-        role_configs: BoundedCache::new(config.role_cache, ROLE_MAX_AGE, ROLE_MAX_IDLE),
+        role_credentials: BoundedCache::new(config.role_cache, ROLE_MAX_AGE, ROLE_MAX_AGE),
         pacers: BoundedCache::new(PACER_CAPACITY, Duration::MAX, PACER_MAX_IDLE),
         runs: Mutex::new(HashMap::new()),
         slots: slots::Slots::new(config.max_in_flight, config.max_queue),
