@@ -276,3 +276,21 @@ fn a_class_failing_one_check_for_one_reason_after_working_on_it_is_flagged() {
     assert_eq!(flags[1], ("key".to_owned(), Some(BrokenRule::SameReason)), "{flags:?}");
     assert!(flags.iter().filter(|(id, _)| id != "key").all(|(_, flag)| flag.is_none()), "{flags:?}");
 }
+
+/// Documents read as the cohort keeps them (no evidence, no messages of what passed) give the same figures, in
+/// every language, as the documents whole.
+#[test]
+fn documents_kept_for_the_cohort_give_the_same_figures() {
+    let class = class();
+    let kept: Vec<Progress> = class
+        .iter()
+        .map(|progress| sources::read_kept(&serde_json::to_string(progress).unwrap()).unwrap())
+        .collect();
+    assert!(kept.iter().flat_map(|p| p.checks.values()).all(|c| c.evidence.is_empty()), "no evidence kept");
+    for locale in [english(), crate::i18n::parse_tag("es").unwrap()] {
+        assert_eq!(
+            compute(&lab(), &kept, &Filter::default(), NOW, &locale),
+            compute(&lab(), &class, &Filter::default(), NOW, &locale)
+        );
+    }
+}
