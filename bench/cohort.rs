@@ -1,20 +1,30 @@
 //! The cohort benchmark (scripts/bench-cohort.sh): how long `labcheck cohort` takes for a large class in SQLite.
 //!
-//!   cargo run --release --example cohort -- [LEARNERS=10000] [GRADINGS=20] [RUNS=5]
+//!   cargo run --release --example cohort -- [LEARNERS=10000] [GRADINGS=20] [RUNS=5] [recorded|synthetic]
 //!
 //! Seeds a fresh SQLite store with the synthetic class of tests/support/synthetic.rs in the Items lab (26 checks):
 //! each learner's gradings merged in memory by the store's own rules, and the resulting progress documents written
-//! as the store keeps them. Then times, RUNS times, what the command does: open the store, read the class through its
-//! index, compute the figures, write them as JSON and as HTML. Prints the seed's size and each phase's median.
+//! as the store keeps them. With `recorded` (the default), each verdict is one the real grading path gave: the lab's
+//! cases (snapshots recorded from real accounts) graded by the engine and its validators, a check's pass taken from
+//! a case where it passes and its failure from one where it fails, with their messages, message sources and
+//! evidence, so the documents are the size the service really writes (about 15 KB); `synthetic` leaves messages as
+//! bare ids and evidence empty (about 7 KB). Then times, RUNS times, what the command does: open the store, read the
+//! class through its index, compute the figures, write them as JSON and as HTML. Prints the seed's size, each
+//! phase's median, and the peak memory (resident) of those runs.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use labcheck::cohort::{self, CohortFormat, Filter};
+use labcheck::engine::EngineOptions;
 use labcheck::i18n::english;
 use labcheck::lab::Lab;
-use labcheck::progress::{SqliteStore, merge};
+use labcheck::model::{CheckResult, Status};
+use labcheck::progress::{Grading, SqliteStore, merge};
+use labcheck::snapshot::Snapshot;
 
 #[path = "../tests/support/synthetic.rs"]
 mod synthetic;
@@ -31,8 +41,10 @@ fn median(mut times: Vec<Duration>) -> Duration {
 #[tokio::main]
 async fn main() {
     let (learners, gradings, runs) = (arg(1, 10_000), arg(2, 20), arg(3, 5));
+    let recorded = std::env::args().nth(4).is_none_or(|kind| kind != "synthetic");
     let lab = Arc::new(Lab::load(Path::new("checks/apigw-items")).expect("run from the repository"));
     let class = synthetic::Class::of(&lab, learners, gradings);
+    let verdicts = if recorded { Some(Verdicts::graded(&lab).await) } else { None };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("class.sqlite");
     drop(SqliteStore::open(&path).await.unwrap());
@@ -42,7 +54,14 @@ async fn main() {
     let transaction = connection.transaction().unwrap();
     let mut bytes = 0;
     for i in 0..class.learners {
-        let progress = (0..gradings).fold(None, |progress, g| Some(merge(progress, &lab, &class.grading(&lab, i, g))));
+        let progress = (0..gradings).fold(None, |progress, g| {
+            let grading = class.grading(&lab, i, g);
+            let grading = match &verdicts {
+                Some(verdicts) => verdicts.recorded(grading, i),
+                None => grading,
+            };
+            Some(merge(progress, &lab, &grading))
+        });
         let body = serde_json::to_string(&progress.unwrap()).unwrap();
         bytes += body.len();
         transaction
@@ -61,6 +80,8 @@ async fn main() {
         bytes as f64 / 1e6
     );
 
+    println!("each document {:.1} KB on average", bytes as f64 / learners as f64 / 1e3);
+    reset_peak_memory();
     let (mut read, mut compute, mut write, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let started = Instant::now();
@@ -87,4 +108,68 @@ async fn main() {
         ms(median(write)),
         ms(median(total))
     );
+    println!("peak resident memory while reading and computing: {:.0} MB", peak_memory_kib() as f64 / 1024.0);
+}
+
+/// Each check's verdicts as the real grading path gives them: the lab's recorded cases graded by the engine.
+struct Verdicts {
+    passes: BTreeMap<String, CheckResult>,
+    failures: BTreeMap<String, Vec<CheckResult>>,
+}
+
+impl Verdicts {
+    async fn graded(lab: &Lab) -> Self {
+        let (mut passes, mut failures) = (BTreeMap::new(), BTreeMap::<String, Vec<CheckResult>>::new());
+        let checks = lab.select(&[]).expect("every step");
+        let cases_dir = lab.file.parent().expect("the lab's folder").join("cases");
+        let mut cases: Vec<_> = std::fs::read_dir(cases_dir)
+            .expect("the lab's cases")
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        cases.sort();
+        for case in cases {
+            let snapshot = Snapshot::load(&case).expect("a recorded case");
+            let report =
+                labcheck::grading::grade_facts(lab, &checks, snapshot.facts, snapshot.target, &EngineOptions::default())
+                    .await;
+            for result in report.checks {
+                match result.status {
+                    Status::Pass => {
+                        passes.entry(result.id.clone()).or_insert(result);
+                    }
+                    Status::Fail => failures.entry(result.id.clone()).or_default().push(result),
+                    Status::Error | Status::Skip => {}
+                }
+            }
+        }
+        Self { passes, failures }
+    }
+
+    /// `grading` (learner `i`'s) with each verdict replaced by a recorded one of the same status, where there is.
+    fn recorded(&self, mut grading: Grading, i: usize) -> Grading {
+        for result in &mut grading.report.checks {
+            let recorded = match result.status {
+                Status::Pass => self.passes.get(&result.id),
+                Status::Fail => self.failures.get(&result.id).and_then(|all| all.get(i % all.len())),
+                Status::Error | Status::Skip => None,
+            };
+            if let Some(recorded) = recorded {
+                *result = CheckResult { points: result.points, ..recorded.clone() };
+            }
+        }
+        grading
+    }
+}
+
+/// Starts the process's peak resident memory (VmHWM) again from what it holds now (Linux).
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since [`reset_peak_memory`], in KiB.
+fn peak_memory_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
