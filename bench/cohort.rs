@@ -130,9 +130,14 @@ impl Verdicts {
         cases.sort();
         for case in cases {
             let snapshot = Snapshot::load(&case).expect("a recorded case");
-            let report =
-                labcheck::grading::grade_facts(lab, &checks, snapshot.facts, snapshot.target, &EngineOptions::default())
-                    .await;
+            let report = labcheck::grading::grade_facts(
+                lab,
+                &checks,
+                snapshot.facts,
+                snapshot.target,
+                &EngineOptions::default(),
+            )
+            .await;
             for result in report.checks {
                 match result.status {
                     Status::Pass => {

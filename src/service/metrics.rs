@@ -80,8 +80,9 @@ impl Metrics {
         *self.refused.lock().unwrap().entry(reason).or_default() += 1;
     }
 
-    /// The metrics as Prometheus text; `cached_roles` is the size of the service's role cache.
-    pub fn render(&self, cached_roles: usize) -> String {
+    /// The metrics as Prometheus text; `cached_roles` is the size of the service's role cache, `scores_waiting` the
+    /// LTI scores in the platforms' outboxes.
+    pub fn render(&self, cached_roles: usize, scores_waiting: usize) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP labcheck_gradings_total Gradings run, by lab and outcome.");
         let _ = writeln!(out, "# TYPE labcheck_gradings_total counter");
@@ -135,6 +136,12 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP labcheck_cached_roles Roles whose assumed-role credentials are kept.\n# TYPE labcheck_cached_roles gauge\nlabcheck_cached_roles {cached_roles}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP labcheck_lti_scores_waiting LTI scores waiting in the platforms' outboxes (spaced, or paused by a throttling platform).
+# TYPE labcheck_lti_scores_waiting gauge
+labcheck_lti_scores_waiting {scores_waiting}"
         );
         let _ = writeln!(out, "# HELP labcheck_check_duration_seconds Time checks took, summed.");
         let _ = writeln!(out, "# TYPE labcheck_check_duration_seconds summary");

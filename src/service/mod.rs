@@ -172,8 +172,9 @@ async fn metrics(
     Extension(caller): Extension<auth::Caller>,
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(state.role_credentials.size()))
-        .into_response())
+    let scores_waiting = state.lti.as_ref().map_or(0, lti::LtiService::scores_waiting);
+    let text = state.metrics.render(state.role_credentials.size(), scores_waiting);
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
 /// What a connection over the limits is served: `/healthz`, and 503 for everything else.

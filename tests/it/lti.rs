@@ -560,6 +560,7 @@ async fn a_class_rushing_before_a_deadline_reaches_a_throttling_lms_with_every_l
     assert!(throttled.contains(&429) && throttled.contains(&403), "both throttlings were met: {throttled:?}");
     let (_, metrics) = call(&server, Method::GET, "/metrics", crate::service::TOKEN, None).await;
     assert!(Server::metric(&metrics, "labcheck_lti_scores_throttled_total") >= 3.0, "{metrics}");
+    assert_eq!(Server::metric(&metrics, "labcheck_lti_scores_waiting"), 0.0, "every score out: {metrics}");
 }
 
 /// An anonymous flood of login initiations wrote a login in flight for each (634 a second) and slowed every other

@@ -56,6 +56,11 @@ impl LtiService {
             outboxes: scores::Outboxes::default(),
         }
     }
+
+    /// Scores waiting in the platforms' outboxes.
+    pub fn scores_waiting(&self) -> usize {
+        self.outboxes.waiting()
+    }
 }
 
 /// The OIDC login initiation's parameters (query or form).

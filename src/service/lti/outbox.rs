@@ -69,7 +69,6 @@ fn time_of(score: &PendingScore) -> OffsetDateTime {
 
 impl Queue {
     /// Scores waiting.
-    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.waiting.len()
     }

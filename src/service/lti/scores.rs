@@ -69,6 +69,14 @@ impl std::fmt::Debug for Outboxes {
     }
 }
 
+impl Outboxes {
+    /// Scores waiting, every platform's.
+    pub(super) fn waiting(&self) -> usize {
+        let lines = self.lines.lock().expect("outbox lock");
+        lines.values().map(|line| line.queue.lock().expect("outbox lock").len()).sum()
+    }
+}
+
 struct Line {
     queue: Mutex<Queue>,
     wake: Notify,
