@@ -141,8 +141,9 @@ async fn run_grading(
         }
         // A session an LMS launched: its progress kept as a score before the answer (on Lambda nothing runs after
         // it), and sent to the gradebook off the answer's path.
-        if let (Some(passback), Some(progress)) = (&request.passback, progress) {
-            let score = super::lti::scores::pending_score(passback, &lab, &progress, &locale);
+        if let (Some(passback), Some(progress)) = (&request.passback, progress)
+            && let Some(score) = super::lti::scores::pending_score(passback, &lab, &progress, &locale)
+        {
             let kept = tokio::time::timeout(store_time, super::lti::scores::keep_score(&state, &score)).await;
             if kept.is_err() {
                 tracing::warn!("an LTI score could not be kept before the answer: the store was silent; sent all the same");

@@ -42,18 +42,16 @@ pub(in crate::service) fn pending_score(
 
 /// Keeps `score` in the store until its platform takes it: no score is lost to a restart, a frozen Lambda or a
 /// throttling LMS.
-pub(in crate::service) async fn keep_score(state: &AppState, score: &Option<PendingScore>) {
-    let (Some(store), Some(score)) = (&state.store, score) else { return };
+pub(in crate::service) async fn keep_score(state: &AppState, score: &PendingScore) {
+    let Some(store) = &state.store else { return };
     if let Err(e) = store.put_pending_score(score).await {
         tracing::warn!(error = %e, "an LTI score could not be kept before sending; sent all the same");
     }
 }
 
 /// Sends `score` to its platform, through the platform's outbox, off the caller's path.
-pub(in crate::service) fn send_score(state: &AppStateRef, score: Option<PendingScore>) {
-    if let Some(score) = score {
-        offer(state, score);
-    }
+pub(in crate::service) fn send_score(state: &AppStateRef, score: PendingScore) {
+    offer(state, score);
 }
 
 /// Each platform's outbox ([`Queue`]) and the sends it lets out: at most the registration's `scores_in_flight`
