@@ -9,8 +9,11 @@
 //! a case where it passes and its failure from one where it fails, with their messages, message sources and
 //! evidence, so the documents are the size the service really writes (about 15 KB); `synthetic` leaves messages as
 //! bare ids and evidence empty (about 7 KB). Then times, RUNS times, what the command does: open the store, read the
-//! class through its index, compute the figures, write them as JSON and as HTML. Prints the seed's size, each
-//! phase's median, and the peak memory (resident) of those runs.
+//! class through its index, compute the figures, write them as JSON and as HTML, in a process of its own. Prints the
+//! seed's size, each phase's median, and the peak memory (resident) of the measuring process.
+//!
+//! With BENCH_KEEP=1 the seeded store is kept (its path printed); `cohort measure PATH LEARNERS RUNS` measures it
+//! again (under a profiler, say).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -40,6 +43,10 @@ fn median(mut times: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("measure") {
+        let path = std::env::args().nth(2).expect("the store's path");
+        return measure(Path::new(&path), arg(3, 0), arg(4, 5)).await;
+    }
     let (learners, gradings, runs) = (arg(1, 10_000), arg(2, 20), arg(3, 5));
     let recorded = std::env::args().nth(4).is_none_or(|kind| kind != "synthetic");
     let lab = Arc::new(Lab::load(Path::new("checks/apigw-items")).expect("run from the repository"));
@@ -52,7 +59,7 @@ async fn main() {
     let seeding = Instant::now();
     let mut connection = rusqlite::Connection::open(&path).unwrap();
     let transaction = connection.transaction().unwrap();
-    let mut bytes = 0;
+    let (mut bytes, mut outlines) = (0, 0);
     for i in 0..class.learners {
         let progress = (0..gradings).fold(None, |progress, g| {
             let grading = class.grading(&lab, i, g);
@@ -62,14 +69,13 @@ async fn main() {
             };
             Some(merge(progress, &lab, &grading))
         });
-        let body = serde_json::to_string(&progress.unwrap()).unwrap();
-        bytes += body.len();
-        transaction
-            .execute(
-                "INSERT INTO progress (learner, lab, body) VALUES (?1, ?2, ?3)",
-                rusqlite::params![class.learner(i), lab.id, body],
-            )
-            .unwrap();
+        let progress = progress.unwrap();
+        let (body, outline) = (serde_json::to_string(&progress).unwrap(), labcheck::progress::outline(&progress));
+        (bytes, outlines) = (bytes + body.len(), outlines + outline.len());
+        let (learner, lab) = (class.learner(i), &lab.id);
+        let insert = |sql: &str, text: &str| transaction.execute(sql, rusqlite::params![learner, lab, text]).unwrap();
+        insert("INSERT INTO progress (learner, lab, body) VALUES (?1, ?2, ?3)", &body);
+        insert("INSERT INTO progress_outlines (learner, lab, outline) VALUES (?1, ?2, ?3)", &outline);
     }
     transaction.commit().unwrap();
     drop(connection);
@@ -80,15 +86,33 @@ async fn main() {
         bytes as f64 / 1e6
     );
 
-    println!("each document {:.1} KB on average", bytes as f64 / learners as f64 / 1e3);
-    reset_peak_memory();
+    println!(
+        "each document {:.1} KB on average, its outline {:.1} KB",
+        bytes as f64 / learners as f64 / 1e3,
+        outlines as f64 / learners as f64 / 1e3
+    );
+    let path = if std::env::var_os("BENCH_KEEP").is_some() { dir.keep().join("class.sqlite") } else { path };
+    println!("the store: {}", path.display());
+    // Measured in a process of its own, so that its peak memory is the cohort's, not the seed's.
+    let measured = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["measure", path.to_str().unwrap(), &learners.to_string(), &runs.to_string()])
+        .status()
+        .unwrap();
+    assert!(measured.success(), "the measuring process failed");
+}
+
+/// Times `labcheck cohort` on the store at `path`, `runs` times, from a fresh process: open the store, read the
+/// class through its index one document at a time, compute the figures, write them as JSON and as HTML.
+async fn measure(path: &Path, learners: usize, runs: usize) {
+    let lab = Lab::load(Path::new("checks/apigw-items")).expect("run from the repository");
     let (mut read, mut compute, mut write, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let started = Instant::now();
-        let store = SqliteStore::open(&path).await.unwrap();
-        let progress = labcheck::cohort::Cohorts::progress_of_lab(&store, &lab.id, None).await.unwrap();
+        let store = SqliteStore::open(path).await.unwrap();
+        let class = cohort::Class::new(&lab, Filter::default(), &cohort::now(), &english());
+        let class = cohort::Cohorts::read_class(&store, class).await.unwrap();
         let after_read = Instant::now();
-        let figures = cohort::compute(&lab, &progress, &Filter::default(), &cohort::now(), &english());
+        let figures = class.finish();
         let after_compute = Instant::now();
         let json = CohortFormat::Json.write(&figures, &lab, &english()).unwrap();
         let html = CohortFormat::Html.write(&figures, &lab, &english()).unwrap();
@@ -108,7 +132,7 @@ async fn main() {
         ms(median(write)),
         ms(median(total))
     );
-    println!("peak resident memory while reading and computing: {:.0} MB", peak_memory_kib() as f64 / 1024.0);
+    println!("peak resident memory of the measuring process: {:.0} MB", peak_memory_kib() as f64 / 1024.0);
 }
 
 /// Each check's verdicts as the real grading path gives them: the lab's recorded cases graded by the engine.
@@ -167,12 +191,7 @@ impl Verdicts {
     }
 }
 
-/// Starts the process's peak resident memory (VmHWM) again from what it holds now (Linux).
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The process's peak resident memory since [`reset_peak_memory`], in KiB.
+/// The process's peak resident memory, in KiB.
 fn peak_memory_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");

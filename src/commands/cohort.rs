@@ -42,10 +42,9 @@ fn rfc3339(text: &str) -> Result<String, String> {
 pub async fn cohort(args: CohortArgs) -> Result<u8, CliError> {
     let lab = Lab::load(&args.lab)?;
     let store = args.store.spec().map_err(CliError::Store)?.open_existing().await?;
-    let class = store.progress_of_lab(&lab.id, args.learner_prefix.as_deref()).await?;
     let filter = Filter { learner_prefix: args.learner_prefix, since: args.since, until: args.until };
     let locale = lab.locale_for(&args.lang.requested());
-    let figures = cohort::compute(&lab, &class, &filter, &cohort::now(), &locale);
+    let figures = cohort::read(&*store, &lab, filter, &locale).await?;
     let text = args.format.write(&figures, &lab, &locale).map_err(std::io::Error::other)?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

@@ -82,6 +82,9 @@ fn number(value: impl ToString) -> AttributeValue {
 pub const LAB_INDEX: &str = "progress-by-lab";
 /// Its partition key, set on progress items only (a sparse index).
 const LAB_OF: &str = "progress_lab";
+/// The attribute of a progress item that holds its outline (the cohort reads it rather than the body; an item
+/// written before it has none).
+pub const OUTLINE: &str = "outline";
 /// The index of every item of one learner.
 pub const LEARNER_INDEX: &str = "by-learner";
 
@@ -303,10 +306,20 @@ impl DynamoStore {
         item: &HashMap<String, AttributeValue>,
         attribute: &str,
     ) -> Result<T, StoreError> {
-        let body = item.get(attribute).and_then(|v| v.as_s().ok()).ok_or_else(|| {
-            self.failed(format!("a stored item has no `{attribute}`: the table was changed by something else"))
-        })?;
+        let body = self.text(item, attribute)?;
         serde_json::from_str(body).map_err(|e| self.failed(format!("a stored `{attribute}` does not read back: {e}")))
+    }
+
+    /// The string `attribute` of `item`.
+    pub(crate) fn text<'i>(
+        &self,
+        item: &'i HashMap<String, AttributeValue>,
+        attribute: &str,
+    ) -> Result<&'i str, StoreError> {
+        let text = item.get(attribute).and_then(|v| v.as_s().ok());
+        text.map(String::as_str).ok_or_else(|| {
+            self.failed(format!("a stored item has no `{attribute}`: the table was changed by something else"))
+        })
     }
 
     /// The progress item and its version (0 when there is none).
@@ -366,6 +379,7 @@ impl DynamoStore {
             ("schema".to_owned(), number(STORE_SCHEMA_VERSION)),
             ("version".to_owned(), number(version + 1)),
             ("body".to_owned(), text(&body)),
+            (OUTLINE.to_owned(), text(&super::outline(progress))),
         ]);
         let mut put = Put::builder().table_name(&self.table).set_item(Some(progress_item));
         put = if version == 0 {

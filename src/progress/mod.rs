@@ -15,6 +15,7 @@
 #[cfg(feature = "aws")]
 mod dynamodb;
 pub(crate) mod sqlite;
+mod outline;
 mod trail;
 
 use std::collections::BTreeMap;
@@ -32,9 +33,10 @@ use crate::sessions::Sessions;
 use crate::snapshot::Snapshot;
 
 #[cfg(feature = "aws")]
-pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX};
+pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX, OUTLINE};
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::corrupt;
+pub use outline::outline;
 pub use trail::{Trail, prerequisites};
 
 /// Version of the stored documents (a grading, a progress). A store written by a newer labcheck is refused.

@@ -7,7 +7,9 @@
 //! session: the session as JSON and its token's SHA-256). Schema 3: `lti_logins` (LTI logins in flight) and
 //! `lti_pending_scores` (scores a platform has not taken yet). Schema 4: an index of progress by lab (the cohort).
 //! Schema 5: gradings and sessions by learner (erasure). Schema 6: LTI logins by expiry (each new login removes the
-//! expired ones without a scan). `PRAGMA user_version` is the schema version; a file of a newer version is refused,
+//! expired ones without a scan). Schema 7: `progress_outlines`, each progress document's outline (what a cohort
+//! reads of it), in a table of its own so that reading it does not walk the document's overflow pages; a trigger
+//! removes it with its progress. `PRAGMA user_version` is the schema version; a file of a newer version is refused,
 //! an older one migrated in a transaction.
 
 use std::path::{Path, PathBuf};
@@ -71,6 +73,17 @@ const MIGRATIONS: &[&str] = &[
 ",
     "
     CREATE INDEX lti_logins_by_expiry ON lti_logins (expires_at);
+",
+    "
+    CREATE TABLE progress_outlines (
+        lab TEXT NOT NULL,
+        learner TEXT NOT NULL,
+        outline TEXT NOT NULL,
+        PRIMARY KEY (lab, learner)
+    );
+    CREATE TRIGGER progress_outlines_go_with_their_progress AFTER DELETE ON progress BEGIN
+        DELETE FROM progress_outlines WHERE lab = old.lab AND learner = old.learner;
+    END;
 ",
 ];
 
@@ -241,6 +254,11 @@ impl Store for SqliteStore {
                 "INSERT INTO progress (learner, lab, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT (learner, lab) DO UPDATE SET body = excluded.body",
                 params![grading.learner, grading.lab, serde_json::to_string(&progress).expect("progress serializes")],
+            )?;
+            transaction.execute(
+                "INSERT INTO progress_outlines (lab, learner, outline) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (lab, learner) DO UPDATE SET outline = excluded.outline",
+                params![grading.lab, grading.learner, super::outline(&progress)],
             )?;
             transaction.commit()?;
             Ok(progress)

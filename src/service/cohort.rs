@@ -71,10 +71,9 @@ pub(super) async fn cohort(
     let format = CohortFormat::parse(query.format.as_deref().unwrap_or("json"))
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e))?;
     let store = store_of(&state)?;
-    let class = store.progress_of_lab(&lab.id, query.learner_prefix.as_deref()).await.map_err(unavailable)?;
     let filter = Filter { learner_prefix: query.learner_prefix, since: query.since, until: query.until };
     let locale = lab.locale_for(&super::labs::accepted_languages(&headers));
-    let figures = cohort::compute(&lab, &class, &filter, &cohort::now(), &locale);
+    let figures = cohort::read(&**store, &lab, filter, &locale).await.map_err(unavailable)?;
     let text = format.write(&figures, &lab, &locale).map_err(|e| {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("could not write the cohort: {e}"))
     })?;

@@ -104,9 +104,9 @@ async fn the_cohort_matches_the_generator(store: Arc<dyn Store>) {
             store.record(lab.clone(), class.grading(&lab, i, g)).await.unwrap();
         }
     }
-    let progress = store.progress_of_lab(&lab.id, Some("syn-")).await.unwrap();
-    assert_eq!(progress.len(), class.learners);
-    let figures = cohort::compute(&lab, &progress, &Filter::default(), NOW, &english());
+    let everyone = Filter { learner_prefix: Some("syn-".into()), ..Default::default() };
+    let figures = store.read_class(cohort::Class::new(&lab, everyone, NOW, &english())).await.unwrap().finish();
+    assert_eq!(figures.learners, class.learners);
     let expected = expected(&class, &lab);
     for (j, (check, want)) in figures.checks.iter().zip(&expected).enumerate() {
         let got = Expected {

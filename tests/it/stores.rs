@@ -5,6 +5,7 @@ use std::sync::Arc;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use labcheck::cohort::{self, Cohort, Filter};
 use labcheck::lab::Lab;
 use labcheck::model::{Report, Status};
 use labcheck::progress::{self, DynamoStore, Grading, SqliteStore, Store, StoreError};
@@ -168,27 +169,26 @@ async fn a_class_is_read_by_lab_and_prefix(store: Arc<dyn Store>) {
     for learner in ["cs1-ana", "cs1-bea", "cs2-cy"] {
         store.record(lab.clone(), grading(learner, case("complete").await)).await.unwrap();
     }
-    let class = store.progress_of_lab("apigw-items", Some("cs1-")).await.unwrap();
-    let learners: Vec<&str> = class.iter().map(|p| p.learner.as_str()).collect();
-    assert_eq!(learners, vec!["cs1-ana", "cs1-bea"]);
-    // The class is read as far as the figures read it (no evidence, no messages of what passed): the figures of
-    // the documents read one by one, whole, are the same.
-    let mut whole = Vec::new();
-    for progress in &class {
-        let one = store.progress(&progress.learner, "apigw-items").await.unwrap().unwrap();
-        assert_eq!((progress.score(), &progress.updated_at), (one.score(), &one.updated_at));
-        assert!(progress.checks.values().all(|c| c.evidence.is_empty()), "no evidence read for the cohort");
-        whole.push(one);
-    }
-    let everyone = store.progress_of_lab("apigw-items", None).await.unwrap();
-    assert!(everyone.iter().any(|p| p.learner == "cs2-cy") && everyone.len() >= 3);
-    assert!(store.progress_of_lab("another-lab", None).await.unwrap().is_empty());
-    let filter = labcheck::cohort::Filter { learner_prefix: Some("cs1-".into()), ..Default::default() };
-    let figures = |class: &[labcheck::progress::Progress]| {
-        labcheck::cohort::compute(&lab, class, &filter, "2030-01-01T00:00:00Z", &labcheck::i18n::english())
+    let english = labcheck::i18n::english();
+    let class = async |prefix: Option<&str>, lab: &Lab| {
+        let filter = Filter { learner_prefix: prefix.map(str::to_owned), ..Default::default() };
+        cohort::read(store.as_ref(), lab, filter, &english).await
     };
-    let cohort = figures(&class);
-    assert_eq!(cohort, figures(&whole));
+    let learners = |cohort: &Cohort| cohort.learner_rows.iter().map(|r| r.learner.clone()).collect::<Vec<_>>();
+    let cohort = class(Some("cs1-"), &lab).await.unwrap();
+    assert_eq!(learners(&cohort), vec!["cs1-ana", "cs1-bea"]);
+    // The class is read one document at a time, as far as the figures read it: the figures of the documents read
+    // one by one, whole, are the same.
+    let mut whole = Vec::new();
+    for learner in learners(&cohort) {
+        whole.push(store.progress(&learner, "apigw-items").await.unwrap().unwrap());
+    }
+    let filter = Filter { learner_prefix: Some("cs1-".into()), ..Default::default() };
+    assert_eq!(cohort, cohort::compute(&lab, &whole, &filter, &cohort.as_of, &english));
+    let everyone = learners(&class(None, &lab).await.unwrap());
+    assert!(everyone.iter().any(|l| l == "cs2-cy") && everyone.len() >= 3);
+    let another = Lab { id: "another-lab".into(), ..(*lab).clone() };
+    assert_eq!(class(None, &another).await.unwrap().learners, 0);
     assert_eq!(cohort.learners, 2);
     assert_eq!(cohort.checks.iter().find(|c| c.id == "usage-plan-created").unwrap().passed, 2);
 }
@@ -255,8 +255,9 @@ async fn a_learner_is_exported_and_forgotten(store: Arc<dyn Store>) {
     assert!(store.pending_scores().await.unwrap().iter().all(|p| p.session_id != ana.session.id));
     assert!(store.session(&bea.session.id).await.unwrap().is_some(), "another learner's session stays");
     assert!(store.progress("dsr-bea", "apigw-items").await.unwrap().is_some());
-    let class = store.progress_of_lab("apigw-items", Some("dsr-")).await.unwrap();
-    assert_eq!(class.iter().map(|p| p.learner.as_str()).collect::<Vec<_>>(), vec!["dsr-bea"], "not counted");
+    let dsr = Filter { learner_prefix: Some("dsr-".into()), ..Default::default() };
+    let class = cohort::read(store.as_ref(), &items_lab(), dsr, &labcheck::i18n::english()).await.unwrap();
+    assert_eq!(class.learner_rows.iter().map(|r| r.learner.as_str()).collect::<Vec<_>>(), ["dsr-bea"], "not counted");
     assert_eq!(store.forget_learner("dsr-ana", None).await.unwrap(), Forgotten::default(), "nothing left");
     let empty = privacy::export(store.as_ref(), "dsr-ana").await.unwrap();
     assert!(empty.progress.is_empty() && empty.gradings.is_empty() && empty.sessions.is_empty());
@@ -275,6 +276,61 @@ async fn sqlite_store() {
     lti_records_are_single_use_and_newest_first(store.clone()).await;
     a_class_is_read_by_lab_and_prefix(store.clone()).await;
     a_learner_is_exported_and_forgotten(store).await;
+}
+
+/// A class is read from each learner's outline (less than half the document), and a learner written before
+/// outlines (a file of schema 6, an item of an older labcheck) from their document, with the same figures.
+async fn a_class_written_before_outlines_reads_the_same(store: &dyn Store, forget_outline: impl AsyncFnOnce(&str)) {
+    let lab = items_lab();
+    for (learner, state) in [("old-ana", "key-not-in-plan"), ("old-bea", "complete"), ("old-cy", "no-plan")] {
+        store.record(lab.clone(), grading(learner, case("fresh").await)).await.unwrap();
+        store.record(lab.clone(), grading(learner, case(state).await)).await.unwrap();
+    }
+    let figures = async || {
+        let class = Filter { learner_prefix: Some("old-".into()), ..Default::default() };
+        let class = cohort::Class::new(&lab, class, "2030-01-01T00:00:00Z", &labcheck::i18n::english());
+        store.read_class(class).await.unwrap().finish()
+    };
+    let outlined = figures().await;
+    assert_eq!(outlined.learners, 3);
+    assert!(outlined.checks.iter().any(|c| c.failure_reasons.iter().any(|r| r.example.is_some())), "{outlined:?}");
+    forget_outline("old-ana").await;
+    assert_eq!(figures().await, outlined);
+}
+
+#[tokio::test]
+async fn sqlite_reads_a_class_from_outlines_and_from_documents_without_one() {
+    let path = sqlite_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let forget_outline = async |learner: &str| {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        let (outline, body): (usize, usize) = connection
+            .query_row(
+                "SELECT length(outline), length(body) FROM progress JOIN progress_outlines USING (lab, learner)
+                 WHERE learner = ?1",
+                [learner],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert!(outline * 2 < body, "an outline of {outline} bytes for a document of {body}");
+        connection.execute("DELETE FROM progress_outlines WHERE learner = ?1", [learner]).unwrap();
+    };
+    a_class_written_before_outlines_reads_the_same(&store, forget_outline).await;
+}
+
+#[tokio::test]
+async fn dynamodb_reads_a_class_from_outlines_and_from_items_without_one() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let table = format!("labcheck-outlines-{}", std::process::id());
+    DynamoStore::create(&moto_config(), &table).await.unwrap();
+    let store = DynamoStore::open(&moto_config(), &table).await.unwrap();
+    let forget_outline = async |learner: &str| {
+        let client = aws_sdk_dynamodb::Client::new(&moto_config());
+        let key = AttributeValue::S(format!("progress#apigw-items#{learner}"));
+        let update = client.update_item().table_name(&table).key("pk", key).update_expression("REMOVE outline");
+        update.send().await.unwrap();
+    };
+    a_class_written_before_outlines_reads_the_same(&store, forget_outline).await;
 }
 
 fn moto_config() -> SdkConfig {
