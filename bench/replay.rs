@@ -7,9 +7,10 @@
 //! Both listen on a free loopback port and print `listening on http://127.0.0.1:PORT` first. `record` forwards
 //! every request to UPSTREAM_URL and rewrites FILE after each answer. `serve` looks each request up by method,
 //! path and query, whether it carries an `x-api-key`, and (for form-encoded bodies) the `Action`; an unknown
-//! request gets 404 and is counted (`GET /__replay` gives the counts). STS is answered by `serve` itself, for the
-//! account of the role a grading assumes, so every role is an account of its own: `AssumeRole` hands out
-//! credentials whose key id carries the account (`ASIA` + the 12 digits), and `GetCallerIdentity` reads it back.
+//! request gets 404 and is counted (`GET /__replay` gives the counts, `AssumeRole` calls among them). STS is
+//! answered by `serve` itself, for the account of the role a grading assumes, so every role is an account of its
+//! own: `AssumeRole` hands out credentials whose key id carries the account (`ASIA` + the 12 digits), and
+//! `GetCallerIdentity` reads it back.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -108,6 +109,7 @@ struct Replayer {
     latency: Duration,
     served: AtomicU64,
     missed: AtomicU64,
+    assumed: AtomicU64,
 }
 
 async fn replay(
@@ -119,11 +121,15 @@ async fn replay(
 ) -> Response {
     if uri.path() == "/__replay" {
         let (served, missed) = (state.served.load(Ordering::Relaxed), state.missed.load(Ordering::Relaxed));
-        return format!("{{\"served\":{served},\"missed\":{missed}}}").into_response();
+        let assumed = state.assumed.load(Ordering::Relaxed);
+        return format!("{{\"served\":{served},\"missed\":{missed},\"assumed\":{assumed}}}").into_response();
     }
     tokio::time::sleep(state.latency).await;
     if let Some(answer) = sts(&headers, &body) {
         state.served.fetch_add(1, Ordering::Relaxed);
+        if form_value(&body, "Action").as_deref() == Some("AssumeRole") {
+            state.assumed.fetch_add(1, Ordering::Relaxed);
+        }
         return answer;
     }
     let key = key(&method, &uri, &headers, &body);
@@ -189,7 +195,8 @@ async fn main() {
             let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
             let answers: BTreeMap<String, Answer> = serde_json::from_str(&text).expect("a recording");
             let latency = Duration::from_millis(latency.parse().expect("LATENCY_MS is a number"));
-            let state = Arc::new(Replayer { answers, latency, served: AtomicU64::new(0), missed: AtomicU64::new(0) });
+            let (served, missed, assumed) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+            let state = Arc::new(Replayer { answers, latency, served, missed, assumed });
             listen(axum::Router::new().fallback(replay).with_state(state)).await;
         }
         _ => {

@@ -29,22 +29,8 @@ exec scripts/emulators.sh bash -c '
   work=$(mktemp -d)
   pids=()
   trap "kill \${pids[*]} 2>/dev/null || true; rm -rf $work" EXIT
-  # wait_url FILE: the URL a process printed as "listening on http://..." or "on http://..."
-  wait_url() { for _ in $(seq 1 100); do grep -q "http://" "$1" 2>/dev/null && break; sleep 0.1; done; grep -o "http://[0-9.:]*" "$1" | head -1; }
-
-  read -r account region < <($debug/examples/seed complete 0)
-  $release/examples/replay record "$LABCHECK_TEST_LOCALSTACK_URL" "$work/recording.json" >"$work/record.out" &
-  pids+=($!)
-  record_url=$(wait_url "$work/record.out")
-  AWS_ACCESS_KEY_ID="$account" AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_EC2_METADATA_DISABLED=true \
-  AWS_CONFIG_FILE=/dev/null AWS_ENDPOINT_URL="$record_url" \
-  LABCHECK_INVOKE_URL_TEMPLATE="$record_url/_aws/execute-api/{api_id}/{stage}" \
-    $release/labcheck run checks/apigw-items --step api-keys --format json >"$work/recorded.json" ||
-    { echo "bench: the recorded grading did not pass" >&2; exit 1; }
-  kill "${pids[0]}"
-  $release/examples/replay serve "$work/recording.json" "$latency" >"$work/replay.out" &
-  pids+=($!)
-  replay_url=$(wait_url "$work/replay.out")
+  source scripts/bench-replay.sh
+  replay_lab "$latency" 1 api-keys  # exit 1: the authenticated GET answers 502 (its function is on moto)
   echo "recorded $(grep -c "\"status\"" "$work/recording.json") answers; replaying them after ${latency} ms (POST /v1/labs/apigw-items/grade, API-keys step: 6 AWS calls, 8 probes; the account read from the role ARN)"
   printf "%-8s %-6s %10s %12s %9s %9s %10s %14s %s\n" store conc gradings/s "per core" p50 p99 "peak MB" "CPU ms/grading" notes
 

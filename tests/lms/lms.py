@@ -7,7 +7,7 @@ so this LMS records everything labcheck sends (GET /records) for tests/it/lti.rs
     python lms.py CONFIG_JSON      # prints {"url": "http://127.0.0.1:PORT"} once it listens
 
 CONFIG: {"tool": "http://localhost:PORT" (labcheck; or later by GET /configure?tool=...), "client_id", "deployment_id", "lab", "steps" (optional),
-"role_arn" (optional), "token_failures": N (the token endpoint answers 500 that many times first),
+"role_arn" (optional; `{account}` in it stands for an account per learner), "token_failures": N (the token endpoint answers 500 that many times first),
 "too_many": N (the first N score posts answer 429 with Retry-After: 1), "throttle": {"high_water", "outflow",
 "preflight", "cost"} (score posts charged as Canvas charges API requests: a leaky bucket of `high_water` units
 draining `outflow` a second; a request holds `preflight` units while it runs and leaves `cost`; one that would
@@ -18,6 +18,7 @@ spoiled as KIND says (wrong_signature, unknown_kid, wrong_aud, expired, wrong_ty
 not_yet_valid, foreign_account, lineitem_elsewhere, none).
 """
 
+import functools
 import html
 import json
 import sys
@@ -27,6 +28,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
+import lti1p3platform.registration
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
@@ -53,6 +55,25 @@ def new_key():
 
 PRIVATE, PUBLIC = new_key()
 OTHER_PRIVATE, _ = new_key()
+
+
+@functools.lru_cache(maxsize=8)
+def loaded(private_pem):
+    """A private key read once: reading a PEM checks the RSA key (about 60 ms), and the library reads its PEM at
+    every signature, which held a class's launches to 6 a second."""
+    return serialization.load_pem_private_key(private_pem.encode(), password=None)
+
+
+def sign(payload, key, *args, **kwargs):
+    if isinstance(key, str) and "PRIVATE KEY" in key:
+        key = loaded(key)
+    return jwt.encode(payload, key, *args, **kwargs)
+
+
+lti1p3platform.registration.jwt_encode = sign
+lti1p3platform.registration.Registration.get_jwk = staticmethod(
+    functools.lru_cache(maxsize=8)(lti1p3platform.registration.Registration.get_jwk)
+)
 RECORDS = {"auth_requests": [], "token_requests": [], "scores": [], "problems": [], "throttled": [], "max_in_flight": 0}
 LOCK = threading.Lock()
 STATE = {"token_failures": int(CONFIG.get("token_failures", 0)), "too_many": int(CONFIG.get("too_many", 0)),
@@ -238,6 +259,10 @@ class Handler(BaseHTTPRequestHandler):
         for name in ("steps", "role_arn", "region"):
             if CONFIG.get(name):
                 custom[name] = CONFIG[name]
+        if "{account}" in custom.get("role_arn", ""):
+            # An account per learner (the rush benchmark): 12 digits from the number in the learner's id.
+            number = int("".join(c for c in params.get("login_hint", "") if c.isdigit()) or 0)
+            custom["role_arn"] = custom["role_arn"].replace("{account}", f"{100000000000 + number:012d}")
         launch.set_custom_parameters_claim(custom)
         presentation = {"document_target": "iframe", "locale": CONFIG.get("locale", "en")}
         launch.set_extra_claims({"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": presentation})
@@ -278,6 +303,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(200, json.dumps(answer))
 
     def score(self):
+        arrived = time.time()
         length = int(self.headers.get("content-length", 0))
         body = self.rfile.read(length).decode()
         refused = admit_score()
@@ -285,15 +311,15 @@ class Handler(BaseHTTPRequestHandler):
             status, text, headers = refused
             return self.answer(status, text, "text/plain", headers)
         try:
-            return self.take_score(body)
+            return self.take_score(body, arrived)
         finally:
             charge_score()
 
-    def take_score(self, body):
+    def take_score(self, body, arrived):
         time.sleep(0.02)  # the LMS's own work: parallel requests overlap
         query = self.query()
         authorization = self.headers.get("authorization", "")
-        entry = {"query": query, "content_type": self.headers.get("content-type"), "body": body, "at": time.time()}
+        entry = {"query": query, "content_type": self.headers.get("content-type"), "body": body, "at": arrived}
         try:
             token = authorization.removeprefix("Bearer ")
             entry["token_valid"] = platform().validate_token(token, allowed_scopes=[SCORE_SCOPE])
@@ -334,7 +360,7 @@ def spoil(token, kind):
         ags["lineitem"] = "https://collector.example/lineitems/1/lineitem"
     elif kind != "none":
         raise ValueError(kind)
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": header.get("kid")})
+    return sign(claims, key, algorithm="RS256", headers={"kid": header.get("kid")})
 
 
 def main():
