@@ -4,7 +4,9 @@
 //!
 //! The access token comes from the platform's token URL by the client-credentials grant with a JWT client
 //! assertion (RS256, signed by the tool's key, `aud` = the token URL), cached until shortly before it expires.
-//! Answers 5xx (and a connection that fails) are retried with backoff; a platform throttling (429 with its
+//! Answers 5xx (and a connection that fails) are retried with backoff; a request the platform took but did not
+//! answer within [`ANSWER_TIMEOUT`] is not sent again at once (the platform may still be running it: a second one
+//! would be one more in flight than allowed) but told to the caller, to pause; a platform throttling (429 with its
 //! `Retry-After`, Canvas's 403 "Rate Limit Exceeded") is told to the caller at once, to pause; a 401 on a score drops
 //! the cached token and tries once with a new one. What still fails is the caller's to keep and retry later: a verdict never
 //! depends on it.
@@ -23,6 +25,8 @@ use super::launch::{SCORE_SCOPE, ScoreEndpoint};
 const ATTEMPTS: u32 = 3;
 /// The first backoff; doubled each attempt.
 const FIRST_BACKOFF: Duration = Duration::from_millis(400);
+/// How long the platform has to answer a request.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A token is used until this long before it expires.
 const TOKEN_MARGIN: Duration = Duration::from_secs(60);
 /// How long a client assertion is valid.
@@ -75,6 +79,27 @@ pub enum PassbackError {
     /// The platform asks to slow down: 429 (its `Retry-After`, if any), or Canvas's 403 "Rate Limit Exceeded".
     #[error("the platform is throttling: {said}")]
     Throttled { wait: Option<Duration>, said: String },
+    /// The platform took the request and did not answer in time: it may still be running it.
+    #[error("the platform did not answer within {} s", ANSWER_TIMEOUT.as_secs())]
+    Unanswered,
+}
+
+/// Why a request has no answer.
+#[derive(Debug, PartialEq, Eq)]
+enum NoAnswer {
+    /// Sent, and not answered in time.
+    Unanswered,
+    /// Not sent, or failed (5xx) each attempt: the last reason.
+    Failed(String),
+}
+
+impl NoAnswer {
+    fn into_error(self, failed: fn(String) -> PassbackError) -> PassbackError {
+        match self {
+            NoAnswer::Unanswered => PassbackError::Unanswered,
+            NoAnswer::Failed(reason) => failed(reason),
+        }
+    }
 }
 
 /// What the platform answered: its status, its `Retry-After` (seconds), its body.
@@ -149,7 +174,7 @@ impl Scores {
                     .header(reqwest::header::CONTENT_TYPE, "application/vnd.ims.lis.v1.score+json")
                     .body(body.clone())
             };
-            let answer = with_retries(post).await.map_err(PassbackError::Score)?;
+            let answer = with_retries(post, ANSWER_TIMEOUT).await.map_err(|e| e.into_error(PassbackError::Score))?;
             if answer.status.is_success() {
                 return Ok(());
             }
@@ -187,7 +212,8 @@ impl Scores {
                 .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(form.clone())
         };
-        let answer = with_retries(request).await.map_err(PassbackError::Token)?;
+        let answer =
+            with_retries(request, ANSWER_TIMEOUT).await.map_err(|e| e.into_error(PassbackError::Token))?;
         if let Some(throttled) = answer.throttled() {
             return Err(throttled);
         }
@@ -221,12 +247,13 @@ fn client_assertion(registration: &Registration, keys: &ToolKeys) -> Result<Stri
 }
 
 /// Sends the request `make` builds, again after a 5xx or a failed connection (backoff doubling), and gives the last
-/// answer. A 429 is given at once, with its `Retry-After`: the score sender pauses the platform.
-async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder) -> Result<Answer, String> {
+/// answer. A 429 is given at once, with its `Retry-After`: the score sender pauses the platform. A request not
+/// answered within `timeout` is not sent again.
+async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder, timeout: Duration) -> Result<Answer, NoAnswer> {
     let mut backoff = FIRST_BACKOFF;
     let mut last = String::new();
     for attempt in 1..=ATTEMPTS {
-        match make().timeout(Duration::from_secs(10)).send().await {
+        match make().timeout(timeout).send().await {
             Ok(answer) => {
                 let status = answer.status();
                 let retry_after = answer
@@ -242,6 +269,7 @@ async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder) -> Result<Answ
                 }
                 last = format!("HTTP {}", status.as_u16());
             }
+            Err(e) if e.is_timeout() => return Err(NoAnswer::Unanswered),
             Err(e) => last = crate::one_line(e),
         }
         if attempt < ATTEMPTS {
@@ -249,7 +277,7 @@ async fn with_retries(make: impl Fn() -> reqwest::RequestBuilder) -> Result<Answ
             backoff *= 2;
         }
     }
-    Err(last)
+    Err(NoAnswer::Failed(last))
 }
 
 fn cut(text: &str) -> String {
@@ -259,6 +287,30 @@ fn cut(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The deadline rush's LMS saw 3 score posts at once with 2 allowed: a post it was still running when labcheck
+    /// stopped waiting was sent again 400 ms later (3 posts in 2 s here). A post not answered in time is sent once.
+    #[tokio::test]
+    async fn a_post_the_platform_does_not_answer_in_time_is_not_sent_again() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/scores", listener.local_addr().unwrap());
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = taken.clone();
+        let platform = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let (connection, _) = listener.accept().await.unwrap();
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(connection);
+            }
+        });
+        let http = reqwest::Client::new();
+        let answer = with_retries(|| http.post(&url).body("{}"), Duration::from_millis(200)).await;
+        assert_eq!(answer.err(), Some(NoAnswer::Unanswered));
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1, "posts the platform took");
+        platform.abort();
+    }
 
     #[test]
     fn the_line_items_own_query_string_is_kept() {

@@ -10,7 +10,7 @@ impl LtiRecords for SqliteStore {
     fn put_login<'a>(&'a self, login: &'a Login) -> BoxFuture<'a, Result<(), StoreError>> {
         let body = serde_json::to_string(login).expect("a login serializes");
         let (state, expires_at) = (login.state.clone(), login.expires_at);
-        self.with(move |connection| {
+        self.write(move |connection| {
             // Logins never taken (the learner closed the tab) go as new ones come.
             connection.execute("DELETE FROM lti_logins WHERE expires_at < ?1", params![now_epoch()])?;
             connection.execute(
@@ -23,7 +23,7 @@ impl LtiRecords for SqliteStore {
 
     fn take_login<'a>(&'a self, state: &'a str) -> BoxFuture<'a, Result<Option<Login>, StoreError>> {
         let state = state.to_owned();
-        self.with(move |connection| {
+        self.write(move |connection| {
             let body: Option<String> = connection
                 .query_row("DELETE FROM lti_logins WHERE state = ?1 RETURNING body", params![state], |row| row.get(0))
                 .optional()?;
@@ -36,7 +36,7 @@ impl LtiRecords for SqliteStore {
     fn put_pending_score<'a>(&'a self, pending: &'a PendingScore) -> BoxFuture<'a, Result<(), StoreError>> {
         let body = serde_json::to_string(pending).expect("a pending score serializes");
         let (session, timestamp) = (pending.session_id.clone(), pending.score.timestamp.clone());
-        self.with(move |connection| {
+        self.write(move |connection| {
             connection.execute(
                 "INSERT INTO lti_pending_scores (session_id, body, timestamp) VALUES (?1, ?2, ?3)
                  ON CONFLICT (session_id) DO UPDATE SET body = excluded.body, timestamp = excluded.timestamp
@@ -61,7 +61,7 @@ impl LtiRecords for SqliteStore {
         timestamp: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         let (session, timestamp) = (session_id.to_owned(), timestamp.to_owned());
-        self.with(move |connection| {
+        self.write(move |connection| {
             connection.execute(
                 "DELETE FROM lti_pending_scores WHERE session_id = ?1 AND timestamp = ?2",
                 params![session, timestamp],

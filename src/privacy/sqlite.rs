@@ -1,7 +1,8 @@
 //! A learner's records in the SQLite store, found by index (schema 5), erased in one transaction.
 
 use futures::future::BoxFuture;
-use rusqlite::{TransactionBehavior, params};
+use futures::FutureExt;
+use rusqlite::params;
 
 use super::{Forgotten, LearnerRecords, RecordIds};
 use crate::progress::{SqliteStore, StoreError};
@@ -38,8 +39,7 @@ impl LearnerRecords for SqliteStore {
         lab: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Forgotten, StoreError>> {
         let (learner, lab) = (learner.to_owned(), lab.map(str::to_owned));
-        self.with(move |connection| {
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let erased = self.write(move |transaction| {
             let count = |sql: &str| transaction.execute(sql, params![learner, lab]).map(|n| n as u64);
             count(&format!(
                 "DELETE FROM lti_pending_scores WHERE session_id IN (SELECT id FROM sessions WHERE {SESSIONS_OF})"
@@ -49,9 +49,13 @@ impl LearnerRecords for SqliteStore {
                 gradings: count("DELETE FROM gradings WHERE learner = ?1 AND (?2 IS NULL OR lab = ?2)")?,
                 sessions: count(&format!("DELETE FROM sessions WHERE {SESSIONS_OF}"))?,
             };
-            transaction.commit()?;
-            crate::progress::sqlite::checkpoint(connection)?;
             Ok(forgotten)
-        })
+        });
+        async move {
+            let forgotten = erased.await?;
+            self.with(|connection| crate::progress::sqlite::checkpoint(connection)).await?;
+            Ok(forgotten)
+        }
+        .boxed()
     }
 }

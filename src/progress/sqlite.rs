@@ -1,4 +1,6 @@
 //! The embedded store: one SQLite file (WAL, every commit synced), for the CLI and a single `labcheck serve`.
+//! Reads take connections of their own; writes queue for the one writer, which commits those waiting together
+//! ([`writer`]).
 //! Deleted content is overwritten with zeros (`secure_delete`), and an erasure (a learner forgotten, evidence
 //! pruned) is checkpointed at once, so the file keeps no erased bytes in free pages or in its log.
 //!
@@ -24,6 +26,8 @@ use super::{Grading, Progress, Store, StoreError, epoch_millis, merge};
 use crate::lab::Lab;
 use crate::one_line;
 use crate::snapshot::Snapshot;
+
+mod writer;
 
 /// Each schema version's migration from the one before, in order: `MIGRATIONS[n]` takes a file from n to n + 1.
 const MIGRATIONS: &[&str] = &[
@@ -97,13 +101,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Idle connections kept for the next calls; more are opened when more calls run at once.
 const IDLE_CONNECTIONS: usize = 8;
 
-/// A SQLite file store. Each call takes a connection of its own (an idle one, or a new one) on the blocking pool:
-/// no lock of the process is held while SQLite waits for the file's, so one call stuck on a locked file holds up no
-/// other.
+/// A SQLite file store. Each read takes a connection of its own (an idle one, or a new one) on the blocking pool:
+/// no lock of the process is held while SQLite waits for the file's, so one read stuck on a locked file holds up no
+/// other. Each write queues for the store's writer ([`writer::Writer`]).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     path: PathBuf,
     idle: Arc<Mutex<Vec<Connection>>>,
+    writer: Arc<writer::Writer>,
 }
 
 impl SqliteStore {
@@ -114,14 +119,30 @@ impl SqliteStore {
         let connection = tokio::task::spawn_blocking(move || open_file(&opened))
             .await
             .map_err(|e| StoreError::Failed { store: describe(&path), message: e.to_string() })??;
-        Ok(Self { path, idle: Arc::new(Mutex::new(vec![connection])) })
+        let writer = Arc::new(writer::Writer::start(path.clone(), connect));
+        Ok(Self { path, idle: Arc::new(Mutex::new(vec![connection])), writer })
     }
 
     fn name(&self) -> String {
         describe(&self.path)
     }
 
-    /// Runs `work` on the connection, off the async threads.
+    /// Runs `work`, a write, in the writer's next group: its answer comes once the group is committed.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    ) -> BoxFuture<'_, Result<T, StoreError>> {
+        let answered = self.writer.write(work);
+        async move {
+            match answered.await {
+                Ok(result) => result.map_err(|message| StoreError::Failed { store: self.name(), message }),
+                Err(_) => Err(StoreError::Failed { store: self.name(), message: "the store's writer stopped".to_owned() }),
+            }
+        }
+        .boxed()
+    }
+
+    /// Runs `work`, a read (or a checkpoint), on a connection of its own, off the async threads.
     pub(crate) fn with<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
@@ -222,11 +243,10 @@ pub(crate) fn corrupt(what: &str, error: &serde_json::Error) -> rusqlite::Error 
 
 impl Store for SqliteStore {
     fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>> {
-        self.with(move |connection| {
-            let report = serde_json::to_string(&grading.report).expect("a report serializes");
-            let evidence = grading.evidence.as_ref().map(Snapshot::to_json);
-            // IMMEDIATE: the write lock first, so two gradings of one learner merge one after the other.
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let report = serde_json::to_string(&grading.report).expect("a report serializes");
+        let evidence = grading.evidence.as_ref().map(Snapshot::to_json);
+        // The writer's transaction holds the write lock: two gradings of one learner merge one after the other.
+        self.write(move |transaction| {
             transaction.execute(
                 "INSERT INTO gradings (id, learner, lab, graded_at, graded_at_ms, report, evidence)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -260,7 +280,6 @@ impl Store for SqliteStore {
                  ON CONFLICT (lab, learner) DO UPDATE SET outline = excluded.outline",
                 params![grading.lab, grading.learner, super::outline(&progress)],
             )?;
-            transaction.commit()?;
             Ok(progress)
         })
     }
@@ -308,13 +327,18 @@ impl Store for SqliteStore {
 
     fn forget_evidence_before<'a>(&'a self, cutoff: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
         let cutoff = epoch_millis(cutoff);
-        self.with(move |connection| {
-            let changed = connection.execute(
-                "UPDATE gradings SET evidence = NULL WHERE evidence IS NOT NULL AND graded_at_ms < ?1",
-                params![cutoff],
-            )?;
-            checkpoint(connection)?;
+        async move {
+            let changed = self
+                .write(move |connection| {
+                    connection.execute(
+                        "UPDATE gradings SET evidence = NULL WHERE evidence IS NOT NULL AND graded_at_ms < ?1",
+                        params![cutoff],
+                    )
+                })
+                .await?;
+            self.with(|connection| checkpoint(connection)).await?;
             Ok(changed as u64)
-        })
+        }
+        .boxed()
     }
 }

@@ -14,7 +14,7 @@ impl Sessions for SqliteStore {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         let (id, digest) = (session.id.clone(), digest.to_owned());
         let body = serde_json::to_string(session).expect("a session serializes");
-        self.with(move |connection| {
+        self.write(move |connection| {
             connection.execute(
                 "INSERT INTO sessions (id, token_sha256, body) VALUES (?1, ?2, ?3)",
                 params![id, digest, body],
@@ -39,7 +39,7 @@ impl Sessions for SqliteStore {
 
     fn revoke_session<'a>(&'a self, id: &'a str, at: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         let (id, at) = (id.to_owned(), at.to_owned());
-        self.with(move |connection| {
+        self.write(move |connection| {
             // json_set keeps the first revocation's time: revoking twice changes nothing.
             let changed = connection.execute(
                 "UPDATE sessions SET body = json_set(body, '$.revoked_at', COALESCE(json_extract(body, '$.revoked_at'), ?2))

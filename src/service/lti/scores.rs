@@ -184,6 +184,12 @@ async fn deliver(state: &AppState, pending: &PendingScore) -> Outcome {
             tracing::warn!(platform = %pending.platform, said = ?said, wait_seconds = wait.map(|w| w.as_secs()), "the platform throttles LTI scores; its sends pause");
             Outcome::Throttled(wait)
         }
+        Err(PassbackError::Unanswered) => {
+            // The platform may still be running the post: its sends pause (the backoff) rather than add another.
+            state.metrics.score_throttled();
+            tracing::warn!(platform = %pending.platform, "the platform did not answer an LTI score in time; its sends pause");
+            Outcome::Throttled(None)
+        }
         Err(e) => {
             let kept = PendingScore { attempts: pending.attempts + 1, last_error: e.to_string(), ..pending.clone() };
             tracing::warn!(platform = %pending.platform, session = %pending.session_id, error = ?e.to_string(), "LTI score not sent; kept to retry");
