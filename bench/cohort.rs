@@ -22,11 +22,12 @@ use std::time::{Duration, Instant};
 use std::collections::BTreeMap;
 
 use labcheck::cohort::{self, CohortFormat, Filter};
+use labcheck::db::SqliteStore;
 use labcheck::engine::EngineOptions;
 use labcheck::i18n::english;
 use labcheck::lab::Lab;
 use labcheck::model::{CheckResult, Status};
-use labcheck::progress::{Grading, SqliteStore, merge};
+use labcheck::progress::{Grading, merge};
 use labcheck::snapshot::Snapshot;
 
 #[path = "../tests/support/synthetic.rs"]
@@ -109,7 +110,7 @@ async fn measure(path: &Path, learners: usize, runs: usize) {
     for _ in 0..runs {
         let started = Instant::now();
         let store = SqliteStore::open(path).await.unwrap();
-        let class = cohort::Class::new(&lab, Filter::default(), &cohort::now(), &english());
+        let class = cohort::Class::new(&lab, Filter::default(), &labcheck::clock::now(), &english());
         let class = cohort::Cohorts::read_class(&store, class).await.unwrap();
         let after_read = Instant::now();
         let figures = class.finish();

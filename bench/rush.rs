@@ -208,6 +208,8 @@ async fn main() {
     let rush_ended = Instant::now();
     let results = RESULTS.lock().unwrap().clone();
     report(&results, seconds);
+    let shared = rush.metric("labcheck_shared_gradings_total").await;
+    println!("gradings that joined the same one in flight (a learner pressing twice): {shared}");
 
     // The LMS catches up: no score left waiting.
     let mut quiet = 0;

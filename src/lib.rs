@@ -29,13 +29,17 @@ pub mod snapshot;
 pub mod validators;
 
 with_aws! {
+    pub mod clock;
     pub mod cohort;
+    pub mod db;
+    pub mod ids;
     pub mod lti;
     pub mod mutate;
     pub mod privacy;
     pub mod progress;
     pub mod service;
     pub mod sessions;
+    pub mod store;
 }
 
 /// `text` on one line: every run of whitespace (newlines included) made one space, for one-line errors.

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use labcheck::cli;
 use labcheck::cli::Cli;
 use labcheck::commands::{self, exit};
 use tracing_subscriber::EnvFilter;
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    match runtime.block_on(commands::dispatch(cli)) {
+    match runtime.block_on(cli::dispatch(cli)) {
         Ok(code) => code,
         // A closed pipe (`labcheck ... | head`) is not an error worth a message.
         Err(commands::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::PASS),

@@ -199,17 +199,13 @@ fn english() -> String {
 
 impl Report {
     /// An empty report of `lab` in `locale` for `target`, started now: the checks, steps and stats are to be filled.
-    pub fn for_lab(lab: &crate::lab::Lab, locale: &crate::i18n::Locale, target: Target) -> Self {
+    pub fn started(lab: LabInfo, locale: &crate::i18n::Locale, target: Target) -> Self {
         let started_at = time::OffsetDateTime::now_utc();
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             labcheck_version: env!("CARGO_PKG_VERSION").to_owned(),
             lang: locale.to_string(),
-            lab: LabInfo {
-                id: lab.id.clone(),
-                title: lab.title.get(locale).to_owned(),
-                file: lab.file.display().to_string(),
-            },
+            lab,
             target,
             started_at: started_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
             duration: Duration::ZERO,

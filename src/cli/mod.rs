@@ -1,13 +1,18 @@
-//! Command-line interface definitions.
+//! The command line: the commands and their arguments (each command's own in its module under
+//! [`crate::commands`]), and which command runs.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+use crate::commands::{CliError, common::LangArg, run::RunArgs};
 #[cfg(feature = "aws")]
-mod aws;
-#[cfg(feature = "aws")]
-pub use aws::*;
+use crate::commands::{
+    common::StoreArgs, evidence::EvidenceArgs, mutate::MutateArgs, progress::ProgressArgs, serve::ServeArgs,
+    snapshot::SnapshotArgs, watch::WatchArgs,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,14 +30,28 @@ impl Cli {
     /// How verbose the logs on stderr are.
     pub fn log_level(&self) -> u8 {
         match &self.command {
-            Command::Run(args) => args.verbose,
+            Command::Run(args) => args.verbosity.verbose,
             #[cfg(feature = "aws")]
-            Command::Watch(args) => args.verbose,
+            Command::Watch(args) => args.verbosity.verbose,
             #[cfg(feature = "aws")]
-            Command::Snapshot(args) => args.verbose,
+            Command::Snapshot(args) => args.verbosity.verbose,
             #[cfg(feature = "aws")]
             Command::Serve(args) => args.verbose.max(1),
-            _ => 0,
+            Command::List { .. }
+            | Command::Test { .. }
+            | Command::Explain { .. }
+            | Command::Policy { .. }
+            | Command::Validators { .. } => 0,
+            #[cfg(feature = "aws")]
+            Command::Mutate(_)
+            | Command::Progress(_)
+            | Command::Session(_)
+            | Command::Lti(_)
+            | Command::Cohort(_)
+            | Command::Export(_)
+            | Command::Forget(_)
+            | Command::Evidence(_)
+            | Command::StoreInit { .. } => 0,
         }
     }
 }
@@ -142,96 +161,48 @@ pub enum Command {
     },
 }
 
-/// `--format`'s values: the names in the one list of formats, with their summaries for `--help`.
-pub(crate) fn format_names() -> clap::builder::PossibleValuesParser {
-    let values = crate::report::FORMATS.iter().map(|f| clap::builder::PossibleValue::new(f.name()).help(f.summary()));
-    clap::builder::PossibleValuesParser::new(values)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour on a terminal unless NO_COLOR is set.
-    Auto,
-    Always,
-    Never,
-}
-
-/// The learner's language.
-#[derive(Debug, Args)]
-pub struct LangArg {
-    /// Language of titles, hints and messages, e.g. es or pt-BR (the lab's own where it has no translation)
-    /// [default: from LC_ALL, LC_MESSAGES or LANG]
-    #[arg(long, value_name = "TAG", value_parser = crate::i18n::parse_tag)]
-    pub lang: Option<crate::i18n::Locale>,
-}
-
-impl LangArg {
-    /// The languages asked for, best first: `--lang`, else the POSIX locale environment.
-    pub fn requested(&self) -> Vec<crate::i18n::Locale> {
-        match &self.lang {
-            Some(lang) => vec![lang.clone()],
-            None => crate::i18n::from_environment(|name| std::env::var(name).ok()),
+/// Runs the command `cli` names: its exit code, or why it could not run (exit 2).
+pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
+    use crate::commands::*;
+    let code = match cli.command {
+        Command::Run(args) => run::run(args).await?,
+        Command::List { lab, lang } => list::list(&lab, &lang)?,
+        Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
+        Command::Validators { verbose, markdown } => validators::validators(verbose, markdown)?,
+        Command::Policy { labs, all } => policy::policy(&labs, all)?,
+        #[cfg(not(feature = "aws"))]
+        Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
+        #[cfg(feature = "aws")]
+        Command::Test { dir, bless, only, mutate } => test::test(&dir, bless, &only, mutate).await?,
+        #[cfg(feature = "aws")]
+        Command::Watch(args) => watch::watch(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Snapshot(args) => snapshot::snapshot(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Serve(args) => serve::serve(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Mutate(args) => mutate::mutate(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Progress(args) => progress::progress(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Cohort(args) => cohort::cohort(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Export(args) => learner_data::export(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Forget(args) => learner_data::forget(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Evidence(args) => evidence::evidence(args).await?,
+        #[cfg(feature = "aws")]
+        Command::Session(command) => session::session(command).await?,
+        #[cfg(feature = "aws")]
+        Command::Lti(command) => lti::lti(command)?,
+        #[cfg(feature = "aws")]
+        Command::StoreInit { store } => {
+            let spec = store.spec().map_err(CliError::Store)?;
+            spec.init().await?;
+            eprintln!("labcheck: store {spec} is ready");
+            exit::PASS
         }
-    }
-}
-
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
-    pub lab: PathBuf,
-
-    /// Grade only this step (repeatable). Checks these need from other steps are graded too.
-    #[arg(long = "step", value_name = "ID")]
-    pub steps: Vec<String>,
-
-    /// Output format.
-    #[arg(long, short, value_parser = format_names(), default_value = "human")]
-    pub format: String,
-
-    /// Write the report to FILE (atomically) instead of stdout; the checklist still goes to stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub lang: LangArg,
-
-    #[cfg(feature = "aws")]
-    #[command(flatten)]
-    pub learner: LearnerArgs,
-
-    /// Grade a snapshot (from `labcheck snapshot`) instead of the account: no network, no credentials. A build
-    /// without the `aws` feature grades snapshots only.
-    #[cfg(feature = "aws")]
-    #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["profile", "region", "wait"])]
-    pub from: Option<PathBuf>,
-    /// Grade a snapshot (from `labcheck snapshot`): this build reads no account (it has no `aws` feature).
-    #[cfg(not(feature = "aws"))]
-    #[arg(long, value_name = "SNAPSHOT")]
-    pub from: PathBuf,
-
-    #[cfg(feature = "aws")]
-    #[command(flatten)]
-    pub aws: AwsArgs,
-
-    /// Re-read and re-check what did not pass until it passes or SECONDS have passed.
-    #[cfg(feature = "aws")]
-    #[arg(long, value_name = "SECONDS")]
-    pub wait: Option<u64>,
-
-    /// Time one check may take to read the account.
-    #[cfg(feature = "aws")]
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub timeout: u64,
-
-    /// Print how many AWS API calls and probes the grading made.
-    #[arg(long)]
-    pub stats: bool,
-
-    /// When to colour the checklist.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
-    #[arg(short, long, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    };
+    Ok(ExitCode::from(code))
 }

@@ -29,7 +29,8 @@ use serde::Serialize;
 
 use crate::i18n::{Locale, Message, msg};
 use crate::lab::Lab;
-use crate::progress::{Progress, StoreError};
+use crate::db::StoreError;
+use crate::progress::Progress;
 
 pub use class::Class;
 pub(crate) use class::ratio;
@@ -175,15 +176,8 @@ pub fn compute(lab: &Lab, progresses: &[Progress], filter: &Filter, now: &str, l
 /// The cohort of `lab` in `store` that `filter` keeps, as of now, with its messages in `locale`: the class read
 /// through the store's index one document at a time.
 pub async fn read(store: &(impl Cohorts + ?Sized), lab: &Lab, filter: Filter, locale: &Locale) -> Result<Cohort, StoreError> {
-    let class = store.read_class(Class::new(lab, filter, &now(), locale)).await?;
+    let class = store.read_class(Class::new(lab, filter, &crate::clock::now(), locale)).await?;
     Ok(class.finish())
-}
-
-/// Now, in RFC 3339: the `now` of a cohort asked for now.
-pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -17,9 +17,10 @@ use futures::future::BoxFuture;
 use rusqlite::params;
 
 use super::Class;
-use crate::progress::{SqliteStore, StoreError, corrupt};
+use crate::db::sqlite::corrupt;
+use crate::db::{SqliteStore, StoreError};
 #[cfg(feature = "aws")]
-use crate::progress::{DynamoStore, OUTLINE};
+use crate::db::{DynamoStore, dynamodb::OUTLINE};
 
 pub trait Cohorts: Send + Sync {
     /// `class` with every learner's progress in its lab folded in (those whose id starts with its learner prefix,
@@ -58,7 +59,7 @@ impl Cohorts for DynamoStore {
                 .client()
                 .query()
                 .table_name(self.table())
-                .index_name(crate::progress::LAB_INDEX)
+                .index_name(crate::db::dynamodb::LAB_INDEX)
                 // The outline, not the body: an item's outline is a third of it.
                 .projection_expression("learner, #schema, #outline")
                 .expression_attribute_names("#schema", "schema")
@@ -82,7 +83,7 @@ impl Cohorts for DynamoStore {
                     // Written by a labcheck before outlines: its document, whole.
                     let learner = self.text(&item, "learner")?;
                     let lab = class.lab().to_owned();
-                    let whole = crate::progress::Store::progress(self, learner, &lab).await?;
+                    let whole = crate::progress::ProgressStore::progress(self, learner, &lab).await?;
                     class.add_progress(whole.as_ref());
                 }
             }

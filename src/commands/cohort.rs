@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, exit};
-use crate::cli::{LangArg, StoreArgs};
+use super::common::{LangArg, StoreArgs};
 use crate::cohort::{self, CohortFormat, Filter};
 use crate::lab::Lab;
 

@@ -1,9 +1,12 @@
 //! `labcheck evidence`: one recorded grading's evidence, as the snapshot `run --from` grades again.
 
+use std::path::PathBuf;
+
+use clap::Args;
+use super::common::StoreArgs;
 use std::io::Write;
 
 use super::{CliError, exit, prepare_output, write_output};
-use crate::cli::EvidenceArgs;
 
 pub async fn evidence(args: EvidenceArgs) -> Result<u8, CliError> {
     let output = args.output.as_deref().map(prepare_output).transpose()?;
@@ -24,4 +27,22 @@ pub async fn evidence(args: EvidenceArgs) -> Result<u8, CliError> {
         _ => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(exit::PASS)
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// The grading's id (`run --learner` prints it; the JSON report has it under `recorded`).
+    #[arg(value_parser = grading_id)]
+    pub grading: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Write the snapshot to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn grading_id(id: &str) -> Result<String, String> {
+    crate::ids::check_grading_id(id).map(|()| id.to_owned())
 }

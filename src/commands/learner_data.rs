@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, exit, prepare_output, write_output};
-use crate::cli::StoreArgs;
+use super::common::StoreArgs;
 use crate::privacy;
 
 #[derive(Debug, Args)]
@@ -35,11 +35,11 @@ pub struct ForgetArgs {
 }
 
 fn learner_id(id: &str) -> Result<String, String> {
-    crate::progress::check_learner(id).map(|()| id.to_owned())
+    crate::ids::check_learner(id).map(|()| id.to_owned())
 }
 
 fn lab_id(id: &str) -> Result<String, String> {
-    privacy::check_lab_id(id).map(|()| id.to_owned()).map_err(|e| format!("`{}` is {e}", id.escape_debug()))
+    crate::ids::check_lab_id(id).map(|()| id.to_owned()).map_err(|e| format!("`{}` is {e}", id.escape_debug()))
 }
 
 /// Everything kept about the learner, as JSON.

@@ -1,8 +1,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::common::LangArg;
 use super::{CliError, exit};
-use crate::cli::LangArg;
 use crate::lab::Lab;
 
 pub fn list(path: &Path, lang: &LangArg) -> Result<u8, CliError> {

@@ -1,39 +1,37 @@
 //! One module per subcommand. Each returns the process exit code or a [`CliError`] (exit 2).
 
-mod explain;
-mod list;
-mod policy;
-pub(crate) mod run;
-mod test;
-mod validators;
+pub mod common;
+pub mod explain;
+pub mod list;
+pub mod policy;
+pub mod run;
+pub mod test;
+pub mod validators;
 
 crate::with_aws! {
     pub mod cohort;
-    mod evidence;
+    pub mod evidence;
     pub mod learner_data;
     pub mod lti;
-    mod mutate;
-    mod progress;
-    mod serve;
+    pub mod mutate;
+    pub mod progress;
+    pub mod serve;
     pub mod session;
-    mod snapshot;
-    mod watch;
+    pub mod snapshot;
+    pub mod watch;
 }
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 #[cfg(feature = "aws")]
 use std::time::Duration;
 
-use crate::cli::{Cli, Command};
+#[cfg(feature = "aws")]
+use crate::inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions};
 use crate::lab::LabError;
 use crate::model::Outcome;
 #[cfg(feature = "aws")]
-use crate::{
-    cli::AwsArgs,
-    inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions},
-};
+use common::AwsArgs;
 
 /// Exit codes (also in `labcheck --help` and the book).
 pub mod exit {
@@ -83,7 +81,7 @@ pub enum CliError {
     Store(String),
     #[cfg(feature = "aws")]
     #[error("{0}")]
-    StoreUnusable(#[from] crate::progress::StoreError),
+    StoreUnusable(#[from] crate::db::StoreError),
     #[cfg(feature = "aws")]
     #[error("the grading was not recorded: {0}")]
     NotKept(String),
@@ -124,48 +122,4 @@ fn write_output(mut file: tempfile::NamedTempFile, path: &Path, text: &str) -> R
     written.map_err(|source| CliError::Output { path: path.to_owned(), source })?;
     file.persist(path).map_err(|e| CliError::Output { path: path.to_owned(), source: e.error })?;
     Ok(())
-}
-
-pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
-    let code = match cli.command {
-        Command::Run(args) => run::run(args).await?,
-        Command::List { lab, lang } => list::list(&lab, &lang)?,
-        Command::Explain { lab, check, lang } => explain::explain(&lab, &check, &lang)?,
-        Command::Validators { verbose, markdown } => validators::validators(verbose, markdown)?,
-        Command::Policy { labs, all } => policy::policy(&labs, all)?,
-        #[cfg(not(feature = "aws"))]
-        Command::Test { dir, bless, only } => test::test(&dir, bless, &only).await?,
-        #[cfg(feature = "aws")]
-        Command::Test { dir, bless, only, mutate } => test::test(&dir, bless, &only, mutate).await?,
-        #[cfg(feature = "aws")]
-        Command::Watch(args) => watch::watch(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Snapshot(args) => snapshot::snapshot(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Serve(args) => serve::serve(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Mutate(args) => mutate::mutate(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Progress(args) => progress::progress(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Cohort(args) => cohort::cohort(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Export(args) => learner_data::export(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Forget(args) => learner_data::forget(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Evidence(args) => evidence::evidence(args).await?,
-        #[cfg(feature = "aws")]
-        Command::Session(command) => session::session(command).await?,
-        #[cfg(feature = "aws")]
-        Command::Lti(command) => lti::lti(command)?,
-        #[cfg(feature = "aws")]
-        Command::StoreInit { store } => {
-            let spec = store.spec().map_err(CliError::Store)?;
-            spec.init().await?;
-            eprintln!("labcheck: store {spec} is ready");
-            exit::PASS
-        }
-    };
-    Ok(ExitCode::from(code))
 }

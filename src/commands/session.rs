@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{CliError, exit};
-use crate::cli::StoreArgs;
+use super::common::StoreArgs;
 use crate::lab::Lab;
 use crate::service::SessionCreated;
 use crate::sessions::{self, SessionRequest};
@@ -91,7 +91,7 @@ async fn create(args: CreateArgs) -> Result<u8, CliError> {
 async fn revoke(session_id: &str, store: &StoreArgs) -> Result<u8, CliError> {
     sessions::check_session_id(session_id).map_err(CliError::Usage)?;
     let store = store.spec().map_err(CliError::Store)?.open_existing().await?;
-    if store.revoke_session(session_id, &sessions::now()).await? {
+    if store.revoke_session(session_id, &crate::clock::now()).await? {
         eprintln!("labcheck: session {session_id} revoked");
         Ok(exit::PASS)
     } else {

@@ -1,5 +1,9 @@
 //! `labcheck snapshot`: read what the lab's checks need and write it, with no secret, for `run --from`.
 
+use std::path::PathBuf;
+
+use clap::Args;
+use super::common::{AwsArgs, Verbosity};
 use std::io::Write;
 use std::time::Duration;
 
@@ -7,7 +11,6 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{CliError, connect, exit, prepare_output, write_output};
-use crate::cli::SnapshotArgs;
 use crate::facts::Read;
 use crate::inventory::{AwsInventory, FactSource};
 use crate::lab::Lab;
@@ -54,4 +57,28 @@ pub async fn snapshot(args: SnapshotArgs) -> Result<u8, CliError> {
         _ => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(exit::PASS)
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
+    pub lab: PathBuf,
+
+    /// Record only what these steps' checks need (repeatable).
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Write the snapshot to FILE (atomically); stdout if absent.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Time the reads may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }

@@ -3,12 +3,15 @@
 //! redrawn in place on a terminal, the changes only when piped. It ends when everything passes, or on Ctrl-C, with
 //! the exit code `run` would give for the last round.
 
+use std::path::PathBuf;
+
+use clap::Args;
+use super::common::{AwsArgs, LangArg, Verbosity};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::{CliError, connect, exit_code};
-use crate::cli::WatchArgs;
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::Lab;
@@ -55,4 +58,33 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CliError> {
         },
     };
     Ok(exit_code(report.outcome))
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
+    pub lab: PathBuf,
+
+    /// Watch only this step (repeatable). Checks these need from other steps are watched too.
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Seconds between rounds (at least 2: a round reads each collection of what is pending once, so the reads stay
+    /// well under API Gateway's control-plane limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub interval: u64,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+
+    /// How to reach the account.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Time one check may take to read the account.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }

@@ -48,7 +48,7 @@ fn report(
     options: &EngineOptions,
 ) -> Report {
     let locale = &options.locale;
-    let mut report = Report::for_lab(lab, locale, target);
+    let mut report = Report::started(lab.info(locale), locale, target);
     report.started_at = started_at.format(&Rfc3339).unwrap_or_default();
     report.duration = clock.elapsed();
     report.steps = steps_of(lab, &graded.results, locale);

@@ -238,7 +238,7 @@ fn client_assertion(registration: &Registration, keys: &ToolKeys) -> Result<Stri
         "aud": registration.auth_token_url,
         "iat": now,
         "exp": now + ASSERTION_SECONDS,
-        "jti": crate::sessions::random_hex(16),
+        "jti": crate::ids::random_hex(16),
     });
     let signing = keys.signing();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);

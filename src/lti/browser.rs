@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use crate::sessions;
 
 /// Where the platform keeps the key for a browser without the cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,15 +25,15 @@ pub struct BrowserKey {
 
 impl BrowserKey {
     pub fn mint() -> Self {
-        let key = sessions::random_hex(16);
-        let digest = sessions::digest_hex(&key);
+        let key = crate::ids::random_hex(16);
+        let digest = crate::ids::digest_hex(&key);
         Self { key, digest }
     }
 }
 
 /// Whether `presented` is the key whose digest a login keeps (in constant time; an empty digest matches nothing).
 pub fn holds_key(digest: &str, presented: &str) -> bool {
-    !digest.is_empty() && bool::from(sessions::digest_hex(presented).as_bytes().ct_eq(digest.as_bytes()))
+    !digest.is_empty() && bool::from(crate::ids::digest_hex(presented).as_bytes().ct_eq(digest.as_bytes()))
 }
 
 /// The name of the cookie holding the key of the login `state` (one per login: two tabs launch side by side).

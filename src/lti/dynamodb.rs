@@ -8,8 +8,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use super::records::{Login, LtiRecords, PendingScore, now_epoch};
-use crate::progress::{DynamoStore, STORE_SCHEMA_VERSION, StoreError};
+use super::records::{Login, LtiRecords, PendingScore};
+use crate::clock::now_epoch;
+use crate::db::{DynamoStore, STORE_SCHEMA_VERSION, StoreError};
 
 const PENDING_INDEX: &str = "lti-scores";
 
@@ -25,18 +26,8 @@ impl LtiRecords for DynamoStore {
     fn put_login<'a>(&'a self, login: &'a Login) -> BoxFuture<'a, Result<(), StoreError>> {
         async move {
             let body = serde_json::to_string(login).expect("a login serializes");
-            self.client()
-                .put_item()
-                .table_name(self.table())
-                .item("pk", text(format!("lti-login#{}", login.state)))
-                .item("schema", AttributeValue::N(STORE_SCHEMA_VERSION.to_string()))
-                .item("body", text(body))
-                .item("expires_at", AttributeValue::N(login.expires_at.to_string()))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await
-                .map_err(|e| self.failed_call(&e))?;
-            Ok(())
+            let attributes = [("body", text(body)), ("expires_at", AttributeValue::N(login.expires_at.to_string()))];
+            self.put_new(text(format!("lti-login#{}", login.state)), attributes).await
         }
         .boxed()
     }

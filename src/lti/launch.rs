@@ -197,14 +197,14 @@ fn read_launch(claims: Claims, registration: &Registration) -> Result<Launch, Re
     let role_arn = custom_role.or_else(|| registration.role_arn.clone());
     let external_id = field("external_id").or_else(|| registration.external_id.clone());
     let region = field("region").or_else(|| registration.region.clone());
-    crate::service::request::check_account(role_arn.as_deref(), external_id.as_deref(), region.as_deref(), None)
+    crate::ids::check_account(role_arn.as_deref(), external_id.as_deref(), region.as_deref(), None)
         .map_err(Refusal::BadCustom)?;
     let lang = claims
         .rest
         .get(PRESENTATION)
         .and_then(|p| p.get("locale"))
         .and_then(Value::as_str)
-        .filter(|tag| crate::service::request::check_account(None, None, None, Some(tag)).is_ok())
+        .filter(|tag| crate::ids::check_account(None, None, None, Some(tag)).is_ok())
         .map(str::to_owned);
     Ok(Launch {
         platform: registration.name.clone(),
@@ -242,7 +242,7 @@ impl Launch {
     /// characters a learner id does not take (or is too long).
     pub fn learner(&self) -> String {
         let plain = format!("lti:{}:{}", self.platform, self.sub);
-        if crate::progress::check_learner(&plain).is_ok() {
+        if crate::ids::check_learner(&plain).is_ok() {
             return plain;
         }
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, self.sub.as_bytes());

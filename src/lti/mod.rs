@@ -197,7 +197,7 @@ impl Lti {
             if platform.deployment_ids.is_empty() {
                 return Err(format!("platform {}: deployment_ids: at least one", platform.name));
             }
-            crate::service::request::check_account(
+            crate::ids::check_account(
                 platform.role_arn.as_deref(),
                 platform.external_id.as_deref(),
                 platform.region.as_deref(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ags::Score;
 use super::launch::ScoreEndpoint;
-use crate::progress::StoreError;
+use crate::db::StoreError;
 
 /// How long a login may take from `/lti/login` to `/lti/launch`.
 pub const LOGIN_SECONDS: i64 = 300;
@@ -60,9 +60,4 @@ pub trait LtiRecords: Send + Sync {
         session_id: &'a str,
         timestamp: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
-}
-
-/// Now, in epoch seconds.
-pub fn now_epoch() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
 }

@@ -3,8 +3,10 @@
 use futures::future::BoxFuture;
 use rusqlite::{OptionalExtension, params};
 
-use super::records::{Login, LtiRecords, PendingScore, now_epoch};
-use crate::progress::{SqliteStore, StoreError, corrupt};
+use super::records::{Login, LtiRecords, PendingScore};
+use crate::clock::now_epoch;
+use crate::db::sqlite::corrupt;
+use crate::db::{SqliteStore, StoreError};
 
 impl LtiRecords for SqliteStore {
     fn put_login<'a>(&'a self, login: &'a Login) -> BoxFuture<'a, Result<(), StoreError>> {
@@ -79,7 +81,7 @@ mod tests {
     async fn expired_logins_are_removed_by_index() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store.sqlite");
-        crate::progress::SqliteStore::open(&path).await.unwrap();
+        crate::db::SqliteStore::open(&path).await.unwrap();
         let connection = rusqlite::Connection::open(&path).unwrap();
         let plan: Vec<String> = connection
             .prepare("EXPLAIN QUERY PLAN DELETE FROM lti_logins WHERE expires_at < 5")

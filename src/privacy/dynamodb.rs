@@ -7,7 +7,8 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 
 use super::{Forgotten, LearnerRecords, RecordIds};
-use crate::progress::{DynamoStore, LEARNER_INDEX, StoreError};
+use crate::db::dynamodb::LEARNER_INDEX;
+use crate::db::{DynamoStore, StoreError};
 
 /// One of a learner's items, as the index lists it.
 enum Item {

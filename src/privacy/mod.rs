@@ -14,8 +14,9 @@ mod sqlite;
 use futures::future::BoxFuture;
 use serde::Serialize;
 
-use crate::progress::{Grading, Progress, Store, StoreError};
-use crate::sessions::LearnerSession;
+use crate::db::StoreError;
+use crate::progress::{Grading, Progress, ProgressStore};
+use crate::sessions::{LearnerSession, Sessions};
 
 /// Everything kept about one learner.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,11 +66,14 @@ pub trait LearnerRecords: Send + Sync {
 }
 
 /// Everything `store` keeps about `learner`, read record by record.
-pub async fn export(store: &dyn Store, learner: &str) -> Result<LearnerExport, StoreError> {
+pub async fn export<S>(store: &S, learner: &str) -> Result<LearnerExport, StoreError>
+where
+    S: LearnerRecords + ProgressStore + Sessions + ?Sized,
+{
     let ids = store.records_of(learner, None).await?;
     let mut export = LearnerExport {
         learner: learner.to_owned(),
-        exported_at: crate::cohort::now(),
+        exported_at: crate::clock::now(),
         progress: Vec::new(),
         gradings: Vec::new(),
         sessions: Vec::new(),
@@ -85,12 +89,6 @@ pub async fn export(store: &dyn Store, learner: &str) -> Result<LearnerExport, S
         export.sessions.extend(store.session(id).await?.map(|(session, _digest)| exported(session)));
     }
     Ok(export)
-}
-
-/// A lab id as a forget names it (a lab no longer served included): the lab format's rule, at most 128 long.
-pub fn check_lab_id(id: &str) -> Result<(), String> {
-    let fits = id.len() <= 128 && crate::lab::valid_id(id);
-    fits.then_some(()).ok_or_else(|| "not a lab id (e.g. apigw-items)".to_owned())
 }
 
 /// A session as exported: its external id left out.

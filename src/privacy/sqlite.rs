@@ -5,7 +5,7 @@ use futures::FutureExt;
 use rusqlite::params;
 
 use super::{Forgotten, LearnerRecords, RecordIds};
-use crate::progress::{SqliteStore, StoreError};
+use crate::db::{SqliteStore, StoreError};
 
 /// The sessions of a learner (in a lab): the expression `sessions_by_learner` indexes.
 const SESSIONS_OF: &str = "json_extract(body, '$.learner') = ?1 AND (?2 IS NULL OR json_extract(body, '$.lab') = ?2)";
@@ -53,7 +53,7 @@ impl LearnerRecords for SqliteStore {
         });
         async move {
             let forgotten = erased.await?;
-            self.with(|connection| crate::progress::sqlite::checkpoint(connection)).await?;
+            self.with(|connection| crate::db::sqlite::checkpoint(connection)).await?;
             Ok(forgotten)
         }
         .boxed()

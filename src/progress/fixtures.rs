@@ -79,7 +79,7 @@ pub fn result(
 
 /// Grading `id` of `learner` at `at` (RFC 3339) with these results.
 pub fn grading(lab: &Lab, id: String, learner: &str, at: String, results: Vec<CheckResult>) -> Grading {
-    let mut report = Report::for_lab(lab, &crate::i18n::english(), Target { account_id: None, region: "r".into() });
+    let mut report = Report::started(lab.info(&crate::i18n::english()), &crate::i18n::english(), Target { account_id: None, region: "r".into() });
     report.checks = results;
     report.tally();
     Grading { id, learner: learner.to_owned(), lab: lab.id.clone(), graded_at: at, report, evidence: None }

@@ -14,13 +14,12 @@
 
 #[cfg(feature = "aws")]
 mod dynamodb;
-pub(crate) mod sqlite;
+mod sqlite;
 mod outline;
 mod trail;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
@@ -29,18 +28,11 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Locale, Message, msg};
 use crate::lab::Lab;
 use crate::model::{CheckResult, Evidence, Recorded, Report, Status};
-use crate::sessions::Sessions;
+use crate::db::StoreError;
 use crate::snapshot::Snapshot;
 
-#[cfg(feature = "aws")]
-pub use dynamodb::{DynamoStore, LAB_INDEX, LEARNER_INDEX, OUTLINE};
-pub use sqlite::SqliteStore;
-pub(crate) use sqlite::corrupt;
 pub use outline::outline;
 pub use trail::{Trail, prerequisites};
-
-/// Version of the stored documents (a grading, a progress). A store written by a newer labcheck is refused.
-pub const STORE_SCHEMA_VERSION: u32 = 1;
 
 /// One grading as kept: who, which lab, when, the report and the evidence (none once retention dropped it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,7 +219,7 @@ pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
             }
         })
         .collect::<Vec<_>>();
-    let mut report = Report::for_lab(lab, locale, crate::model::Target { account_id: None, region: String::new() });
+    let mut report = Report::started(lab.info(locale), locale, crate::model::Target { account_id: None, region: String::new() });
     report.started_at = progress.updated_at.clone();
     report.steps = lab
         .steps
@@ -241,27 +233,9 @@ pub fn report(lab: &Lab, progress: &Progress, locale: &Locale) -> Report {
     report
 }
 
-/// Why the store cannot be used: one line, naming the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("store {store}: {message}")]
-    Unusable { store: String, message: String },
-    #[error("store {store} was written by a newer labcheck (schema {found}; this one reads {reads}): upgrade labcheck")]
-    Newer { store: String, found: u32, reads: u32 },
-    #[error("store {store}: {message}")]
-    Failed { store: String, message: String },
-}
-
-/// Where progress and gradings are kept (and learner sessions: [`Sessions`]).
-pub trait Store:
-    Sessions
-    + crate::lti::records::LtiRecords
-    + crate::cohort::Cohorts
-    + crate::privacy::LearnerRecords
-    + Send
-    + Sync
-    + fmt::Debug
-{
+/// Where progress and gradings are kept: this domain's port, which each store implements (the store module
+/// above the domains puts every domain's port together).
+pub trait ProgressStore: Send + Sync + fmt::Debug {
     /// Keeps `grading` and merges it into its learner's progress in `lab` ([`merge`]), atomically: both or
     /// neither, and two gradings of one learner at once both count. Returns the progress after the merge.
     fn record<'a>(&'a self, lab: Arc<Lab>, grading: Grading) -> BoxFuture<'a, Result<Progress, StoreError>>;
@@ -283,110 +257,11 @@ pub trait Store:
     }
 }
 
-/// Which store: a SQLite file (`sqlite:PATH` or a path) or a DynamoDB table (`dynamodb:TABLE`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreSpec {
-    Sqlite(PathBuf),
-    Dynamo(String),
-}
-
-impl std::str::FromStr for StoreSpec {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        if let Some(table) = s.strip_prefix("dynamodb:") {
-            let valid = (3..=255).contains(&table.len())
-                && table.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-            return if valid {
-                Ok(StoreSpec::Dynamo(table.to_owned()))
-            } else {
-                Err(format!("`{table}` is not a DynamoDB table name (3-255 of letters, digits, _ - .)"))
-            };
-        }
-        let path = s.strip_prefix("sqlite:").unwrap_or(s);
-        if path.is_empty() {
-            return Err("a store is `sqlite:PATH`, a path, or `dynamodb:TABLE`".to_owned());
-        }
-        Ok(StoreSpec::Sqlite(PathBuf::from(path)))
-    }
-}
-
-impl fmt::Display for StoreSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreSpec::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
-            StoreSpec::Dynamo(table) => write!(f, "dynamodb:{table}"),
-        }
-    }
-}
-
-impl StoreSpec {
-    /// The default store of the CLI: `progress.sqlite` under the user's data directory (`$XDG_DATA_HOME/labcheck`,
-    /// else `~/.local/share/labcheck`).
-    pub fn default_for_user(var: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let data = var("XDG_DATA_HOME")
-            .filter(|d| Path::new(d).is_absolute())
-            .map(PathBuf::from)
-            .or_else(|| var("HOME").filter(|h| !h.is_empty()).map(|home| Path::new(&home).join(".local/share")))?;
-        Some(StoreSpec::Sqlite(data.join("labcheck").join("progress.sqlite")))
-    }
-
-    /// Opens (and for SQLite creates or migrates) the store. DynamoDB is reached through `aws` (the service's own
-    /// `--profile`/`--region`), else the standard AWS chain (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, ...);
-    /// evidence written there expires after `evidence_days`.
-    pub async fn open(
-        &self,
-        aws: Option<&aws_config::SdkConfig>,
-        evidence_days: Option<u64>,
-    ) -> Result<Arc<dyn Store>, StoreError> {
-        match self {
-            StoreSpec::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
-            StoreSpec::Dynamo(table) => {
-                let config = match aws {
-                    Some(config) => config.clone(),
-                    None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
-                };
-                Ok(Arc::new(DynamoStore::open(&config, table).await?.with_evidence_days(evidence_days)))
-            }
-        }
-    }
-
-    /// Opens a store that must exist already, to read it or change what it keeps: a mistyped path is an error,
-    /// not a new empty store that answers "nothing kept".
-    pub async fn open_existing(&self) -> Result<Arc<dyn Store>, StoreError> {
-        if let StoreSpec::Sqlite(path) = self
-            && !path.exists()
-        {
-            let message =
-                "no such file (`labcheck store-init` makes a store; `run --learner --store` records into one)";
-            return Err(StoreError::Unusable { store: self.to_string(), message: message.to_owned() });
-        }
-        self.open(None, None).await
-    }
-
-    /// Makes the store if it does not exist: the SQLite file, or the DynamoDB table.
-    pub async fn init(&self) -> Result<(), StoreError> {
-        match self {
-            StoreSpec::Sqlite(path) => SqliteStore::open(path).await.map(drop),
-            StoreSpec::Dynamo(table) => {
-                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                DynamoStore::create(&config, table).await
-            }
-        }
-    }
-}
-
-/// Milliseconds since the epoch of an RFC 3339 time (0 if it is not one): stores compare times as numbers.
-fn epoch_millis(rfc3339: &str) -> i64 {
-    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-        .map_or(0, |t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
-}
-
 /// Keeps a grading in `learner`'s progress and says what became of it: kept (with the score now), or why not; and
 /// the progress after it, when kept.
 /// The verdicts stand either way.
 pub async fn keep(
-    store: &dyn Store,
+    store: &dyn ProgressStore,
     lab: Arc<Lab>,
     learner: &str,
     report: &Report,
@@ -431,18 +306,6 @@ pub fn days_ago(days: u64) -> String {
     then.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-/// A learner id as a platform sends it: 1 to 128 of letters, digits and `. _ @ + : -` (an email, a user id).
-pub fn check_learner(learner: &str) -> Result<(), String> {
-    let valid = (1..=128).contains(&learner.len())
-        && learner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '+' | ':' | '-'));
-    if valid {
-        Ok(())
-    } else {
-        let shown: String = learner.chars().take(64).flat_map(char::escape_debug).collect();
-        Err(format!("learner `{shown}` must be 1 to 128 of letters, digits and . _ @ + : -"))
-    }
-}
-
 /// A new grading id: time-ordered (milliseconds since the epoch, in hex) and random, e.g. `g019a8c4e2f1b-4be1...`.
 pub fn new_grading_id() -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -450,19 +313,6 @@ pub fn new_grading_id() -> String {
     let mut random = std::collections::hash_map::RandomState::new().build_hasher();
     random.write_i128(millis);
     format!("g{millis:012x}-{:016x}", random.finish())
-}
-
-/// A grading id as [`new_grading_id`] makes them (checked before any store is asked).
-pub fn check_grading_id(id: &str) -> Result<(), String> {
-    let valid = id.len() == 30
-        && id.starts_with('g')
-        && id[1..].chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-        && id.as_bytes()[13] == b'-';
-    if valid {
-        Ok(())
-    } else {
-        Err(format!("`{}` is not a grading id (like g019a8c4e2f1b-4be1d2c3a4b5c6d7)", id.escape_debug()))
-    }
 }
 
 #[cfg(test)]

@@ -125,7 +125,7 @@ pub(super) async fn caller_of(state: &AppState, presented: &str, peer: Option<Ip
                 return Ok(Caller::Learner(Box::new(session)));
             }
             Ok(Err(refusal)) => refusal,
-            Err(e) => return Err(super::progress::unavailable(e)),
+            Err(e) => return Err(crate::service::http::unavailable(e)),
         },
         _ => Refusal::Invalid,
     };

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::auth::Caller;
 use super::errors::ErrorBody;
-use super::labs::find_lab;
-use super::progress::{store_of, unavailable};
+use crate::service::http::find_lab;
+use crate::service::http::{store_of, unavailable};
 use super::{ApiError, AppStateRef};
 use crate::cohort::{self, Cohort, CohortFormat, Filter};
 
@@ -59,7 +59,7 @@ pub(super) async fn cohort(
     let lab = find_lab(&state, &lab_id)?;
     let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message);
     if let Some(prefix) = &query.learner_prefix {
-        crate::progress::check_learner(prefix).map_err(|e| bad(format!("learner_prefix: {e}")))?;
+        crate::ids::check_learner(prefix).map_err(|e| bad(format!("learner_prefix: {e}")))?;
     }
     for (name, time) in [("since", &query.since), ("until", &query.until)] {
         if let Some(time) = time
@@ -72,7 +72,7 @@ pub(super) async fn cohort(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_format", e))?;
     let store = store_of(&state)?;
     let filter = Filter { learner_prefix: query.learner_prefix, since: query.since, until: query.until };
-    let locale = lab.locale_for(&super::labs::accepted_languages(&headers));
+    let locale = lab.locale_for(&crate::service::http::accepted_languages(&headers));
     let figures = cohort::read(&**store, &lab, filter, &locale).await.map_err(unavailable)?;
     let text = format.write(&figures, &lab, &locale).map_err(|e| {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("could not write the cohort: {e}"))

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::auth::Caller;
 use super::errors::ErrorBody;
-use super::progress::{store_of, unavailable};
+use crate::service::http::{store_of, unavailable};
 use super::{ApiError, AppStateRef};
 use crate::privacy::Forgotten;
 
@@ -47,9 +47,9 @@ pub(super) async fn forget_learner(
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
     let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message);
-    crate::progress::check_learner(&learner).map_err(|e| bad(format!("learner: {e}")))?;
+    crate::ids::check_learner(&learner).map_err(|e| bad(format!("learner: {e}")))?;
     if let Some(lab) = &query.lab {
-        crate::privacy::check_lab_id(lab).map_err(|e| bad(format!("lab: {} is {e}", super::request::shown(lab))))?;
+        crate::ids::check_lab_id(lab).map_err(|e| bad(format!("lab: {} is {e}", crate::ids::shown(lab))))?;
     }
     let store = store_of(&state)?;
     let forgotten = store.forget_learner(&learner, query.lab.as_deref()).await.map_err(unavailable)?;

@@ -110,7 +110,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Session(#[from] SessionError),
     #[error("{0}")]
-    Store(#[from] crate::progress::StoreError),
+    Store(#[from] crate::db::StoreError),
     #[error("{0}")]
     Setting(String),
     #[error("{0}")]

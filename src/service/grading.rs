@@ -1,6 +1,7 @@
 //! `POST /v1/labs/{lab}/grade`: admission (a bounded queue before a bounded number of gradings), one shared run for
 //! the same grading asked twice at once, the deadline, and the answer in the asked format.
 
+use crate::service::http::read_body;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,9 +16,10 @@ use serde::Deserialize;
 use super::accounts::{config_for, pacer_for};
 use super::auth::Caller;
 use super::errors::ErrorBody;
-use super::labs::{accepted_languages, find_lab};
+use crate::service::http::{accepted_languages, find_lab};
 use super::slots::{Held, NoSlot, Share};
-use super::{ApiError, AppState, AppStateRef, GradeRequest, not_shutting_down};
+use super::{ApiError, AppState, AppStateRef, GradeRequest};
+use crate::service::http::not_shutting_down;
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::i18n::{self, Locale};
@@ -142,13 +144,13 @@ async fn run_grading(
         // A session an LMS launched: its progress kept as a score before the answer (on Lambda nothing runs after
         // it), and sent to the gradebook off the answer's path.
         if let (Some(passback), Some(progress)) = (&request.passback, progress)
-            && let Some(score) = super::lti::scores::pending_score(passback, &lab, &progress, &locale)
+            && let Some(score) = super::passback::pending_score(passback, &lab, &progress, &locale)
         {
-            let kept = tokio::time::timeout(store_time, super::lti::scores::keep_score(&state, &score)).await;
+            let kept = tokio::time::timeout(store_time, super::passback::keep_score(&state, &score)).await;
             if kept.is_err() {
                 tracing::warn!("an LTI score could not be kept before the answer: the store was silent; sent all the same");
             }
-            super::lti::scores::send_score(&state, score);
+            super::passback::send_score(&state, score);
         }
         state.metrics.recorded(matches!(recorded, Recorded::Kept { .. }), keeping.elapsed().as_secs_f64());
         report.recorded = Some(recorded);
@@ -305,9 +307,9 @@ fn store_time(deadline: Duration) -> Duration {
     (deadline / 3).min(Duration::from_secs(10))
 }
 
-fn store_silent(state: &AppState, waited: Duration) -> progress::StoreError {
+fn store_silent(state: &AppState, waited: Duration) -> crate::db::StoreError {
     let store = state.config.store.as_ref().map_or_else(String::new, ToString::to_string);
-    progress::StoreError::Failed { store, message: format!("no answer within {}s", waited.as_secs_f32()) }
+    crate::db::StoreError::Failed { store, message: format!("no answer within {}s", waited.as_secs_f32()) }
 }
 
 fn past_deadline(deadline: Duration) -> ApiError {
@@ -324,20 +326,3 @@ async fn read_request(state: &AppState, body: Body) -> Result<GradeRequest, ApiE
     })
 }
 
-/// A request's body, read within `--read-timeout` and `--body-limit`.
-pub(super) async fn read_body(state: &AppState, body: Body) -> Result<bytes::Bytes, ApiError> {
-    let limit = state.config.body_limit;
-    match tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await {
-        Err(_) => {
-            state.metrics.refused("slow_body");
-            let message = format!("the body did not arrive within {}s", state.config.read_timeout.as_secs());
-            Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "slow_body", message))
-        }
-        Ok(Err(_)) => {
-            state.metrics.refused("too_large");
-            let message = format!("the request body is larger than {limit} bytes");
-            Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message))
-        }
-        Ok(Ok(bytes)) => Ok(bytes),
-    }
-}

@@ -1,16 +1,16 @@
 //! `GET /v1/labs` and `GET /v1/labs/{lab}`: the labs served, their steps and checks with points.
 
-use std::sync::Arc;
+use crate::service::http::{accepted_languages, find_lab};
 
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::auth::Caller;
 use super::errors::ErrorBody;
-use super::{ApiError, AppState, AppStateRef};
-use crate::i18n::{self, Locale};
+use super::{ApiError, AppStateRef};
+use crate::i18n::Locale;
 use crate::lab::Lab;
 
 /// The labs a caller may see.
@@ -130,17 +130,4 @@ pub(super) async fn get_lab(
     Ok(axum::Json(summary(&lab, &locale)).into_response())
 }
 
-/// The languages of the request's `Accept-Language`, best first.
-pub(super) fn accepted_languages(headers: &HeaderMap) -> Vec<Locale> {
-    let header = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    header.map(i18n::accept_language).unwrap_or_default()
-}
 
-pub(super) fn find_lab(state: &AppState, id: &str) -> Result<Arc<Lab>, ApiError> {
-    state.labs.get(id).cloned().ok_or_else(|| {
-        state.metrics.refused("unknown_lab");
-        let known: Vec<&str> = state.labs.keys().map(String::as_str).collect();
-        let id = super::request::shown(id);
-        ApiError::new(StatusCode::NOT_FOUND, "unknown_lab", format!("no lab {id} (labs: {})", known.join(", ")))
-    })
-}

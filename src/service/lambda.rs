@@ -24,7 +24,7 @@ use lambda_http::{RequestExt, tower::ServiceExt};
 use serde::Serialize;
 
 use super::grading::{graded, requested_languages};
-use super::labs::find_lab;
+use crate::service::http::find_lab;
 use super::{ApiError, AppStateRef, GradeRequest, ServiceConfig, ServiceError, app};
 use crate::i18n::msg;
 use crate::model::{Outcome, Report, Status};

@@ -30,7 +30,7 @@ pub struct Metrics {
     /// LTI scores sent to a platform, and those it did not take (kept and retried).
     scores_sent: AtomicU64,
     scores_failed: AtomicU64,
-    /// LTI scores given up on: still refused after [`super::lti::scores::GIVE_UP_AFTER`].
+    /// LTI scores given up on: still refused after [`super::passback::GIVE_UP_AFTER`].
     scores_abandoned: AtomicU64,
     /// LTI score sends a platform throttled (429, or Canvas's 403 "Rate Limit Exceeded"): its sends paused.
     scores_throttled: AtomicU64,

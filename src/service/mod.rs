@@ -11,6 +11,7 @@ mod connections;
 mod erasure;
 mod errors;
 mod grading;
+mod http;
 mod labs;
 #[cfg(feature = "lambda")]
 pub mod lambda;
@@ -18,6 +19,7 @@ mod lti;
 mod metrics;
 mod openapi;
 mod page;
+mod passback;
 mod progress;
 pub(crate) mod request;
 mod server;
@@ -55,7 +57,7 @@ pub use sessions::{DEFAULT_EXPIRES_IN, SessionCreated};
 
 use crate::inventory::InvokeUrlTemplate;
 use crate::lab::Lab;
-use crate::progress::{Store, StoreSpec};
+use crate::store::{Store, StoreSpec};
 
 /// How the service was started.
 #[derive(Debug, Clone)]
@@ -129,13 +131,6 @@ struct AppState {
 
 type AppStateRef = Arc<AppState>;
 
-fn not_shutting_down(state: &AppState) -> Result<(), ApiError> {
-    if state.shutting_down.load(Ordering::SeqCst) {
-        state.metrics.refused("shutting_down");
-        return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the service is shutting down"));
-    }
-    Ok(())
-}
 
 /// Whether the service is up: `ok`, or 503 while it drains after SIGTERM. No token needed.
 #[utoipa::path(
@@ -246,7 +241,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         config: config.clone(),
     });
     if state.lti.is_some() {
-        tokio::spawn(lti::scores::retry_pending_scores(state.clone()));
+        tokio::spawn(passback::retry_pending_scores(state.clone()));
     }
     Ok((router(state.clone()), state))
 }

@@ -1,6 +1,7 @@
 //! Learners' progress over HTTP: `GET /v1/labs/{lab}/learners/{learner}/progress` and `GET /v1/gradings/{id}`,
 //! answered from the store; and dropping old evidence hourly.
 
+use crate::service::http::{store_of, unavailable};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,24 +13,15 @@ use serde::Serialize;
 use super::auth::{Caller, forbidden};
 use super::errors::ErrorBody;
 use super::grading::FormatQuery;
-use super::labs::{accepted_languages, find_lab};
-use super::{ApiError, AppState, AppStateRef};
+use crate::service::http::{accepted_languages, find_lab};
+use super::{ApiError, AppStateRef};
 use crate::model::Report;
-use crate::progress::{self, Progress, Store, StoreError};
+use crate::progress::{self, Progress};
+use crate::store::Store;
 use crate::report::{self, Style};
 use crate::snapshot::Snapshot;
 
-/// The store, or 404 when the service keeps no progress.
-pub(super) fn store_of(state: &AppState) -> Result<&Arc<dyn Store>, ApiError> {
-    state.store.as_ref().ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no_store", "this service keeps no progress (start it with --store)")
-    })
-}
 
-/// A store that cannot answer: 503, the grading service itself still works.
-pub(super) fn unavailable(error: StoreError) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", error.to_string())
-}
 
 /// A learner's progress in a lab: each check's best result so far, as a report (JSON; other formats with
 /// `?format=`). A learner session reads its own learner's only.
@@ -65,7 +57,7 @@ pub(super) async fn learner_progress(
         return Err(forbidden(&state, "this session is for another learner"));
     }
     let lab = find_lab(&state, &lab_id)?;
-    progress::check_learner(&learner).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_learner", e))?;
+    crate::ids::check_learner(&learner).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_learner", e))?;
     let format = query.format()?;
     let store = store_of(&state)?;
     let kept = store.progress(&learner, &lab.id).await.map_err(unavailable)?;
@@ -109,7 +101,7 @@ pub(super) async fn grading(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
-    progress::check_grading_id(&id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_grading_id", e))?;
+    crate::ids::check_grading_id(&id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_grading_id", e))?;
     let store = store_of(&state)?;
     let Some(kept) = store.grading(&id).await.map_err(unavailable)? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_grading", format!("no grading {id}")));

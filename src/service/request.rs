@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::ids::{check_account, shown, valid_step_id};
+
 /// Longest `wait_seconds` a request may ask for (the request's deadline bounds it too).
 pub const MAX_WAIT_SECONDS: u64 = 600;
 
@@ -61,7 +63,7 @@ impl GradeRequest {
 
     fn check(&self) -> Result<(), String> {
         for step in &self.steps {
-            if !valid_id(step) {
+            if !valid_step_id(step) {
                 return Err(format!("steps: {} is not a step id", shown(step)));
             }
         }
@@ -77,7 +79,7 @@ impl GradeRequest {
             return Err(format!("wait_seconds: at most {MAX_WAIT_SECONDS}"));
         }
         if let Some(learner) = &self.learner {
-            crate::progress::check_learner(learner).map_err(|e| format!("learner: {e}"))?;
+            crate::ids::check_learner(learner).map_err(|e| format!("learner: {e}"))?;
         }
         Ok(())
     }
@@ -98,82 +100,6 @@ pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8], example:
         path if path == "." => e.into_inner().to_string(),
         path => format!("{path}: {}", e.into_inner()),
     })
-}
-
-/// The fields that name an account and a language, shared by grading requests and learner sessions. The error is
-/// one line naming the field.
-pub(crate) fn check_account(
-    role_arn: Option<&str>,
-    external_id: Option<&str>,
-    region: Option<&str>,
-    lang: Option<&str>,
-) -> Result<(), String> {
-    if let Some(arn) = role_arn.filter(|arn| !valid_role_arn(arn)) {
-        return Err(format!("role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", shown(arn)));
-    }
-    if external_id.is_some_and(|id| !valid_external_id(id)) {
-        return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
-    }
-    if let Some(region) = region.filter(|region| !valid_region(region)) {
-        return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
-    }
-    if let Some(lang) = lang.filter(|lang| !valid_language_tag(lang)) {
-        return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
-    }
-    Ok(())
-}
-
-/// A value quoted for an error message: at most 64 characters, escaped.
-pub(crate) fn shown(value: &str) -> String {
-    let cut: String = value.chars().take(64).collect();
-    let ellipsis = if value.chars().count() > 64 { "…" } else { "" };
-    format!("{cut:?}{ellipsis}")
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// A language tag as written (`es`, `pt-BR`, `zh-Hant-TW`): letters, digits and `-` or `_` only, no padding, and one
-/// the language parser takes.
-fn valid_language_tag(tag: &str) -> bool {
-    tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) && crate::i18n::parse_tag(tag).is_ok()
-}
-
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`, `us-isob-east-1`: a two-letter
-/// area, one to three words, and a number of one or two digits.
-pub fn valid_region(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    let (Some((number, words)), true) = (parts.split_last(), (3..=5).contains(&parts.len())) else {
-        return false;
-    };
-    let area = words[0];
-    region.len() <= 25
-        && area.len() == 2
-        && words.iter().all(|w| (2..=10).contains(&w.len()) && w.chars().all(|c| c.is_ascii_lowercase()))
-        && (1..=2).contains(&number.len())
-        && number.chars().all(|c| c.is_ascii_digit())
-}
-
-/// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
-fn valid_role_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [arn_prefix, partition, service, region, account, resource] = parts.as_slice() else {
-        return false;
-    };
-    let name_ok = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c);
-    *arn_prefix == "arn"
-        && partition.starts_with("aws")
-        && *service == "iam"
-        && region.is_empty()
-        && account.len() == 12
-        && account.chars().all(|c| c.is_ascii_digit())
-        && resource.strip_prefix("role/").is_some_and(|r| !r.is_empty() && r.chars().all(name_ok))
-        && arn.len() <= 2048
-}
-
-fn valid_external_id(id: &str) -> bool {
-    (2..=1224).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c))
 }
 
 #[cfg(test)]
@@ -201,20 +127,6 @@ mod tests {
             let err = GradeRequest::parse(body).unwrap_err();
             assert!(err.contains(field), "{}: {err}", String::from_utf8_lossy(body));
             assert!(!err.contains('\n'), "one line: {err}");
-        }
-    }
-
-    #[test]
-    fn regions_look_like_regions() {
-        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7", "us-isob-east-1"] {
-            assert!(valid_region(ok), "{ok}");
-        }
-        for bad in ["", "us-east", "US-EAST-1", "us_east_1", "us-east-1a", "-east-1", "us-east-1\n"] {
-            assert!(!valid_region(bad), "{bad:?}");
-        }
-        // Before: anything of the shape words-number passed.
-        for absurd in ["zzzz-east-1", "us-east-99999999", "a-b-1", "us-x-y-z-w-v-1", "us-eastttttttttttttt-1"] {
-            assert!(!valid_region(absurd), "{absurd:?}");
         }
     }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::errors::ErrorBody;
-use super::labs::find_lab;
-use super::progress::{store_of, unavailable};
+use crate::service::http::find_lab;
+use crate::service::http::{store_of, unavailable};
 use super::{ApiError, AppState, AppStateRef};
 use crate::sessions::{self, SessionRequest};
 
@@ -100,7 +100,7 @@ pub(super) async fn create(
 ) -> Result<Response, ApiError> {
     caller.platform_only(&state)?;
     let store = store_of(&state)?;
-    let bytes = super::grading::read_body(&state, body).await?;
+    let bytes = crate::service::http::read_body(&state, body).await?;
     let asked: NewSession =
         super::request::parse_object(&bytes, r#"{"learner": "ana", "lab": "apigw-items", "role_arn": "..."}"#)
             .map_err(|message| bad_body(&state, message))?;
@@ -150,7 +150,7 @@ pub(super) async fn revoke(
     caller.platform_only(&state)?;
     sessions::check_session_id(&id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_session_id", e))?;
     let store = store_of(&state)?;
-    if !store.revoke_session(&id, &sessions::now()).await.map_err(unavailable)? {
+    if !store.revoke_session(&id, &crate::clock::now()).await.map_err(unavailable)? {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_session", format!("no session {id}")));
     }
     tracing::info!(session = %id, "learner session revoked");

@@ -6,7 +6,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 
 use super::{LearnerSession, Sessions};
-use crate::progress::{DynamoStore, STORE_SCHEMA_VERSION, StoreError};
+use crate::db::{DynamoStore, StoreError};
 
 /// How long an expired session's item is kept before the TTL removes it: its refusals still say "expired".
 const KEPT_AFTER_EXPIRY: i64 = 86_400;
@@ -23,22 +23,15 @@ impl Sessions for DynamoStore {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         async move {
             let body = serde_json::to_string(session).expect("a session serializes");
-            self.client()
-                .put_item()
-                .table_name(self.table())
-                .item("pk", key(&session.id))
-                .item("schema", AttributeValue::N(STORE_SCHEMA_VERSION.to_string()))
-                .item("token_sha256", AttributeValue::S(digest.to_owned()))
+            let attributes = [
+                ("token_sha256", AttributeValue::S(digest.to_owned())),
                 // The keys of the index by learner: forgetting a learner finds their sessions.
-                .item("learner", AttributeValue::S(session.learner.clone()))
-                .item("lab", AttributeValue::S(session.lab.clone()))
-                .item("body", AttributeValue::S(body))
-                .item("expires_at", AttributeValue::N((session.expires_epoch() + KEPT_AFTER_EXPIRY).to_string()))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await
-                .map_err(|e| self.failed_call(&e))?;
-            Ok(())
+                ("learner", AttributeValue::S(session.learner.clone())),
+                ("lab", AttributeValue::S(session.lab.clone())),
+                ("body", AttributeValue::S(body)),
+                ("expires_at", AttributeValue::N((session.expires_epoch() + KEPT_AFTER_EXPIRY).to_string())),
+            ];
+            self.put_new(key(&session.id), attributes).await
         }
         .boxed()
     }

@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use crate::progress::StoreError;
+use crate::db::StoreError;
 
 /// The shortest and longest life a session may be given, in seconds (a minute; thirty days).
 pub const MIN_EXPIRES_IN: u64 = 60;
@@ -66,8 +66,8 @@ pub struct SessionRequest {
 impl SessionRequest {
     /// Checks each field; the error is one line naming it.
     pub fn check(&self) -> Result<(), String> {
-        crate::progress::check_learner(&self.learner).map_err(|e| format!("learner: {e}"))?;
-        crate::service::request::check_account(
+        crate::ids::check_learner(&self.learner).map_err(|e| format!("learner: {e}"))?;
+        crate::ids::check_account(
             self.role_arn.as_deref(),
             self.external_id.as_deref(),
             self.region.as_deref(),
@@ -131,9 +131,9 @@ pub trait Sessions: Send + Sync {
 pub fn mint(request: SessionRequest) -> Minted {
     let now = time::OffsetDateTime::now_utc();
     let expires = now + time::Duration::seconds(i64::try_from(request.expires_in).unwrap_or(i64::MAX));
-    let id = format!("s{}", random_hex(16));
-    let token = Token(format!("lcs.{id}.{}", random_hex(32)));
-    let digest = digest_hex(token.reveal());
+    let id = format!("s{}", crate::ids::random_hex(16));
+    let token = Token(format!("lcs.{id}.{}", crate::ids::random_hex(32)));
+    let digest = crate::ids::digest_hex(token.reveal());
     let session = LearnerSession {
         id,
         learner: request.learner,
@@ -142,8 +142,8 @@ pub fn mint(request: SessionRequest) -> Minted {
         external_id: request.external_id,
         region: request.region,
         lang: request.lang,
-        created_at: rfc3339(now),
-        expires_at: rfc3339(expires),
+        created_at: crate::clock::rfc3339(now),
+        expires_at: crate::clock::rfc3339(expires),
         revoked_at: None,
         lti: request.lti,
     };
@@ -161,7 +161,7 @@ pub fn session_id_of(token: &str) -> Option<&str> {
 pub async fn verify(store: &dyn Sessions, token: &str) -> Result<Result<LearnerSession, Refusal>, StoreError> {
     let Some(id) = session_id_of(token) else { return Ok(Err(Refusal::Invalid)) };
     let Some((session, digest)) = store.session(id).await? else { return Ok(Err(Refusal::Invalid)) };
-    if !bool::from(digest_hex(token).as_bytes().ct_eq(digest.as_bytes())) {
+    if !bool::from(crate::ids::digest_hex(token).as_bytes().ct_eq(digest.as_bytes())) {
         return Ok(Err(Refusal::Invalid));
     }
     if session.revoked_at.is_some() {
@@ -176,12 +176,12 @@ pub async fn verify(store: &dyn Sessions, token: &str) -> Result<Result<LearnerS
 impl LearnerSession {
     /// Whether the session has expired at `now` (an expiry that does not read back counts as expired).
     pub fn expired_at(&self, now: time::OffsetDateTime) -> bool {
-        parse_time(&self.expires_at).is_none_or(|expires| now >= expires)
+        crate::clock::parse(&self.expires_at).is_none_or(|expires| now >= expires)
     }
 
     /// Epoch seconds of the expiry (DynamoDB's TTL).
     pub fn expires_epoch(&self) -> i64 {
-        parse_time(&self.expires_at).map_or(0, time::OffsetDateTime::unix_timestamp)
+        crate::clock::parse(&self.expires_at).map_or(0, time::OffsetDateTime::unix_timestamp)
     }
 }
 
@@ -205,37 +205,6 @@ pub fn check_expires_in(seconds: u64) -> Result<(), String> {
     } else {
         Err(format!("expires_in: {MIN_EXPIRES_IN} to {MAX_EXPIRES_IN} seconds"))
     }
-}
-
-/// Hex SHA-256 of a token.
-pub fn digest_hex(token: &str) -> String {
-    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes()).as_ref())
-}
-
-/// `bytes` random bytes from the system's generator, in hex.
-pub fn random_hex(bytes: usize) -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut buffer = vec![0u8; bytes];
-    aws_lc_rs::rand::SystemRandom::new().fill(&mut buffer).expect("the system's random generator works");
-    hex(&buffer)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// RFC 3339 to the second.
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.replace_nanosecond(0).unwrap_or(at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
-/// The current time as the store writes it.
-pub fn now() -> String {
-    rfc3339(time::OffsetDateTime::now_utc())
-}
-
-fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
 #[cfg(test)]

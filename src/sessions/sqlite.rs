@@ -4,7 +4,8 @@ use futures::future::BoxFuture;
 use rusqlite::{OptionalExtension, params};
 
 use super::{LearnerSession, Sessions};
-use crate::progress::{SqliteStore, StoreError, corrupt};
+use crate::db::sqlite::corrupt;
+use crate::db::{SqliteStore, StoreError};
 
 impl Sessions for SqliteStore {
     fn put_session<'a>(

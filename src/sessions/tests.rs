@@ -1,5 +1,5 @@
 use super::*;
-use crate::progress::SqliteStore;
+use crate::db::SqliteStore;
 
 fn request(expires_in: u64) -> SessionRequest {
     SessionRequest {
@@ -29,7 +29,7 @@ fn tokens_carry_their_session_and_256_random_bits() {
     assert_eq!(session_id_of(one.token.reveal()), Some(one.session.id.as_str()));
     let secret = one.token.reveal().rsplit('.').next().unwrap();
     assert_eq!(secret.len(), 64, "32 bytes in hex");
-    assert_eq!(one.digest, digest_hex(one.token.reveal()));
+    assert_eq!(one.digest, crate::ids::digest_hex(one.token.reveal()));
     assert!(!format!("{one:?}").contains(secret), "Debug hides the token: {one:?}");
     for not_a_token in ["", "lcs.", "lcs.s1.abc", "Bearer x", &format!("lcs.{}.{}", one.session.id, "g".repeat(64))] {
         assert_eq!(session_id_of(not_a_token), None, "{not_a_token}");

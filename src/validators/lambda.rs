@@ -1,72 +1,18 @@
 //! The Lambda function behind the API: found from the integration URI of a method, never guessed by name.
 
-use crate::providers::{apigateway, lambda};
+use crate::providers::apigateway;
 use std::collections::BTreeMap;
 
-use super::iam::{RoleRef, judge_role, trust_verdict};
+use super::behind_api::{judge_function, judge_function_configuration, lambda_needs};
+use super::roles::{RoleRef, judge_role, trust_verdict};
 use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
 use crate::facts::{FactError, FactErrorKind, Facts, Read};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::policy::{self, Caller, Decision, Policy};
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
+use crate::providers::lambda::EnvironmentError;
 use crate::providers::lambda::Part;
-use crate::providers::lambda::{EnvironmentError, LambdaFunction};
-
-/// The function `method` invokes, or a failed verdict saying why there is none.
-fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {
-    let m = find_method(resources, method)
-        .map_err(|missing| Verdict::fail(msg!("on-api", name = api, problems = missing)))?;
-    let method = method.to_string();
-    let Some(integration) = &m.integration else {
-        return Err(Verdict::fail(msg!("method-on-api-no-integration", method, name = api)));
-    };
-    integration.lambda_target().ok_or_else(|| {
-        let kind = integration.integration_type.as_deref().unwrap_or("unknown");
-        Verdict::fail(msg!("method-not-lambda", method, name = api, kind))
-    })
-}
-
-/// Needs of a check on the function behind `api`.
-pub(crate) fn lambda_needs(api: &str, parts: impl IntoIterator<Item = Part>) -> Vec<Read> {
-    let mut needs =
-        vec![Read::from(apigateway::Read::RestApis), Read::from(apigateway::Read::Resources { api: api.to_owned() })];
-    needs.extend(parts.into_iter().map(|part| Read::from(lambda::Read::BehindApi { api: api.to_owned(), part })));
-    needs
-}
-
-/// Runs `judge` on the function behind `method` of each API named `api`.
-fn judge_function(
-    facts: &Facts,
-    api: &str,
-    method: &MethodRef,
-    mut judge: impl FnMut(&str, &LambdaTarget) -> Result<Verdict, FactError>,
-) -> Result<Verdict, FactError> {
-    judge_apis_named(facts, api, |rest_api| {
-        let resources = facts.apigateway.resources(&rest_api.id)?;
-        match target_of(resources, api, method) {
-            Ok(target) => Ok(judge(&rest_api.id, &target)?.with("function", &target.function_name)),
-            Err(verdict) => Ok(verdict),
-        }
-    })
-}
-
-/// Runs `judge` on the configuration of the function behind `method` of each API named `api`; fails naming the
-/// function when it does not exist.
-pub(crate) fn judge_function_configuration(
-    facts: &Facts,
-    api: &str,
-    method: &MethodRef,
-    mut judge: impl FnMut(&LambdaFunction) -> Result<Verdict, FactError>,
-) -> Result<Verdict, FactError> {
-    judge_function(facts, api, method, |_, target| {
-        let function = &target.function_name;
-        match facts.lambda.lambda_function(function)? {
-            None => Ok(Verdict::fail(msg!("function-missing", method = method.to_string(), api, function))),
-            Some(f) => judge(f),
-        }
-    })
-}
 
 fn published(versions: &[crate::providers::lambda::LambdaVersion]) -> Vec<&str> {
     versions.iter().map(|v| v.version.as_str()).filter(|v| *v != "$LATEST").collect()
@@ -560,7 +506,7 @@ impl Validator for LambdaExecutionRole {
 
     fn judges(&self) -> Vec<Judged> {
         let mut judged = vec![Judged::field("lambda_functions.role")];
-        judged.extend(crate::validators::iam::trust_statements());
+        judged.extend(super::roles::trust_statements());
         judged
     }
 

@@ -15,6 +15,7 @@ use crate::model::Verdict;
 use crate::providers::apigateway::{Method, Resource, RestApi};
 pub use judged::{Change, Judged};
 
+pub(crate) mod behind_api;
 pub mod cleanup;
 pub mod cors;
 pub mod dynamodb;
@@ -25,6 +26,7 @@ pub mod methods;
 pub mod probes;
 pub mod query;
 pub mod resources;
+pub mod roles;
 pub mod s3;
 pub mod stages;
 #[cfg(test)]

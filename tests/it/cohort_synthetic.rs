@@ -8,7 +8,7 @@ use std::sync::Arc;
 use labcheck::cohort::{self, BrokenRule, Filter};
 use labcheck::i18n::english;
 use labcheck::lab::Lab;
-use labcheck::progress::Store;
+use labcheck::store::Store;
 
 #[path = "../support/synthetic.rs"]
 mod synthetic;
@@ -143,7 +143,7 @@ async fn the_cohort_matches_the_generator(store: Arc<dyn Store>) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_synthetic_class_in_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store = labcheck::progress::SqliteStore::open(&dir.path().join("class.sqlite")).await.unwrap();
+    let store = labcheck::db::SqliteStore::open(&dir.path().join("class.sqlite")).await.unwrap();
     the_cohort_matches_the_generator(Arc::new(store)).await;
 }
 

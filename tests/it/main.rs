@@ -4,6 +4,7 @@
 mod common;
 
 mod action;
+mod architecture;
 mod aws_truth;
 mod cli;
 mod cohort;

@@ -6,10 +6,12 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use labcheck::cohort::{self, Cohort, Filter};
+use labcheck::db::{DynamoStore, SqliteStore, StoreError};
 use labcheck::lab::Lab;
 use labcheck::model::{Report, Status};
-use labcheck::progress::{self, DynamoStore, Grading, SqliteStore, Store, StoreError};
+use labcheck::progress::{self, Grading, ProgressStore};
 use labcheck::snapshot::Snapshot;
+use labcheck::store::Store;
 
 use crate::common::fault_proxy::FaultProxy;
 use crate::common::{moto_url, repo_path};
@@ -120,9 +122,10 @@ async fn old_evidence_is_dropped_and_the_rest_kept(store: &dyn Store) {
 /// LTI logins are single-use and expire; a pending score is replaced only by a newer one, and dropped only if it
 /// is still the one delivered.
 async fn lti_records_are_single_use_and_newest_first(store: Arc<dyn Store>) {
+    use labcheck::clock::now_epoch;
     use labcheck::lti::ags::score;
     use labcheck::lti::launch::ScoreEndpoint;
-    use labcheck::lti::records::{Login, PendingScore, now_epoch};
+    use labcheck::lti::records::{Login, PendingScore};
     let login = Login {
         state: "st1".into(),
         nonce: "n1".into(),

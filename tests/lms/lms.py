@@ -9,9 +9,10 @@ so this LMS records everything labcheck sends (GET /records) for tests/it/lti.rs
 CONFIG: {"tool": "http://localhost:PORT" (labcheck; or later by GET /configure?tool=...), "client_id", "deployment_id", "lab", "steps" (optional),
 "role_arn" (optional; `{account}` in it stands for an account per learner), "token_failures": N (the token endpoint answers 500 that many times first),
 "too_many": N (the first N score posts answer 429 with Retry-After: 1), "throttle": {"high_water", "outflow",
-"preflight", "cost"} (score posts charged as Canvas charges API requests: a leaky bucket of `high_water` units
+"preflight", "cost", "used"} (score posts charged as Canvas charges API requests: a leaky bucket of `high_water` units
 draining `outflow` a second; a request holds `preflight` units while it runs and leaves `cost`; one that would
-overflow answers 403 "Rate Limit Exceeded")}.
+overflow answers 403 "Rate Limit Exceeded"; the bucket holds `used` units when the first score post reaches it, as
+when other tools share the platform's token)}.
 
 Test-only: GET /authorize?...&forge=KIND answers {"id_token", "state"} as JSON instead of the form, with the token
 spoiled as KIND says (wrong_signature, unknown_kid, wrong_aud, expired, wrong_type, unknown_deployment,
@@ -77,7 +78,7 @@ lti1p3platform.registration.Registration.get_jwk = staticmethod(
 RECORDS = {"auth_requests": [], "token_requests": [], "scores": [], "problems": [], "throttled": [], "max_in_flight": 0}
 LOCK = threading.Lock()
 STATE = {"token_failures": int(CONFIG.get("token_failures", 0)), "too_many": int(CONFIG.get("too_many", 0)),
-         "bucket": 0.0, "drained_at": time.monotonic(), "in_flight": 0}
+         "bucket": None, "drained_at": time.monotonic(), "in_flight": 0}
 
 
 def admit_score():
@@ -91,6 +92,8 @@ def admit_score():
             return 429, '{"error": "too many requests"}', [("retry-after", "1")]
         if throttle:
             now = time.monotonic()
+            if STATE["bucket"] is None:
+                STATE["bucket"], STATE["drained_at"] = float(throttle.get("used", 0)), now
             STATE["bucket"] = max(0.0, STATE["bucket"] - (now - STATE["drained_at"]) * throttle["outflow"])
             STATE["drained_at"] = now
             if STATE["bucket"] + throttle["preflight"] > throttle["high_water"]:
@@ -311,11 +314,15 @@ class Handler(BaseHTTPRequestHandler):
             status, text, headers = refused
             return self.answer(status, text, "text/plain", headers)
         try:
-            return self.take_score(body, arrived)
+            status, text = self.take_score(body, arrived)
         finally:
+            # Done before the answer leaves: once the tool has it, it may send the next post, which must not find
+            # this one still counted in flight.
             charge_score()
+        return self.answer(status, text)
 
     def take_score(self, body, arrived):
+        """The answer to a score post: (status, body)."""
         time.sleep(0.02)  # the LMS's own work: parallel requests overlap
         query = self.query()
         authorization = self.headers.get("authorization", "")
@@ -328,8 +335,8 @@ class Handler(BaseHTTPRequestHandler):
             problem(f"score token: {error!r}")
         record("scores", entry)
         if query.get("type_id") != "7":
-            return self.answer(400, '{"error": "the line item query string was lost"}')
-        return self.answer(200, "{}")
+            return 400, '{"error": "the line item query string was lost"}'
+        return 200, "{}"
 
 
 def spoil(token, kind):

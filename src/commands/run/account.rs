@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use crate::cli::RunArgs;
+use super::RunArgs;
 use crate::commands::{CliError, connect};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Check, Lab};
 use crate::model::Report;
-use crate::progress::{self, Store};
+use crate::progress;
 use crate::snapshot::Snapshot;
+use crate::store::Store;
 
 /// The learner's store, opened before anything is read (one that cannot be used stops the run); the learner's
 /// progress says what they built, which checks with `recall` judge.

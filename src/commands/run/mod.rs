@@ -1,5 +1,11 @@
 //! `labcheck run`: load the lab, read the account (or a snapshot), grade, report.
 
+use std::path::PathBuf;
+
+#[cfg(feature = "aws")]
+use super::common::{AwsArgs, StoreArgs, learner_name};
+use super::common::{LangArg, format_names};
+use clap::Args;
 #[cfg(feature = "aws")]
 mod account;
 
@@ -8,8 +14,8 @@ use std::path::Path;
 #[cfg(feature = "aws")]
 use std::time::Duration;
 
+use super::common::{ColorChoice, Verbosity};
 use super::{CliError, exit_code, prepare_output, write_output};
-use crate::cli::{ColorChoice, RunArgs};
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::lab::{Check, Lab, LabError};
@@ -118,4 +124,80 @@ async fn grade_snapshot(
     }
     let report = grading::grade_facts(lab, checks, snapshot.facts.clone(), snapshot.target.clone(), options).await;
     Ok((report, Some(snapshot)))
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Lab: a lab folder (checks/apigw-items) or its lab.toml
+    pub lab: PathBuf,
+
+    /// Grade only this step (repeatable). Checks these need from other steps are graded too.
+    #[arg(long = "step", value_name = "ID")]
+    pub steps: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short, value_parser = format_names(), default_value = "human")]
+    pub format: String,
+
+    /// Write the report to FILE (atomically) instead of stdout; the checklist still goes to stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    pub learner: LearnerArgs,
+
+    /// Grade a snapshot (from `labcheck snapshot`) instead of the account: no network, no credentials. A build
+    /// without the `aws` feature grades snapshots only.
+    #[cfg(feature = "aws")]
+    #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["profile", "region", "wait"])]
+    pub from: Option<PathBuf>,
+    /// Grade a snapshot (from `labcheck snapshot`): this build reads no account (it has no `aws` feature).
+    #[cfg(not(feature = "aws"))]
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub from: PathBuf,
+
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Re-read and re-check what did not pass until it passes or SECONDS have passed.
+    #[cfg(feature = "aws")]
+    #[arg(long, value_name = "SECONDS")]
+    pub wait: Option<u64>,
+
+    /// Time one check may take to read the account.
+    #[cfg(feature = "aws")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    /// Print how many AWS API calls and probes the grading made.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// When to colour the checklist.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+#[cfg(feature = "aws")]
+/// Recording a grading in a learner's progress.
+#[derive(Debug, Args)]
+pub struct LearnerArgs {
+    /// Record this grading in NAME's progress (and keep its evidence) in the store.
+    #[arg(long, value_name = "NAME", value_parser = learner_name)]
+    pub learner: Option<String>,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Drop the evidence of gradings older than DAYS days (their reports and all progress stay).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..=crate::progress::MAX_EVIDENCE_DAYS), requires = "learner")]
+    pub evidence_days: Option<u64>,
 }

@@ -11,7 +11,7 @@ use crate::lti::browser::{PlatformStorage, cookie_name, storage_key};
 use crate::lti::records::LOGIN_SECONDS;
 use crate::report::text::html as escape;
 use crate::service::AppState;
-use crate::service::labs::accepted_languages;
+use crate::service::http::accepted_languages;
 use crate::service::page;
 
 const SCRIPT: &str = include_str!("storage.js");

@@ -4,8 +4,6 @@
 //! the platform does not take it.
 
 mod browser;
-mod outbox;
-pub(super) mod scores;
 
 use std::time::Duration;
 
@@ -16,14 +14,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::service::auth::Peer;
-use crate::service::labs::accepted_languages;
+use crate::service::http::accepted_languages;
 use crate::service::page;
 use crate::service::{AppState, AppStateRef};
 use crate::i18n::{self, msg};
 use crate::lti::browser::{BrowserKey, PlatformStorage, holds_key, is_frame_name};
 use crate::lti::launch::{self, Launch, Refusal};
 use crate::lti::platform_keys::{KeyError, PlatformKeys};
-use crate::lti::records::{LOGIN_SECONDS, Login, now_epoch};
+use crate::clock::now_epoch;
+use crate::lti::records::{LOGIN_SECONDS, Login};
 use crate::lti::{Lti, LtiLink, ags};
 use crate::sessions::{self, SessionRequest};
 
@@ -42,8 +41,8 @@ pub(super) const LOGIN_ADDRESSES: usize = 16_384;
 pub struct LtiService {
     pub lti: Lti,
     platform_keys: PlatformKeys,
-    scores: ags::Scores,
-    outboxes: scores::Outboxes,
+    pub(in crate::service) scores: ags::Scores,
+    pub(in crate::service) outboxes: crate::service::passback::Outboxes,
 }
 
 impl LtiService {
@@ -53,7 +52,7 @@ impl LtiService {
             lti,
             platform_keys: PlatformKeys::new(http.clone()),
             scores: ags::Scores::new(http),
-            outboxes: scores::Outboxes::default(),
+            outboxes: crate::service::passback::Outboxes::default(),
         }
     }
 
@@ -146,7 +145,7 @@ pub(super) async fn login_post(
     if let Err(retry_after) = state.logins.take(peer) {
         return too_many_logins(&state, &headers, retry_after);
     }
-    let bytes = match super::grading::read_body(&state, body).await {
+    let bytes = match crate::service::http::read_body(&state, body).await {
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };
@@ -208,8 +207,8 @@ async fn login(state: &AppState, headers: &HeaderMap, request: LoginRequest) -> 
     let Some(store) = &state.store else { return no_lti(state, headers) };
     let key = BrowserKey::mint();
     let login = Login {
-        state: sessions::random_hex(16),
-        nonce: sessions::random_hex(16),
+        state: crate::ids::random_hex(16),
+        nonce: crate::ids::random_hex(16),
         platform: registration.name.clone(),
         expires_at: now_epoch() + LOGIN_SECONDS,
         browser_digest: key.digest,
@@ -291,7 +290,7 @@ fn platform_storage(target: &str, registration: &crate::lti::Registration) -> Re
 pub(super) async fn launch(State(state): State<AppStateRef>, headers: HeaderMap, body: Body) -> Response {
     let Some(lti) = &state.lti else { return no_lti(&state, &headers) };
     let Some(store) = &state.store else { return no_lti(&state, &headers) };
-    let bytes = match super::grading::read_body(&state, body).await {
+    let bytes = match crate::service::http::read_body(&state, body).await {
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };

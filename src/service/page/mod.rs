@@ -18,8 +18,9 @@ use serde::Deserialize;
 
 use super::auth::{Caller, Peer, caller_of};
 use super::errors::ErrorBody;
-use super::grading::{graded, read_body};
-use super::labs::accepted_languages;
+use super::grading::graded;
+use crate::service::http::read_body;
+use crate::service::http::accepted_languages;
 use super::{AppState, AppStateRef, GradeRequest};
 use crate::i18n::{self, Locale, Message, msg};
 use crate::model::{Recorded, Report};
@@ -216,7 +217,7 @@ async fn checklist(
     notice: Option<render::Notice>,
 ) -> Response {
     let Some(lab) = state.labs.get(&session.lab) else {
-        return super::labs::find_lab(state, &session.lab).err().map(IntoResponse::into_response).unwrap_or_default();
+        return crate::service::http::find_lab(state, &session.lab).err().map(IntoResponse::into_response).unwrap_or_default();
     };
     let locale = locale_of(state, session, headers);
     let (kept, problem) = match &state.store {
@@ -305,7 +306,7 @@ fn locale_of(state: &AppState, session: &LearnerSession, headers: &HeaderMap) ->
 
 /// An HTML answer with the page's headers: a fresh nonce for its inline style and script, the CSP, no caching.
 pub(super) fn html(state: &AppState, status: StatusCode, body: impl FnOnce(&str) -> String) -> Response {
-    let nonce = sessions::random_hex(16);
+    let nonce = crate::ids::random_hex(16);
     let ancestors = match state.config.frame_ancestors.as_slice() {
         [] => "'none'".to_owned(),
         origins => origins.join(" "),

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::providers::iam::Role;
 use crate::providers::iam::RolePolicy;
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/service-role/ItemsRole";

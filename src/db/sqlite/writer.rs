@@ -90,21 +90,36 @@ fn write_in_groups(path: &Path, connect: fn(&Path) -> Result<Connection, rusqlit
                 }
             }
         }
-        // A group that could not be committed may leave the connection in a state no one knows: the next group
-        // opens another.
-        if let Some(open) = &connection
-            && !commit_group(open, group)
-        {
-            connection = None;
+        let Some(open) = &connection else { continue };
+        match commit_group(open, group) {
+            Ended::Committed => {}
+            // A group that could not be committed may leave the connection in a state no one knows: the next
+            // group opens another.
+            Ended::NotCommitted => connection = None,
+            // The file stayed locked for the whole busy timeout: the writes that queued meanwhile have waited as
+            // long and would wait again, one timeout after another; they are answered now, with the same reason.
+            Ended::NotBegun(why) => {
+                refuse(waiting.try_iter().collect(), &why);
+                connection = None;
+            }
         }
     }
 }
 
-/// Runs `group` in one transaction and answers each write; false when the group could not be committed.
-fn commit_group(connection: &Connection, group: Vec<Job>) -> bool {
+/// How a group's transaction ended.
+enum Ended {
+    Committed,
+    NotCommitted,
+    /// The transaction could not begin (the file is locked, say); every write of the group was told why.
+    NotBegun(String),
+}
+
+/// Runs `group` in one transaction and answers each write.
+fn commit_group(connection: &Connection, group: Vec<Job>) -> Ended {
     if let Err(e) = connection.execute_batch("BEGIN IMMEDIATE") {
-        refuse(group, &one_line(&e));
-        return false;
+        let why = one_line(&e);
+        refuse(group, &why);
+        return Ended::NotBegun(why);
     }
     let replies: Vec<Reply> = group.into_iter().map(|job| job(Ok(connection))).collect();
     let committed = connection.execute_batch("COMMIT").map_err(|e| one_line(&e));
@@ -114,7 +129,10 @@ fn commit_group(connection: &Connection, group: Vec<Job>) -> bool {
     for reply in replies {
         reply(committed.as_ref().map(|_| ()).map_err(String::as_str));
     }
-    committed.is_ok()
+    match committed {
+        Ok(()) => Ended::Committed,
+        Err(_) => Ended::NotCommitted,
+    }
 }
 
 fn refuse(group: Vec<Job>, why: &str) {
@@ -147,7 +165,7 @@ fn in_savepoint<T>(
 mod tests {
     use rusqlite::params;
 
-    use crate::progress::SqliteStore;
+    use crate::db::SqliteStore;
 
     async fn store() -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! Scores after gradings: each launched session's progress kept in the store and sent to its platform's line item
+//! Passback, the scores after gradings: each launched session's progress kept in the store and sent to its platform's line item
 //! through the platform's outbox ([`super::outbox`]: the latest per session, spaced, paused while the platform
 //! throttles, a few at a time), off the grading's path; a score refused is retried until a day has passed.
 
@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
-use super::outbox::{Next, Outcome, Queue};
+mod outbox;
+
+use outbox::{Next, Outcome, Queue};
 use crate::i18n::{Locale, msg};
 use crate::lab::Lab;
 use crate::lti::ags::{self, PassbackError};
@@ -69,7 +71,7 @@ impl std::fmt::Debug for Outboxes {
 
 impl Outboxes {
     /// Scores waiting, every platform's.
-    pub(super) fn waiting(&self) -> usize {
+    pub(in crate::service) fn waiting(&self) -> usize {
         let lines = self.lines.lock().expect("outbox lock");
         lines.values().map(|line| line.queue.lock().expect("outbox lock").len()).sum()
     }
