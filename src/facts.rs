@@ -1,7 +1,7 @@
 //! Facts: the plain-data picture of an account that validators judge.
 //!
-//! The inventory fills a [`Facts`] from AWS (or a snapshot stands in for it); validators only ever read it. Each
-//! provider ([`crate::providers`]) owns its part and its fact types; this module has what they share. Every
+//! The inventory fills the providers' `Facts` from AWS (or a snapshot stands in for it); validators only ever read
+//! them. Each provider owns its part and its fact types; this module has what they share, and names none of them. Every
 //! collection is a [`Fact`]: either the data or the [`FactError`] that kept it from being read, so a validator that
 //! touches an unreadable collection can only report `error`, never `pass`.
 //!
@@ -90,8 +90,6 @@ impl fmt::Display for FactError {
 }
 
 impl std::error::Error for FactError {}
-
-pub use crate::providers::{Facts, Read};
 
 /// The value of a collection that was asked for, or why not: unreadable, or never collected (a validator that does
 /// not declare what it reads).

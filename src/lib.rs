@@ -11,6 +11,7 @@ macro_rules! with_aws {
 }
 pub(crate) use with_aws;
 
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod emulators;

@@ -10,9 +10,9 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{Facts, Read};
 use crate::inventory::FactSource;
 use crate::model::Target;
+use crate::providers::{Facts, Read};
 
 /// Version of the snapshot document. Bump on any incompatible change.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;

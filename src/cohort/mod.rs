@@ -1,5 +1,5 @@
 //! The cohort view: a class's progress in one lab, for an instructor or a lab author. It is a pure function of the
-//! lab and the learners' progress documents (each check's entry and its [`Trail`]), so every store answers it
+//! lab and the learners' progress documents (each check's entry and its [`Trail`](crate::progress::Trail)), so every store answers it
 //! the same way and the tests compute its figures independently.
 //!
 //! The figures and their rules (also in the book: docs/src/reference/cohort.md):

@@ -85,7 +85,7 @@ pub struct AwsArgs {
         long,
         env = "LABCHECK_INVOKE_URL_TEMPLATE",
         value_name = "URL",
-        default_value = crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE
+        default_value = crate::aws::DEFAULT_INVOKE_URL_TEMPLATE
     )]
     pub invoke_url_template: String,
 }

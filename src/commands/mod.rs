@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[cfg(feature = "aws")]
-use crate::inventory::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions};
+use crate::aws::{AwsSession, InvokeUrlTemplate, SessionError, SessionOptions};
 use crate::lab::LabError;
 use crate::model::Outcome;
 #[cfg(feature = "aws")]

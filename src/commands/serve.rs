@@ -7,7 +7,7 @@ use super::common::AwsArgs;
 use std::time::Duration;
 
 use super::{CliError, exit};
-use crate::inventory::InvokeUrlTemplate;
+use crate::aws::InvokeUrlTemplate;
 use crate::lab::LabError;
 use crate::service::{self, ServiceConfig};
 

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{CliError, connect, exit, prepare_output, write_output};
-use crate::facts::Read;
+use crate::providers::Read;
 use crate::inventory::{AwsInventory, FactSource};
 use crate::lab::Lab;
 use crate::model::Target;

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use futures::future::{BoxFuture, FutureExt, Shared, join_all};
 
-use crate::facts::Read;
 use crate::i18n::{Locale, Message, and, msg};
 use crate::inventory::FactSource;
 use crate::lab::Check;
 use crate::model::{CheckResult, Evidence, Status};
+use crate::providers::Read;
 
 #[derive(Debug, Clone)]
 pub struct EngineOptions {

@@ -3,9 +3,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::facts::{FactError, FactErrorKind, Facts};
+use crate::facts::{FactError, FactErrorKind};
 use crate::i18n::Text;
 use crate::model::Verdict;
+use crate::providers::Facts;
 use crate::validators::Validator;
 
 /// Passes when a usage plan with this name exists.

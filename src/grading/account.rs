@@ -8,11 +8,12 @@ use futures::future::BoxFuture;
 use time::OffsetDateTime;
 
 use super::report;
+use crate::aws::AwsSession;
 use crate::engine::{self, EngineOptions, Graded};
-use crate::facts::{Facts, Read};
-use crate::inventory::{AwsInventory, AwsSession, FactSource};
+use crate::inventory::{AwsInventory, FactSource};
 use crate::lab::{Check, Lab};
 use crate::model::{Report, Target};
+use crate::providers::{Facts, Read};
 use crate::snapshot::{Snapshot, SnapshotLab};
 
 /// Grades `checks` of `lab` against the account `session` reaches.

@@ -11,11 +11,11 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::engine::{self, EngineOptions, Graded};
-use crate::facts::{Facts, Read};
 use crate::i18n::Locale;
 use crate::inventory::FactSource;
 use crate::lab::{Check, Lab};
 use crate::model::{CheckResult, Report, Stats, StepInfo, Target};
+use crate::providers::{Facts, Read};
 use crate::snapshot::SnapshotSource;
 
 #[cfg(feature = "aws")]

@@ -2,20 +2,10 @@
 //! independent reads concurrently, every collection fully paginated.
 //!
 //! [`FactSource`] is what the engine sees; [`AwsInventory`] is the live source: one round of the providers'
-//! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run).
+//! readers ([`crate::providers`]) over one [`AwsSession`] (the clients, counters and pacing of a run, from
+//! [`crate::aws`], the plumbing under the providers).
 
-mod operations;
 pub mod policy;
-
-crate::with_aws! {
-    mod errors;
-    pub mod http;
-    pub(crate) mod pages;
-    pub(crate) mod round_trips;
-    mod session;
-    mod stats;
-    mod tolerant;
-}
 
 use std::sync::Arc;
 
@@ -23,20 +13,19 @@ use futures::future::BoxFuture;
 #[cfg(feature = "aws")]
 use futures::{FutureExt, future::join_all};
 
-pub use operations::{GET_CALLER_IDENTITY, Operation, operations};
-crate::with_aws! {
-    pub use errors::{classify_sdk_error, is_not_found};
-    pub use session::{
-        AwsSession, DEFAULT_INVOKE_URL_TEMPLATE, DEFAULT_PROBE_TIMEOUT, InvokeUrlTemplate, Pace, SessionError,
-        SessionOptions, account_of_role, load_config, retry_config,
-    };
-    pub use stats::{CallCounter, StatsRecorder};
-    pub use tolerant::TolerantJson;
-}
-
-use crate::facts::{Facts, Read};
+#[cfg(feature = "aws")]
+use crate::aws::{AwsSession, round_trips};
+use crate::aws::{GET_CALLER_IDENTITY, Operation};
 #[cfg(feature = "aws")]
 use crate::providers::Readers;
+use crate::providers::{Facts, Read};
+
+/// Every AWS operation labcheck can call: the account id's, then each provider's. All are reads.
+pub fn operations() -> Vec<Operation> {
+    let mut all = vec![GET_CALLER_IDENTITY];
+    all.extend(crate::providers::operations());
+    all
+}
 
 /// Where facts come from. One value serves one round of grading: facts it read are cached in it, so asking
 /// twice for the same collection reads it once.
@@ -60,14 +49,9 @@ impl AwsInventory {
         Self { readers: Readers::new(&session, plan) }
     }
 
-    /// The providers' readers of this round (a provider asks another for what it resolves through).
-    pub fn readers(&self) -> &Readers {
-        &self.readers
-    }
-
     /// One read, through its provider.
     pub fn read<'a>(&'a self, read: &'a Read) -> BoxFuture<'a, Facts> {
-        self.readers.read(read, self)
+        self.readers.read(read)
     }
 }
 
@@ -83,5 +67,20 @@ impl FactSource for AwsInventory {
             Arc::new(facts)
         }
         .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// labcheck only reads: every operation is a Get, a List or a Describe.
+    #[test]
+    fn every_operation_is_a_read() {
+        let reads = |op: &Operation| {
+            op.action == "apigateway:GET"
+                || ["Get", "List", "Describe"].iter().any(|verb| op.name.split(':').nth(1).unwrap().starts_with(verb))
+        };
+        assert!(operations().iter().all(reads), "only reads");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{GET_CALLER_IDENTITY, Operation};
+use crate::aws::{GET_CALLER_IDENTITY, Operation};
 use crate::providers::Read;
 
 /// Every operation that making `reads` may call: each read's own, those of the reads it is resolved through, and

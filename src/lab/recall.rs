@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use super::Lab;
-use crate::facts::{FactError, FactErrorKind, Facts, Read};
+use crate::facts::{FactError, FactErrorKind};
 use crate::model::Verdict;
+use crate::providers::{Facts, Read};
 use crate::validators::{self, Validator};
 
 impl Lab {

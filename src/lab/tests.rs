@@ -365,7 +365,7 @@ fn recall_takes_params_from_what_the_learner_built() {
         vec![Recall { param: "names".into(), check: "lambda-function-created".into(), key: "function".into() }]
     );
     // This learner's function is not named like the lab's: the patterns would miss it, the recalled name does not.
-    let mut facts = crate::facts::Facts::default();
+    let mut facts = crate::providers::Facts::default();
     facts.lambda.lambda_function_names = Some(Ok(vec!["OrdersHandler".to_owned()]));
     let built = |check: &str, key: &str| {
         (check, key).eq(&("lambda-function-created", "function")).then(|| serde_json::json!("OrdersHandler"))

@@ -22,7 +22,7 @@ pub use mutants::{Collection, Kind};
 pub use render::{FORMATS, MutateFormat};
 
 use crate::engine::EngineOptions;
-use crate::facts::Facts;
+use crate::providers::Facts;
 use crate::grading;
 use crate::lab::Lab;
 use crate::model::Status;

@@ -1,5 +1,5 @@
 //! Lab progress: a learner's best result per check, accumulated over gradings, and each grading kept with its
-//! evidence (the facts it read), in a [`Store`].
+//! evidence (the facts it read), in a store (its port: [`ProgressStore`]).
 //!
 //! The rules (also in the book: docs/src/reference/progress.md):
 //! - A check's entry is its best result so far: a pass stays a pass (with when it first passed and the grading

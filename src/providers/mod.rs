@@ -8,8 +8,9 @@
 //! - what AWS always returns in them and which fields name another resource ([`Provider::INVARIANTS`],
 //!   [`Provider::REFERENCES`]), for mutation analysis.
 //!
-//! The core knows a provider through [`Provider`] and one line of the [`providers!`] list at the end of this file,
-//! which makes the [`Read`] and [`Facts`] types, the clients a session holds and the per-round readers. Every match
+//! The core knows a provider through [`Provider`] and one line of the `providers!` list at the end of this file,
+//! which makes the [`Read`] and [`Facts`] types and the per-round readers. A session makes a provider's client
+//! from the provider itself ([`crate::aws::MakeClient`]). Every match
 //! over reads is exhaustive: a new kind of read that some code forgets does not compile.
 
 pub mod apigateway;
@@ -23,9 +24,7 @@ mod reading;
 pub mod s3;
 
 #[cfg(feature = "aws")]
-pub use reading::{ClientSettings, Reading};
-#[cfg(feature = "aws")]
-pub(crate) use reading::{Keyed, has_code, instrumented, sdk_client, text};
+pub use reading::Reading;
 
 use std::fmt;
 use std::hash::Hash;
@@ -33,14 +32,14 @@ use std::hash::Hash;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::Operation;
+use crate::aws::Operation;
 pub use invariants::{Invariant, Never, field_matches};
 crate::with_aws! {
     use std::sync::Arc;
 
     use futures::future::BoxFuture;
 
-    use crate::inventory::{AwsInventory, AwsSession};
+    use crate::aws::AwsSession;
 }
 
 /// What the core needs of a provider: its facts, and what it reads them with (its [`Reading`], with the `aws`
@@ -84,8 +83,7 @@ pub trait ReadKind {
 }
 
 /// Makes, from the one list of providers: [`Read`] (a read of any provider), [`Facts`] (every provider's facts, one
-/// document), [`Clients`] (what a session reads through), [`Readers`] (one round's state), and the lists of
-/// operations and `facts_query` names.
+/// document), [`Readers`] (one round's state), and the lists of operations and `facts_query` names.
 macro_rules! providers {
     ($($variant:ident => $module:ident :: $provider:ident),* $(,)?) => {
         /// A read a validator declares: a collection (or probe) of one provider that it judges.
@@ -133,52 +131,6 @@ macro_rules! providers {
         }
 
         $crate::with_aws! {
-            /// Ready-made clients, one per provider (tests: aws-smithy-mocks), for [`Clients::ready`].
-            pub struct ReadyClients {
-                $(pub $module: <$module::$provider as Reading>::Client,)*
-            }
-
-            /// The clients a session reads through, one per provider, each made on its first use: a grading builds
-            /// only the clients of the services its lab reads (making an SDK client is a large share of a grading's
-            /// CPU).
-            pub struct Clients {
-                settings: ClientSettings,
-                $($module: std::sync::OnceLock<<$module::$provider as Reading>::Client>,)*
-            }
-
-            impl Clients {
-                pub fn new(settings: ClientSettings) -> Self {
-                    Self { settings, $($module: std::sync::OnceLock::new(),)* }
-                }
-
-                /// What the clients are made from.
-                pub(crate) fn settings(&self) -> &ClientSettings {
-                    &self.settings
-                }
-
-                /// `clients` with the session's interceptors (from `settings`) added.
-                pub fn ready(clients: ReadyClients, settings: ClientSettings) -> Self {
-                    let made = Self::new(settings);
-                    $(let _ = made.$module.set(<$module::$provider as Reading>::instrument(clients.$module, &made.settings));)*
-                    made
-                }
-
-                /// The providers whose client has been made.
-                #[cfg(test)]
-                fn made(&self) -> Vec<&'static str> {
-                    let mut made = Vec::new();
-                    $(if self.$module.get().is_some() {
-                        made.push(stringify!($module));
-                    })*
-                    made
-                }
-
-                $(/// This provider's client, made on first use.
-                pub fn $module(&self) -> &<$module::$provider as Reading>::Client {
-                    self.$module.get_or_init(|| <$module::$provider as Reading>::client(&self.settings))
-                })*
-            }
-
             /// One round's state of every provider.
             pub struct Readers {
                 $(pub $module: <$module::$provider as Reading>::Reader,)*
@@ -189,10 +141,10 @@ macro_rules! providers {
                     Self { $($module: <$module::$provider as Reading>::reader(session, plan),)* }
                 }
 
-                /// Reads `read` through its provider.
-                pub fn read<'a>(&'a self, read: &'a Read, inventory: &'a AwsInventory) -> BoxFuture<'a, Facts> {
+                /// Reads `read` through its provider (which may read through the others of the round).
+                pub fn read<'a>(&'a self, read: &'a Read) -> BoxFuture<'a, Facts> {
                     match read {
-                        $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, inventory),)*
+                        $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, self),)*
                     }
                 }
             }
@@ -252,26 +204,4 @@ providers! {
     DynamoDb => dynamodb::DynamoDb,
     Iam => iam::Iam,
     S3 => s3::S3,
-}
-
-#[cfg(all(test, feature = "aws"))]
-mod tests {
-    use std::time::Duration;
-
-    use aws_config::{BehaviorVersion, Region, SdkConfig};
-
-    use super::*;
-
-    #[test]
-    fn a_providers_client_is_made_on_its_first_use_only() {
-        let config =
-            SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("us-east-1")).build();
-        let clients =
-            Clients::new(ClientSettings { config, interceptors: vec![], probe_timeout: Duration::from_secs(1) });
-        assert!(clients.made().is_empty());
-        let first: *const _ = clients.apigateway();
-        clients.probes();
-        assert_eq!(clients.made(), ["apigateway", "probes"]);
-        assert!(std::ptr::eq(first, clients.apigateway()), "made once");
-    }
 }

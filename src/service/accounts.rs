@@ -16,7 +16,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 
 use super::{ApiError, AppState, GradeRequest};
-use crate::inventory::Pace;
+use crate::aws::Pace;
 
 /// Assumed-role credentials are renewed this long before they end: longer than a grading may take.
 pub(super) const RENEW_BEFORE: Duration = Duration::from_secs(3 * 60);

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::inventory::SessionError;
+use crate::aws::SessionError;
 
 /// `{ "error": { "code", "message" } }` with a status.
 #[derive(Debug, Clone)]

@@ -23,7 +23,7 @@ use crate::service::http::not_shutting_down;
 use crate::engine::EngineOptions;
 use crate::grading;
 use crate::i18n::{self, Locale};
-use crate::inventory::{AwsSession, account_of_role};
+use crate::aws::{AwsSession, account_of_role};
 use crate::lab::Lab;
 use crate::model::{Recorded, Report};
 use crate::progress;

@@ -183,8 +183,8 @@ fn config_from(
         .map(|s| s.parse().map_err(|e| ServiceError::Setting(format!("LABCHECK_STORE: {e}"))))
         .transpose()?;
     let invoke =
-        var("LABCHECK_INVOKE_URL_TEMPLATE").unwrap_or_else(|| crate::inventory::DEFAULT_INVOKE_URL_TEMPLATE.into());
-    let invoke = crate::inventory::InvokeUrlTemplate::parse(&invoke)
+        var("LABCHECK_INVOKE_URL_TEMPLATE").unwrap_or_else(|| crate::aws::DEFAULT_INVOKE_URL_TEMPLATE.into());
+    let invoke = crate::aws::InvokeUrlTemplate::parse(&invoke)
         .map_err(|e| ServiceError::Setting(format!("LABCHECK_INVOKE_URL_TEMPLATE: {e}")))?;
     Ok(ServiceConfig {
         listen: ([127, 0, 0, 1], 0).into(),

@@ -55,7 +55,7 @@ pub use page::{check_frame_ancestor, check_public_url};
 pub use request::GradeRequest;
 pub use sessions::{DEFAULT_EXPIRES_IN, SessionCreated};
 
-use crate::inventory::InvokeUrlTemplate;
+use crate::aws::InvokeUrlTemplate;
 use crate::lab::Lab;
 use crate::store::{Store, StoreSpec};
 
@@ -205,7 +205,7 @@ async fn app(config: ServiceConfig) -> Result<(Router, AppStateRef), ServiceErro
         }
     }
     // The service's own identity: --profile and --region, else the standard chain's (checked before serving).
-    let (base, _region) = crate::inventory::load_config(config.profile.as_deref(), config.region.as_deref()).await?;
+    let (base, _region) = crate::aws::load_config(config.profile.as_deref(), config.region.as_deref()).await?;
     // The store is opened (and checked) before serving: one that cannot be used stops the service here.
     let store = match &config.store {
         Some(spec) => Some(spec.open(Some(&base), config.evidence_days).await?),

@@ -1,11 +1,12 @@
 //! The Lambda function behind a method of a REST API: found from the method's integration URI, then the function's
 //! configuration, never guessed by name. Lambda's checks and the IAM checks of an execution role both start here.
 
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::providers::apigateway::{LambdaTarget, Resource};
 use crate::providers::lambda::{LambdaFunction, Part};
+use crate::providers::{Facts, Read};
 use crate::providers::{apigateway, lambda};
 
 use super::{MethodRef, find_method, judge_apis_named};

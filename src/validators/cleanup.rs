@@ -1,9 +1,10 @@
 //! The last step: what the lab created is gone. These pass on an empty account.
 
 use super::{Judged, Validator, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
+use crate::providers::{Facts, Read};
 use crate::providers::{apigateway, lambda};
 
 /// Shared verdict of the "X is gone" checks.

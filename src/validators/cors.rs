@@ -1,10 +1,11 @@
 //! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
 
 use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
+use crate::providers::{Facts, Read};
 
 fn default_headers() -> Vec<String> {
     ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]

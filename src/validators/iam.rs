@@ -10,11 +10,12 @@ use super::roles::{
     RoleInContext, judge_role, permission_statements, policies, role_decides, trust_statements, trust_verdict,
 };
 use super::{Judged, Validator, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::{Message, and, msg};
 use crate::model::Verdict;
 use crate::policy::{Decision, glob, statements, strings};
 use crate::providers::iam::{Part, RolePolicy};
+use crate::providers::{Facts, Read};
 
 validator! {
     /// The role's trust policy lets an AWS service assume it (`sts:AssumeRole` for `Principal.Service`).

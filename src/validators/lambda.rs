@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use super::behind_api::{judge_function, judge_function_configuration, lambda_needs};
 use super::roles::{RoleRef, judge_role, trust_verdict};
 use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
-use crate::facts::{FactError, FactErrorKind, Facts, Read};
+use crate::facts::{FactError, FactErrorKind};
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::policy::{self, Caller, Decision, Policy};
 use crate::providers::apigateway::{LambdaTarget, Resource, Stage};
 use crate::providers::lambda::EnvironmentError;
 use crate::providers::lambda::Part;
+use crate::providers::{Facts, Read};
 
 fn published(versions: &[crate::providers::lambda::LambdaVersion]) -> Vec<&str> {
     versions.iter().map(|v| v.version.as_str()).filter(|v| *v != "$LATEST").collect()

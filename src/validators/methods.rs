@@ -1,10 +1,11 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
 use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
+use crate::providers::{Facts, Read};
 
 validator! {
     /// Each listed method of the named REST API has "API Key Required" set (`apiKeyRequired = true`).

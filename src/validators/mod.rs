@@ -8,7 +8,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
+use crate::providers::{Facts, Read};
 
 use crate::i18n::{Message, msg};
 use crate::model::Verdict;

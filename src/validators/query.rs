@@ -3,8 +3,9 @@
 use crate::i18n::msg;
 
 use super::{Judged, Validator, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::model::Verdict;
+use crate::providers::{Facts, Read};
 
 /// A fact a query reads, as written in a lab file: `usage_plans`, `resources:ItemsAPI`, ...
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,11 @@
 //! REST APIs and their resources.
 
 use super::{Judged, Validator, judge_apis_named, validator};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
+use crate::providers::{Facts, Read};
 
 validator! {
     /// A REST API with this name exists.

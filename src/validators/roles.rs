@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use super::behind_api::{judge_function_configuration, lambda_needs};
 use super::{Judged, MethodRef};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::policy::{self, Caller, Decision, Policy};
 use crate::providers::iam::{self, Part, Role, RolePolicy};
 use crate::providers::lambda::Part as LambdaPart;
+use crate::providers::{Facts, Read};
 
 /// Whose role a check judges: `role = "ItemsRole"`, or `role = { api = "ItemsAPI", method = "GET /items" }` for
 /// the execution role of the Lambda function behind that method.

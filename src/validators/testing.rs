@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::facts::Facts;
+use crate::providers::Facts;
 
 use crate::providers::apigateway::{Integration, Method, Resource, RestApi, UsagePlan};
 

@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use labcheck::facts::{FactErrorKind, Facts, Read};
-use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
+use labcheck::aws::{AwsSession, InvokeUrlTemplate};
+use labcheck::facts::FactErrorKind;
+use labcheck::inventory::{AwsInventory, FactSource};
 use labcheck::model::Verdict;
 use labcheck::providers::dynamodb;
+use labcheck::providers::{Facts, Read};
 use labcheck::validators::{self, Validator};
 
 use crate::common::shapes::{answer, parts};

@@ -15,9 +15,11 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use labcheck::facts::{FactErrorKind, Facts, Read};
-use labcheck::inventory::{AwsInventory, AwsSession, FactSource, InvokeUrlTemplate};
-use labcheck::providers::{ReadyClients, apigateway, lambda, probes, s3};
+use labcheck::aws::{AwsSession, InvokeUrlTemplate};
+use labcheck::facts::FactErrorKind;
+use labcheck::inventory::{AwsInventory, FactSource};
+use labcheck::providers::{Facts, Read};
+use labcheck::providers::{apigateway, dynamodb, iam, lambda, probes, s3};
 use labcheck::validators::{self, Validator};
 
 fn client(rules: &[&Rule]) -> Client {
@@ -64,15 +66,13 @@ pub(crate) fn mocked_at(
 ) -> AwsSession {
     let website = s3::WebsiteClient::new(std::time::Duration::from_secs(1));
     let s3 = s3::Client { sdk: others.s3, control: others.s3control, website };
-    let clients = ReadyClients {
-        apigateway,
-        lambda,
-        probes: reqwest::Client::new(),
-        dynamodb: others.dynamodb,
-        iam: others.iam,
-        s3,
-    };
-    AwsSession::with_clients(clients, region, invoke)
+    AwsSession::for_clients(region, invoke)
+        .with_client::<apigateway::ApiGateway>(apigateway)
+        .with_client::<lambda::Lambda>(lambda)
+        .with_client::<probes::Probes>(reqwest::Client::new())
+        .with_client::<dynamodb::DynamoDb>(others.dynamodb)
+        .with_client::<iam::Iam>(others.iam)
+        .with_client::<s3::S3>(s3)
 }
 
 fn session(rules: &[&Rule]) -> Arc<AwsSession> {
@@ -434,7 +434,7 @@ async fn an_omitted_empty_list_is_read_as_empty() {
 /// Counts the turns a session asks of its pacer.
 struct CountingPacer(std::sync::atomic::AtomicU32);
 
-impl labcheck::inventory::Pace for CountingPacer {
+impl labcheck::aws::Pace for CountingPacer {
     fn wait_turn(&self) -> futures::future::BoxFuture<'_, ()> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Box::pin(async {})

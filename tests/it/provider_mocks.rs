@@ -22,13 +22,14 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use labcheck::facts::{FactErrorKind, Facts, Read};
+use labcheck::facts::FactErrorKind;
 use labcheck::inventory::{AwsInventory, FactSource};
+use labcheck::providers::{Facts, Read};
 use labcheck::providers::{dynamodb, iam, s3};
 
 use crate::inventory_mocks::{OtherClients, mocked_with};
 
-fn session(dynamodb: &[&Rule], iam: &[&Rule], s3: &[&Rule]) -> Arc<labcheck::inventory::AwsSession> {
+fn session(dynamodb: &[&Rule], iam: &[&Rule], s3: &[&Rule]) -> Arc<labcheck::aws::AwsSession> {
     let others = OtherClients {
         dynamodb: mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, dynamodb),
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
@@ -40,7 +41,7 @@ fn session(dynamodb: &[&Rule], iam: &[&Rule], s3: &[&Rule]) -> Arc<labcheck::inv
     Arc::new(mocked_with(apigateway, lambda, others))
 }
 
-async fn collect(session: &Arc<labcheck::inventory::AwsSession>, needs: &[Read]) -> Facts {
+async fn collect(session: &Arc<labcheck::aws::AwsSession>, needs: &[Read]) -> Facts {
     Arc::unwrap_or_clone(AwsInventory::new(session.clone(), needs).collect(needs).await)
 }
 

@@ -18,8 +18,8 @@ pub(crate) use reader::Secret;
 pub use types::*;
 
 use super::{Invariant, Never, Provider, ReadKind};
+use crate::aws::Operation;
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::Operation;
 
 pub struct ApiGateway;
 

@@ -1,6 +1,6 @@
 //! The AWS operations this provider calls, with the IAM permission each needs.
 
-use crate::inventory::Operation;
+use crate::aws::Operation;
 
 pub(super) const GET_REST_APIS: Operation =
     Operation { name: "apigateway:GetRestApis", action: "apigateway:GET", resource: "arn:aws:apigateway:*::/restapis" };

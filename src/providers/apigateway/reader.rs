@@ -2,22 +2,23 @@
 
 use super::ApiGateway;
 use super::operations::*;
-use crate::providers::{ClientSettings, Reading};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::inventory::round_trips::Once;
-use crate::inventory::round_trips::join_all;
+use crate::aws::round_trips::Once;
+use crate::aws::round_trips::join_all;
 
 use super::{ApiKey, ApiStage, Facts, Integration, Method, MethodSetting, Quota, Read, Resource, RestApi, Stage};
 use super::{Throttle, UsagePlan, UsagePlanKey};
+use crate::aws::pages::{self, IfMissing};
+use crate::aws::{AwsSession, TolerantJson};
+use crate::aws::{Keyed, text};
 use crate::facts::{Fact, FactError};
-use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, TolerantJson};
-use crate::providers::{Keyed, text};
+use crate::providers::Readers;
 
 /// A secret string: never printed, never serialized.
 #[derive(Clone)]
@@ -65,7 +66,7 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read, _inventory: &AwsInventory) -> Facts {
+    pub(super) async fn read(&self, read: &Read, _round: &Readers) -> Facts {
         let mut facts = Facts::default();
         match read {
             Read::RestApis => facts.rest_apis = Some(self.rest_apis().await),
@@ -100,7 +101,7 @@ impl Reader {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
-                let request = self.session.clients.apigateway().get_rest_apis().limit(500);
+                let request = self.session.client::<ApiGateway>().get_rest_apis().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_REST_APIS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages
@@ -122,8 +123,7 @@ impl Reader {
             .get_or_fetch(api_id, || async {
                 let pages = self
                     .session
-                    .clients
-                    .apigateway()
+                    .client::<ApiGateway>()
                     .get_resources()
                     .rest_api_id(api_id)
                     .embed("methods")
@@ -142,8 +142,7 @@ impl Reader {
             .get_or_fetch(api_id, || async {
                 let out = self
                     .session
-                    .clients
-                    .apigateway()
+                    .client::<ApiGateway>()
                     .get_stages()
                     .rest_api_id(api_id)
                     .send()
@@ -157,7 +156,7 @@ impl Reader {
     async fn usage_plans(&self) -> Fact<Vec<UsagePlan>> {
         self.usage_plans
             .get_or_init(|| async {
-                let request = self.session.clients.apigateway().get_usage_plans().limit(500);
+                let request = self.session.client::<ApiGateway>().get_usage_plans().limit(500);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &GET_USAGE_PLANS, |p| p.position(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.items()).map(convert_usage_plan).collect())
@@ -171,8 +170,7 @@ impl Reader {
             .get_or_fetch(plan_id, || async {
                 let pages = self
                     .session
-                    .clients
-                    .apigateway()
+                    .client::<ApiGateway>()
                     .get_usage_plan_keys()
                     .usage_plan_id(plan_id)
                     .limit(500)
@@ -199,8 +197,7 @@ impl Reader {
             .get_or_init(|| async {
                 let pages = self
                     .session
-                    .clients
-                    .apigateway()
+                    .client::<ApiGateway>()
                     .get_api_keys()
                     .include_values(self.want_key_values)
                     .limit(500)
@@ -364,12 +361,12 @@ fn convert_usage_plan(p: &aws_sdk_apigateway::types::UsagePlan) -> UsagePlan {
     }
 }
 
+crate::aws::sdk_client!(ApiGateway, aws_sdk_apigateway, TolerantJson);
+
 impl Reading for ApiGateway {
     fn for_evidence(facts: &mut Facts) {
         super::evidence::for_evidence(facts);
     }
-
-    type Client = aws_sdk_apigateway::Client;
 
     type Reader = Reader;
 
@@ -380,27 +377,15 @@ impl Reading for ApiGateway {
         ("usage_plans", "period", aws_sdk_apigateway::types::QuotaPeriodType::values()),
     ];
 
-    fn client(settings: &ClientSettings) -> Self::Client {
-        crate::providers::sdk_client!(aws_sdk_apigateway, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        crate::providers::instrumented!(aws_sdk_apigateway, client.config().to_builder(), settings, TolerantJson)
-    }
-
     fn reader(session: &Arc<AwsSession>, plan: &[crate::providers::Read]) -> Reader {
         // Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
         let values: crate::providers::Read = Read::ApiKeyValues.into();
         Reader::new(session.clone(), plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)))
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
+    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
         async move {
-            let facts = reader.read(read, inventory).await;
+            let facts = reader.read(read, round).await;
             crate::providers::Facts { apigateway: facts, ..crate::providers::Facts::default() }
         }
         .boxed()

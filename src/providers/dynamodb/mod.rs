@@ -14,8 +14,8 @@ pub use reader::Reader;
 pub use types::*;
 
 use super::{Invariant, Never, Provider, ReadKind};
+use crate::aws::Operation;
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::Operation;
 
 pub struct DynamoDb;
 

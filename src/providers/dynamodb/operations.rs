@@ -1,6 +1,6 @@
 //! The AWS operations this provider calls, with the IAM permission each needs.
 
-use crate::inventory::Operation;
+use crate::aws::Operation;
 
 const TABLE: &str = "arn:aws:dynamodb:*:*:table/*";
 

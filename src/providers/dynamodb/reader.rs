@@ -2,7 +2,7 @@
 
 use super::DynamoDb;
 use super::operations::*;
-use crate::providers::{ClientSettings, Reading};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::collections::{BTreeMap, HashSet};
@@ -12,14 +12,15 @@ use std::time::Duration;
 use aws_sdk_dynamodb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
 use aws_sdk_dynamodb::operation::list_tags_of_resource::builders::ListTagsOfResourceFluentBuilder;
 
-use crate::inventory::round_trips::{Once, fork};
+use crate::aws::round_trips::{Once, fork};
 use aws_sdk_dynamodb::types::{KeySchemaElement, Projection, TableDescription};
 
 use super::{Facts, Index, KeyElement, Part, Read, Table, Throughput, TimeToLive};
+use crate::aws::pages::{self, IfMissing};
+use crate::aws::{AwsSession, Operation, TolerantJson, is_not_found};
+use crate::aws::{Keyed, text};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, Operation, TolerantJson, is_not_found};
-use crate::providers::{Keyed, text};
+use crate::providers::Readers;
 
 /// Tag pages at most (AWS gives up to 10 tags a page and a table has at most 50).
 const MAX_TAG_PAGES: usize = 20;
@@ -46,7 +47,7 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read) -> crate::facts::Facts {
+    pub(super) async fn read(&self, read: &Read) -> crate::providers::Facts {
         let mut dynamodb = Facts::default();
         match read {
             Read::Table { name, part: Part::Description } => {
@@ -65,13 +66,13 @@ impl Reader {
             }
             Read::TableNames => dynamodb.dynamodb_table_names = Some(self.table_names().await),
         }
-        crate::facts::Facts { dynamodb, ..crate::facts::Facts::default() }
+        crate::providers::Facts { dynamodb, ..crate::providers::Facts::default() }
     }
 
     async fn table(&self, name: &str) -> Fact<Option<Table>> {
         self.tables
             .get_or_fetch(name, || async {
-                match self.session.clients.dynamodb().describe_table().table_name(name).send().await {
+                match self.session.client::<DynamoDb>().describe_table().table_name(name).send().await {
                     Ok(out) => match out.table() {
                         Some(table) => Ok(Some(table_of(table))),
                         None => Err(malformed(&DESCRIBE_TABLE, "the answer has no Table")),
@@ -86,7 +87,7 @@ impl Reader {
     async fn time_to_live(&self, name: &str) -> Fact<Option<TimeToLive>> {
         self.time_to_live
             .get_or_fetch(name, || async {
-                match self.session.clients.dynamodb().describe_time_to_live().table_name(name).send().await {
+                match self.session.client::<DynamoDb>().describe_time_to_live().table_name(name).send().await {
                     Ok(out) => Ok(Some(match out.time_to_live_description() {
                         Some(ttl) => TimeToLive {
                             status: ttl.time_to_live_status().map_or("DISABLED", |s| s.as_str()).to_owned(),
@@ -104,7 +105,7 @@ impl Reader {
     async fn backups(&self, name: &str) -> Fact<Option<bool>> {
         self.backups
             .get_or_fetch(name, || async {
-                let request = self.session.clients.dynamodb().describe_continuous_backups().table_name(name);
+                let request = self.session.client::<DynamoDb>().describe_continuous_backups().table_name(name);
                 match request.send().await {
                     Ok(out) => {
                         let recovery = out
@@ -137,7 +138,7 @@ impl Reader {
                 let mut seen = HashSet::new();
                 let mut position: Option<String> = None;
                 for _ in 0..MAX_TAG_PAGES {
-                    let request = self.session.clients.dynamodb().list_tags_of_resource().resource_arn(&table.arn);
+                    let request = self.session.client::<DynamoDb>().list_tags_of_resource().resource_arn(&table.arn);
                     let page = self.tags_page(request.set_next_token(position.take()), &table).await?;
                     tags.extend(page.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())));
                     match page.next_token().filter(|t| !t.is_empty()) {
@@ -176,7 +177,7 @@ impl Reader {
     async fn table_names(&self) -> Fact<Vec<String>> {
         self.table_names
             .get_or_init(|| async {
-                let request = self.session.clients.dynamodb().list_tables().limit(100);
+                let request = self.session.client::<DynamoDb>().list_tables().limit(100);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
                     pages::read_all(pages, &LIST_TABLES, |p| p.last_evaluated_table_name(), IfMissing::Error).await?;
@@ -264,11 +265,11 @@ fn table_of(t: &TableDescription) -> Table {
     }
 }
 
+crate::aws::sdk_client!(DynamoDb, aws_sdk_dynamodb, TolerantJson);
+
 impl Reading for DynamoDb {
     /// Nothing here is cut: tables' settings and tags name no secret.
     fn for_evidence(_facts: &mut Facts) {}
-
-    type Client = aws_sdk_dynamodb::Client;
 
     type Reader = Reader;
 
@@ -279,23 +280,11 @@ impl Reading for DynamoDb {
         ("dynamodb_time_to_live", "status", aws_sdk_dynamodb::types::TimeToLiveStatus::values()),
     ];
 
-    fn client(settings: &ClientSettings) -> Self::Client {
-        crate::providers::sdk_client!(aws_sdk_dynamodb, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        crate::providers::instrumented!(aws_sdk_dynamodb, client.config().to_builder(), settings, TolerantJson)
-    }
-
     fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
         Reader::new(session.clone())
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        _inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
+    fn read<'a>(reader: &'a Reader, read: &'a Read, _round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
         reader.read(read).boxed()
     }
 }

@@ -15,8 +15,8 @@ pub use reader::Reader;
 pub use types::*;
 
 use super::{Invariant, Provider, ReadKind, apigateway, lambda};
+use crate::aws::Operation;
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::Operation;
 
 pub struct Iam;
 

@@ -3,18 +3,20 @@
 
 use super::Iam;
 use super::operations::*;
-use crate::providers::{ClientSettings, Reading};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
-use crate::inventory::round_trips::{fork, join_all, try_join_all};
+use crate::aws::round_trips::{fork, join_all, try_join_all};
 
 use super::{Facts, Part, Read, Role, RolePolicy};
+use crate::aws::pages::{self, IfMissing};
+use crate::aws::{AwsSession, Operation};
+use crate::aws::{Keyed, has_code, text};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, Operation};
-use crate::providers::{Keyed, has_code, lambda, text};
+use crate::providers::Readers;
+use crate::providers::lambda;
 
 /// IAM's "no such role or policy".
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
@@ -31,16 +33,16 @@ impl Reader {
         Self { session, roles: Keyed::new(), policies: Keyed::new() }
     }
 
-    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
             Read::Role { name, part } => {
-                let mut facts = crate::facts::Facts::default();
+                let mut facts = crate::providers::Facts::default();
                 self.read_roles(std::slice::from_ref(name), *part, &mut facts.iam).await;
                 facts
             }
             Read::ExecutionRoles { api, part } => {
                 let behind = lambda::Read::BehindApi { api: api.clone(), part: lambda::Part::Configuration };
-                let mut facts = inventory.read(&behind.into()).await;
+                let mut facts = round.read(&behind.into()).await;
                 let mut names: Vec<String> = facts
                     .lambda
                     .lambda_functions
@@ -78,7 +80,7 @@ impl Reader {
     async fn role(&self, name: &str) -> Fact<Option<Role>> {
         self.roles
             .get_or_fetch(name, || async {
-                match self.session.clients.iam().get_role().role_name(name).send().await {
+                match self.session.client::<Iam>().get_role().role_name(name).send().await {
                     Ok(out) => {
                         let Some(role) = out.role() else {
                             return Err(malformed(&GET_ROLE, "the answer has no Role".into()));
@@ -115,7 +117,7 @@ impl Reader {
     }
 
     async fn attached(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        let request = self.session.clients.iam().list_attached_role_policies().role_name(role).max_items(100);
+        let request = self.session.client::<Iam>().list_attached_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ATTACHED_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
         let arns: Vec<(String, String)> = pages
@@ -128,7 +130,7 @@ impl Reader {
 
     /// A managed policy's default version.
     async fn managed(&self, name: String, arn: String) -> Fact<RolePolicy> {
-        let iam = &self.session.clients.iam();
+        let iam = &self.session.client::<Iam>();
         let policy = iam.get_policy().policy_arn(&arn).send().await.map_err(|e| GET_POLICY.error(e))?;
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             return Err(malformed(&GET_POLICY, format!("{arn} has no default version")));
@@ -141,7 +143,7 @@ impl Reader {
     }
 
     async fn inline(&self, role: &str) -> Fact<Vec<RolePolicy>> {
-        let request = self.session.clients.iam().list_role_policies().role_name(role).max_items(100);
+        let request = self.session.client::<Iam>().list_role_policies().role_name(role).max_items(100);
         let pages = request.into_paginator().stop_on_duplicate_token(false).send();
         let pages = pages::read_all(pages, &LIST_ROLE_POLICIES, |p| p.marker(), IfMissing::Error).await?;
         let names: Vec<String> = pages.iter().flat_map(|p| p.policy_names()).cloned().collect();
@@ -149,7 +151,7 @@ impl Reader {
     }
 
     async fn inline_policy(&self, role: &str, name: String) -> Fact<RolePolicy> {
-        let request = self.session.clients.iam().get_role_policy().role_name(role).policy_name(&name);
+        let request = self.session.client::<Iam>().get_role_policy().role_name(role).policy_name(&name);
         let out = request.send().await.map_err(|e| GET_ROLE_POLICY.error(e))?;
         let document = document(out.policy_document()).map_err(|e| malformed(&GET_ROLE_POLICY, e))?;
         Ok(RolePolicy { name, arn: None, document })
@@ -172,35 +174,23 @@ pub(crate) fn document(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(&decoded).map_err(|e| format!("the policy document is not JSON: {e}"))
 }
 
+crate::aws::sdk_client!(Iam, aws_sdk_iam);
+
 impl Reading for Iam {
     /// Nothing here is cut: roles' trust and permission policies are configuration, not secrets.
     fn for_evidence(_facts: &mut Facts) {}
-
-    type Client = aws_sdk_iam::Client;
 
     type Reader = Reader;
 
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] =
         &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
 
-    fn client(settings: &ClientSettings) -> Self::Client {
-        crate::providers::sdk_client!(aws_sdk_iam, settings)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        crate::providers::instrumented!(aws_sdk_iam, client.config().to_builder(), settings)
-    }
-
     fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
         Reader::new(session.clone())
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, inventory).boxed()
+    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, round).boxed()
     }
 }
 

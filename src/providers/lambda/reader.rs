@@ -2,19 +2,21 @@
 
 use super::Lambda;
 use super::operations::*;
-use crate::providers::{ClientSettings, Reading};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
-use crate::inventory::round_trips::Once;
-use crate::inventory::round_trips::join_all;
+use crate::aws::round_trips::Once;
+use crate::aws::round_trips::join_all;
 
 use super::{EnvironmentError, Facts, LambdaAlias, LambdaFunction, LambdaVersion, Part, Read};
+use crate::aws::pages::{self, IfMissing};
+use crate::aws::{AwsSession, TolerantJson, is_not_found};
+use crate::aws::{Keyed, text};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession, TolerantJson, is_not_found};
-use crate::providers::{Keyed, apigateway, text};
+use crate::providers::Readers;
+use crate::providers::apigateway;
 
 /// One round of Lambda reads.
 pub struct Reader {
@@ -39,20 +41,20 @@ impl Reader {
     }
 
     /// The read, and what finding it took (the API's resources, whose integrations name the function).
-    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
-            Read::BehindApi { api, part } => self.behind(api, part, inventory).await,
+            Read::BehindApi { api, part } => self.behind(api, part, round).await,
             Read::FunctionNames => {
                 let names = Some(self.lambda_function_names().await);
                 let lambda = Facts { lambda_function_names: names, ..Facts::default() };
-                crate::facts::Facts { lambda, ..crate::facts::Facts::default() }
+                crate::providers::Facts { lambda, ..crate::providers::Facts::default() }
             }
         }
     }
 
     /// Resources of every API named `api`, and the part of each Lambda function their methods integrate with.
-    async fn behind(&self, api: &str, part: &Part, inventory: &AwsInventory) -> crate::facts::Facts {
-        let mut facts = inventory.read(&apigateway::Read::Resources { api: api.to_owned() }.into()).await;
+    async fn behind(&self, api: &str, part: &Part, round: &Readers) -> crate::providers::Facts {
+        let mut facts = round.read(&apigateway::Read::Resources { api: api.to_owned() }.into()).await;
         let mut names: Vec<String> = facts
             .apigateway
             .resources
@@ -90,7 +92,7 @@ impl Reader {
     async fn lambda_function(&self, name: &str) -> Fact<Option<LambdaFunction>> {
         self.lambda_functions
             .get_or_fetch(name, || async {
-                match self.session.clients.lambda().get_function_configuration().function_name(name).send().await {
+                match self.session.client::<Lambda>().get_function_configuration().function_name(name).send().await {
                     Ok(f) => Ok(Some(LambdaFunction {
                         name: text(f.function_name()),
                         arn: text(f.function_arn()),
@@ -112,7 +114,7 @@ impl Reader {
         self.lambda_versions
             .get_or_fetch(name, || async {
                 let request =
-                    self.session.clients.lambda().list_versions_by_function().function_name(name).max_items(50);
+                    self.session.client::<Lambda>().list_versions_by_function().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages =
                     pages::read_all(pages, &LIST_VERSIONS_BY_FUNCTION, |p| p.next_marker(), IfMissing::Empty).await?;
@@ -128,7 +130,7 @@ impl Reader {
     async fn lambda_aliases(&self, name: &str) -> Fact<Vec<LambdaAlias>> {
         self.lambda_aliases
             .get_or_fetch(name, || async {
-                let request = self.session.clients.lambda().list_aliases().function_name(name).max_items(50);
+                let request = self.session.client::<Lambda>().list_aliases().function_name(name).max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_ALIASES, |p| p.next_marker(), IfMissing::Empty).await?;
                 Ok(pages
@@ -143,7 +145,8 @@ impl Reader {
     async fn lambda_policy(&self, name: &str, qualifier: &str) -> Fact<Option<serde_json::Value>> {
         self.lambda_policies
             .get_or_fetch(&format!("{name}:{qualifier}"), || async {
-                match self.session.clients.lambda().get_policy().function_name(name).qualifier(qualifier).send().await {
+                match self.session.client::<Lambda>().get_policy().function_name(name).qualifier(qualifier).send().await
+                {
                     Ok(out) => {
                         let text = out.policy().unwrap_or("{}");
                         serde_json::from_str(text).map(Some).map_err(|e| {
@@ -164,7 +167,7 @@ impl Reader {
     async fn lambda_function_names(&self) -> Fact<Vec<String>> {
         self.lambda_function_names
             .get_or_init(|| async {
-                let request = self.session.clients.lambda().list_functions().max_items(50);
+                let request = self.session.client::<Lambda>().list_functions().max_items(50);
                 let pages = request.into_paginator().stop_on_duplicate_token(false).send();
                 let pages = pages::read_all(pages, &LIST_FUNCTIONS, |p| p.next_marker(), IfMissing::Error).await?;
                 Ok(pages.iter().flat_map(|p| p.functions()).map(|f| text(f.function_name())).collect())
@@ -188,11 +191,11 @@ fn environment_names(environment: Option<&aws_sdk_lambda::types::EnvironmentResp
     names
 }
 
+crate::aws::sdk_client!(Lambda, aws_sdk_lambda, TolerantJson);
+
 impl Reading for Lambda {
     /// Nothing here is cut: of the environment only variable names were read, never values.
     fn for_evidence(_facts: &mut Facts) {}
-
-    type Client = aws_sdk_lambda::Client;
 
     type Reader = Reader;
 
@@ -202,23 +205,11 @@ impl Reading for Lambda {
         ("lambda_policies", "Effect", &["Allow", "Deny"]),
     ];
 
-    fn client(settings: &ClientSettings) -> Self::Client {
-        crate::providers::sdk_client!(aws_sdk_lambda, settings, TolerantJson)
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        crate::providers::instrumented!(aws_sdk_lambda, client.config().to_builder(), settings, TolerantJson)
-    }
-
     fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
         Reader::new(session.clone())
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, inventory).boxed()
+    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, round).boxed()
     }
 }

@@ -15,8 +15,8 @@ pub use send::client;
 pub use types::*;
 
 use super::{Invariant, Provider, ReadKind, apigateway};
+use crate::aws::Operation;
 use crate::facts::{Fact, FactError};
-use crate::inventory::Operation;
 
 pub struct Probes;
 

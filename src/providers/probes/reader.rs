@@ -1,16 +1,18 @@
 //! Sending the probes of one round: each request once per API of the name, with the key's value when it needs one.
 
 use super::Probes;
-use crate::providers::{ClientSettings, Reading};
+use crate::aws::{ClientSettings, MakeClient};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
-use crate::inventory::round_trips::{fork, join_all};
+use crate::aws::round_trips::{fork, join_all};
 
 use super::{BODY_SHOWN, Facts, ProbeOutcome, ProbeRecord, ProbeSpec, Read, send};
-use crate::inventory::{AwsInventory, AwsSession};
-use crate::providers::Keyed;
+use crate::aws::AwsSession;
+use crate::aws::Keyed;
+use crate::providers::Readers;
 
 /// One round of probes.
 pub struct Reader {
@@ -24,24 +26,25 @@ impl Reader {
     }
 
     /// The probe to every API of the spec's name, and the REST API list that named them.
-    pub(super) async fn read(&self, read: &Read, inventory: &AwsInventory) -> crate::facts::Facts {
+    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
             Read::Probe(spec) => {
-                let api_gateway = &inventory.readers().apigateway;
+                let api_gateway = &round.apigateway;
                 let (apis, ids) = api_gateway.ids_of_apis_named(&spec.api).await;
-                let probes = join_all(ids.iter().map(|id| self.probe(spec, id, inventory))).await;
-                let mut facts = crate::facts::Facts { probes: Facts { probes }, ..crate::facts::Facts::default() };
+                let probes = join_all(ids.iter().map(|id| self.probe(spec, id, round))).await;
+                let mut facts =
+                    crate::providers::Facts { probes: Facts { probes }, ..crate::providers::Facts::default() };
                 facts.apigateway.rest_apis = Some(apis);
                 facts
             }
         }
     }
 
-    async fn probe(&self, spec: &ProbeSpec, api_id: &str, inventory: &AwsInventory) -> ProbeRecord {
+    async fn probe(&self, spec: &ProbeSpec, api_id: &str, round: &Readers) -> ProbeRecord {
         let key = format!("{api_id}\u{0}{spec:?}");
         self.probes
             .get_or_fetch(&key, || async {
-                let api_gateway = &inventory.readers().apigateway;
+                let api_gateway = &round.apigateway;
                 let session = &self.session;
                 let url = format!("{}{}", session.invoke.url(api_id, &spec.stage, &session.region), spec.path);
                 let key_value = match &spec.api_key {
@@ -59,7 +62,8 @@ impl Reader {
                     Err(e) => Err(e),
                     Ok(value) => {
                         let probe = send::Probe { method: &spec.method, url: &url, api_key: value.as_ref() };
-                        let sent = send::send(session.clients.probes(), &session.stats, &probe);
+                        let client = session.client::<Probes>();
+                        let sent = send::send(&client, &session.stats, &probe);
                         let (outcome, secrets) = futures::join!(fork(sent), fork(api_gateway.known_secrets()));
                         send::redact_and_cut(outcome, &secrets)
                     }
@@ -67,6 +71,18 @@ impl Reader {
                 ProbeRecord { spec: spec.clone(), api_id: api_id.to_owned(), url, outcome }
             })
             .await
+    }
+}
+
+impl MakeClient for Probes {
+    type Client = reqwest::Client;
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
+    }
+
+    fn instrument(client: Self::Client, _settings: &ClientSettings) -> Self::Client {
+        client
     }
 }
 
@@ -83,29 +99,15 @@ impl Reading for Probes {
         }
     }
 
-    type Client = reqwest::Client;
-
     type Reader = Reader;
 
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
-
-    fn client(settings: &ClientSettings) -> Self::Client {
-        send::client(settings.probe_timeout).expect("an HTTP client with default TLS roots")
-    }
-
-    fn instrument(client: Self::Client, _settings: &ClientSettings) -> Self::Client {
-        client
-    }
 
     fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
         Reader::new(session.clone())
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, inventory).boxed()
+    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
+        reader.read(read, round).boxed()
     }
 }

@@ -17,8 +17,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, USER_AGENT};
 
 use super::{ProbeOutcome, ProbeResponse};
+use crate::aws::{StatsRecorder, round_trips};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::{StatsRecorder, round_trips};
 use crate::providers::apigateway::Secret;
 
 /// Bodies are kept up to this many bytes.

@@ -22,8 +22,8 @@ pub use types::*;
 pub use website::WebsiteClient;
 
 use super::{Invariant, Never, Provider, ReadKind};
+use crate::aws::Operation;
 use crate::facts::{Fact, FactError, collected};
-use crate::inventory::Operation;
 
 pub struct S3;
 

@@ -2,23 +2,25 @@
 
 use super::operations::*;
 use super::{Client, S3, control, website};
-use crate::providers::{ClientSettings, Reading};
+use crate::aws::{ClientSettings, MakeClient};
+use crate::providers::Reading;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
-use crate::inventory::round_trips::join_all;
+use crate::aws::round_trips::join_all;
 use tokio::sync::OnceCell;
 
 use super::{
     Bucket, EncryptionRule, Facts, LifecycleRule, MAX_OBJECTS, Object, Objects, Part, PublicAccessBlock, Read, Tags,
     Website, WebsiteResponse, objects_key, page_key,
 };
+use crate::aws::AwsSession;
+use crate::aws::pages::{self, IfMissing};
+use crate::aws::{Keyed, has_code, text};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::pages::{self, IfMissing};
-use crate::inventory::{AwsInventory, AwsSession};
 use crate::policy::glob;
-use crate::providers::{Keyed, has_code, text};
+use crate::providers::Readers;
 
 /// A `GetPublicAccessBlock` answer as a fact: S3's (a bucket's) and S3 Control's (the account's) have types of their
 /// own that read alike. None configured (`NoSuchPublicAccessBlockConfiguration`) is every setting off, as is a
@@ -74,11 +76,11 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read) -> crate::facts::Facts {
+    pub(super) async fn read(&self, read: &Read) -> crate::providers::Facts {
         if let Read::AccountPublicAccessBlock = read {
             let block = Some(self.account_public_access_block().await);
             let s3 = Facts { s3_account_public_access_block: block, ..Facts::default() };
-            return crate::facts::Facts { s3, ..crate::facts::Facts::default() };
+            return crate::providers::Facts { s3, ..crate::providers::Facts::default() };
         }
         let buckets = self.buckets().await;
         let mut s3 = Facts { s3_buckets: Some(buckets.clone()), ..Facts::default() };
@@ -88,7 +90,7 @@ impl Reader {
                 <super::S3 as crate::providers::Provider>::merge(&mut s3, one);
             }
         }
-        crate::facts::Facts { s3, ..crate::facts::Facts::default() }
+        crate::providers::Facts { s3, ..crate::providers::Facts::default() }
     }
 
     /// One part of one bucket, as the one entry of its collection.
@@ -121,7 +123,7 @@ impl Reader {
         self.buckets
             .get_or_init(|| async {
                 let region = &self.session.region;
-                let request = self.session.clients.s3().sdk.list_buckets().bucket_region(region).max_buckets(1000);
+                let request = self.session.client::<S3>().sdk.list_buckets().bucket_region(region).max_buckets(1000);
                 let pages = request.into_paginator().send();
                 let pages = pages::read_all(pages, &LIST_BUCKETS, |p| p.continuation_token(), IfMissing::Error).await?;
                 Ok(pages
@@ -138,7 +140,7 @@ impl Reader {
     async fn versioning(&self, bucket: &str) -> Fact<String> {
         self.versioning
             .get_or_fetch(bucket, || async {
-                let out = self.session.clients.s3().sdk.get_bucket_versioning().bucket(bucket).send().await;
+                let out = self.session.client::<S3>().sdk.get_bucket_versioning().bucket(bucket).send().await;
                 let out = out.map_err(|e| GET_BUCKET_VERSIONING.error(e))?;
                 Ok(out.status().map_or("Off", |s| s.as_str()).to_owned())
             })
@@ -148,7 +150,7 @@ impl Reader {
     async fn encryption(&self, bucket: &str) -> Fact<Vec<EncryptionRule>> {
         self.encryption
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3().sdk.get_bucket_encryption().bucket(bucket).send().await {
+                match self.session.client::<S3>().sdk.get_bucket_encryption().bucket(bucket).send().await {
                     Ok(out) => Ok(out
                         .server_side_encryption_configuration()
                         .map(|c| c.rules())
@@ -175,7 +177,7 @@ impl Reader {
     async fn lifecycle(&self, bucket: &str) -> Fact<Vec<LifecycleRule>> {
         self.lifecycle
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3().sdk.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+                match self.session.client::<S3>().sdk.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
                     Ok(out) => Ok(out.rules().iter().map(lifecycle_rule).collect()),
                     Err(e) if has_code(&e, &["NoSuchLifecycleConfiguration"]) => Ok(Vec::new()),
                     Err(e) => Err(GET_BUCKET_LIFECYCLE.error(e)),
@@ -190,7 +192,7 @@ impl Reader {
         self.account_public_access_block
             .get_or_init(|| async {
                 let account = self.session.caller_account().await?;
-                let request = self.session.clients.s3().control.get_public_access_block().account_id(account);
+                let request = self.session.client::<S3>().control.get_public_access_block().account_id(account);
                 public_access_block!(request.send().await, GET_ACCOUNT_PUBLIC_ACCESS_BLOCK)
             })
             .await
@@ -200,7 +202,7 @@ impl Reader {
     async fn public_access_block(&self, bucket: &str) -> Fact<PublicAccessBlock> {
         self.public_access_blocks
             .get_or_fetch(bucket, || async {
-                let answer = self.session.clients.s3().sdk.get_public_access_block().bucket(bucket).send().await;
+                let answer = self.session.client::<S3>().sdk.get_public_access_block().bucket(bucket).send().await;
                 public_access_block!(answer, GET_BUCKET_PUBLIC_ACCESS_BLOCK)
             })
             .await
@@ -209,7 +211,7 @@ impl Reader {
     async fn website(&self, bucket: &str) -> Fact<Option<Website>> {
         self.websites
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3().sdk.get_bucket_website().bucket(bucket).send().await {
+                match self.session.client::<S3>().sdk.get_bucket_website().bucket(bucket).send().await {
                     Ok(out) => Ok(Some(Website {
                         index_document: out.index_document().map(|d| d.suffix().to_owned()),
                         error_document: out.error_document().map(|d| d.key().to_owned()),
@@ -225,7 +227,7 @@ impl Reader {
     async fn policy(&self, bucket: &str) -> Fact<Option<serde_json::Value>> {
         self.policies
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3().sdk.get_bucket_policy().bucket(bucket).send().await {
+                match self.session.client::<S3>().sdk.get_bucket_policy().bucket(bucket).send().await {
                     Ok(out) => serde_json::from_str(out.policy().unwrap_or("{}")).map(Some).map_err(|e| {
                         let message = format!("the policy is not JSON: {e}");
                         FactError::new(FactErrorKind::Malformed, GET_BUCKET_POLICY.name, message)
@@ -240,7 +242,7 @@ impl Reader {
     async fn tags(&self, bucket: &str) -> Fact<Tags> {
         self.tags
             .get_or_fetch(bucket, || async {
-                match self.session.clients.s3().sdk.get_bucket_tagging().bucket(bucket).send().await {
+                match self.session.client::<S3>().sdk.get_bucket_tagging().bucket(bucket).send().await {
                     Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
                     Err(e) if has_code(&e, &["NoSuchTagSet", "NoSuchTagSetError"]) => Ok(Tags::new()),
                     Err(e) => Err(GET_BUCKET_TAGGING.error(e)),
@@ -253,8 +255,14 @@ impl Reader {
     async fn objects(&self, bucket: &str, prefix: &str) -> Fact<Objects> {
         self.objects
             .get_or_fetch(&objects_key(bucket, prefix), || async {
-                let request =
-                    self.session.clients.s3().sdk.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(MAX_OBJECTS);
+                let request = self
+                    .session
+                    .client::<S3>()
+                    .sdk
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .max_keys(MAX_OBJECTS);
                 let out = request.send().await.map_err(|e| LIST_BUCKET.error(e))?;
                 Ok(Objects {
                     objects: out
@@ -272,7 +280,7 @@ impl Reader {
         self.pages
             .get_or_fetch(&page_key(bucket, path), || async {
                 let session = &self.session;
-                session.clients.s3().website.get(&session.stats, bucket, &session.region, path).await
+                session.client::<S3>().website.get(&session.stats, bucket, &session.region, path).await
             })
             .await
     }
@@ -301,11 +309,35 @@ fn lifecycle_rule(rule: &aws_sdk_s3::types::LifecycleRule) -> LifecycleRule {
     }
 }
 
+impl MakeClient for S3 {
+    type Client = Client;
+
+    fn client(settings: &ClientSettings) -> Self::Client {
+        // An emulator at a plain address cannot take the bucket in the host name.
+        let endpoint_overridden =
+            settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let sdk = aws_sdk_s3::config::Builder::from(&settings.config).force_path_style(endpoint_overridden);
+        let control = aws_sdk_s3control::config::Builder::from(&settings.config)
+            .endpoint_resolver(control::EmulatorFriendlyResolver::default());
+        Client {
+            sdk: crate::aws::instrumented!(aws_sdk_s3, sdk, settings),
+            control: crate::aws::instrumented!(aws_sdk_s3control, control, settings),
+            website: website::WebsiteClient::new(settings.probe_timeout),
+        }
+    }
+
+    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
+        Client {
+            sdk: crate::aws::instrumented!(aws_sdk_s3, client.sdk.config().to_builder(), settings),
+            control: crate::aws::instrumented!(aws_sdk_s3control, client.control.config().to_builder(), settings),
+            website: client.website,
+        }
+    }
+}
+
 impl Reading for S3 {
     /// Nothing here is cut: a website page is public by design, and bucket settings name no secret.
     fn for_evidence(_facts: &mut Facts) {}
-
-    type Client = Client;
 
     type Reader = Reader;
 
@@ -317,37 +349,11 @@ impl Reading for S3 {
         ("s3_policies", "Effect", &["Allow", "Deny"]),
     ];
 
-    fn client(settings: &ClientSettings) -> Self::Client {
-        // An emulator at a plain address cannot take the bucket in the host name.
-        let endpoint_overridden =
-            settings.config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
-        let sdk = aws_sdk_s3::config::Builder::from(&settings.config).force_path_style(endpoint_overridden);
-        let control = aws_sdk_s3control::config::Builder::from(&settings.config)
-            .endpoint_resolver(control::EmulatorFriendlyResolver::default());
-        Client {
-            sdk: crate::providers::instrumented!(aws_sdk_s3, sdk, settings),
-            control: crate::providers::instrumented!(aws_sdk_s3control, control, settings),
-            website: website::WebsiteClient::new(settings.probe_timeout),
-        }
-    }
-
-    fn instrument(client: Self::Client, settings: &ClientSettings) -> Self::Client {
-        Client {
-            sdk: crate::providers::instrumented!(aws_sdk_s3, client.sdk.config().to_builder(), settings),
-            control: crate::providers::instrumented!(aws_sdk_s3control, client.control.config().to_builder(), settings),
-            website: client.website,
-        }
-    }
-
     fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
         Reader::new(session.clone())
     }
 
-    fn read<'a>(
-        reader: &'a Reader,
-        read: &'a Read,
-        _inventory: &'a AwsInventory,
-    ) -> BoxFuture<'a, crate::providers::Facts> {
+    fn read<'a>(reader: &'a Reader, read: &'a Read, _round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
         reader.read(read).boxed()
     }
 }

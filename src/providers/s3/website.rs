@@ -16,8 +16,8 @@ use std::time::Duration;
 use reqwest::header::{CONTENT_TYPE, HOST, LOCATION, USER_AGENT};
 
 use super::WebsiteResponse;
+use crate::aws::StatsRecorder;
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::inventory::StatsRecorder;
 use crate::providers::probes::send::{ATTEMPTS, MAX_BODY, backoff, http_error, read_capped};
 
 const OPERATION: &str = "probe S3 website";

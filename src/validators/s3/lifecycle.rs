@@ -1,10 +1,11 @@
 //! S3 lifecycle rules: versions that stop costing once replaced.
 
 use super::{Part, bucket_reads, judge_buckets};
-use crate::facts::{FactError, Facts, Read};
+use crate::facts::FactError;
 use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::providers::s3::LifecycleRule;
+use crate::providers::{Facts, Read};
 use crate::validators::{Judged, Validator, validator};
 
 validator! {

@@ -149,7 +149,7 @@ impl Account {
             .endpoint_url(&self.endpoint)
             .credentials_provider(Credentials::new(&self.id, "test", None, None, "labcheck-tests"))
             // The answer to PutIntegrationResponse with an empty template has a null in a map, as on AWS.
-            .interceptor(labcheck::inventory::TolerantJson)
+            .interceptor(labcheck::aws::TolerantJson)
             .build();
         Client::from_conf(conf)
     }

@@ -1,4 +1,5 @@
-//! The live fact source: AWS SDK clients and per-round caches.
+//! A session: the AWS config and credentials of a run, its clients (one of each kind, made on first use), its
+//! counters, and the graded account's id.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use tokio::sync::OnceCell;
 
 use super::stats::{CallCounter, StatsRecorder};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::providers::{ClientSettings, Clients, ReadyClients};
+use super::clients::{ClientCache, ClientSettings, MakeClient};
 
 /// Default timeout of one HTTP probe.
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -181,8 +182,8 @@ impl aws_credential_types::provider::ProvideCredentials for Prefetched {
 
 /// Clients and counters shared by every round of a run.
 pub struct AwsSession {
-    /// One client per provider, each made on first use.
-    pub(crate) clients: Clients,
+    /// One client of each kind (each provider's), made on first use.
+    clients: ClientCache,
     sts: Sts,
     pub(crate) invoke: InvokeUrlTemplate,
     pub(crate) region: String,
@@ -224,7 +225,7 @@ impl AwsSession {
 
     fn from_config(config: &SdkConfig, region: String, options: SessionOptions) -> Result<Self, SessionError> {
         let stats = Arc::new(StatsRecorder::default());
-        let clients = Clients::new(client_settings(config, &stats, options.probe_timeout));
+        let clients = ClientCache::new(client_settings(config, &stats, options.probe_timeout));
         Ok(Self {
             clients,
             sts: Sts::FromConfig(std::sync::OnceLock::new()),
@@ -254,13 +255,24 @@ impl AwsSession {
         }
     }
 
-    /// A session over ready-made clients (tests, e.g. with `aws-smithy-mocks`); they get the session's
-    /// interceptors.
-    pub fn with_clients(clients: ReadyClients, region: &str, invoke: InvokeUrlTemplate) -> Self {
+    /// A session for ready-made clients (tests, e.g. with `aws-smithy-mocks`), given with [`AwsSession::with_client`];
+    /// a kind of client not given is made from an empty config.
+    pub fn for_clients(region: &str, invoke: InvokeUrlTemplate) -> Self {
         let stats = Arc::new(StatsRecorder::default());
         let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
-        let clients = Clients::ready(clients, client_settings(&config, &stats, None));
+        let clients = ClientCache::new(client_settings(&config, &stats, None));
         Self { clients, sts: Sts::Absent, invoke, region: region.to_owned(), stats, caller_account: OnceCell::new() }
+    }
+
+    /// The same session reading through `client` for kind `K` (tests); it gets the session's interceptors.
+    pub fn with_client<K: MakeClient>(self, client: K::Client) -> Self {
+        self.clients.insert::<K>(client);
+        self
+    }
+
+    /// The session's client of kind `K` (a provider's), made on first use.
+    pub fn client<K: MakeClient>(&self) -> K::Client {
+        self.clients.get::<K>()
     }
 
     /// The same session reading the account id through `sts` (tests).
