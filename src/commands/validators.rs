@@ -33,7 +33,7 @@ pub fn validators(verbose: bool, markdown: bool) -> Result<u8, CliError> {
 pub fn reference_markdown() -> String {
     let mut page = String::from(
         "# Validators\n\n\
-         <!-- Written by `labcheck validators --markdown` from the doc comments in src/validators/. \
+         <!-- Written by `labcheck validators --markdown` from the doc comments in src/providers/*/validators/ and src/validators/. \
          A test holds this page to that command: edit the doc comments, then run it again. -->\n\n\
          A check names one of these validators and gives it `params` ([the lab format](lab-format.md)). \
          Every validator is a pure function of the facts its checks read; how policies, roles and buckets are \
@@ -51,8 +51,7 @@ pub fn reference_markdown() -> String {
 }
 
 fn validator_section(spec: &ValidatorSpec) -> String {
-    let mut section =
-        format!("## `{}`\n\nFamily: `{}` (`src/validators/{}.rs`).\n\n", spec.name, spec.family, spec.family);
+    let mut section = format!("## `{}`\n\nFamily: `{}` (`{}`).\n\n", spec.name, spec.family, spec.source);
     section.push_str(&spec.doc_text());
     section.push_str("\n\n");
     if spec.params.is_empty() {

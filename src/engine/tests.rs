@@ -50,7 +50,7 @@ fn check(id: &str, validator: impl Validator + 'static, needs: &[&str]) -> Check
 }
 
 fn plans(names: &[&str]) -> Facts {
-    crate::validators::testing::usage_plans(names)
+    crate::providers::testing::usage_plans(names)
 }
 
 /// Serves fixed facts, optionally slowly, and counts collects.

@@ -3,9 +3,11 @@
 //!
 //! A validator never writes a sentence: it returns a [`Message`], an id and named arguments (the facts it embeds).
 //! The report renders it in the grading's language from that language's [Fluent](https://projectfluent.org) file
-//! (`src/i18n/<language>.ftl`), where every sentence is whole, with its own word order, agreement and plurals.
-//! A message missing from a catalogue is rendered from English. A new language is a new `.ftl` file beside the
-//! others and one line in [`CATALOGUES`]; a test holds every catalogue to the English one's ids and arguments.
+//! (`src/i18n/<language>.ftl` for labcheck's own sentences, `src/providers/<service>/<language>.ftl` for each
+//! service's validators'), where every sentence is whole, with its own word order, agreement and plurals. A
+//! message missing from a catalogue is rendered from English. A new language is a new `.ftl` file in each of those
+//! folders (build.rs gathers them into [`CATALOGUES`]); a test holds every catalogue, file by file, to the English
+//! one's ids and arguments.
 
 mod text;
 
@@ -23,8 +25,16 @@ pub use text::{RawText, Text, TextError};
 /// A language, as a BCP 47 tag (`en`, `es`, `pt-BR`).
 pub type Locale = unic_langid::LanguageIdentifier;
 
-/// Every catalogue, English (the one every other falls back to) first.
-pub const CATALOGUES: &[(&str, &str)] = &[("en", include_str!("en.ftl")), ("es", include_str!("es.ftl"))];
+/// One file of a catalogue: labcheck's own sentences in a language, or one provider's.
+#[derive(Debug)]
+pub struct Source {
+    /// From the repository's root: `src/i18n/es.ftl`, `src/providers/s3/es.ftl`.
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+// `CATALOGUES`, gathered by build.rs from `src/i18n/<tag>.ftl` and every `src/providers/**/<tag>.ftl`.
+include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
 /// English: labcheck's own language, and a lab's when it does not name one.
 pub fn english() -> Locale {
@@ -178,14 +188,16 @@ impl Catalogue {
     fn load() -> Self {
         let mut bundles = Vec::new();
         let mut locales = Vec::new();
-        for (tag, source) in CATALOGUES {
+        for (tag, sources) in CATALOGUES {
             let locale: Locale = tag.parse().expect("catalogue tags are language tags");
-            let resource = FluentResource::try_new((*source).to_owned())
-                .unwrap_or_else(|(_, errors)| panic!("src/i18n/{tag}.ftl does not parse: {errors:?}"));
             let mut bundle = Bundle::new_concurrent(vec![locale.clone()]);
             // Facts are shown as they are; every format already escapes bidi controls, so no isolation marks.
             bundle.set_use_isolating(false);
-            bundle.add_resource(resource).unwrap_or_else(|errors| panic!("src/i18n/{tag}.ftl: {errors:?}"));
+            for source in *sources {
+                let resource = FluentResource::try_new(source.text.to_owned())
+                    .unwrap_or_else(|(_, errors)| panic!("{} does not parse: {errors:?}", source.path));
+                bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{}: {errors:?}", source.path));
+            }
             bundles.push(bundle);
             locales.push(locale);
         }

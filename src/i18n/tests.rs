@@ -65,19 +65,41 @@ fn inline_variables<'s>(inline: &ast::InlineExpression<&'s str>, out: &mut BTree
     }
 }
 
-/// Every catalogue has every English message, with the same variables, and nothing English lacks: a sentence
-/// cannot silently fall back to English or lose a fact.
+/// The messages of a whole catalogue (every file of one language), each in one file only.
+fn catalogue(sources: &[Source]) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+    let mut all = BTreeMap::new();
+    for source in sources {
+        for (id, variables) in messages(source.text) {
+            assert!(all.insert(id, variables).is_none(), "`{id}` is in {} and in another file", source.path);
+        }
+    }
+    all
+}
+
+/// Every catalogue has every English message, in the same folder's file, with the same variables, and nothing
+/// English lacks: a sentence cannot silently fall back to English or lose a fact, and a service's sentences stay
+/// with it in every language.
 #[test]
 fn every_catalogue_matches_the_english_one() {
-    let english = messages(CATALOGUES[0].1);
-    for (tag, source) in &CATALOGUES[1..] {
-        let translated = messages(source);
-        for (id, variables) in &english {
-            let Some(theirs) = translated.get(id) else { panic!("{tag}.ftl lacks `{id}`") };
-            assert_eq!(theirs, variables, "{tag}.ftl: `{id}` uses other variables than English");
+    let (_, english) = CATALOGUES[0];
+    catalogue(english);
+    for (tag, sources) in &CATALOGUES[1..] {
+        catalogue(sources);
+        for theirs in *sources {
+            let english_path = theirs.path.replace(&format!("/{tag}.ftl"), "/en.ftl");
+            assert!(english.iter().any(|e| e.path == english_path), "{} has no English {english_path}", theirs.path);
         }
-        for id in translated.keys() {
-            assert!(english.contains_key(id), "{tag}.ftl has `{id}`, which English does not");
+        for source in english {
+            let path = source.path.replace("/en.ftl", &format!("/{tag}.ftl"));
+            let Some(theirs) = sources.iter().find(|s| s.path == path) else { panic!("{path} is missing") };
+            let translated = messages(theirs.text);
+            for (id, variables) in messages(source.text) {
+                let Some(their_variables) = translated.get(id) else { panic!("{path} lacks `{id}`") };
+                assert_eq!(their_variables, &variables, "{path}: `{id}` uses other variables than English");
+            }
+            for id in translated.keys() {
+                assert!(messages(source.text).contains_key(id), "{path} has `{id}`, which {} does not", source.path);
+            }
         }
     }
 }
@@ -85,7 +107,7 @@ fn every_catalogue_matches_the_english_one() {
 /// Each `msg!("id", a, b = ..)` in the sources names an English message that uses exactly those variables.
 #[test]
 fn every_message_the_code_builds_is_in_the_catalogue() {
-    let english = messages(CATALOGUES[0].1);
+    let english = catalogue(CATALOGUES[0].1);
     let mut used = 0;
     let mut files = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
     while let Some(path) = files.pop() {
@@ -102,10 +124,10 @@ fn every_message_the_code_builds_is_in_the_catalogue() {
             let id = rest.split('"').next().unwrap();
             let args = arguments(&rest[id.len() + 1..]);
             let Some(variables) = english.get(id) else {
-                panic!("{}: message `{id}` is not in en.ftl", path.display())
+                panic!("{}: message `{id}` is in no English catalogue file", path.display())
             };
             let variables: BTreeSet<String> = variables.iter().map(|v| (*v).to_owned()).collect();
-            assert_eq!(args, variables, "{}: `{id}` is given other arguments than en.ftl uses", path.display());
+            assert_eq!(args, variables, "{}: `{id}` is given other arguments than English uses", path.display());
             used += 1;
         }
     }

@@ -6,22 +6,33 @@
 //! - the AWS operations it calls with their IAM permissions ([`Provider::OPERATIONS`]),
 //! - the names `facts_query` knows its collections by ([`Provider::parse_fact_name`]),
 //! - what AWS always returns in them and which fields name another resource ([`Provider::INVARIANTS`],
-//!   [`Provider::REFERENCES`]), for mutation analysis.
+//!   [`Provider::REFERENCES`]), for mutation analysis,
+//! - its validators (`<service>/validators/`, one file per family, each a [`Validator`]) and their sentences
+//!   (`<service>/en.ftl`, `es.ftl`).
+//!
+//! Below the services: what a validator is ([`Validator`], [`Judged`]) and what several services judge together
+//! ([`across`]). The registry of validators (`crate::validators`) and the catalogue of sentences (`crate::i18n`,
+//! gathered by build.rs) name them from above.
 //!
 //! The core knows a provider through [`Provider`] and one line of the `providers!` list at the end of this file,
 //! which makes the [`Read`] and [`Facts`] types and the per-round readers. A session makes a provider's client
 //! from the provider itself ([`crate::aws::MakeClient`]). Every match
 //! over reads is exhaustive: a new kind of read that some code forgets does not compile.
 
+pub mod across;
 pub mod apigateway;
 pub mod dynamodb;
 pub mod iam;
 mod invariants;
+mod judged;
 pub mod lambda;
 pub mod probes;
 #[cfg(feature = "aws")]
 mod reading;
 pub mod s3;
+#[cfg(test)]
+pub(crate) mod testing;
+mod validator;
 
 #[cfg(feature = "aws")]
 pub use reading::Reading;
@@ -34,6 +45,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::Operation;
 pub use invariants::{Invariant, Never, field_matches};
+pub use judged::{Change, Judged};
+pub(crate) use validator::validator;
+pub use validator::{ParamDoc, Validator};
 crate::with_aws! {
     use std::sync::Arc;
 

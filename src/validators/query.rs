@@ -2,10 +2,10 @@
 
 use crate::i18n::msg;
 
-use super::{Judged, Validator, validator};
 use crate::facts::FactError;
 use crate::model::Verdict;
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 /// A fact a query reads, as written in a lab file: `usage_plans`, `resources:ItemsAPI`, ...
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,7 +254,7 @@ mod tests {
     }
 
     fn facts(names: &[&str]) -> Facts {
-        crate::validators::testing::usage_plans(names)
+        crate::providers::testing::usage_plans(names)
     }
 
     #[test]

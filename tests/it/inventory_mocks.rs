@@ -181,12 +181,15 @@ async fn every_page_of_every_collection_is_read() {
     assert!(!serde_json::to_string(&facts).unwrap().contains("secret-"), "usage plan key values are dropped");
 
     // The validators judge across page boundaries: the open method is on page 2, the key on page 2.
-    let methods = validators::methods::MethodsRequireApiKey {
+    let methods = labcheck::providers::apigateway::validators::methods::MethodsRequireApiKey {
         api: "ItemsAPI".into(),
         methods: vec!["GET /items".parse().unwrap(), "GET /items/{ID}".parse().unwrap()],
     };
     assert_eq!(methods.evaluate(&facts).unwrap().message, "on ItemsAPI: GET /items/{ID} does not require an API key");
-    let key = validators::usage_plans::UsagePlanKeyExists { key: "LabKey".into(), plan: "CloudAcademyPlan".into() };
+    let key = labcheck::providers::apigateway::validators::usage_plans::UsagePlanKeyExists {
+        key: "LabKey".into(),
+        plan: "CloudAcademyPlan".into(),
+    };
     assert!(key.evaluate(&facts).unwrap().passed);
 
     let stats = session.stats().snapshot(1);
@@ -214,7 +217,11 @@ async fn access_denied_is_an_error_naming_the_permission() {
         err.message.starts_with("the credentials lack apigateway:GET on arn:aws:apigateway:*::/usageplans"),
         "{err}"
     );
-    let check = validators::usage_plans::UsagePlanExists { name: "P".into(), api: "A".into(), stages: vec![] };
+    let check = labcheck::providers::apigateway::validators::usage_plans::UsagePlanExists {
+        name: "P".into(),
+        api: "A".into(),
+        stages: vec![],
+    };
     assert_eq!(check.evaluate(&facts).unwrap_err().kind, FactErrorKind::AccessDenied, "error, never pass or fail");
     assert_eq!(session.stats().snapshot(1).api_requests, 1, "a denial is not retried");
 }

@@ -5,6 +5,7 @@ mod operations;
 #[cfg(feature = "aws")]
 mod reader;
 mod types;
+pub mod validators;
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,7 @@ mod reader;
 #[cfg(feature = "aws")]
 pub(crate) mod send;
 mod types;
+pub mod validators;
 
 use serde::{Deserialize, Serialize};
 

@@ -8,6 +8,7 @@ mod operations;
 #[cfg(feature = "aws")]
 mod reader;
 mod types;
+pub mod validators;
 #[cfg(feature = "aws")]
 mod website;
 

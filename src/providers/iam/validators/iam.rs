@@ -5,17 +5,17 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use super::roles::RoleRef;
-use super::roles::{
-    RoleInContext, judge_role, permission_statements, policies, role_decides, trust_statements, trust_verdict,
-};
-use super::{Judged, Validator, validator};
 use crate::facts::FactError;
 use crate::i18n::{Message, and, msg};
 use crate::model::Verdict;
 use crate::policy::{Decision, glob, statements, strings};
+pub use crate::providers::across::roles::RoleRef;
+use crate::providers::across::roles::{
+    RoleInContext, judge_role, permission_statements, policies, role_decides, trust_statements, trust_verdict,
+};
 use crate::providers::iam::{Part, RolePolicy};
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 validator! {
     /// The role's trust policy lets an AWS service assume it (`sts:AssumeRole` for `Principal.Service`).

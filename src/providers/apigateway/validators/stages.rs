@@ -3,12 +3,13 @@
 use crate::providers::apigateway;
 use std::collections::BTreeMap;
 
-use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, validator};
+use super::{MethodRef, find_method, judge_apis_named};
 use crate::facts::FactError;
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::{RestApi, Stage};
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 /// The stage named `name` of `api`, or a failed verdict naming the stages there are.
 fn stage_of<'a>(facts: &'a Facts, api: &RestApi, name: &str) -> Result<Result<&'a Stage, Verdict>, FactError> {

@@ -6,7 +6,7 @@ use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::providers::s3::LifecycleRule;
 use crate::providers::{Facts, Read};
-use crate::validators::{Judged, Validator, validator};
+use crate::providers::{Judged, Validator, validator};
 
 validator! {
     /// An enabled lifecycle rule over the whole bucket deletes noncurrent versions within `within_days` days of

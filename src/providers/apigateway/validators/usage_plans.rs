@@ -3,11 +3,11 @@
 use crate::providers::apigateway;
 use std::collections::BTreeSet;
 
-use super::{Judged, Validator, validator};
 use crate::facts::FactError;
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 validator! {
     /// A usage plan with this name exists and is bound to every listed stage of the named REST API.

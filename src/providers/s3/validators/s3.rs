@@ -3,13 +3,13 @@
 
 use serde_json::Value;
 
-use super::{Judged, Validator, validator};
 use crate::facts::FactError;
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::policy::{self, Caller, Decision, Policy, glob, statements, strings};
 use crate::providers::s3::{self, Part, PublicAccessBlock};
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 /// The reads of a check on `bucket`: the region's buckets, the website configuration of those that match (it
 /// binds the lab to one bucket, [`bound_bucket`]), and `parts` of them.

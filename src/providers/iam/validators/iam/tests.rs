@@ -24,8 +24,8 @@ fn facts(trust_policy: Value, policies: Vec<RolePolicy>) -> Facts {
         http_method: Some("POST".into()),
         responses: Default::default(),
     };
-    let resource = crate::validators::testing::resource_with("/items", "GET", true, Some(integration));
-    let mut facts = crate::validators::testing::items_api(vec![resource]);
+    let resource = crate::providers::testing::resource_with("/items", "GET", true, Some(integration));
+    let mut facts = crate::providers::testing::items_api(vec![resource]);
     let function = LambdaFunction {
         name: "ItemsFunction".into(),
         arn: "arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction".into(),
@@ -117,7 +117,7 @@ fn a_deleted_execution_role_is_named() {
 /// The Lambda validator that names the execution role, through the same path.
 fn execution_role(facts: &Facts) -> Verdict {
     let method = "GET /items".parse().unwrap();
-    let check = crate::validators::lambda::LambdaExecutionRole { api: "ItemsAPI".into(), method };
+    let check = crate::providers::lambda::validators::lambda::LambdaExecutionRole { api: "ItemsAPI".into(), method };
     check.evaluate(facts).unwrap()
 }
 

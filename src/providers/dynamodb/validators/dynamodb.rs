@@ -1,11 +1,11 @@
 //! DynamoDB tables: their keys and billing, point-in-time recovery and time to live.
 
-use super::{Judged, Validator, validator};
 use crate::facts::FactError;
 use crate::i18n::{Message, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::dynamodb::{self, Part, Table};
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 fn table_read(table: &str, part: Part) -> Read {
     dynamodb::Read::Table { name: table.to_owned(), part }.into()

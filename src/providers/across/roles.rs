@@ -4,12 +4,13 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::behind_api::{judge_function_configuration, lambda_needs};
-use super::{Judged, MethodRef};
 use crate::facts::FactError;
 use crate::i18n::msg;
 use crate::model::Verdict;
 use crate::policy::{self, Caller, Decision, Policy};
+use crate::providers::Judged;
+use crate::providers::across::behind_api::{judge_function_configuration, lambda_needs};
+use crate::providers::apigateway::validators::MethodRef;
 use crate::providers::iam::{self, Part, Role, RolePolicy};
 use crate::providers::lambda::Part as LambdaPart;
 use crate::providers::{Facts, Read};

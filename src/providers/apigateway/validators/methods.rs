@@ -1,11 +1,12 @@
 //! Methods of a REST API as configured in the control plane (what the console shows, deployed or not).
 
-use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, method_names, validator};
+use super::{MethodRef, find_method, judge_apis_named, method_names};
 use crate::facts::FactError;
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 validator! {
     /// Each listed method of the named REST API has "API Key Required" set (`apiKeyRequired = true`).
@@ -131,7 +132,7 @@ mod tests {
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
-        crate::validators::testing::items_api(resources)
+        crate::providers::testing::items_api(resources)
     }
 
     fn check() -> MethodsRequireApiKey {

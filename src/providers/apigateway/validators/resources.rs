@@ -1,11 +1,12 @@
 //! REST APIs and their resources.
 
-use super::{Judged, Validator, judge_apis_named, validator};
+use super::judge_apis_named;
 use crate::facts::FactError;
 use crate::i18n::{and, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 validator! {
     /// A REST API with this name exists.

@@ -3,13 +3,14 @@
 use crate::providers::{apigateway, probes};
 use std::collections::BTreeMap;
 
-use super::{Judged, MethodRef, Validator, judge_apis_named, validator};
 use crate::facts::FactError;
 use crate::i18n::{Message, and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway::RestApi;
+use crate::providers::apigateway::validators::{MethodRef, judge_apis_named};
 use crate::providers::probes::{BODY_SHOWN, ProbeOutcome, ProbeResponse, ProbeSpec};
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 /// Value put in a path parameter (`{ID}`) when the lab file gives none.
 pub const DEFAULT_PATH_VALUE: &str = "1";

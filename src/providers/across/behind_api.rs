@@ -9,7 +9,7 @@ use crate::providers::lambda::{LambdaFunction, Part};
 use crate::providers::{Facts, Read};
 use crate::providers::{apigateway, lambda};
 
-use super::{MethodRef, find_method, judge_apis_named};
+use crate::providers::apigateway::validators::{MethodRef, find_method, judge_apis_named};
 
 /// The function `method` invokes, or a failed verdict saying why there is none.
 pub(crate) fn target_of(resources: &[Resource], api: &str, method: &MethodRef) -> Result<LambdaTarget, Verdict> {

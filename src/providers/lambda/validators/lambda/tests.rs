@@ -1,5 +1,7 @@
 use super::*;
-use crate::providers::apigateway::Integration;
+use std::collections::BTreeMap;
+
+use crate::providers::apigateway::{Integration, Resource, Stage};
 use crate::providers::lambda::{LambdaAlias, LambdaFunction, LambdaVersion};
 
 const URI: &str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:ItemsFunction:${stageVariables.alias}/invocations";
@@ -11,11 +13,11 @@ fn get(path: &str, kind: &str, uri: Option<&str>) -> Resource {
         http_method: Some("POST".into()),
         responses: BTreeMap::new(),
     };
-    crate::validators::testing::resource_with(path, "GET", false, Some(integration))
+    crate::providers::testing::resource_with(path, "GET", false, Some(integration))
 }
 
 fn facts(resources: Vec<Resource>) -> Facts {
-    crate::validators::testing::items_api(resources)
+    crate::providers::testing::items_api(resources)
 }
 
 fn complete() -> Facts {

@@ -1,11 +1,12 @@
 //! CORS as configured on the API (the OPTIONS methods the console's "Enable CORS" creates).
 
-use super::{Judged, MethodRef, Validator, find_method, judge_apis_named, validator};
+use super::{MethodRef, find_method, judge_apis_named};
 use crate::facts::FactError;
 use crate::i18n::{and, clauses, msg};
 use crate::model::Verdict;
 use crate::providers::apigateway;
 use crate::providers::{Facts, Read};
+use crate::providers::{Judged, Validator, validator};
 
 fn default_headers() -> Vec<String> {
     ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]
@@ -132,11 +133,11 @@ mod tests {
             http_method: None,
             responses: BTreeMap::from([("200".to_owned(), params)]),
         };
-        crate::validators::testing::resource_with(path, "OPTIONS", false, Some(integration))
+        crate::providers::testing::resource_with(path, "OPTIONS", false, Some(integration))
     }
 
     fn facts(resources: Vec<Resource>) -> Facts {
-        crate::validators::testing::items_api(resources)
+        crate::providers::testing::items_api(resources)
     }
 
     #[test]
