@@ -144,7 +144,7 @@ async fn run_grading(
         // A session an LMS launched: its progress kept as a score before the answer (on Lambda nothing runs after
         // it), and sent to the gradebook off the answer's path.
         if let (Some(passback), Some(progress)) = (&request.passback, progress)
-            && let Some(score) = super::passback::pending_score(passback, &lab, &progress, &locale)
+            && let Some(score) = super::passback::pending_score(&state, passback, &lab, &progress, &locale)
         {
             let kept = tokio::time::timeout(store_time, super::passback::keep_score(&state, &score)).await;
             if kept.is_err() {

@@ -573,7 +573,7 @@ async fn a_class_rushing_before_a_deadline_reaches_a_throttling_lms_with_every_l
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    println!("the LMS had every latest score {:?} after the gradings", waited.elapsed());
+    println!("waited {:?} after the gradings for the LMS to have every latest score", waited.elapsed());
     let records = lms.get("/records").await;
     for (hint, score) in &latest {
         let mut got = by_learner.get(hint).cloned().unwrap_or_default();
