@@ -1,27 +1,35 @@
 //! The syntax of every id and name a caller gives (a step, an account's role, a region, a language, a learner, a
 //! lab, a grading), checked before anything uses it, with errors of one line naming the field; and new random ids.
 
-/// The fields that name an account and a language, shared by grading requests and learner sessions. The error is
-/// one line naming the field.
-pub fn check_account(
-    role_arn: Option<&str>,
-    external_id: Option<&str>,
-    region: Option<&str>,
-    lang: Option<&str>,
-) -> Result<(), String> {
-    if let Some(arn) = role_arn.filter(|arn| !valid_role_arn(arn)) {
-        return Err(format!("role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", shown(arn)));
+/// Whose account a grading reads and in which language its learner reads: what a grading request, a session
+/// request, an LMS launch and a learner session each carry, with its one check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountRef {
+    /// The role assumed to read the account; `None` grades the service's own account (if it allows that).
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub region: Option<String>,
+    /// The learner's language (`es`, `pt-BR`); else the reader's `Accept-Language`.
+    pub lang: Option<String>,
+}
+
+impl AccountRef {
+    /// Checks each field that is there; the error is one line naming the field.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(arn) = self.role_arn.as_deref().filter(|arn| !valid_role_arn(arn)) {
+            return Err(format!("role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", shown(arn)));
+        }
+        if self.external_id.as_deref().is_some_and(|id| !valid_external_id(id)) {
+            return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
+        }
+        if let Some(region) = self.region.as_deref().filter(|region| !valid_region(region)) {
+            return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
+        }
+        if let Some(lang) = self.lang.as_deref().filter(|lang| !valid_language_tag(lang)) {
+            return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
+        }
+        Ok(())
     }
-    if external_id.is_some_and(|id| !valid_external_id(id)) {
-        return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
-    }
-    if let Some(region) = region.filter(|region| !valid_region(region)) {
-        return Err(format!("region: {} is not an AWS region (e.g. us-east-1)", shown(region)));
-    }
-    if let Some(lang) = lang.filter(|lang| !valid_language_tag(lang)) {
-        return Err(format!("lang: {} is not a language tag (e.g. es or pt-BR)", shown(lang)));
-    }
-    Ok(())
 }
 
 /// A value quoted for an error message: at most 64 characters, escaped.
@@ -38,7 +46,7 @@ pub fn valid_step_id(id: &str) -> bool {
 
 /// A language tag as written (`es`, `pt-BR`, `zh-Hant-TW`): letters, digits and `-` or `_` only, no padding, and one
 /// the language parser takes.
-fn valid_language_tag(tag: &str) -> bool {
+pub fn valid_language_tag(tag: &str) -> bool {
     tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) && crate::i18n::parse_tag(tag).is_ok()
 }
 

@@ -70,10 +70,12 @@ async fn create(args: CreateArgs) -> Result<u8, CliError> {
     let request = SessionRequest {
         learner: args.learner,
         lab: lab.id.clone(),
-        role_arn: args.role_arn,
-        external_id: args.external_id,
-        region: args.region,
-        lang: args.lang,
+        account: crate::ids::AccountRef {
+            role_arn: args.role_arn,
+            external_id: args.external_id,
+            region: args.region,
+            lang: args.lang,
+        },
         expires_in: args.expires_in,
         lti: None,
     };

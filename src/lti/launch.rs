@@ -81,10 +81,9 @@ pub struct Launch {
     pub sub: String,
     pub lab: String,
     pub steps: Vec<String>,
-    pub role_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub region: Option<String>,
-    pub lang: Option<String>,
+    /// The account (the link's custom parameters, else the platform's registration) and the learner's language
+    /// (the launch's presentation locale).
+    pub account: crate::ids::AccountRef,
     /// Where scores go; `None` when the platform gave no line item or no score scope.
     pub score_endpoint: Option<ScoreEndpoint>,
 }
@@ -194,27 +193,26 @@ fn read_launch(claims: Claims, registration: &Registration) -> Result<Launch, Re
     if let Some(role) = custom_role.as_deref().filter(|role| !registration.may_grade(role)) {
         return Err(Refusal::AccountNotAllowed(shown(role)));
     }
-    let role_arn = custom_role.or_else(|| registration.role_arn.clone());
-    let external_id = field("external_id").or_else(|| registration.external_id.clone());
-    let region = field("region").or_else(|| registration.region.clone());
-    crate::ids::check_account(role_arn.as_deref(), external_id.as_deref(), region.as_deref(), None)
-        .map_err(Refusal::BadCustom)?;
-    let lang = claims
+    let mut account = crate::ids::AccountRef {
+        role_arn: custom_role.or_else(|| registration.role_arn.clone()),
+        external_id: field("external_id").or_else(|| registration.external_id.clone()),
+        region: field("region").or_else(|| registration.region.clone()),
+        lang: None,
+    };
+    account.check().map_err(Refusal::BadCustom)?;
+    account.lang = claims
         .rest
         .get(PRESENTATION)
         .and_then(|p| p.get("locale"))
         .and_then(Value::as_str)
-        .filter(|tag| crate::ids::check_account(None, None, None, Some(tag)).is_ok())
+        .filter(|tag| crate::ids::valid_language_tag(tag))
         .map(str::to_owned);
     Ok(Launch {
         platform: registration.name.clone(),
         sub,
         lab,
         steps,
-        role_arn,
-        external_id,
-        region,
-        lang,
+        account,
         score_endpoint: score_endpoint(claims.rest.get(AGS_ENDPOINT), registration)?,
     })
 }

@@ -197,13 +197,13 @@ impl Lti {
             if platform.deployment_ids.is_empty() {
                 return Err(format!("platform {}: deployment_ids: at least one", platform.name));
             }
-            crate::ids::check_account(
-                platform.role_arn.as_deref(),
-                platform.external_id.as_deref(),
-                platform.region.as_deref(),
-                None,
-            )
-            .map_err(|e| format!("platform {}: {e}", platform.name))?;
+            let account = crate::ids::AccountRef {
+                role_arn: platform.role_arn.clone(),
+                external_id: platform.external_id.clone(),
+                region: platform.region.clone(),
+                lang: None,
+            };
+            account.check().map_err(|e| format!("platform {}: {e}", platform.name))?;
             if self.registrations[..i].iter().any(|p| p.name == platform.name) {
                 return Err(format!("platform {}: two platforms of that name", platform.name));
             }

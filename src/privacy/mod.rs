@@ -93,6 +93,6 @@ where
 
 /// A session as exported: its external id left out.
 fn exported(mut session: LearnerSession) -> LearnerSession {
-    session.external_id = None;
+    session.account.external_id = None;
     session
 }

@@ -60,12 +60,13 @@ impl Caller {
             let message = format!("{field}: a learner session grades its own account and learner; leave {field} out");
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_body", message));
         }
+        let account = &session.account;
         Ok(GradeRequest {
-            role_arn: session.role_arn.clone(),
-            external_id: session.external_id.clone(),
-            region: session.region.clone(),
+            role_arn: account.role_arn.clone(),
+            external_id: account.external_id.clone(),
+            region: account.region.clone(),
             learner: Some(session.learner.clone()),
-            lang: request.lang.or_else(|| session.lang.clone()),
+            lang: request.lang.or_else(|| account.lang.clone()),
             passback: session.lti.clone().map(|link| super::request::Passback { session_id: session.id.clone(), link }),
             from_learner_session: true,
             ..request

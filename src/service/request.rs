@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::ids::{check_account, shown, valid_step_id};
+use crate::ids::{AccountRef, shown, valid_step_id};
 
 /// Longest `wait_seconds` a request may ask for (the request's deadline bounds it too).
 pub const MAX_WAIT_SECONDS: u64 = 600;
@@ -54,6 +54,17 @@ pub struct Passback {
 }
 
 impl GradeRequest {
+    /// Whose account it grades and in which language: the body's own fields (the wire type keeps them flat, as
+    /// the OpenAPI document shows them; serde cannot flatten into a body that refuses unknown fields).
+    pub fn account(&self) -> AccountRef {
+        AccountRef {
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            region: self.region.clone(),
+            lang: self.lang.clone(),
+        }
+    }
+
     /// Parses and checks a body. The error is one line naming the field.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
         let request: Self = parse_object(body, r#"{"steps": ["api-keys"], "role_arn": "..."}"#)?;
@@ -67,12 +78,7 @@ impl GradeRequest {
                 return Err(format!("steps: {} is not a step id", shown(step)));
             }
         }
-        check_account(
-            self.role_arn.as_deref(),
-            self.external_id.as_deref(),
-            self.region.as_deref(),
-            self.lang.as_deref(),
-        )?;
+        self.account().check()?;
         if let Some(wait) = self.wait_seconds
             && wait > MAX_WAIT_SECONDS
         {

@@ -108,15 +108,17 @@ pub(super) async fn create(
     let request = SessionRequest {
         learner: asked.learner,
         lab: lab.id.clone(),
-        role_arn: asked.role_arn,
-        external_id: asked.external_id,
-        region: asked.region,
-        lang: asked.lang,
+        account: crate::ids::AccountRef {
+            role_arn: asked.role_arn,
+            external_id: asked.external_id,
+            region: asked.region,
+            lang: asked.lang,
+        },
         expires_in: asked.expires_in.unwrap_or(DEFAULT_EXPIRES_IN),
         lti: None,
     };
     request.check().map_err(|message| bad_body(&state, message))?;
-    if request.role_arn.is_none() && !state.config.allow_own_account {
+    if request.account.role_arn.is_none() && !state.config.allow_own_account {
         return Err(bad_body(&state, "role_arn: required (this service does not grade its own account)".into()));
     }
     let minted = sessions::mint(request);

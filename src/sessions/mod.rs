@@ -31,12 +31,9 @@ pub struct LearnerSession {
     pub id: String,
     pub learner: String,
     pub lab: String,
-    /// The role assumed to read the account; `None` grades the service's own account (if it allows that).
-    pub role_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub region: Option<String>,
-    /// The learner's language, for the page (`es`, `pt-BR`); else the browser's `Accept-Language`.
-    pub lang: Option<String>,
+    /// The account it grades and the learner's language, for the page (kept flat: `role_arn`, ... beside `lab`).
+    #[serde(flatten)]
+    pub account: crate::ids::AccountRef,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// RFC 3339, UTC: refused from then on.
@@ -54,10 +51,7 @@ pub struct LearnerSession {
 pub struct SessionRequest {
     pub learner: String,
     pub lab: String,
-    pub role_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub region: Option<String>,
-    pub lang: Option<String>,
+    pub account: crate::ids::AccountRef,
     pub expires_in: u64,
     /// An LMS launch's link, for the scores.
     pub lti: Option<crate::lti::LtiLink>,
@@ -67,12 +61,7 @@ impl SessionRequest {
     /// Checks each field; the error is one line naming it.
     pub fn check(&self) -> Result<(), String> {
         crate::ids::check_learner(&self.learner).map_err(|e| format!("learner: {e}"))?;
-        crate::ids::check_account(
-            self.role_arn.as_deref(),
-            self.external_id.as_deref(),
-            self.region.as_deref(),
-            self.lang.as_deref(),
-        )?;
+        self.account.check()?;
         check_expires_in(self.expires_in)
     }
 }
@@ -138,10 +127,7 @@ pub fn mint(request: SessionRequest) -> Minted {
         id,
         learner: request.learner,
         lab: request.lab,
-        role_arn: request.role_arn,
-        external_id: request.external_id,
-        region: request.region,
-        lang: request.lang,
+        account: request.account,
         created_at: crate::clock::rfc3339(now),
         expires_at: crate::clock::rfc3339(expires),
         revoked_at: None,

@@ -5,10 +5,12 @@ fn request(expires_in: u64) -> SessionRequest {
     SessionRequest {
         learner: "ana".into(),
         lab: "apigw-items".into(),
-        role_arn: Some("arn:aws:iam::123456789012:role/grader".into()),
-        external_id: None,
-        region: Some("us-east-1".into()),
-        lang: None,
+        account: crate::ids::AccountRef {
+            role_arn: Some("arn:aws:iam::123456789012:role/grader".into()),
+            external_id: None,
+            region: Some("us-east-1".into()),
+            lang: None,
+        },
         expires_in,
         lti: None,
     }

@@ -212,10 +212,12 @@ async fn a_learner_is_exported_and_forgotten(store: Arc<dyn Store>) {
     let request = |learner: &str| labcheck::sessions::SessionRequest {
         learner: learner.into(),
         lab: "apigw-items".into(),
-        role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
-        external_id: Some("platform-secret-ish".into()),
-        region: Some("us-east-1".into()),
-        lang: None,
+        account: labcheck::ids::AccountRef {
+            role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
+            external_id: Some("platform-secret-ish".into()),
+            region: Some("us-east-1".into()),
+            lang: None,
+        },
         expires_in: 3600,
         lti: None,
     };
@@ -429,10 +431,12 @@ async fn sqlite_erasures_leave_no_bytes_behind() {
     let minted = labcheck::sessions::mint(labcheck::sessions::SessionRequest {
         learner: learner.into(),
         lab: "apigw-items".into(),
-        role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
-        external_id: Some(external_id.into()),
-        region: Some("us-east-1".into()),
-        lang: None,
+        account: labcheck::ids::AccountRef {
+            role_arn: Some("arn:aws:iam::123456789012:role/lab".into()),
+            external_id: Some(external_id.into()),
+            region: Some("us-east-1".into()),
+            lang: None,
+        },
         expires_in: 3600,
         lti: None,
     });

@@ -389,17 +389,14 @@ async fn start_session(state: &AppState, headers: &HeaderMap, launched: Launch) 
         let why = format!("the link's lab {:?} is not served here", cut(&launched.lab));
         return refused(state, headers, StatusCode::BAD_REQUEST, "launch", &why);
     };
-    if launched.role_arn.is_none() && !state.config.allow_own_account {
+    if launched.account.role_arn.is_none() && !state.config.allow_own_account {
         let why = "no account to grade: set role_arn on the link's custom parameters or the platform's registration";
         return refused(state, headers, StatusCode::BAD_REQUEST, "launch", why);
     }
     let request = SessionRequest {
         learner: launched.learner(),
         lab: lab.id.clone(),
-        role_arn: launched.role_arn.clone(),
-        external_id: launched.external_id.clone(),
-        region: launched.region.clone(),
-        lang: launched.lang.clone(),
+        account: launched.account.clone(),
         expires_in: LAUNCHED_SESSION_SECONDS,
         lti: Some(LtiLink {
             platform: launched.platform.clone(),

@@ -297,7 +297,7 @@ fn open_page(state: &AppState, id: &str, headers: &HeaderMap, refused: Refused) 
 
 /// The learner's language: the session's, else the browser's.
 fn locale_of(state: &AppState, session: &LearnerSession, headers: &HeaderMap) -> Locale {
-    let requested: Vec<Locale> = match session.lang.as_deref().and_then(|tag| i18n::parse_tag(tag).ok()) {
+    let requested: Vec<Locale> = match session.account.lang.as_deref().and_then(|tag| i18n::parse_tag(tag).ok()) {
         Some(tag) => vec![tag],
         None => accepted_languages(headers),
     };
