@@ -17,7 +17,10 @@ impl AccountRef {
     /// Checks each field that is there; the error is one line naming the field.
     pub fn check(&self) -> Result<(), String> {
         if let Some(arn) = self.role_arn.as_deref().filter(|arn| !valid_role_arn(arn)) {
-            return Err(format!("role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", shown(arn)));
+            return Err(format!(
+                "role_arn: {} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)",
+                shown(arn)
+            ));
         }
         if self.external_id.as_deref().is_some_and(|id| !valid_external_id(id)) {
             return Err("external_id: 2 to 1224 characters of letters, digits and +=,.@:/-_".into());
@@ -113,25 +116,35 @@ pub fn check_grading_id(id: &str) -> Result<(), String> {
 
 /// A lab id as a forget names it (a lab no longer served included): the lab format's rule, at most 128 long.
 pub fn check_lab_id(id: &str) -> Result<(), String> {
-    let fits = id.len() <= 128 && crate::lab::valid_id(id);
+    let fits = id.len() <= 128 && valid_id(id);
     fits.then_some(()).ok_or_else(|| "not a lab id (e.g. apigw-items)".to_owned())
 }
 
-/// `bytes` random bytes from the system's generator, in hex.
-pub fn random_hex(bytes: usize) -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut buffer = vec![0u8; bytes];
-    aws_lc_rs::rand::SystemRandom::new().fill(&mut buffer).expect("the system's random generator works");
-    hex(&buffer)
+/// An id of a lab, a step or a check: letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-/// Hex SHA-256 of a token.
-pub fn digest_hex(token: &str) -> String {
-    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes()).as_ref())
-}
+// New random ids and token digests, made where accounts are read (the system's generator, through aws-lc).
+crate::with_aws! {
+    /// `bytes` random bytes from the system's generator, in hex.
+    pub fn random_hex(bytes: usize) -> String {
+        use aws_lc_rs::rand::SecureRandom;
+        let mut buffer = vec![0u8; bytes];
+        aws_lc_rs::rand::SystemRandom::new().fill(&mut buffer).expect("the system's random generator works");
+        hex(&buffer)
+    }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    /// Hex SHA-256 of a token.
+    pub fn digest_hex(token: &str) -> String {
+        hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes()).as_ref())
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 #[cfg(test)]

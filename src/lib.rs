@@ -20,6 +20,7 @@ pub mod facts;
 pub mod files;
 pub mod grading;
 pub mod i18n;
+pub mod ids;
 pub mod inventory;
 pub mod lab;
 pub mod model;
@@ -33,7 +34,6 @@ with_aws! {
     pub mod clock;
     pub mod cohort;
     pub mod db;
-    pub mod ids;
     pub mod lti;
     pub mod mutate;
     pub mod privacy;

@@ -18,8 +18,6 @@ mod parse;
 mod raw;
 mod recall;
 
-#[cfg(feature = "aws")]
-pub(crate) use parse::valid_id;
 pub use parse::{LAB_FILE, MAX_LAB_FILE_BYTES, load_labs, suggestion};
 
 /// A lab file problem: `file:line: message`.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use crate::i18n::{self, Locale, RawText, Text};
+use crate::ids::valid_id;
 use crate::validators::{self};
 
 use super::raw::*;
@@ -221,13 +222,6 @@ struct Ids {
     steps: HashMap<String, usize>,
     checks: HashMap<String, usize>,
     needs: Vec<(String, Spanned<String>)>,
-}
-
-/// An id of a lab, a step or a check: letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
-pub(crate) fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// Replaces `{name}` by the value of var `name`. Braces that do not name a var (`/items/{ID}`) stay as they are.

@@ -111,6 +111,11 @@ impl Progress {
         self.checks.values().filter(|c| c.status == Status::Pass).map(|c| c.points).sum()
     }
 
+    /// When the last merge was, to the microsecond: later than every earlier merge's (see [`merge`]).
+    pub fn stamp(&self) -> Option<time::OffsetDateTime> {
+        crate::clock::parse(&self.updated_at).map(to_microsecond)
+    }
+
     pub(crate) fn passed(&self, check: &str) -> bool {
         self.checks.get(check).is_some_and(|c| c.status == Status::Pass)
     }
@@ -166,8 +171,29 @@ pub fn merge(previous: Option<Progress>, lab: &Lab, grading: &Grading) -> Progre
     }
     trail::follow(&mut progress, &before, lab, &grading.report.checks, &verdicts, &grading.graded_at);
     progress.gradings += 1;
-    progress.updated_at = grading.graded_at.clone();
+    progress.updated_at = later_than(&before, &grading.graded_at);
     progress
+}
+
+/// When a merge of a grading made at `graded_at` into `before` is stamped: that time, unless it is no later (to the
+/// microsecond) than `before`'s stamp, then a microsecond after it. Merges of one progress are serialized by its store
+/// (one writer; a conditional write), so the stamps of a progress grow with every merge whatever order its gradings
+/// ended in and whichever replica merged them, and a score stamped with its progress's [`Progress::stamp`] is later
+/// than every score made from an older progress.
+fn later_than(before: &Progress, graded_at: &str) -> String {
+    let (Some(graded), Some(previous)) = (crate::clock::parse(graded_at), before.stamp()) else {
+        return graded_at.to_owned();
+    };
+    if to_microsecond(graded) > previous {
+        graded_at.to_owned()
+    } else {
+        let next = previous + time::Duration::microseconds(1);
+        next.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| graded_at.to_owned())
+    }
+}
+
+fn to_microsecond(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at)
 }
 
 /// For a check of a step that undoes others: why its pass does not count yet (the undone steps whose checks had not

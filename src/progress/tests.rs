@@ -28,6 +28,24 @@ fn merged(gradings: &[Grading]) -> Progress {
     gradings.iter().fold(None, |progress, g| Some(merge(progress, &lab, g))).unwrap()
 }
 
+/// A rush found a learner's latest score never reaching the LMS: two gradings' merges were answered together and the
+/// older progress's score, stamped last by the clock, went out as the latest. A score is stamped with its progress,
+/// and each merge's stamp is later than the one before, whatever order the gradings ended in.
+#[test]
+fn each_merge_is_stamped_later_than_the_last_whatever_order_the_gradings_ended_in() {
+    let first = merged(&[grading(5, &[("plan", Status::Fail)])]);
+    assert_eq!(first.updated_at, "2026-11-29T10:05:00Z", "a grading's own time when it is the latest");
+    let lab = lab();
+    let late = merge(Some(first.clone()), &lab, &grading(3, &[("plan", Status::Pass)]));
+    assert_eq!(late.updated_at, "2026-11-29T10:05:00.000001Z", "a microsecond after the progress it extends");
+    let again = merge(Some(late.clone()), &lab, &grading(3, &[("plan", Status::Pass)]));
+    assert!(again.stamp() > late.stamp() && late.stamp() > first.stamp(), "{again:?}");
+    let mut close = first.clone();
+    close.updated_at = "2026-11-29T10:05:00.0000004Z".to_owned();
+    let within = merge(Some(close), &lab, &grading(5, &[("plan", Status::Pass)]));
+    assert!(within.stamp() > first.stamp(), "within the same microsecond: {}", within.updated_at);
+}
+
 #[test]
 fn a_pass_stays_a_pass_with_when_it_first_passed() {
     let progress = merged(&[

@@ -135,6 +135,13 @@ fn the_report_model_and_the_facts_name_no_lab_and_no_provider() {
 }
 
 #[test]
+fn the_syntax_of_ids_stands_on_the_language_tags_alone() {
+    let arrows = arrows();
+    let names: Vec<&String> = arrows.get("ids").into_iter().flatten().filter(|m| m.as_str() != "i18n").collect();
+    assert!(names.is_empty(), "ids names {names:?}");
+}
+
+#[test]
 fn no_circle_but_the_known_ones() {
     let found = circles(&arrows());
     let known: BTreeSet<BTreeSet<String>> =

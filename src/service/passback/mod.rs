@@ -23,9 +23,9 @@ use crate::progress::Progress;
 use crate::service::request::Passback;
 use crate::service::{AppState, AppStateRef};
 
-/// The score of a grading of a launched session, stamped later than every score of its session made from an older
-/// progress (see [`Stamps`]). `None` when the launch gave no line item, or when a progress at least as recent (it
-/// holds this grading) was stamped already.
+/// The score of a grading of a launched session, stamped with its progress's [`Progress::stamp`]: later than every
+/// score of its session made from an older progress, whatever order the tasks that make them run in (a learner's
+/// gradings that end together have their merges answered together). `None` when the launch gave no line item.
 pub(in crate::service) fn pending_score(
     state: &AppState,
     passback: &Passback,
@@ -34,8 +34,8 @@ pub(in crate::service) fn pending_score(
     locale: &Locale,
 ) -> Option<PendingScore> {
     let endpoint = passback.link.endpoint.clone()?;
-    let lti = state.lti.as_ref()?;
-    let at = lti.outboxes.stamps.stamp(&passback.session_id, progress.gradings, time::OffsetDateTime::now_utc())?;
+    state.lti.as_ref()?;
+    let at = progress.stamp().unwrap_or_else(time::OffsetDateTime::now_utc);
     Some(PendingScore {
         session_id: passback.session_id.clone(),
         platform: passback.link.platform.clone(),
@@ -44,39 +44,6 @@ pub(in crate::service) fn pending_score(
         attempts: 0,
         last_error: String::new(),
     })
-}
-
-/// The most sessions whose last stamp is remembered before the old ones are forgotten.
-const MOST_STAMPS: usize = 100_000;
-/// How long a session's last stamp is remembered once there are that many.
-const REMEMBER_STAMP: time::Duration = time::Duration::hours(1);
-
-/// Each session's last score stamp, and the progress it was made from (how many gradings it holds). A learner's
-/// gradings that end together have their merges answered together (the store commits a group at once), and the
-/// tasks that stamp their scores then run in any order: stamped with the clock alone, the score of the older
-/// progress could carry the later time, and the platform (and the outbox) would keep it over the learner's latest.
-/// So a score's stamp follows its progress: later than every stamp of its session, and none for a progress no newer
-/// than one stamped already.
-#[derive(Default)]
-pub(in crate::service) struct Stamps {
-    last: Mutex<HashMap<String, (u64, time::OffsetDateTime)>>,
-}
-
-impl Stamps {
-    /// The stamp of a score of `session` made at `now` from a progress of `gradings` merged gradings.
-    fn stamp(&self, session: &str, gradings: u64, now: time::OffsetDateTime) -> Option<time::OffsetDateTime> {
-        let mut last = self.last.lock().expect("stamps lock");
-        let at = match last.get(session) {
-            Some((seen, _)) if gradings <= *seen => return None,
-            Some((_, stamped)) => now.max(*stamped + time::Duration::microseconds(1)),
-            None => now,
-        };
-        if last.len() >= MOST_STAMPS {
-            last.retain(|_, (_, stamped)| now - *stamped < REMEMBER_STAMP);
-        }
-        last.insert(session.to_owned(), (gradings, at));
-        Some(at)
-    }
 }
 
 /// Keeps `score` in the store until its platform takes it: no score is lost to a restart, a frozen Lambda or a
@@ -98,7 +65,6 @@ pub(in crate::service) fn send_score(state: &AppStateRef, score: PendingScore) {
 #[derive(Default)]
 pub(in crate::service) struct Outboxes {
     lines: Mutex<HashMap<String, Arc<Line>>>,
-    stamps: Stamps,
 }
 
 impl std::fmt::Debug for Outboxes {
@@ -289,23 +255,5 @@ async fn abandon(state: &AppState, score: PendingScore) {
     );
     if let Some(store) = &state.store {
         let _ = store.drop_pending_score(&score.session_id, &score.score.timestamp).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A rush found a learner's latest score never reaching the LMS: two gradings' merges were answered together and
-    /// the older progress's score, stamped last, went out as the latest. The stamp now follows the progress.
-    #[test]
-    fn a_scores_stamp_follows_its_progress_not_the_order_its_task_ran_in() {
-        let stamps = Stamps::default();
-        let t0 = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
-        let newer = stamps.stamp("s1", 2, t0).expect("the newer progress, stamped first");
-        assert_eq!(stamps.stamp("s1", 1, t0 + time::Duration::milliseconds(3)), None, "the older one comes after");
-        let later = stamps.stamp("s1", 3, t0 - time::Duration::milliseconds(1)).expect("a clock that stepped back");
-        assert!(later > newer, "{later} after {newer}");
-        assert_eq!(stamps.stamp("s2", 1, t0), Some(t0), "another session's own");
     }
 }
