@@ -245,7 +245,10 @@ fn given_up(score: &PendingScore) -> bool {
 }
 
 async fn abandon(state: &AppState, score: PendingScore) {
-    state.metrics.score_abandoned();
+    // Dropped and logged first, then counted: whoever sees the count (a test, an operator) sees the score gone.
+    if let Some(store) = &state.store {
+        let _ = store.drop_pending_score(&score.session_id, &score.score.timestamp).await;
+    }
     tracing::warn!(
         platform = %score.platform,
         session = %score.session_id,
@@ -253,7 +256,5 @@ async fn abandon(state: &AppState, score: PendingScore) {
         last_error = ?score.last_error,
         "an LTI score was given up on: the platform did not take it within a day"
     );
-    if let Some(store) = &state.store {
-        let _ = store.drop_pending_score(&score.session_id, &score.score.timestamp).await;
-    }
+    state.metrics.score_abandoned();
 }
