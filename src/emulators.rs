@@ -21,6 +21,28 @@ pub struct Difference {
 /// Every known difference.
 pub const DIFFERENCES: &[Difference] = &[
     Difference {
+        service: "EC2",
+        emulator: "moto ignores MaxResults and answers every Describe* in one page",
+        aws: "asked with MaxResults, EC2 pages its answer and names the next page in NextToken",
+        labcheck: "every EC2 listing is asked for in pages and read to its last page; a page that names one already read is an error",
+        proofs: &[
+            "ec2-DescribeVpcs-page1",
+            "ec2-DescribeVpcs-page2",
+            "ec2_mocks::every_page_of_the_vpcs_is_read_once_asking_for_pages",
+            "ec2_mocks::a_page_that_names_a_page_already_read_is_an_error_not_a_short_listing",
+        ],
+    },
+    Difference {
+        service: "EC2",
+        emulator: "moto allows every call",
+        aws: "EC2 refuses a call the credentials may not make with UnauthorizedOperation (403), its own code, not AccessDenied",
+        labcheck: "UnauthorizedOperation is a missing permission: the check is an error naming the permission, never a fail",
+        proofs: &[
+            "ec2-UnauthorizedOperation",
+            "ec2_mocks::a_describe_the_credentials_may_not_make_is_access_denied_naming_the_permission",
+        ],
+    },
+    Difference {
         service: "S3",
         emulator: "LocalStack's website endpoints serve objects encrypted with SSE-KMS",
         aws: "website endpoints answer 403 for SSE-KMS objects: anonymous visitors cannot use KMS",

@@ -15,6 +15,8 @@ const ACCESS_DENIED_CODES: &[&str] = &[
     "UnauthorizedException",
     "UnrecognizedClientException",
     "ForbiddenException",
+    // EC2's
+    "UnauthorizedOperation",
 ];
 const THROTTLING_CODES: &[&str] = &[
     "TooManyRequestsException",

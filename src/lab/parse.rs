@@ -204,6 +204,8 @@ impl<'a> Source<'a> {
             let target = need.get_ref();
             if !ids.checks.contains_key(target) {
                 let hint = suggestion(target, ids.checks.keys().map(String::as_str));
+                // The unknown id is the file's text: escaped, so the error stays one line.
+                let target = target.escape_debug();
                 return Err(
                     self.error(Some(need.span()), format!("check `{check}` needs unknown check `{target}`{hint}"))
                 );

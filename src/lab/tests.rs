@@ -171,6 +171,12 @@ fn malformed_labs_are_one_line_errors_with_file_and_line() {
             "lab.toml:25: check `methods` needs unknown check `plam`; did you mean `plan`?",
         ),
         (
+            // Found by the fuzz test: the unknown id's line break was echoed, and the error took two lines.
+            "unknown need across two lines",
+            GOOD.replace("needs = [\"plan\"]", "needs = [\"\\nplan\"]"),
+            "lab.toml:25: check `methods` needs unknown check `\\nplan`; did you mean `plan`?",
+        ),
+        (
             "self need",
             GOOD.replace("needs = [\"plan\"]", "needs = [\"methods\"]"),
             "lab.toml:25: check `methods` needs itself",

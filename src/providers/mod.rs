@@ -22,6 +22,7 @@
 pub mod across;
 pub mod apigateway;
 pub mod dynamodb;
+pub mod ec2;
 pub mod iam;
 mod invariants;
 mod judged;
@@ -218,4 +219,5 @@ providers! {
     DynamoDb => dynamodb::DynamoDb,
     Iam => iam::Iam,
     S3 => s3::S3,
+    Ec2 => ec2::Ec2,
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 pub use crate::providers::{Change, Judged, ParamDoc, Validator};
-use crate::providers::{apigateway, dynamodb, iam, lambda, probes, s3};
+use crate::providers::{apigateway, dynamodb, ec2, iam, lambda, probes, s3};
 
 pub mod query;
 
@@ -129,6 +129,10 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(dynamodb::dynamodb::DynamodbTableExists, "dynamodb_table_exists"),
     spec!(dynamodb::dynamodb::DynamodbPointInTimeRecovery, "dynamodb_point_in_time_recovery"),
     spec!(dynamodb::dynamodb::DynamodbTimeToLive, "dynamodb_time_to_live"),
+    spec!(ec2::vpc::VpcExists, "vpc_exists"),
+    spec!(ec2::vpc::VpcSubnets, "vpc_subnets"),
+    spec!(ec2::vpc::VpcInternetGateway, "vpc_internet_gateway"),
+    spec!(ec2::vpc::VpcNatGateway, "vpc_nat_gateway"),
     spec!(iam::iam::IamRoleTrustsService, "iam_role_trusts_service"),
     spec!(iam::iam::IamRoleAllows, "iam_role_allows"),
     spec!(iam::iam::IamRoleLeastPrivilege, "iam_role_least_privilege"),

@@ -86,11 +86,12 @@ fn check_size(text: &str) -> Result<(), String> {
 validator! {
     /// A JMESPath query over the facts gives the expected value (or, without `expect`, a truthy one).
     ///
-    /// Why: a lab author can add a check without writing Rust. `reads` names the facts the query sees
-    /// (`rest_apis`, `usage_plans`, `api_keys`, `lambda_function_names`, `resources:API`, `stages:API`,
-    /// `usage_plan_keys:PLAN`, `lambda_functions:API`, `lambda_versions:API`, `lambda_aliases:API`,
-    /// `lambda_policies:API:ALIAS`); the query sees them as in a snapshot's `facts`, keyed by id where keyed. If any of
-    /// them could not be read the check is `error`. `message` is shown on a failure (what is wrong).
+    /// Why: a lab author can add a check without writing Rust. `reads` names the facts the query sees: any
+    /// provider's collections (`rest_apis`, `usage_plans`, `resources:API`, `lambda_functions:API`,
+    /// `dynamodb_tables:TABLE`, `ec2_vpcs`, `ec2_route_tables`, `ec2_security_groups`, `ec2_instances`,
+    /// `ec2_launch_templates:TEMPLATE`, ...; a name that is none is refused with the whole list); the query sees them
+    /// as in a snapshot's `facts`, keyed by id where keyed. If any of them could not be read the check is `error`.
+    /// `message` is shown on a failure (what is wrong).
     ///
     /// ```toml
     /// validator = "facts_query"

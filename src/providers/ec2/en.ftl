@@ -1,0 +1,52 @@
+# EC2's and the VPC's sentences in English, its validators': one catalogue with src/i18n/en.ftl, which every
+# language is held to (same ids, same variables).
+
+## A lab's VPC and its parts
+
+vpc-missing = there is no VPC named { $vpc } in this region
+vpc-is-default = VPC { $vpc } is the region's default VPC: create a VPC of your own for the lab
+vpc-several = { $count } VPCs are named { $vpc }: delete the ones the lab does not use
+vpc-cidr = VPC { $vpc } has the IPv4 block { $found }, not { $cidr }
+vpc-exists = VPC { $vpc } exists ({ $cidr })
+vpc-subnets-few = VPC { $vpc } has { $found } { $found ->
+         [one] { $kind ->
+             [public] public subnet
+             [private] private subnet
+            *[private-nat] private subnet routed through a NAT gateway
+        }
+        *[other] { $kind ->
+             [public] public subnets
+             [private] private subnets
+            *[private-nat] private subnets routed through a NAT gateway
+        }
+    }, not { $count }
+vpc-subnets-one-zone = VPC { $vpc } has its { $kind ->
+        [public] public subnets
+        [private] private subnets
+       *[private-nat] private subnets routed through a NAT gateway
+    } in { $found } { $found ->
+        [one] Availability Zone
+       *[other] Availability Zones
+    }, not { $zones }
+vpc-subnets = VPC { $vpc } has { $found } { $found ->
+         [one] { $kind ->
+             [public] public subnet
+             [private] private subnet
+            *[private-nat] private subnet routed through a NAT gateway
+        }
+        *[other] { $kind ->
+             [public] public subnets
+             [private] private subnets
+            *[private-nat] private subnets routed through a NAT gateway
+        }
+    } in { $zones } { $zones ->
+        [one] Availability Zone
+       *[other] Availability Zones
+    }
+vpc-igw-attached = an internet gateway is attached to VPC { $vpc }
+vpc-igw-missing = no internet gateway is attached to VPC { $vpc }
+vpc-nat-missing = VPC { $vpc } has no NAT gateway
+vpc-nat-private = the NAT gateway of VPC { $vpc } is private or has no Elastic IP: create a public NAT gateway with an Elastic IP
+vpc-nat-in-private-subnet = the NAT gateway of VPC { $vpc } is in subnet { $subnet }, which has no route to the internet gateway: put it in a public subnet
+vpc-nat-pending = the NAT gateway of VPC { $vpc } is still being created: check again in a minute
+vpc-nat = VPC { $vpc } has a NAT gateway with an Elastic IP in its public subnet { $subnet }

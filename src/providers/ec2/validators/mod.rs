@@ -1,0 +1,3 @@
+//! EC2's and the VPC's validators, one file per family.
+
+pub mod vpc;
