@@ -114,6 +114,30 @@ validator = "vpc_subnets"
 points = 1
 hint = "Leave the private subnet on the main route table, with no route to the internet gateway."
 params = { vpc = "lab-vpc", kind = "private", count = 1 }
+
+[[steps.checks]]
+id = "http"
+title = "The web group lets HTTP in"
+validator = "security_group_allows"
+points = 1
+hint = "In the web security group add an inbound rule: HTTP (TCP 80) from 0.0.0.0/0."
+params = { group = "web", vpc = "lab-vpc", port = 80, from = "0.0.0.0/0" }
+
+[[steps.checks]]
+id = "ssh"
+title = "SSH is not open to the world"
+validator = "security_group_not_open"
+points = 1
+hint = "Remove any inbound rule of the web group that lets SSH (TCP 22) in from 0.0.0.0/0 or ::/0."
+params = { group = "web", vpc = "lab-vpc", port = 22 }
+
+[[steps.checks]]
+id = "server"
+title = "The web server runs in the public subnet with IMDSv2"
+validator = "instance_running"
+points = 1
+hint = "Launch the web instance in the public subnet with a public IP, the web security group, and Metadata version: V2 only."
+params = { instance = "web", subnet = "public", public_address = true, imdsv2 = true, group = "web" }
 "#;
 
 /// Builds the network in the account's region: VPC, public and private subnets, an internet gateway and the public
@@ -181,7 +205,16 @@ async fn a_network_checked_by_queries_alone_fails_on_aws_defaults_and_passes_whe
     let validators = dir.path().join("validators.toml");
     std::fs::write(&validators, VALIDATORS_LAB).unwrap();
     let fresh = account.grade_lab(&validators, &[]);
-    fresh.assert_statuses(&[("vpc", "fail"), ("igw", "fail"), ("public", "fail"), ("private", "fail")]);
+    let all_fail = [
+        ("vpc", "fail"),
+        ("igw", "fail"),
+        ("public", "fail"),
+        ("private", "fail"),
+        ("http", "fail"),
+        ("ssh", "fail"),
+        ("server", "fail"),
+    ];
+    fresh.assert_statuses(&all_fail);
 
     build_network(&account).await;
     let built = account.grade_lab(&lab, &[]);
@@ -195,7 +228,16 @@ async fn a_network_checked_by_queries_alone_fails_on_aws_defaults_and_passes_whe
     }
     assert_eq!(stats.round_trips, 1, "{stats:?}");
     let judged = account.grade_lab(&validators, &[]);
-    judged.assert_statuses(&[("vpc", "pass"), ("igw", "pass"), ("public", "pass"), ("private", "pass")]);
+    let all_pass = [
+        ("vpc", "pass"),
+        ("igw", "pass"),
+        ("public", "pass"),
+        ("private", "pass"),
+        ("http", "pass"),
+        ("ssh", "pass"),
+        ("server", "pass"),
+    ];
+    judged.assert_statuses(&all_pass);
     assert_eq!(judged.message("public"), "VPC lab-vpc has 1 public subnet in 1 Availability Zone");
 }
 

@@ -50,3 +50,31 @@ vpc-nat-private = the NAT gateway of VPC { $vpc } is private or has no Elastic I
 vpc-nat-in-private-subnet = the NAT gateway of VPC { $vpc } is in subnet { $subnet }, which has no route to the internet gateway: put it in a public subnet
 vpc-nat-pending = the NAT gateway of VPC { $vpc } is still being created: check again in a minute
 vpc-nat = VPC { $vpc } has a NAT gateway with an Elastic IP in its public subnet { $subnet }
+
+## Security groups
+
+sg-missing = there is no security group named { $group }
+sg-several = { $count } security groups are named { $group }: delete the ones the lab does not use
+sg-allows = security group { $group } lets TCP { $port } in from { $from }
+sg-does-not-allow = security group { $group } does not let TCP { $port } in from { $from }
+sg-open = security group { $group } lets port { $port } in from anywhere (by a rule for { $range ->
+        [all] every protocol and port
+       *[other] { $range }
+    }): remove that rule, or limit it to your own address
+sg-not-open = security group { $group } does not let port { $port } in from anywhere
+
+## Instances
+
+instance-missing = there is no instance named { $instance }
+instance-terminated = instance { $instance } was terminated: launch it again
+instance-wrong = instance { $instance }: { $problems }
+instance-ok = instance { $instance } is running as the lab asks
+instance-state = it is { $state }
+instance-pending = it is still starting: check again in a minute
+instance-not-public-subnet = it is in subnet { $subnet }, whose route table does not send 0.0.0.0/0 to an internet gateway
+instance-in-public-subnet = it is in subnet { $subnet }, whose route table sends 0.0.0.0/0 to an internet gateway: it belongs in a private subnet
+instance-no-public-address = it has no public IPv4 address
+instance-public-address = it has the public address { $address }: it should have none
+instance-imdsv1 = it allows IMDSv1 (metadata tokens are optional, not required)
+instance-not-in-group = it is not in security group { $group }
+instance-no-profile = it has no IAM instance profile

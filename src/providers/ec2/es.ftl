@@ -50,3 +50,35 @@ vpc-nat-private = la gateway NAT de la VPC { $vpc } es privada o no tiene IP el�
 vpc-nat-in-private-subnet = la gateway NAT de la VPC { $vpc } está en la subred { $subnet }, que no tiene ruta a la gateway de internet: póngala en una subred pública
 vpc-nat-pending = la gateway NAT de la VPC { $vpc } aún se está creando: compruebe de nuevo en un minuto
 vpc-nat = la VPC { $vpc } tiene una gateway NAT con IP elástica en su subred pública { $subnet }
+
+## Grupos de seguridad
+
+sg-missing = no hay ningún grupo de seguridad llamado { $group }
+sg-several = { $count } grupos de seguridad se llaman { $group }: elimine los que el laboratorio no usa
+sg-allows = el grupo de seguridad { $group } deja entrar TCP { $port } desde { $from }
+sg-does-not-allow = el grupo de seguridad { $group } no deja entrar TCP { $port } desde { $from }
+sg-open = el grupo de seguridad { $group } deja entrar el puerto { $port } desde cualquier lugar (por una regla para { $range ->
+        [all] todos los protocolos y puertos
+       *[other] { $range }
+    }): elimine esa regla o limítela a su propia dirección
+sg-not-open = el grupo de seguridad { $group } no deja entrar el puerto { $port } desde cualquier lugar
+
+## Instancias
+
+instance-missing = no hay ninguna instancia llamada { $instance }
+instance-terminated = la instancia { $instance } fue terminada: láncela de nuevo
+instance-wrong = instancia { $instance }: { $problems }
+instance-ok = la instancia { $instance } está en ejecución como pide el laboratorio
+instance-state = está { $state ->
+        [stopped] detenida
+        [stopping] deteniéndose
+       *[other] en estado { $state }
+    }
+instance-pending = aún se está iniciando: compruebe de nuevo en un minuto
+instance-not-public-subnet = está en la subred { $subnet }, cuya tabla de rutas no envía 0.0.0.0/0 a una gateway de internet
+instance-in-public-subnet = está en la subred { $subnet }, cuya tabla de rutas envía 0.0.0.0/0 a una gateway de internet: debe estar en una subred privada
+instance-no-public-address = no tiene dirección IPv4 pública
+instance-public-address = tiene la dirección pública { $address }: no debería tener ninguna
+instance-imdsv1 = permite IMDSv1 (los tokens de metadatos son opcionales, no obligatorios)
+instance-not-in-group = no está en el grupo de seguridad { $group }
+instance-no-profile = no tiene perfil de instancia de IAM

@@ -1,3 +1,5 @@
 //! EC2's and the VPC's validators, one file per family.
 
+pub mod instances;
+pub mod security_groups;
 pub mod vpc;

@@ -37,7 +37,7 @@ pub(super) fn judge_vpc(
 }
 
 /// Whether a subnet's traffic to the internet goes out through an internet gateway attached to its VPC.
-fn is_public(facts: &Facts, subnet: &Subnet) -> Result<bool, FactError> {
+pub(super) fn is_public(facts: &Facts, subnet: &Subnet) -> Result<bool, FactError> {
     let Some(table) = facts.ec2.route_table_of(subnet)? else { return Ok(false) };
     let Some(route) = table.route_to(ANYWHERE) else { return Ok(false) };
     let gateways = facts.ec2.internet_gateways()?;
