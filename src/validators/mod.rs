@@ -151,6 +151,9 @@ pub static REGISTRY: &[ValidatorSpec] = &[
     spec!(lambda::cleanup::LambdaFunctionAbsent, "lambda_function_absent"),
     spec!(apigateway::cleanup::UsagePlanAbsent, "usage_plan_absent"),
     spec!(apigateway::cleanup::ApiKeyAbsent, "api_key_absent"),
+    spec!(ec2::cleanup::InstanceAbsent, "instance_absent"),
+    spec!(ec2::cleanup::NatGatewayAbsent, "nat_gateway_absent"),
+    spec!(ec2::cleanup::VpcAbsent, "vpc_absent"),
     spec!(query::FactsQuery, "facts_query"),
 ];
 

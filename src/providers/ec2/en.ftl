@@ -78,3 +78,19 @@ instance-public-address = it has the public address { $address }: it should have
 instance-imdsv1 = it allows IMDSv1 (metadata tokens are optional, not required)
 instance-not-in-group = it is not in security group { $group }
 instance-no-profile = it has no IAM instance profile
+
+## Clean-up
+
+instance-gone = instance { $instance } is terminated or gone
+instance-left = instance { $instance } is still there ({ $state }): terminate it
+nat-gone = VPC { $vpc } has no NAT gateway and no unused Elastic IP left
+nat-left = VPC { $vpc } still has a NAT gateway ({ $state }): delete it
+addresses-left = { $count } { $count ->
+        [one] Elastic IP is
+       *[other] Elastic IPs are
+    } still allocated and unused ({ $addresses }): release { $count ->
+        [one] it
+       *[other] them
+    }
+vpc-gone = VPC { $vpc } is deleted
+vpc-left = VPC { $vpc } is still there: delete it

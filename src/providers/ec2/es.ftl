@@ -82,3 +82,19 @@ instance-public-address = tiene la dirección pública { $address }: no debería
 instance-imdsv1 = permite IMDSv1 (los tokens de metadatos son opcionales, no obligatorios)
 instance-not-in-group = no está en el grupo de seguridad { $group }
 instance-no-profile = no tiene perfil de instancia de IAM
+
+## Limpieza
+
+instance-gone = la instancia { $instance } está terminada o ya no existe
+instance-left = la instancia { $instance } sigue ahí ({ $state }): termínela
+nat-gone = la VPC { $vpc } no tiene ninguna gateway NAT ni IP elástica sin usar
+nat-left = la VPC { $vpc } aún tiene una gateway NAT ({ $state }): elimínela
+addresses-left = { $count } { $count ->
+        [one] IP elástica sigue asignada y sin usar
+       *[other] IP elásticas siguen asignadas y sin usar
+    } ({ $addresses }): { $count ->
+        [one] libérela
+       *[other] libérelas
+    }
+vpc-gone = la VPC { $vpc } está eliminada
+vpc-left = la VPC { $vpc } sigue ahí: elimínela
