@@ -36,7 +36,7 @@ pub(crate) mod testing;
 mod validator;
 
 #[cfg(feature = "aws")]
-pub use reading::Reading;
+pub use reading::{Reading, RoundReader};
 
 use std::fmt;
 use std::hash::Hash;
@@ -153,13 +153,13 @@ macro_rules! providers {
 
             impl Readers {
                 pub fn new(session: &Arc<AwsSession>, plan: &[Read]) -> Self {
-                    Self { $($module: <$module::$provider as Reading>::reader(session, plan),)* }
+                    Self { $($module: <<$module::$provider as Reading>::Reader as RoundReader>::new(session, plan),)* }
                 }
 
                 /// Reads `read` through its provider (which may read through the others of the round).
                 pub fn read<'a>(&'a self, read: &'a Read) -> BoxFuture<'a, Facts> {
                     match read {
-                        $(Read::$variant(read) => <$module::$provider as Reading>::read(&self.$module, read, self),)*
+                        $(Read::$variant(read) => Box::pin(self.$module.read(read, self)),)*
                     }
                 }
             }

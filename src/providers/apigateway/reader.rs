@@ -2,9 +2,7 @@
 
 use super::ApiGateway;
 use super::operations::*;
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -52,11 +50,15 @@ pub struct Reader {
     api_keys: Once<(Fact<Vec<ApiKey>>, Arc<KeyValues>)>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>, want_key_values: bool) -> Self {
+impl RoundReader for Reader {
+    type Read = Read;
+
+    /// Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
+    fn new(session: &Arc<AwsSession>, plan: &[crate::providers::Read]) -> Self {
+        let values: crate::providers::Read = Read::ApiKeyValues.into();
         Self {
-            session,
-            want_key_values,
+            session: session.clone(),
+            want_key_values: plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)),
             rest_apis: Once::new(),
             resources: Keyed::new(),
             stages: Keyed::new(),
@@ -66,7 +68,7 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read, _round: &Readers) -> Facts {
+    async fn read(&self, read: &Read, _round: &Readers) -> crate::providers::Facts {
         let mut facts = Facts::default();
         match read {
             Read::RestApis => facts.rest_apis = Some(self.rest_apis().await),
@@ -95,9 +97,11 @@ impl Reader {
             }
             Read::ApiKeys | Read::ApiKeyValues => facts.api_keys = Some(self.api_keys_with_values().await.0),
         }
-        facts
+        crate::providers::Facts { apigateway: facts, ..crate::providers::Facts::default() }
     }
+}
 
+impl Reader {
     async fn rest_apis(&self) -> Fact<Vec<RestApi>> {
         self.rest_apis
             .get_or_init(|| async {
@@ -376,18 +380,4 @@ impl Reading for ApiGateway {
         ("resources", "authorization_type", &["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
         ("usage_plans", "period", aws_sdk_apigateway::types::QuotaPeriodType::values()),
     ];
-
-    fn reader(session: &Arc<AwsSession>, plan: &[crate::providers::Read]) -> Reader {
-        // Values are read (in the same one GetApiKeys call) only when some read of the round needs them.
-        let values: crate::providers::Read = Read::ApiKeyValues.into();
-        Reader::new(session.clone(), plan.iter().any(|r| *r == values || r.kind().resolved_through().contains(&values)))
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        async move {
-            let facts = reader.read(read, round).await;
-            crate::providers::Facts { apigateway: facts, ..crate::providers::Facts::default() }
-        }
-        .boxed()
-    }
 }

@@ -2,9 +2,7 @@
 
 use super::DynamoDb;
 use super::operations::*;
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,10 +33,12 @@ pub struct Reader {
     table_names: Once<Fact<Vec<String>>>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
         Self {
-            session,
+            session: session.clone(),
             tables: Keyed::new(),
             time_to_live: Keyed::new(),
             backups: Keyed::new(),
@@ -47,7 +47,7 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, _round: &Readers) -> crate::providers::Facts {
         let mut dynamodb = Facts::default();
         match read {
             Read::Table { name, part: Part::Description } => {
@@ -68,7 +68,9 @@ impl Reader {
         }
         crate::providers::Facts { dynamodb, ..crate::providers::Facts::default() }
     }
+}
 
+impl Reader {
     async fn table(&self, name: &str) -> Fact<Option<Table>> {
         self.tables
             .get_or_fetch(name, || async {
@@ -279,12 +281,4 @@ impl Reading for DynamoDb {
         ("dynamodb_tables", "status", aws_sdk_dynamodb::types::TableStatus::values()),
         ("dynamodb_time_to_live", "status", aws_sdk_dynamodb::types::TimeToLiveStatus::values()),
     ];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, _round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read).boxed()
-    }
 }

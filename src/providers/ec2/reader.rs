@@ -5,8 +5,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_ec2::types as sdk;
-use futures::FutureExt;
-use futures::future::BoxFuture;
 
 use super::operations::*;
 use super::{
@@ -17,7 +15,7 @@ use crate::aws::pages::{self, IfMissing};
 use crate::aws::round_trips::Once;
 use crate::aws::{AwsSession, Keyed, has_code, text};
 use crate::facts::{Fact, FactError, FactErrorKind};
-use crate::providers::{Readers, Reading};
+use crate::providers::{Readers, Reading, RoundReader};
 
 /// The largest page each listing allows (`MaxResults`; route tables allow 100). Asking for pages at all makes EC2
 /// page its answer rather than answer everything at once or time out on a large account.
@@ -54,10 +52,12 @@ macro_rules! listing {
     };
 }
 
-impl Reader {
-    fn new(session: Arc<AwsSession>) -> Self {
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
         Self {
-            session,
+            session: session.clone(),
             vpcs: Once::default(),
             subnets: Once::default(),
             route_tables: Once::default(),
@@ -70,7 +70,7 @@ impl Reader {
         }
     }
 
-    async fn read(&self, read: &Read) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, _round: &Readers) -> crate::providers::Facts {
         let mut ec2 = Facts::default();
         match read {
             Read::Vpcs => ec2.ec2_vpcs = Some(listing!(self.vpcs, describe_vpcs, PAGE, DESCRIBE_VPCS, vpcs, vpc_of)),
@@ -118,7 +118,9 @@ impl Reader {
         }
         crate::providers::Facts { ec2, ..crate::providers::Facts::default() }
     }
+}
 
+impl Reader {
     /// Elastic IPs: `DescribeAddresses` has no pages (an account has a few, 5 per region by default).
     async fn addresses(&self) -> Fact<Vec<Address>> {
         self.addresses
@@ -374,12 +376,4 @@ impl Reading for Ec2 {
         ("ec2_instances", "http_tokens", sdk::HttpTokensState::values()),
         ("ec2_instances", "http_endpoint", sdk::InstanceMetadataEndpointState::values()),
     ];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, _round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read).boxed()
-    }
 }

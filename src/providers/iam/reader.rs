@@ -3,9 +3,7 @@
 
 use super::Iam;
 use super::operations::*;
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::sync::Arc;
 
 use crate::aws::round_trips::{fork, join_all, try_join_all};
@@ -28,12 +26,14 @@ pub struct Reader {
     policies: Keyed<Fact<Option<Vec<RolePolicy>>>>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>) -> Self {
-        Self { session, roles: Keyed::new(), policies: Keyed::new() }
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
+        Self { session: session.clone(), roles: Keyed::new(), policies: Keyed::new() }
     }
 
-    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
             Read::Role { name, part } => {
                 let mut facts = crate::providers::Facts::default();
@@ -56,7 +56,9 @@ impl Reader {
             }
         }
     }
+}
 
+impl Reader {
     async fn read_roles(&self, names: &[String], part: Part, into: &mut Facts) {
         match part {
             Part::Trust => {
@@ -184,14 +186,6 @@ impl Reading for Iam {
 
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] =
         &[("iam_roles", "Effect", &["Allow", "Deny"]), ("iam_role_policies", "Effect", &["Allow", "Deny"])];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, round).boxed()
-    }
 }
 
 #[cfg(test)]

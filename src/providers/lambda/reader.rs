@@ -2,9 +2,7 @@
 
 use super::Lambda;
 use super::operations::*;
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::sync::Arc;
 
 use crate::aws::round_trips::Once;
@@ -28,10 +26,12 @@ pub struct Reader {
     lambda_function_names: Once<Fact<Vec<String>>>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
         Self {
-            session,
+            session: session.clone(),
             lambda_functions: Keyed::new(),
             lambda_versions: Keyed::new(),
             lambda_aliases: Keyed::new(),
@@ -41,7 +41,7 @@ impl Reader {
     }
 
     /// The read, and what finding it took (the API's resources, whose integrations name the function).
-    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
             Read::BehindApi { api, part } => self.behind(api, part, round).await,
             Read::FunctionNames => {
@@ -51,7 +51,9 @@ impl Reader {
             }
         }
     }
+}
 
+impl Reader {
     /// Resources of every API named `api`, and the part of each Lambda function their methods integrate with.
     async fn behind(&self, api: &str, part: &Part, round: &Readers) -> crate::providers::Facts {
         let mut facts = round.read(&apigateway::Read::Resources { api: api.to_owned() }.into()).await;
@@ -204,12 +206,4 @@ impl Reading for Lambda {
         ("lambda_functions", "state", aws_sdk_lambda::types::State::values()),
         ("lambda_policies", "Effect", &["Allow", "Deny"]),
     ];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, round).boxed()
-    }
 }

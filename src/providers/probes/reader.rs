@@ -2,9 +2,7 @@
 
 use super::Probes;
 use crate::aws::{ClientSettings, MakeClient};
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::sync::Arc;
 
 use crate::aws::round_trips::{fork, join_all};
@@ -20,13 +18,15 @@ pub struct Reader {
     probes: Keyed<ProbeRecord>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>) -> Self {
-        Self { session, probes: Keyed::new() }
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
+        Self { session: session.clone(), probes: Keyed::new() }
     }
 
     /// The probe to every API of the spec's name, and the REST API list that named them.
-    pub(super) async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, round: &Readers) -> crate::providers::Facts {
         match read {
             Read::Probe(spec) => {
                 let api_gateway = &round.apigateway;
@@ -39,7 +39,9 @@ impl Reader {
             }
         }
     }
+}
 
+impl Reader {
     async fn probe(&self, spec: &ProbeSpec, api_id: &str, round: &Readers) -> ProbeRecord {
         let key = format!("{api_id}\u{0}{spec:?}");
         self.probes
@@ -102,12 +104,4 @@ impl Reading for Probes {
     type Reader = Reader;
 
     const ENUM_FIELDS: &'static [(&'static str, &'static str, &'static [&'static str])] = &[];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read, round).boxed()
-    }
 }

@@ -3,9 +3,7 @@
 use super::operations::*;
 use super::{Client, S3, control, website};
 use crate::aws::{ClientSettings, MakeClient};
-use crate::providers::Reading;
-use futures::FutureExt;
-use futures::future::BoxFuture;
+use crate::providers::{Reading, RoundReader};
 use std::sync::Arc;
 
 use crate::aws::round_trips::join_all;
@@ -58,10 +56,12 @@ pub struct Reader {
     pages: Keyed<Fact<WebsiteResponse>>,
 }
 
-impl Reader {
-    pub(super) fn new(session: Arc<AwsSession>) -> Self {
+impl RoundReader for Reader {
+    type Read = Read;
+
+    fn new(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Self {
         Self {
-            session,
+            session: session.clone(),
             buckets: OnceCell::new(),
             account_public_access_block: OnceCell::new(),
             versioning: Keyed::new(),
@@ -76,7 +76,7 @@ impl Reader {
         }
     }
 
-    pub(super) async fn read(&self, read: &Read) -> crate::providers::Facts {
+    async fn read(&self, read: &Read, _round: &Readers) -> crate::providers::Facts {
         if let Read::AccountPublicAccessBlock = read {
             let block = Some(self.account_public_access_block().await);
             let s3 = Facts { s3_account_public_access_block: block, ..Facts::default() };
@@ -92,7 +92,9 @@ impl Reader {
         }
         crate::providers::Facts { s3, ..crate::providers::Facts::default() }
     }
+}
 
+impl Reader {
     /// One part of one bucket, as the one entry of its collection.
     async fn part(&self, bucket: &str, part: &Part) -> Facts {
         let mut facts = Facts::default();
@@ -348,12 +350,4 @@ impl Reading for S3 {
         ("s3_lifecycle", "status", aws_sdk_s3::types::ExpirationStatus::values()),
         ("s3_policies", "Effect", &["Allow", "Deny"]),
     ];
-
-    fn reader(session: &Arc<AwsSession>, _plan: &[crate::providers::Read]) -> Reader {
-        Reader::new(session.clone())
-    }
-
-    fn read<'a>(reader: &'a Reader, read: &'a Read, _round: &'a Readers) -> BoxFuture<'a, crate::providers::Facts> {
-        reader.read(read).boxed()
-    }
 }
